@@ -1,0 +1,1 @@
+//! The worked example (placeholder until the fixture lands).

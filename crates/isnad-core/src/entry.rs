@@ -1,0 +1,298 @@
+//! Entries: a record with its position, time and signature, and the exact
+//! bytes that are signed, hashed and exported.
+//!
+//! ```text
+//! leaf bytes   = JCS({"body":…,"kind":…,"prev":…,"seq":…,"sig":…,"signer":…,"time":…,"v":1})
+//! signing input = "isnad-entry-v1\n" ‖ JCS(the same object without "sig")
+//! leaf hash    = SHA-256(0x00 ‖ leaf bytes)        (the entry id, in hex)
+//! ```
+//!
+//! An [`Entry`] is well-formed and canonical but not yet checked against the
+//! ledger; [`crate::rules::check`] turns it into a
+//! [`VerifiedEntry`](crate::rules::VerifiedEntry).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::canon::to_canonical;
+use crate::error::Error;
+use crate::ids::{EntryHash, Seq};
+use crate::keys::{KeyPair, VerifierKey};
+use crate::limits::MAX_ENTRY_BYTES;
+use crate::record::{Kind, Record};
+use crate::time::Timestamp;
+
+/// The entry format version (`v`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Domain-separation prefix of the signing input: no signature made for an
+/// isnad entry can be replayed as a signature over anything else (a
+/// checkpoint note, another format version), and vice versa.
+pub const SIGNING_CONTEXT: &[u8] = b"isnad-entry-v1\n";
+
+/// The entry as it is on the wire (every field, `sig` optional so the same
+/// type serialises the signing input).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    v: u32,
+    seq: u64,
+    prev: EntryHash,
+    time: String,
+    signer: String,
+    kind: Kind,
+    body: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sig: Option<String>,
+}
+
+/// A record placed in the ledger but not yet signed.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    seq: Seq,
+    prev: EntryHash,
+    time: Timestamp,
+    signer: VerifierKey,
+    record: Record,
+}
+
+impl Draft {
+    /// A draft for position `seq`, after the entry whose leaf hash is `prev`.
+    pub fn new(
+        seq: Seq,
+        prev: EntryHash,
+        time: Timestamp,
+        signer: VerifierKey,
+        record: Record,
+    ) -> Self {
+        Draft {
+            seq,
+            prev,
+            time,
+            signer,
+            record,
+        }
+    }
+
+    fn wire(&self, sig: Option<String>) -> Result<Wire, Error> {
+        Ok(Wire {
+            v: FORMAT_VERSION,
+            seq: self.seq.0,
+            prev: self.prev,
+            time: self.time.to_string(),
+            signer: self.signer.to_string(),
+            kind: self.record.kind(),
+            body: self.record.body_value()?,
+            sig,
+        })
+    }
+
+    /// The exact bytes the signer signs.
+    ///
+    /// # Errors
+    /// Only if canonicalisation fails, which the record types rule out.
+    pub fn signing_input(&self) -> Result<Vec<u8>, Error> {
+        let mut out = SIGNING_CONTEXT.to_vec();
+        out.extend(to_canonical(&self.wire(None)?)?);
+        Ok(out)
+    }
+
+    /// Signs the draft. `key` must be the draft's signer.
+    ///
+    /// # Errors
+    /// [`Error::Key`] if `key` is not the signer; [`Error::Field`] if the
+    /// record fails its own checks.
+    pub fn sign(self, key: &KeyPair) -> Result<Entry, Error> {
+        if key.verifier() != &self.signer {
+            return Err(Error::Key {
+                reason: format!(
+                    "signing key {} is not the entry's signer {}",
+                    key.verifier(),
+                    self.signer
+                ),
+            });
+        }
+        self.record.check()?;
+        let sig = key.sign(&self.signing_input()?);
+        let leaf = to_canonical(&self.wire(Some(STANDARD.encode(sig)))?)?;
+        if leaf.len() > MAX_ENTRY_BYTES {
+            return Err(Error::field(
+                "entry",
+                format!("is {} bytes; the limit is {MAX_ENTRY_BYTES}", leaf.len()),
+            ));
+        }
+        Ok(Entry {
+            hash: EntryHash::of_leaf(&leaf),
+            leaf,
+            draft: self,
+            sig,
+        })
+    }
+}
+
+/// A well-formed, canonical, signed entry. Its signature and its place in a
+/// ledger are not yet checked: see [`crate::rules::check`].
+#[derive(Clone, Debug)]
+pub struct Entry {
+    draft: Draft,
+    sig: [u8; 64],
+    leaf: Vec<u8>,
+    hash: EntryHash,
+}
+
+impl Entry {
+    /// Parses leaf bytes (one line of an export, without its newline).
+    ///
+    /// Rejects anything that is not exactly the canonical form this entry
+    /// would be written in: invalid UTF-8, unknown fields, floats, wrong key
+    /// order or whitespace, non-NFC text, non-canonical base64.
+    ///
+    /// # Errors
+    /// The first problem found, naming the field.
+    pub fn parse(bytes: &[u8]) -> Result<Entry, Error> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(Error::field(
+                "entry",
+                format!("is {} bytes; the limit is {MAX_ENTRY_BYTES}", bytes.len()),
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::Utf8 {
+            what: "entry",
+            offset: e.valid_up_to(),
+        })?;
+        let wire: Wire = serde_json::from_str(text).map_err(|e| Error::Json {
+            what: "entry",
+            reason: e.to_string(),
+        })?;
+        let seq = Seq(wire.seq);
+        if wire.v != FORMAT_VERSION {
+            return Err(Error::field(
+                "v",
+                format!("format version {} is not supported (expected {FORMAT_VERSION})", wire.v),
+            ));
+        }
+        let time = Timestamp::parse(&wire.time)?;
+        let signer: VerifierKey = wire
+            .signer
+            .parse()
+            .map_err(|e: Error| Error::field("signer", e.to_string()))?;
+        let sig_text = wire
+            .sig
+            .as_deref()
+            .ok_or_else(|| Error::field("sig", "missing"))?;
+        let sig_raw = STANDARD
+            .decode(sig_text)
+            .map_err(|_| Error::field("sig", "not standard padded base64"))?;
+        let sig: [u8; 64] = sig_raw
+            .try_into()
+            .map_err(|_| Error::field("sig", "an Ed25519 signature is 64 bytes"))?;
+        let record = Record::from_body(wire.kind, wire.body)?;
+        record.check()?;
+        let draft = Draft::new(seq, wire.prev, time, signer, record);
+        let leaf = to_canonical(&draft.wire(Some(STANDARD.encode(sig)))?)?;
+        if leaf != bytes {
+            return Err(Error::NotCanonical { seq });
+        }
+        Ok(Entry {
+            hash: EntryHash::of_leaf(&leaf),
+            leaf,
+            draft,
+            sig,
+        })
+    }
+
+    /// Position in the ledger.
+    pub fn seq(&self) -> Seq {
+        self.draft.seq
+    }
+
+    /// Leaf hash of the previous entry ([`EntryHash::ZERO`] for the first).
+    pub fn prev(&self) -> EntryHash {
+        self.draft.prev
+    }
+
+    /// When it was signed.
+    pub fn time(&self) -> Timestamp {
+        self.draft.time
+    }
+
+    /// Who signed it.
+    pub fn signer(&self) -> &VerifierKey {
+        &self.draft.signer
+    }
+
+    /// The record.
+    pub fn record(&self) -> &Record {
+        &self.draft.record
+    }
+
+    /// The record's kind.
+    pub fn kind(&self) -> Kind {
+        self.draft.record.kind()
+    }
+
+    /// The leaf bytes: canonical JSON with the signature, one export line.
+    pub fn leaf_bytes(&self) -> &[u8] {
+        &self.leaf
+    }
+
+    /// The leaf hash, whose hex form is the entry id.
+    pub fn hash(&self) -> EntryHash {
+        self.hash
+    }
+
+    /// The raw signature.
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.sig
+    }
+
+    /// The signing input, recomputed.
+    ///
+    /// # Errors
+    /// Only if canonicalisation fails, which the types rule out.
+    pub fn signing_input(&self) -> Result<Vec<u8>, Error> {
+        self.draft.signing_input()
+    }
+
+    /// Checks the Ed25519 signature with `verify_strict`.
+    ///
+    /// # Errors
+    /// [`Error::BadSignature`] naming the entry and signer.
+    pub fn check_signature(&self) -> Result<(), Error> {
+        if self.signer().verify(&self.signing_input()?, &self.sig) {
+            Ok(())
+        } else {
+            Err(Error::BadSignature {
+                seq: self.seq(),
+                signer: self.signer().to_string(),
+            })
+        }
+    }
+
+    /// The key under which re-submitting the same content by the same signer
+    /// is recognised: SHA-256 over the signer, the kind and the body's
+    /// canonical bytes (time, position and signature excluded).
+    ///
+    /// # Errors
+    /// Only if canonicalisation fails.
+    pub fn content_key(&self) -> Result<[u8; 32], Error> {
+        content_key(self.signer(), self.record())
+    }
+}
+
+/// See [`Entry::content_key`].
+///
+/// # Errors
+/// Only if canonicalisation fails.
+pub fn content_key(signer: &VerifierKey, record: &Record) -> Result<[u8; 32], Error> {
+    let mut h = Sha256::new();
+    h.update(b"isnad-content-v1\n");
+    h.update(signer.to_string().as_bytes());
+    h.update(b"\n");
+    h.update(record.kind().as_str().as_bytes());
+    h.update(b"\n");
+    h.update(to_canonical(&record.body_value()?)?);
+    Ok(h.finalize().into())
+}

@@ -1,0 +1,211 @@
+//! The library's error type: every failure names what failed.
+
+use crate::ids::{EntryHash, Seq};
+
+/// Everything that can go wrong in isnad-core.
+///
+/// Variants name the field, entry or file at fault so that a caller can print
+/// one clear line. The enum is `#[non_exhaustive]`: later versions add variants.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Input was not the JSON we expected.
+    #[error("{what}: malformed JSON: {reason}")]
+    Json {
+        /// Which input (a field, "line 3", "entry").
+        what: &'static str,
+        /// The parser's explanation.
+        reason: String,
+    },
+    /// Input bytes were not UTF-8.
+    #[error("{what}: invalid UTF-8 at byte {offset}")]
+    Utf8 {
+        /// Which input.
+        what: &'static str,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// A field's value is not acceptable.
+    #[error("field `{field}`: {reason}")]
+    Field {
+        /// Dotted path of the field, e.g. `body.chain[1].source`.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A value could not be put into canonical JSON.
+    #[error("cannot canonicalise: {reason}")]
+    Canonical {
+        /// Why.
+        reason: String,
+    },
+    /// The bytes of an entry are valid JSON but not its canonical form.
+    #[error("entry {seq}: not in canonical form (RFC 8785, NFC text)")]
+    NotCanonical {
+        /// Sequence number claimed by the entry.
+        seq: Seq,
+    },
+    /// An entry is not at the position it claims.
+    #[error("entry {seq}: expected sequence number {expected}")]
+    Sequence {
+        /// Sequence number in the entry.
+        seq: Seq,
+        /// The position it is at.
+        expected: Seq,
+    },
+    /// An entry's `prev` is not the leaf hash of the entry before it.
+    #[error("entry {seq}: prev is {found}, expected {expected}")]
+    PrevLink {
+        /// The entry.
+        seq: Seq,
+        /// The `prev` it carries.
+        found: EntryHash,
+        /// The previous entry's leaf hash.
+        expected: EntryHash,
+    },
+    /// The Ed25519 signature does not verify.
+    #[error("entry {seq}: signature does not verify for signer {signer}")]
+    BadSignature {
+        /// The entry.
+        seq: Seq,
+        /// The signer named in the entry.
+        signer: String,
+    },
+    /// The signer is not enrolled at this point of the ledger.
+    #[error("entry {seq}: signer {signer} is not enrolled")]
+    NotEnrolled {
+        /// The entry.
+        seq: Seq,
+        /// The signer.
+        signer: String,
+    },
+    /// The signer is enrolled but lacks the role to write this kind.
+    #[error("entry {seq}: signer {signer} has no role that may write a {kind} record")]
+    RoleNotAllowed {
+        /// The entry.
+        seq: Seq,
+        /// The signer.
+        signer: String,
+        /// The record kind.
+        kind: &'static str,
+    },
+    /// A reference names nothing earlier in the ledger.
+    #[error("entry {seq}: field `{field}`: {reason}")]
+    Reference {
+        /// The entry.
+        seq: Seq,
+        /// The referring field.
+        field: String,
+        /// What was expected and not found.
+        reason: String,
+    },
+    /// The entry's time is unacceptable.
+    #[error("entry {seq}: field `time`: {reason}")]
+    Time {
+        /// The entry.
+        seq: Seq,
+        /// Why.
+        reason: String,
+    },
+    /// An id prefix matched nothing.
+    #[error("no entry matches id `{prefix}`")]
+    UnknownId {
+        /// The prefix given.
+        prefix: String,
+    },
+    /// An id prefix matched more than one entry.
+    #[error("id `{prefix}` is ambiguous: it matches {count} entries; give more digits")]
+    AmbiguousId {
+        /// The prefix given.
+        prefix: String,
+        /// How many entries matched (at least 2).
+        count: usize,
+    },
+    /// A key file or key string is malformed.
+    #[error("key: {reason}")]
+    Key {
+        /// Why.
+        reason: String,
+    },
+    /// Another process has the ledger open.
+    #[error(
+        "ledger is in use by another process ({path}); wait for it to finish or stop it, then retry"
+    )]
+    InUse {
+        /// The ledger directory.
+        path: String,
+    },
+    /// The directory is not an isnad ledger.
+    #[error("{path} is not an isnad ledger ({reason})")]
+    NotALedger {
+        /// The directory.
+        path: String,
+        /// What was missing or wrong.
+        reason: String,
+    },
+    /// `init` on a directory that already holds a ledger.
+    #[error("{path} already holds a ledger")]
+    AlreadyExists {
+        /// The directory.
+        path: String,
+    },
+    /// An import file does not extend the ledger.
+    #[error("line {line}: differs from the ledger's entry {seq}: the file does not extend this ledger")]
+    Diverged {
+        /// 1-based line number in the file.
+        line: u64,
+        /// The ledger entry it differs from.
+        seq: Seq,
+    },
+    /// The store found its own data inconsistent (a bug or tampering on disk).
+    #[error("store is corrupt: {reason}")]
+    Corrupt {
+        /// What was inconsistent.
+        reason: String,
+    },
+    /// An error from an import or export line, with its position.
+    #[error("line {line}: {source}")]
+    Line {
+        /// 1-based line number.
+        line: u64,
+        /// The error on that line.
+        #[source]
+        source: Box<Error>,
+    },
+    /// sled reported an error.
+    #[error("storage: {0}")]
+    Storage(#[from] sled::Error),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Shorthand for a [`Error::Field`] error.
+    pub fn field(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Field {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// True when the error means "the data failed verification" rather than
+    /// "the request or input was wrong" (the CLI maps these to exit code 1).
+    pub fn is_verification_failure(&self) -> bool {
+        match self {
+            Error::NotCanonical { .. }
+            | Error::Sequence { .. }
+            | Error::PrevLink { .. }
+            | Error::BadSignature { .. }
+            | Error::Corrupt { .. } => true,
+            Error::Line { source, .. } => source.is_verification_failure(),
+            _ => false,
+        }
+    }
+}

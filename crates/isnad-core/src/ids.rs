@@ -1,0 +1,227 @@
+//! Newtypes for the identifiers that entries carry: hashes, sequence numbers,
+//! source slugs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+/// An entry's leaf hash, SHA-256(0x00 ‖ leaf bytes) as in RFC 6962. Its
+/// lowercase hex form is the entry's id.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryHash([u8; 32]);
+
+impl EntryHash {
+    /// The `prev` of the first entry: 32 zero bytes.
+    pub const ZERO: EntryHash = EntryHash([0; 32]);
+
+    /// Wraps raw hash bytes.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        EntryHash(bytes)
+    }
+
+    /// The leaf hash of `leaf` bytes: SHA-256(0x00 ‖ leaf).
+    pub fn of_leaf(leaf: &[u8]) -> Self {
+        let mut h = Sha256::new();
+        h.update([0u8]);
+        h.update(leaf);
+        EntryHash(h.finalize().into())
+    }
+
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Lowercase hex, 64 characters: the entry id.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The first `n` hex digits, for display.
+    pub fn short(&self) -> String {
+        let mut s = self.to_hex();
+        s.truncate(12);
+        s
+    }
+}
+
+impl fmt::Display for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for EntryHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EntryHash({})", self.to_hex())
+    }
+}
+
+impl FromStr for EntryHash {
+    type Err = Error;
+    /// Parses exactly 64 lowercase hex digits (the canonical id form).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Err(Error::field(
+                "id",
+                format!("`{s}` is not 64 lowercase hex digits"),
+            ));
+        }
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out).map_err(|e| Error::field("id", e.to_string()))?;
+        Ok(EntryHash(out))
+    }
+}
+
+impl Serialize for EntryHash {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryHash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for EntryHash {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EntryId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "An entry id: the entry's RFC 6962 leaf hash in lowercase hex."
+        })
+    }
+}
+
+/// An entry's position in the ledger, from 0 (the genesis entry).
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Debug,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(transparent)]
+pub struct Seq(pub u64);
+
+impl Seq {
+    /// Big-endian bytes, the sled key order.
+    pub fn to_be_bytes(self) -> [u8; 8] {
+        self.0.to_be_bytes()
+    }
+
+    /// The next position.
+    pub fn next(self) -> Seq {
+        Seq(self.0 + 1)
+    }
+}
+
+impl fmt::Display for Seq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A source's stable id: a slug of 1–64 characters `a-z`, `0-9` and `-`,
+/// starting with a letter or digit (e.g. `agenzia-nova`).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[serde(transparent)]
+pub struct SourceId(String);
+
+impl SourceId {
+    /// Longest slug accepted.
+    pub const MAX_LEN: usize = 64;
+
+    /// Parses a slug.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming `field` when the slug is malformed.
+    pub fn parse(s: &str, field: &str) -> Result<Self, Error> {
+        let ok_chars = s
+            .bytes()
+            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'));
+        if s.is_empty() || s.len() > Self::MAX_LEN || !ok_chars || s.starts_with('-') {
+            return Err(Error::field(
+                field,
+                format!("`{s}` is not a source slug (1-64 of a-z, 0-9, '-', not starting with '-')"),
+            ));
+        }
+        Ok(SourceId(s.to_owned()))
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for SourceId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        SourceId::parse(s, "source")
+    }
+}
+
+impl<'de> Deserialize<'de> for SourceId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        SourceId::parse(&s, "source").map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for SourceId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SourceId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+            "description": "A source's stable slug id."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_rules() {
+        assert!(SourceId::parse("agenzia-nova", "s").is_ok());
+        assert!(SourceId::parse("9news", "s").is_ok());
+        for bad in ["", "-x", "Nova", "a b", "a_b", &"a".repeat(65)] {
+            assert!(SourceId::parse(bad, "s").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn entry_hash_hex_round_trip() {
+        let h = EntryHash::of_leaf(b"x");
+        assert_eq!(h.to_hex().parse::<EntryHash>().unwrap(), h);
+        assert!("ABC".parse::<EntryHash>().is_err());
+        assert!(h.to_hex().to_uppercase().parse::<EntryHash>().is_err());
+    }
+}

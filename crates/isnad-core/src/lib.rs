@@ -1,0 +1,101 @@
+//! # isnad-core
+//!
+//! A claim-provenance and source-credibility ledger: claims with their whole
+//! attribution chain, sources, fact-checkers' verdicts, as Ed25519-signed,
+//! content-hashed entries in an append-only sled store.
+//!
+//! ## A tour
+//!
+//! Create a ledger with its founding admin, enrol an editor, describe two
+//! sources and record a claim that one cites the other:
+//!
+//! ```
+//! use isnad_core::{init, KeyPair, Ledger, Record, Role, Timestamp};
+//! use isnad_core::record::*;
+//!
+//! # fn main() -> Result<(), isnad_core::Error> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let now = Timestamp::parse("2025-02-18T09:00:00Z")?;
+//! let admin = KeyPair::generate("desk-admin")?;
+//! let ledger = init(dir.path(), &admin, now)?;
+//!
+//! let editor = KeyPair::generate("editor")?;
+//! ledger.append(&admin, Record::Key(KeyBody {
+//!     key: editor.verifier().to_string(),
+//!     roles: vec![Role::Editor],
+//!     holder: None,
+//! }), now)?;
+//!
+//! for (id, name) in [("agenzia-nova", "Agenzia Nova"), ("fawasel-media", "Fawasel Media")] {
+//!     ledger.append(&editor, Record::Source(SourceBody {
+//!         id: id.parse()?, name: name.into(), kind: SourceKind::Outlet,
+//!         url: None, language: None, affiliations: vec![], description: None,
+//!     }), now)?;
+//! }
+//!
+//! let claim = ledger.append(&editor, Record::Claim(ClaimBody {
+//!     text: "15-20 officers loyal to Haftar are training in Russia on MiG-29s".into(),
+//!     lang: "en".into(),
+//!     quote: None,
+//!     translations: vec![],
+//!     chain: vec![
+//!         Hop { source: "agenzia-nova".parse()?, relation: HopRelation::Reported },
+//!         Hop { source: "fawasel-media".parse()?, relation: HopRelation::Cited },
+//!     ],
+//!     appeared: Appearance { date: "2025-02-18".into(), url: None, venue: None },
+//! }), now)?;
+//! assert!(claim.is_new());
+//!
+//! // Every entry, signature and link checks out, and the id resolves by prefix.
+//! let report = ledger.verify(&mut |_| {})?;
+//! assert_eq!(report.entries, 5);
+//! let id = claim.entry().hash().to_hex();
+//! assert_eq!(ledger.resolve(&id[..8])?.hash(), claim.entry().hash());
+//! # Ok(()) }
+//! ```
+//!
+//! The same checks run on an export with no database at all:
+//! [`store::verify_jsonl`]. The byte format is specified in `docs/FORMAT.md`.
+
+#![forbid(unsafe_code)]
+
+pub mod canon;
+pub mod demo;
+pub mod entry;
+pub mod error;
+pub mod ids;
+pub mod keys;
+pub mod limits;
+pub mod record;
+pub mod rules;
+pub mod schema;
+pub mod store;
+pub mod time;
+
+pub use entry::{Draft, Entry};
+pub use error::Error;
+pub use ids::{EntryHash, Seq, SourceId};
+pub use keys::{KeyPair, VerifierKey};
+pub use record::{Kind, Record, Role};
+pub use rules::VerifiedEntry;
+pub use store::{Appended, Head, Ledger};
+pub use time::Timestamp;
+
+/// Creates a ledger in `dir` whose genesis entry enrols `admin` as the
+/// founding admin.
+///
+/// # Errors
+/// [`Error::AlreadyExists`] if `dir` is not empty; storage errors.
+pub fn init(dir: &std::path::Path, admin: &KeyPair, now: Timestamp) -> Result<Ledger, Error> {
+    let ledger = Ledger::create(dir)?;
+    ledger.append(
+        admin,
+        Record::Key(record::KeyBody {
+            key: admin.verifier().to_string(),
+            roles: vec![Role::Admin],
+            holder: None,
+        }),
+        now,
+    )?;
+    Ok(ledger)
+}

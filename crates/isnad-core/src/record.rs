@@ -1,0 +1,731 @@
+//! The record kinds an entry can carry, as they appear on the wire.
+//!
+//! These serde types *are* the wire format: every struct rejects unknown
+//! fields, optional fields are omitted when absent and lists when empty (so
+//! each record has exactly one canonical form), and no field is a float.
+//! [`Record::check`] enforces what serde cannot: lengths, NFC text, language
+//! tags, URLs and dates. References to other entries are checked later,
+//! against the ledger, in [`crate::rules`].
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::canon::is_nfc;
+use crate::error::Error;
+use crate::ids::{EntryHash, SourceId};
+use crate::limits;
+
+/// A signer's role; each role may write certain record kinds.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Enrols keys.
+    Admin,
+    /// Sources, claims, relations, amendments, priors.
+    Editor,
+    /// Verdicts, claims, relations.
+    FactChecker,
+    /// Reads and verifies; writes nothing.
+    Auditor,
+}
+
+impl Role {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Editor => "editor",
+            Role::FactChecker => "fact-checker",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// The record kinds this role may sign.
+    pub fn may_write(self, kind: Kind) -> bool {
+        use Kind::*;
+        match self {
+            Role::Admin => matches!(kind, Key),
+            Role::Editor => matches!(kind, Source | Claim | Relation | Amendment | Prior),
+            Role::FactChecker => matches!(kind, Verdict | Claim | Relation),
+            Role::Auditor => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Ok(match s {
+            "admin" => Role::Admin,
+            "editor" => Role::Editor,
+            "fact-checker" => Role::FactChecker,
+            "auditor" => Role::Auditor,
+            _ => {
+                return Err(Error::field(
+                    "roles",
+                    format!("`{s}` is not a role (admin, editor, fact-checker, auditor)"),
+                ));
+            }
+        })
+    }
+}
+
+/// The kind of record an entry carries (the entry's `kind` field).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Enrols a signing key.
+    Key,
+    /// Describes a source.
+    Source,
+    /// Records a claim with its attribution chain.
+    Claim,
+    /// A fact-checker's rating of a claim.
+    Verdict,
+    /// A relation between two claims.
+    Relation,
+    /// Corrects or retracts an earlier record.
+    Amendment,
+    /// An editor's Admiralty grade for a source.
+    Prior,
+}
+
+impl Kind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Key => "key",
+            Kind::Source => "source",
+            Kind::Claim => "claim",
+            Kind::Verdict => "verdict",
+            Kind::Relation => "relation",
+            Kind::Amendment => "amendment",
+            Kind::Prior => "prior",
+        }
+    }
+
+    /// All kinds, in wire order.
+    pub const ALL: [Kind; 7] = [
+        Kind::Key,
+        Kind::Source,
+        Kind::Claim,
+        Kind::Verdict,
+        Kind::Relation,
+        Kind::Amendment,
+        Kind::Prior,
+    ];
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `key`: enrols a signer. Signed by an admin; the genesis entry is the
+/// founding admin enrolling itself.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyBody {
+    /// C2SP verifier key string `name+keyid+base64(0x01 ‖ key)`.
+    pub key: String,
+    /// Roles, sorted and without repeats.
+    pub roles: Vec<Role>,
+    /// Who holds the key (a person or desk), for people reading the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+}
+
+/// What a source is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// A news outlet or agency.
+    Outlet,
+    /// A named person.
+    Person,
+    /// An organisation (think tank, company, NGO).
+    Organization,
+    /// A government, ministry or official body.
+    Government,
+    /// An account or feed on a platform (posts on X).
+    SocialAccount,
+    /// Unnamed sources ("several sources").
+    Anonymous,
+}
+
+impl SourceKind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Outlet => "outlet",
+            SourceKind::Person => "person",
+            SourceKind::Organization => "organization",
+            SourceKind::Government => "government",
+            SourceKind::SocialAccount => "social-account",
+            SourceKind::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// `source`: a stable description of who can say things.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceBody {
+    /// Stable slug id, unique in the ledger.
+    pub id: SourceId,
+    /// Display name.
+    pub name: String,
+    /// What the source is.
+    pub kind: SourceKind,
+    /// Home page or profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Main language, a BCP-47 tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Sources this one belongs to or speaks for (a person's institution).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<SourceId>,
+    /// A short description (role, title) as the ledger's editors understand it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// How a hop of an attribution chain stands to the hop before it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum HopRelation {
+    /// The publisher states it (the first hop, and only the first).
+    Reported,
+    /// The previous hop quotes this source's words.
+    Quoted,
+    /// The previous hop cites this source as its source.
+    Cited,
+    /// The previous hop is where this source published it (an account or platform).
+    PublishedOn,
+    /// The previous hop credits unnamed sources (this hop).
+    Anonymous,
+}
+
+/// One hop of an attribution chain.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hop {
+    /// The source at this hop.
+    pub source: SourceId,
+    /// How it stands to the previous hop (`reported` for the publisher).
+    pub relation: HopRelation,
+}
+
+/// A translation of a claim's text.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// BCP-47 tag of the translation.
+    pub lang: String,
+    /// The translated text (NFC).
+    pub text: String,
+}
+
+/// Where and when a claim appeared.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Appearance {
+    /// Date (`YYYY-MM-DD`) or UTC time (`YYYY-MM-DDTHH:MM:SSZ`) of publication.
+    pub date: String,
+    /// URL of the publication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Where it appeared, in words (title, programme, page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+}
+
+/// `claim`: a statement with the chain it reached the reader through.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBody {
+    /// The statement in its original language (NFC).
+    pub text: String,
+    /// BCP-47 tag of `text`.
+    pub lang: String,
+    /// The verbatim words, when the publication quotes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// Translations, at most one per language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<Translation>,
+    /// Publisher first, originator last.
+    pub chain: Vec<Hop>,
+    /// Where and when it appeared.
+    pub appeared: Appearance,
+}
+
+/// A fact-checker's rating.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rating {
+    /// Accurate.
+    True,
+    /// Accurate with minor caveats.
+    MostlyTrue,
+    /// Partly accurate.
+    Mixed,
+    /// Mostly inaccurate.
+    MostlyFalse,
+    /// Inaccurate.
+    False,
+    /// Cannot be checked.
+    Unverifiable,
+    /// The statement is real but was not made by the named source.
+    Misattributed,
+}
+
+impl Rating {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::True => "true",
+            Rating::MostlyTrue => "mostly-true",
+            Rating::Mixed => "mixed",
+            Rating::MostlyFalse => "mostly-false",
+            Rating::False => "false",
+            Rating::Unverifiable => "unverifiable",
+            Rating::Misattributed => "misattributed",
+        }
+    }
+}
+
+/// `verdict`: a fact-checker's rating of a claim.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictBody {
+    /// The claim's entry id.
+    pub claim: EntryHash,
+    /// The rating.
+    pub rating: Rating,
+    /// Confidence in percent, 0-100 (an integer: no floats in signed data).
+    pub confidence: u8,
+    /// Why.
+    pub rationale: String,
+    /// URLs or citations that support the rating.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// An earlier verdict by the same signer on the same claim that this replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<EntryHash>,
+}
+
+/// How one claim stands to another.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimRelation {
+    /// `from` supports `to` independently.
+    Corroborates,
+    /// `from` contradicts `to`.
+    Contradicts,
+    /// `from` was derived from `to` (shares its origin).
+    DerivedFrom,
+    /// `from` and `to` are the same story.
+    SameAs,
+}
+
+impl ClaimRelation {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimRelation::Corroborates => "corroborates",
+            ClaimRelation::Contradicts => "contradicts",
+            ClaimRelation::DerivedFrom => "derived-from",
+            ClaimRelation::SameAs => "same-as",
+        }
+    }
+}
+
+/// `relation`: links two claims.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelationBody {
+    /// The claim the relation is stated for.
+    pub from: EntryHash,
+    /// How `from` stands to `to`.
+    pub relation: ClaimRelation,
+    /// The other claim.
+    pub to: EntryHash,
+    /// Why the editor or fact-checker links them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What an amendment changes.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Change {
+    /// The target no longer stands (it stays in the ledger).
+    Retract,
+    /// The claim's attribution chain is replaced, e.g. extended back to an
+    /// earlier origin.
+    Reattribute {
+        /// The corrected chain, publisher first.
+        chain: Vec<Hop>,
+    },
+    /// The claim's text, language, quote or translations are corrected.
+    CorrectClaim {
+        /// The whole corrected claim (its chain included).
+        claim: ClaimBody,
+    },
+    /// The source's description is corrected (same id).
+    CorrectSource {
+        /// The whole corrected source record.
+        source: SourceBody,
+    },
+}
+
+impl Change {
+    /// The wire name of the change.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Change::Retract => "retract",
+            Change::Reattribute { .. } => "reattribute",
+            Change::CorrectClaim { .. } => "correct-claim",
+            Change::CorrectSource { .. } => "correct-source",
+        }
+    }
+}
+
+/// `amendment`: corrects or retracts an earlier record, which stays in the
+/// ledger for ever.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmendmentBody {
+    /// The amended entry's id.
+    pub target: EntryHash,
+    /// What changes.
+    pub change: Change,
+    /// Why.
+    pub reason: String,
+}
+
+/// An Admiralty (NATO STANAG 2511) source-reliability grade.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize, JsonSchema)]
+pub enum Grade {
+    /// Completely reliable.
+    A,
+    /// Usually reliable.
+    B,
+    /// Fairly reliable.
+    C,
+    /// Not usually reliable.
+    D,
+    /// Unreliable.
+    E,
+    /// Reliability cannot be judged.
+    F,
+}
+
+impl std::str::FromStr for Grade {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Ok(match s {
+            "A" | "a" => Grade::A,
+            "B" | "b" => Grade::B,
+            "C" | "c" => Grade::C,
+            "D" | "d" => Grade::D,
+            "E" | "e" => Grade::E,
+            "F" | "f" => Grade::F,
+            _ => return Err(Error::field("grade", format!("`{s}` is not a grade A-F"))),
+        })
+    }
+}
+
+/// `prior`: an editor's grade for a source, used as its base rate.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriorBody {
+    /// The source.
+    pub source: SourceId,
+    /// The grade.
+    pub grade: Grade,
+    /// Why.
+    pub reason: String,
+}
+
+/// A record: the `kind` and `body` of an entry.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Record {
+    /// See [`KeyBody`].
+    Key(KeyBody),
+    /// See [`SourceBody`].
+    Source(SourceBody),
+    /// See [`ClaimBody`].
+    Claim(ClaimBody),
+    /// See [`VerdictBody`].
+    Verdict(VerdictBody),
+    /// See [`RelationBody`].
+    Relation(RelationBody),
+    /// See [`AmendmentBody`].
+    Amendment(AmendmentBody),
+    /// See [`PriorBody`].
+    Prior(PriorBody),
+}
+
+impl Record {
+    /// The record's kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Record::Key(_) => Kind::Key,
+            Record::Source(_) => Kind::Source,
+            Record::Claim(_) => Kind::Claim,
+            Record::Verdict(_) => Kind::Verdict,
+            Record::Relation(_) => Kind::Relation,
+            Record::Amendment(_) => Kind::Amendment,
+            Record::Prior(_) => Kind::Prior,
+        }
+    }
+
+    /// The body as a JSON value (the entry's `body`).
+    ///
+    /// # Errors
+    /// [`Error::Canonical`] only if serde fails, which the types rule out.
+    pub fn body_value(&self) -> Result<serde_json::Value, Error> {
+        let v = match self {
+            Record::Key(b) => serde_json::to_value(b),
+            Record::Source(b) => serde_json::to_value(b),
+            Record::Claim(b) => serde_json::to_value(b),
+            Record::Verdict(b) => serde_json::to_value(b),
+            Record::Relation(b) => serde_json::to_value(b),
+            Record::Amendment(b) => serde_json::to_value(b),
+            Record::Prior(b) => serde_json::to_value(b),
+        };
+        v.map_err(|e| Error::Canonical {
+            reason: e.to_string(),
+        })
+    }
+
+    /// Parses a body of the given kind, rejecting unknown fields.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming `body` and serde's explanation.
+    pub fn from_body(kind: Kind, body: serde_json::Value) -> Result<Self, Error> {
+        fn p<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, Error> {
+            serde_json::from_value(v).map_err(|e| Error::field("body", e.to_string()))
+        }
+        let r = match kind {
+            Kind::Key => Record::Key(p(body)?),
+            Kind::Source => Record::Source(p(body)?),
+            Kind::Claim => Record::Claim(p(body)?),
+            Kind::Verdict => Record::Verdict(p(body)?),
+            Kind::Relation => Record::Relation(p(body)?),
+            Kind::Amendment => Record::Amendment(p(body)?),
+            Kind::Prior => Record::Prior(p(body)?),
+        };
+        Ok(r)
+    }
+
+    /// Checks everything about the record that needs no ledger: lengths, NFC,
+    /// language tags, URLs, dates, list sizes and order.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming the first field at fault (`body.chain[1].source`).
+    pub fn check(&self) -> Result<(), Error> {
+        match self {
+            Record::Key(b) => {
+                b.key
+                    .parse::<crate::keys::VerifierKey>()
+                    .map_err(|e| Error::field("body.key", e.to_string()))?;
+                if b.roles.is_empty() {
+                    return Err(Error::field("body.roles", "at least one role is required"));
+                }
+                if !b.roles.windows(2).all(|w| w[0] < w[1]) {
+                    return Err(Error::field("body.roles", "roles must be sorted and distinct"));
+                }
+                opt_text("body.holder", b.holder.as_deref(), limits::MAX_NAME)?;
+            }
+            Record::Source(b) => check_source("body", b)?,
+            Record::Claim(b) => check_claim("body", b)?,
+            Record::Verdict(b) => {
+                if b.confidence > 100 {
+                    return Err(Error::field("body.confidence", "must be 0-100"));
+                }
+                text("body.rationale", &b.rationale, limits::MAX_TEXT)?;
+                if b.evidence.len() > limits::MAX_EVIDENCE {
+                    return Err(Error::field(
+                        "body.evidence",
+                        format!("at most {} items", limits::MAX_EVIDENCE),
+                    ));
+                }
+                for (i, e) in b.evidence.iter().enumerate() {
+                    text(&format!("body.evidence[{i}]"), e, limits::MAX_URL)?;
+                }
+                if b.supersedes == Some(b.claim) {
+                    return Err(Error::field("body.supersedes", "must name a verdict, not the claim"));
+                }
+            }
+            Record::Relation(b) => {
+                if b.from == b.to {
+                    return Err(Error::field("body.to", "a claim cannot be related to itself"));
+                }
+                opt_text("body.note", b.note.as_deref(), limits::MAX_TEXT)?;
+            }
+            Record::Amendment(b) => {
+                text("body.reason", &b.reason, limits::MAX_TEXT)?;
+                match &b.change {
+                    Change::Retract => {}
+                    Change::Reattribute { chain } => check_chain("body.change.chain", chain)?,
+                    Change::CorrectClaim { claim } => check_claim("body.change.claim", claim)?,
+                    Change::CorrectSource { source } => check_source("body.change.source", source)?,
+                }
+            }
+            Record::Prior(b) => text("body.reason", &b.reason, limits::MAX_TEXT)?,
+        }
+        Ok(())
+    }
+}
+
+fn text(field: &str, s: &str, max: usize) -> Result<(), Error> {
+    if s.trim().is_empty() {
+        return Err(Error::field(field, "must not be empty"));
+    }
+    if s.len() > max {
+        return Err(Error::field(
+            field,
+            format!("is {} bytes; the limit is {max}", s.len()),
+        ));
+    }
+    if !is_nfc(s) {
+        return Err(Error::field(field, "text is not in Unicode NFC"));
+    }
+    Ok(())
+}
+
+fn opt_text(field: &str, s: Option<&str>, max: usize) -> Result<(), Error> {
+    s.map_or(Ok(()), |s| text(field, s, max))
+}
+
+/// A BCP-47 tag, checked for shape: 2-8 letters, then `-`-separated
+/// subtags of 1-8 letters or digits.
+pub fn check_lang(field: &str, tag: &str) -> Result<(), Error> {
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !first_ok || !rest_ok || tag.len() > 35 {
+        return Err(Error::field(field, format!("`{tag}` is not a BCP-47 language tag")));
+    }
+    Ok(())
+}
+
+fn check_url(field: &str, url: &str) -> Result<(), Error> {
+    text(field, url, limits::MAX_URL)?;
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !ok {
+        return Err(Error::field(field, format!("`{url}` is not an http(s) URL")));
+    }
+    Ok(())
+}
+
+/// A date `YYYY-MM-DD` or a UTC time `YYYY-MM-DDTHH:MM:SSZ`.
+fn check_date(field: &str, s: &str) -> Result<(), Error> {
+    let ok = if s.len() == 10 {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+    } else {
+        crate::time::Timestamp::parse(s).is_ok()
+    };
+    if !ok {
+        return Err(Error::field(
+            field,
+            format!("`{s}` is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_source(at: &str, b: &SourceBody) -> Result<(), Error> {
+    text(&format!("{at}.name"), &b.name, limits::MAX_NAME)?;
+    if let Some(u) = &b.url {
+        check_url(&format!("{at}.url"), u)?;
+    }
+    if let Some(l) = &b.language {
+        check_lang(&format!("{at}.language"), l)?;
+    }
+    if b.affiliations.len() > limits::MAX_AFFILIATIONS {
+        return Err(Error::field(
+            format!("{at}.affiliations"),
+            format!("at most {} affiliations", limits::MAX_AFFILIATIONS),
+        ));
+    }
+    if !b.affiliations.windows(2).all(|w| w[0] < w[1]) {
+        return Err(Error::field(
+            format!("{at}.affiliations"),
+            "affiliations must be sorted and distinct",
+        ));
+    }
+    if b.affiliations.contains(&b.id) {
+        return Err(Error::field(
+            format!("{at}.affiliations"),
+            "a source cannot be affiliated with itself",
+        ));
+    }
+    opt_text(&format!("{at}.description"), b.description.as_deref(), limits::MAX_NAME)
+}
+
+fn check_chain(at: &str, chain: &[Hop]) -> Result<(), Error> {
+    if chain.is_empty() {
+        return Err(Error::field(at, "needs at least the publisher"));
+    }
+    if chain.len() > limits::MAX_CHAIN {
+        return Err(Error::field(
+            at,
+            format!("{} hops; the limit is {}", chain.len(), limits::MAX_CHAIN),
+        ));
+    }
+    for (i, hop) in chain.iter().enumerate() {
+        let first = i == 0;
+        if first != (hop.relation == HopRelation::Reported) {
+            return Err(Error::field(
+                format!("{at}[{i}].relation"),
+                "the first hop, and only the first, is `reported`",
+            ));
+        }
+        if chain[..i].iter().any(|h| h.source == hop.source) {
+            return Err(Error::field(
+                format!("{at}[{i}].source"),
+                format!("`{}` appears twice in the chain", hop.source),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_claim(at: &str, b: &ClaimBody) -> Result<(), Error> {
+    text(&format!("{at}.text"), &b.text, limits::MAX_TEXT)?;
+    check_lang(&format!("{at}.lang"), &b.lang)?;
+    opt_text(&format!("{at}.quote"), b.quote.as_deref(), limits::MAX_TEXT)?;
+    if b.translations.len() > limits::MAX_TRANSLATIONS {
+        return Err(Error::field(
+            format!("{at}.translations"),
+            format!("at most {} translations", limits::MAX_TRANSLATIONS),
+        ));
+    }
+    for (i, t) in b.translations.iter().enumerate() {
+        check_lang(&format!("{at}.translations[{i}].lang"), &t.lang)?;
+        text(&format!("{at}.translations[{i}].text"), &t.text, limits::MAX_TEXT)?;
+        if t.lang.eq_ignore_ascii_case(&b.lang)
+            || b.translations[..i].iter().any(|o| o.lang.eq_ignore_ascii_case(&t.lang))
+        {
+            return Err(Error::field(
+                format!("{at}.translations[{i}].lang"),
+                format!("a second text in `{}`", t.lang),
+            ));
+        }
+    }
+    check_chain(&format!("{at}.chain"), &b.chain)?;
+    check_date(&format!("{at}.appeared.date"), &b.appeared.date)?;
+    if let Some(u) = &b.appeared.url {
+        check_url(&format!("{at}.appeared.url"), u)?;
+    }
+    opt_text(&format!("{at}.appeared.venue"), b.appeared.venue.as_deref(), limits::MAX_NAME)
+}

@@ -1,0 +1,873 @@
+//! The sled store: an append-only ledger on disk.
+//!
+//! Layout (one sled database in `<dir>/db`):
+//!
+//! | tree       | key                          | value                      |
+//! |------------|------------------------------|----------------------------|
+//! | `entries`  | seq (u64 big-endian)         | leaf bytes                 |
+//! | `ids`      | leaf hash (32 bytes)         | seq                        |
+//! | `content`  | content key (32 bytes)       | seq of first such entry    |
+//! | `keys`     | verifier key string          | seq of its enrolment       |
+//! | `sources`  | source slug                  | seq of its `source` entry  |
+//! | `refs`     | target hash ‖ referrer seq   | empty                      |
+//! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
+//! | `meta`     | `format`, `head`             | see [`Head`]               |
+//!
+//! Every append writes the entry, all its index rows and the head in one sled
+//! transaction and flushes before returning, so an acknowledged append is on
+//! disk and a crash leaves either all of it or none. The public API has no
+//! way to update or delete anything.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sled::Transactional as _;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+use crate::entry::{Draft, Entry, content_key};
+use crate::error::Error;
+use crate::ids::{EntryHash, Seq, SourceId};
+use crate::keys::KeyPair;
+use crate::limits::{MAX_CLOCK_SKEW_SECS, MAX_ENTRY_BYTES};
+use crate::record::{Change, Record};
+use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
+use crate::time::Timestamp;
+
+const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
+const TREES: [&str; 7] = [
+    "entries", "ids", "content", "keys", "sources", "refs", "mentions",
+];
+
+/// The last entry of a ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// Its position; the ledger holds `seq + 1` entries.
+    pub seq: Seq,
+    /// Its leaf hash.
+    pub hash: EntryHash,
+    /// Its time.
+    pub time: Timestamp,
+}
+
+impl Head {
+    fn to_bytes(self) -> [u8; 48] {
+        let mut b = [0u8; 48];
+        b[..8].copy_from_slice(&self.seq.to_be_bytes());
+        b[8..40].copy_from_slice(self.hash.as_bytes());
+        b[40..].copy_from_slice(&self.time.unix().to_be_bytes());
+        b
+    }
+
+    fn from_bytes(b: &[u8]) -> Result<Head, Error> {
+        let b: &[u8; 48] = b.try_into().map_err(|_| Error::Corrupt {
+            reason: "head record has the wrong length".into(),
+        })?;
+        let (seq, rest) = b.split_at(8);
+        let (hash, time) = rest.split_at(32);
+        Ok(Head {
+            seq: Seq(u64::from_be_bytes(seq.try_into().unwrap_or_default())),
+            hash: EntryHash::from_bytes(hash.try_into().unwrap_or_default()),
+            time: Timestamp::from_unix(i64::from_be_bytes(time.try_into().unwrap_or_default())),
+        })
+    }
+
+    /// Where the next entry goes.
+    pub fn next_position(self) -> Position {
+        Position {
+            seq: self.seq.next(),
+            prev: self.hash,
+            prev_time: Some(self.time),
+        }
+    }
+}
+
+/// The result of an append.
+#[derive(Debug)]
+pub struct Appended {
+    entry: VerifiedEntry,
+    new: bool,
+}
+
+impl Appended {
+    /// The entry in the ledger.
+    pub fn entry(&self) -> &VerifiedEntry {
+        &self.entry
+    }
+
+    /// False when the same content by the same signer was already there and
+    /// that earlier entry is returned instead.
+    pub fn is_new(&self) -> bool {
+        self.new
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines that matched entries the ledger already had.
+    pub existing: u64,
+    /// Entries added.
+    pub added: u64,
+}
+
+/// What a verification found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Entries checked.
+    pub entries: u64,
+    /// Leaf hash of the last entry, if any.
+    pub head: Option<EntryHash>,
+}
+
+/// An open ledger. Holds sled's exclusive lock on the directory until dropped.
+pub struct Ledger {
+    dir: PathBuf,
+    db: sled::Db,
+    entries: sled::Tree,
+    ids: sled::Tree,
+    content: sled::Tree,
+    keys: sled::Tree,
+    sources: sled::Tree,
+    refs: sled::Tree,
+    mentions: sled::Tree,
+    meta: sled::Tree,
+    // Appends are checked against the head and then written: one at a time.
+    writer: Mutex<()>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ledger({})", self.dir.display())
+    }
+}
+
+fn db_path(dir: &Path) -> PathBuf {
+    dir.join("db")
+}
+
+fn open_db(dir: &Path) -> Result<sled::Db, Error> {
+    sled::Config::new()
+        .path(db_path(dir))
+        .mode(sled::Mode::HighThroughput)
+        .flush_every_ms(None)
+        .open()
+        .map_err(|e| match &e {
+            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+                Error::InUse {
+                    path: dir.display().to_string(),
+                }
+            }
+            _ => Error::Storage(e),
+        })
+}
+
+impl Ledger {
+    /// Creates an empty ledger (no entries) in `dir`, which must not exist or
+    /// be an empty directory. [`crate::init`] adds the genesis entry.
+    ///
+    /// # Errors
+    /// [`Error::AlreadyExists`] when `dir` holds a ledger or other files.
+    pub fn create(dir: &Path) -> Result<Ledger, Error> {
+        if dir.exists() {
+            let mut items = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
+            if items.next().is_some() {
+                return Err(Error::AlreadyExists {
+                    path: dir.display().to_string(),
+                });
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let db = open_db(dir)?;
+        db.open_tree("meta")?.insert("format", FORMAT_TAG)?;
+        db.flush()?;
+        drop(db);
+        Ledger::open(dir)
+    }
+
+    /// Opens an existing ledger.
+    ///
+    /// # Errors
+    /// [`Error::NotALedger`] when `dir` is not one, [`Error::InUse`] when
+    /// another process has it open.
+    pub fn open(dir: &Path) -> Result<Ledger, Error> {
+        let not = |reason: &str| Error::NotALedger {
+            path: dir.display().to_string(),
+            reason: reason.into(),
+        };
+        if !dir.is_dir() {
+            return Err(not("no such directory; create one with `isnad init`"));
+        }
+        if !db_path(dir).join("conf").is_file() {
+            return Err(not("no database in it"));
+        }
+        let db = open_db(dir)?;
+        let meta = db.open_tree("meta")?;
+        if meta.get("format")?.as_deref() != Some(FORMAT_TAG) {
+            return Err(not("its format tag is missing or unknown"));
+        }
+        let t = |name: &str| db.open_tree(name);
+        Ok(Ledger {
+            dir: dir.to_path_buf(),
+            entries: t(TREES[0])?,
+            ids: t(TREES[1])?,
+            content: t(TREES[2])?,
+            keys: t(TREES[3])?,
+            sources: t(TREES[4])?,
+            refs: t(TREES[5])?,
+            mentions: t(TREES[6])?,
+            meta,
+            db,
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// The ledger directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The last entry, or `None` for an empty ledger.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn head(&self) -> Result<Option<Head>, Error> {
+        self.meta
+            .get("head")?
+            .map(|b| Head::from_bytes(&b))
+            .transpose()
+    }
+
+    /// Number of entries.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn len(&self) -> Result<u64, Error> {
+        Ok(self.head()?.map_or(0, |h| h.seq.0 + 1))
+    }
+
+    /// True when the ledger has no entries.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn is_empty(&self) -> Result<bool, Error> {
+        Ok(self.head()?.is_none())
+    }
+
+    fn position(&self) -> Result<Position, Error> {
+        Ok(self
+            .head()?
+            .map_or(Position::GENESIS, Head::next_position))
+    }
+
+    /// Signs `record` with `key` and appends it, durably.
+    ///
+    /// The entry's time is `now`, or the previous entry's time if the clock
+    /// reads earlier (times never go backwards). If the same signer already
+    /// recorded the same content, that entry is returned and nothing is
+    /// written.
+    ///
+    /// # Errors
+    /// The first rule the record breaks; the ledger is unchanged.
+    pub fn append(&self, key: &KeyPair, record: Record, now: Timestamp) -> Result<Appended, Error> {
+        let _w = self.lock_writer();
+        record.check()?;
+        if let Some(existing) = self.existing(&content_key(key.verifier(), &record)?)? {
+            return Ok(Appended {
+                entry: existing,
+                new: false,
+            });
+        }
+        let at = self.position()?;
+        let time = at.prev_time.map_or(now, |t| t.max(now));
+        let entry = Draft::new(at.seq, at.prev, time, key.verifier().clone(), record).sign(key)?;
+        self.append_checked(entry, at, now)
+    }
+
+    /// Appends an entry signed elsewhere (by a client, or read from a file).
+    /// It must be at the ledger's next position.
+    ///
+    /// # Errors
+    /// The first rule the entry breaks, or a time more than five minutes
+    /// after `now`; the ledger is unchanged.
+    pub fn append_entry(&self, entry: Entry, now: Timestamp) -> Result<Appended, Error> {
+        let _w = self.lock_writer();
+        if let Some(existing) = self.existing(&entry.content_key()?)? {
+            return Ok(Appended {
+                entry: existing,
+                new: false,
+            });
+        }
+        let at = self.position()?;
+        self.append_checked(entry, at, now)
+    }
+
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, ()> {
+        // A poisoned lock only means another appending thread panicked; the
+        // store itself is transactional, so carry on.
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn existing(&self, ck: &[u8; 32]) -> Result<Option<VerifiedEntry>, Error> {
+        let Some(seq) = self.content.get(ck)? else {
+            return Ok(None);
+        };
+        let seq = seq_of(&seq)?;
+        let entry = self.entry(seq)?.ok_or_else(|| Error::Corrupt {
+            reason: format!("content index names missing entry {seq}"),
+        })?;
+        // It passed the rules when it was appended; re-check its signature
+        // before vouching for it again.
+        entry.check_signature()?;
+        let at = if seq.0 == 0 {
+            Position::GENESIS
+        } else {
+            let prev = self.entry(Seq(seq.0 - 1))?.ok_or_else(|| Error::Corrupt {
+                reason: format!("entry before {seq} is missing"),
+            })?;
+            Position::after(&prev)
+        };
+        rules::check(entry, at, self).map(Some)
+    }
+
+    fn append_checked(&self, entry: Entry, at: Position, now: Timestamp) -> Result<Appended, Error> {
+        if entry.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
+            return Err(Error::Time {
+                seq: entry.seq(),
+                reason: format!(
+                    "{} is more than {} seconds in the future",
+                    entry.time(),
+                    MAX_CLOCK_SKEW_SECS
+                ),
+            });
+        }
+        let verified = rules::check(entry, at, self)?;
+        self.write(std::slice::from_ref(&verified))?;
+        self.db.flush()?;
+        Ok(Appended {
+            entry: verified,
+            new: true,
+        })
+    }
+
+    /// Writes verified entries, which must follow the head in order, in one
+    /// transaction with their index rows and the new head.
+    fn write(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        let mut rows: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        for v in batch {
+            index_rows(v, &mut rows)?;
+        }
+        let head = Head {
+            seq: last.seq(),
+            hash: last.hash(),
+            time: last.time(),
+        };
+        let expected_first = self.position()?.seq;
+        let trees = [
+            &self.entries,
+            &self.ids,
+            &self.content,
+            &self.keys,
+            &self.sources,
+            &self.refs,
+            &self.mentions,
+            &self.meta,
+        ];
+        let result = trees.as_slice().transaction(|tx| {
+            let cur = tx[7].get("head")?;
+            let next = match cur {
+                Some(b) => Head::from_bytes(&b)
+                    .map_err(ConflictableTransactionError::Abort)?
+                    .seq
+                    .next(),
+                None => Seq(0),
+            };
+            if next != expected_first {
+                return Err(ConflictableTransactionError::Abort(Error::Corrupt {
+                    reason: "the head moved during an append".into(),
+                }));
+            }
+            for (tree, k, v) in &rows {
+                // The content index keeps the first entry with that content.
+                if *tree == 2 && tx[2].get(k)?.is_some() {
+                    continue;
+                }
+                tx[*tree].insert(k.as_slice(), v.as_slice())?;
+            }
+            tx[7].insert("head", &head.to_bytes()[..])?;
+            Ok(())
+        });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Abort(e)) => Err(e),
+            Err(TransactionError::Storage(e)) => Err(Error::Storage(e)),
+        }
+    }
+
+    /// The entry at `seq`, if the ledger has one.
+    ///
+    /// # Errors
+    /// Storage errors, or [`Error::Corrupt`] if stored bytes do not parse.
+    pub fn entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
+        self.entries
+            .get(seq.to_be_bytes())?
+            .map(|b| parse_stored(seq, &b))
+            .transpose()
+    }
+
+    /// The entry with this id.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn entry_by_hash(&self, id: &EntryHash) -> Result<Option<Entry>, Error> {
+        match self.ids.get(id.as_bytes())? {
+            Some(s) => self.entry(seq_of(&s)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Finds the one entry whose id starts with `prefix` (hex, any case, at
+    /// least 4 digits), as git does.
+    ///
+    /// # Errors
+    /// [`Error::UnknownId`] or [`Error::AmbiguousId`].
+    pub fn resolve(&self, prefix: &str) -> Result<Entry, Error> {
+        let p = prefix.to_ascii_lowercase();
+        if p.len() < 4 || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::field(
+                "id",
+                format!("`{prefix}` is not an entry id or a prefix of at least 4 hex digits"),
+            ));
+        }
+        let whole = &p[..p.len() & !1];
+        let raw = hex::decode(whole).map_err(|e| Error::field("id", e.to_string()))?;
+        let mut found = Vec::new();
+        for kv in self.ids.scan_prefix(&raw) {
+            let (k, v) = kv?;
+            if hex::encode(&k).starts_with(&p) {
+                found.push(seq_of(&v)?);
+                if found.len() > 1 {
+                    break;
+                }
+            }
+        }
+        match found.as_slice() {
+            [] => Err(Error::UnknownId {
+                prefix: prefix.to_owned(),
+            }),
+            [one] => self.entry(*one)?.ok_or_else(|| Error::Corrupt {
+                reason: format!("id index names missing entry {one}"),
+            }),
+            _ => Err(Error::AmbiguousId {
+                prefix: prefix.to_owned(),
+                count: self.ids.scan_prefix(&raw).count(),
+            }),
+        }
+    }
+
+    /// The `source` entry that defined `id`.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn source_entry(&self, id: &SourceId) -> Result<Option<Entry>, Error> {
+        match self.sources.get(id.as_str())? {
+            Some(s) => self.entry(seq_of(&s)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Entries that refer to `id` (verdicts on a claim, relations, amendments),
+    /// in ledger order.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn referrers(&self, id: &EntryHash) -> Result<Vec<Entry>, Error> {
+        let mut out = Vec::new();
+        for kv in self.refs.scan_prefix(id.as_bytes()) {
+            let (k, _) = kv?;
+            let seq = seq_of(&k[32..])?;
+            if let Some(e) = self.entry(seq)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Entries that mention source `id` (its definition, chains, priors,
+    /// affiliations, corrections), in ledger order.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn mentions(&self, id: &SourceId) -> Result<Vec<Entry>, Error> {
+        let mut prefix = id.as_str().as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for kv in self.mentions.scan_prefix(&prefix) {
+            let (k, _) = kv?;
+            let seq = seq_of(&k[prefix.len()..])?;
+            if let Some(e) = self.entry(seq)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// All entries in order, parsed (signatures not re-checked).
+    pub fn iter(&self) -> impl Iterator<Item = Result<Entry, Error>> + '_ {
+        self.entries.iter().map(|kv| {
+            let (k, v) = kv?;
+            parse_stored(seq_of(&k)?, &v)
+        })
+    }
+
+    /// All leaf bytes in order.
+    pub fn leaves(&self) -> impl Iterator<Item = Result<(Seq, sled::IVec), Error>> + '_ {
+        self.entries.iter().map(|kv| {
+            let (k, v) = kv?;
+            Ok((seq_of(&k)?, v))
+        })
+    }
+
+    /// Writes every entry's leaf bytes, one per line.
+    ///
+    /// # Errors
+    /// Storage or I/O errors.
+    pub fn export_jsonl(&self, out: &mut dyn Write) -> Result<u64, Error> {
+        let mut n = 0;
+        for kv in self.leaves() {
+            let (_, leaf) = kv?;
+            out.write_all(&leaf).map_err(|e| io_named("output", e))?;
+            out.write_all(b"\n").map_err(|e| io_named("output", e))?;
+            n += 1;
+        }
+        out.flush().map_err(|e| io_named("output", e))?;
+        Ok(n)
+    }
+
+    /// Re-checks every entry in order, as [`verify_jsonl`] does for a file,
+    /// plus the indexes and the head. Memory stays flat: references are
+    /// looked up in the on-disk indexes.
+    ///
+    /// `progress` is called with the number of entries checked so far.
+    ///
+    /// # Errors
+    /// The first bad entry and what is wrong with it.
+    pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
+        let mut at = Position::GENESIS;
+        let mut n = 0u64;
+        for kv in self.leaves() {
+            let (seq, leaf) = kv?;
+            let entry = Entry::parse(&leaf).map_err(|e| at_entry(seq, e))?;
+            if entry.seq() != seq {
+                return Err(Error::Sequence {
+                    seq: entry.seq(),
+                    expected: seq,
+                });
+            }
+            if self.ids.get(entry.hash().as_bytes())?.as_deref() != Some(&seq.to_be_bytes()[..]) {
+                return Err(Error::Corrupt {
+                    reason: format!("entry {seq}: id index does not point at it"),
+                });
+            }
+            let v = rules::check(entry, at, self)?;
+            at = Position::after(&v);
+            n += 1;
+            if n % 1024 == 0 {
+                progress(n);
+            }
+        }
+        progress(n);
+        let head = self.head()?;
+        let stored = head.map(|h| (h.seq, h.hash));
+        let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
+        if stored != seen {
+            return Err(Error::Corrupt {
+                reason: format!("the stored head does not match the last entry (entries: {n})"),
+            });
+        }
+        Ok(VerifyReport {
+            entries: n,
+            head: seen.map(|s| s.1),
+        })
+    }
+
+    /// Imports an export. Lines the ledger already has must match it byte
+    /// for byte; every new line is checked before any is written, so the
+    /// import is all or nothing. Writes go in large transactions and one
+    /// flush at the end.
+    ///
+    /// # Errors
+    /// The first bad line, with its number; the ledger is unchanged.
+    pub fn import_jsonl(
+        &self,
+        input: &mut dyn BufRead,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport, Error> {
+        let _w = self.lock_writer();
+        let len = self.len()?;
+        let mut at = self.position()?;
+        let mut fresh = MemoryView::new();
+        let mut pending = Vec::new();
+        let mut report = ImportReport {
+            lines: 0,
+            existing: 0,
+            added: 0,
+        };
+        let mut lines = Lines::new(input);
+        while let Some(line) = lines.next_line()? {
+            report.lines += 1;
+            let n = report.lines;
+            let wrap = |e: Error| Error::Line {
+                line: n,
+                source: Box::new(e),
+            };
+            if n <= len {
+                let seq = Seq(n - 1);
+                let ours = self.entries.get(seq.to_be_bytes())?;
+                if ours.as_deref() != Some(line) {
+                    return Err(Error::Diverged { line: n, seq });
+                }
+                report.existing += 1;
+                continue;
+            }
+            let entry = Entry::parse(line).map_err(wrap)?;
+            let view = rules::Layered {
+                base: self,
+                top: &fresh,
+            };
+            let v = rules::check(entry, at, &view).map_err(wrap)?;
+            fresh.add(&v);
+            at = Position::after(&v);
+            pending.push(v);
+            if n % 1024 == 0 {
+                progress(n);
+            }
+        }
+        for chunk in pending.chunks(4096) {
+            self.write(chunk)?;
+        }
+        self.db.flush()?;
+        report.added = pending.len() as u64;
+        progress(report.lines);
+        Ok(report)
+    }
+
+    /// Flushes everything to disk (appends already do).
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn flush(&self) -> Result<(), Error> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+/// Verifies an export with no database: every line parsed, canonical, in
+/// sequence, linked, signed by an enrolled key allowed to write it, and its
+/// references resolved to earlier lines.
+///
+/// # Errors
+/// The first bad line and what is wrong with it.
+pub fn verify_jsonl(
+    input: &mut dyn BufRead,
+    progress: &mut dyn FnMut(u64),
+) -> Result<VerifyReport, Error> {
+    let mut view = MemoryView::new();
+    let mut at = Position::GENESIS;
+    let mut n = 0u64;
+    let mut lines = Lines::new(input);
+    while let Some(line) = lines.next_line()? {
+        n += 1;
+        let wrap = |e: Error| Error::Line {
+            line: n,
+            source: Box::new(e),
+        };
+        let entry = Entry::parse(line).map_err(wrap)?;
+        let v = rules::check(entry, at, &view).map_err(wrap)?;
+        view.add(&v);
+        at = Position::after(&v);
+        if n % 1024 == 0 {
+            progress(n);
+        }
+    }
+    progress(n);
+    Ok(VerifyReport {
+        entries: n,
+        head: (n > 0).then_some(at.prev),
+    })
+}
+
+/// Reads `\n`-terminated lines with a bound on their length, so a hostile
+/// file cannot make us allocate more than the largest entry allows.
+struct Lines<'a> {
+    input: &'a mut dyn BufRead,
+    buf: Vec<u8>,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(input: &'a mut dyn BufRead) -> Self {
+        Lines {
+            input,
+            buf: Vec::new(),
+            line: 0,
+        }
+    }
+
+    fn next_line(&mut self) -> Result<Option<&[u8]>, Error> {
+        use std::io::Read as _;
+        self.buf.clear();
+        self.line += 1;
+        let limit = MAX_ENTRY_BYTES as u64 + 2;
+        let n = (&mut self.input)
+            .take(limit)
+            .read_until(b'\n', &mut self.buf)
+            .map_err(|e| io_named("input", e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if self.buf.last() != Some(&b'\n') {
+            if n as u64 >= limit {
+                return Err(Error::Line {
+                    line: self.line,
+                    source: Box::new(Error::field(
+                        "entry",
+                        format!("line is longer than the {MAX_ENTRY_BYTES}-byte limit"),
+                    )),
+                });
+            }
+            return Err(Error::Line {
+                line: self.line,
+                source: Box::new(Error::field("entry", "the last line has no newline")),
+            });
+        }
+        self.buf.pop();
+        Ok(Some(&self.buf))
+    }
+}
+
+fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> Result<(), Error> {
+    let seq = v.seq().to_be_bytes().to_vec();
+    rows.push((0, seq.clone(), v.leaf_bytes().to_vec()));
+    rows.push((1, v.hash().as_bytes().to_vec(), seq.clone()));
+    rows.push((2, v.content_key()?.to_vec(), seq.clone()));
+    let mut refer = |id: &EntryHash| {
+        let mut k = id.as_bytes().to_vec();
+        k.extend_from_slice(&seq);
+        rows.push((5, k, Vec::new()));
+    };
+    let mut mentioned: Vec<&SourceId> = Vec::new();
+    match v.record() {
+        Record::Key(k) => rows.push((3, k.key.as_bytes().to_vec(), seq.clone())),
+        Record::Source(s) => {
+            rows.push((4, s.id.as_str().as_bytes().to_vec(), seq.clone()));
+            mentioned.push(&s.id);
+            mentioned.extend(&s.affiliations);
+        }
+        Record::Claim(c) => mentioned.extend(c.chain.iter().map(|h| &h.source)),
+        Record::Verdict(vd) => {
+            refer(&vd.claim);
+            if let Some(s) = &vd.supersedes {
+                refer(s);
+            }
+        }
+        Record::Relation(r) => {
+            refer(&r.from);
+            refer(&r.to);
+        }
+        Record::Amendment(a) => {
+            refer(&a.target);
+            match &a.change {
+                Change::Reattribute { chain } => mentioned.extend(chain.iter().map(|h| &h.source)),
+                Change::CorrectClaim { claim } => {
+                    mentioned.extend(claim.chain.iter().map(|h| &h.source));
+                }
+                Change::CorrectSource { source } => {
+                    mentioned.push(&source.id);
+                    mentioned.extend(&source.affiliations);
+                }
+                Change::Retract => {}
+            }
+        }
+        Record::Prior(p) => mentioned.push(&p.source),
+    }
+    mentioned.sort();
+    mentioned.dedup();
+    for s in mentioned {
+        let mut k = s.as_str().as_bytes().to_vec();
+        k.push(0);
+        k.extend_from_slice(&seq);
+        rows.push((6, k, Vec::new()));
+    }
+    Ok(())
+}
+
+impl View for Ledger {
+    fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
+        Ok(self.entry_by_hash(id)?.map(|e| EntryFacts::of(&e)))
+    }
+
+    fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
+        let Some(s) = self.keys.get(key.as_bytes())? else {
+            return Ok(None);
+        };
+        let seq = seq_of(&s)?;
+        match self.entry(seq)?.as_ref().map(Entry::record) {
+            Some(Record::Key(k)) => Ok(Some(KeyFacts {
+                seq,
+                roles: k.roles.clone(),
+            })),
+            _ => Err(Error::Corrupt {
+                reason: format!("key index names {seq}, which is not a key entry"),
+            }),
+        }
+    }
+
+    fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
+        self.sources
+            .get(id.as_str())?
+            .map(|s| seq_of(&s))
+            .transpose()
+    }
+}
+
+fn seq_of(b: &[u8]) -> Result<Seq, Error> {
+    let arr: [u8; 8] = b.try_into().map_err(|_| Error::Corrupt {
+        reason: "an index row holds a malformed sequence number".into(),
+    })?;
+    Ok(Seq(u64::from_be_bytes(arr)))
+}
+
+fn parse_stored(seq: Seq, bytes: &[u8]) -> Result<Entry, Error> {
+    Entry::parse(bytes).map_err(|e| at_entry(seq, e))
+}
+
+fn at_entry(seq: Seq, e: Error) -> Error {
+    match e {
+        Error::NotCanonical { .. } => Error::NotCanonical { seq },
+        other => Error::Corrupt {
+            reason: format!("entry {seq}: {other}"),
+        },
+    }
+}
+
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+fn io_named(what: &str, source: std::io::Error) -> Error {
+    Error::Io {
+        path: what.to_owned(),
+        source,
+    }
+}
