@@ -170,7 +170,10 @@ impl Entry {
         if wire.v != FORMAT_VERSION {
             return Err(Error::field(
                 "v",
-                format!("format version {} is not supported (expected {FORMAT_VERSION})", wire.v),
+                format!(
+                    "format version {} is not supported (expected {FORMAT_VERSION})",
+                    wire.v
+                ),
             ));
         }
         let time = Timestamp::parse(&wire.time)?;

@@ -150,7 +150,9 @@ pub enum Error {
         path: String,
     },
     /// An import file does not extend the ledger.
-    #[error("line {line}: differs from the ledger's entry {seq}: the file does not extend this ledger")]
+    #[error(
+        "line {line}: differs from the ledger's entry {seq}: the file does not extend this ledger"
+    )]
     Diverged {
         /// 1-based line number in the file.
         line: u64,

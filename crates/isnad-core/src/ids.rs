@@ -159,7 +159,9 @@ impl SourceId {
         if s.is_empty() || s.len() > Self::MAX_LEN || !ok_chars || s.starts_with('-') {
             return Err(Error::field(
                 field,
-                format!("`{s}` is not a source slug (1-64 of a-z, 0-9, '-', not starting with '-')"),
+                format!(
+                    "`{s}` is not a source slug (1-64 of a-z, 0-9, '-', not starting with '-')"
+                ),
             ));
         }
         Ok(SourceId(s.to_owned()))

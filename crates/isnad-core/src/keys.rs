@@ -113,7 +113,11 @@ impl FromStr for VerifierKey {
             return Err(bad("expected name+keyid+key"));
         };
         check_key_name(name)?;
-        if id_hex.len() != 8 || !id_hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if id_hex.len() != 8
+            || !id_hex
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        {
             return Err(bad("key id must be 8 lowercase hex digits"));
         }
         let raw = STANDARD
@@ -268,7 +272,8 @@ mod tests {
 
     // From the Go reference implementation (shared vectors).
     const VKEY: &str = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
-    const SKEY: &str = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    const SKEY: &str =
+        "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
 
     #[test]
     fn go_vector_keys_parse_and_match() {
@@ -282,7 +287,11 @@ mod tests {
     #[test]
     fn bad_keys_are_rejected() {
         assert!("a+b+c".parse::<VerifierKey>().is_err());
-        assert!(VKEY.replace("c74f20a3", "c74f20a4").parse::<VerifierKey>().is_err());
+        assert!(
+            VKEY.replace("c74f20a3", "c74f20a4")
+                .parse::<VerifierKey>()
+                .is_err()
+        );
         assert!(check_key_name("a+b").is_err());
         assert!(check_key_name("a b").is_err());
         assert!(KeyPair::from_private_string(VKEY).is_err());

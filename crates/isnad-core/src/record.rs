@@ -16,7 +16,9 @@ use crate::ids::{EntryHash, SourceId};
 use crate::limits;
 
 /// A signer's role; each role may write certain record kinds.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Enrols keys.
@@ -71,7 +73,9 @@ impl std::str::FromStr for Role {
 }
 
 /// The kind of record an entry carries (the entry's `kind` field).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// Enrols a signing key.
@@ -408,7 +412,9 @@ pub struct AmendmentBody {
 }
 
 /// An Admiralty (NATO STANAG 2511) source-reliability grade.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Grade {
     /// Completely reliable.
     A,
@@ -538,7 +544,10 @@ impl Record {
                     return Err(Error::field("body.roles", "at least one role is required"));
                 }
                 if !b.roles.windows(2).all(|w| w[0] < w[1]) {
-                    return Err(Error::field("body.roles", "roles must be sorted and distinct"));
+                    return Err(Error::field(
+                        "body.roles",
+                        "roles must be sorted and distinct",
+                    ));
                 }
                 opt_text("body.holder", b.holder.as_deref(), limits::MAX_NAME)?;
             }
@@ -559,12 +568,18 @@ impl Record {
                     text(&format!("body.evidence[{i}]"), e, limits::MAX_URL)?;
                 }
                 if b.supersedes == Some(b.claim) {
-                    return Err(Error::field("body.supersedes", "must name a verdict, not the claim"));
+                    return Err(Error::field(
+                        "body.supersedes",
+                        "must name a verdict, not the claim",
+                    ));
                 }
             }
             Record::Relation(b) => {
                 if b.from == b.to {
-                    return Err(Error::field("body.to", "a claim cannot be related to itself"));
+                    return Err(Error::field(
+                        "body.to",
+                        "a claim cannot be related to itself",
+                    ));
                 }
                 opt_text("body.note", b.note.as_deref(), limits::MAX_TEXT)?;
             }
@@ -610,9 +625,13 @@ pub fn check_lang(field: &str, tag: &str) -> Result<(), Error> {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !first_ok || !rest_ok || tag.len() > 35 {
-        return Err(Error::field(field, format!("`{tag}` is not a BCP-47 language tag")));
+        return Err(Error::field(
+            field,
+            format!("`{tag}` is not a BCP-47 language tag"),
+        ));
     }
     Ok(())
 }
@@ -622,7 +641,10 @@ fn check_url(field: &str, url: &str) -> Result<(), Error> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control());
     if !ok {
-        return Err(Error::field(field, format!("`{url}` is not an http(s) URL")));
+        return Err(Error::field(
+            field,
+            format!("`{url}` is not an http(s) URL"),
+        ));
     }
     Ok(())
 }
@@ -669,7 +691,11 @@ fn check_source(at: &str, b: &SourceBody) -> Result<(), Error> {
             "a source cannot be affiliated with itself",
         ));
     }
-    opt_text(&format!("{at}.description"), b.description.as_deref(), limits::MAX_NAME)
+    opt_text(
+        &format!("{at}.description"),
+        b.description.as_deref(),
+        limits::MAX_NAME,
+    )
 }
 
 fn check_chain(at: &str, chain: &[Hop]) -> Result<(), Error> {
@@ -712,9 +738,15 @@ fn check_claim(at: &str, b: &ClaimBody) -> Result<(), Error> {
     }
     for (i, t) in b.translations.iter().enumerate() {
         check_lang(&format!("{at}.translations[{i}].lang"), &t.lang)?;
-        text(&format!("{at}.translations[{i}].text"), &t.text, limits::MAX_TEXT)?;
+        text(
+            &format!("{at}.translations[{i}].text"),
+            &t.text,
+            limits::MAX_TEXT,
+        )?;
         if t.lang.eq_ignore_ascii_case(&b.lang)
-            || b.translations[..i].iter().any(|o| o.lang.eq_ignore_ascii_case(&t.lang))
+            || b.translations[..i]
+                .iter()
+                .any(|o| o.lang.eq_ignore_ascii_case(&t.lang))
         {
             return Err(Error::field(
                 format!("{at}.translations[{i}].lang"),
@@ -727,5 +759,9 @@ fn check_claim(at: &str, b: &ClaimBody) -> Result<(), Error> {
     if let Some(u) = &b.appeared.url {
         check_url(&format!("{at}.appeared.url"), u)?;
     }
-    opt_text(&format!("{at}.appeared.venue"), b.appeared.venue.as_deref(), limits::MAX_NAME)
+    opt_text(
+        &format!("{at}.appeared.venue"),
+        b.appeared.venue.as_deref(),
+        limits::MAX_NAME,
+    )
 }

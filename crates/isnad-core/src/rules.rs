@@ -152,10 +152,7 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
         if entry.time() < pt {
             return Err(Error::Time {
                 seq,
-                reason: format!(
-                    "{} is earlier than the previous entry's {pt}",
-                    entry.time()
-                ),
+                reason: format!("{} is earlier than the previous entry's {pt}", entry.time()),
             });
         }
     }
@@ -227,7 +224,10 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
     match entry.record() {
         Record::Key(k) => {
             if seq != Seq(0) && view.key(&k.key)?.is_some_and(|f| before(f.seq)) {
-                return Err(Error::field("body.key", format!("{} is already enrolled", k.key)));
+                return Err(Error::field(
+                    "body.key",
+                    format!("{} is already enrolled", k.key),
+                ));
             }
         }
         Record::Source(s) => {
@@ -392,4 +392,3 @@ impl View for Layered<'_> {
         }
     }
 }
-

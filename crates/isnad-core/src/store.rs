@@ -257,9 +257,7 @@ impl Ledger {
     }
 
     fn position(&self) -> Result<Position, Error> {
-        Ok(self
-            .head()?
-            .map_or(Position::GENESIS, Head::next_position))
+        Ok(self.head()?.map_or(Position::GENESIS, Head::next_position))
     }
 
     /// Signs `record` with `key` and appends it, durably.
@@ -334,7 +332,12 @@ impl Ledger {
         rules::check(entry, at, self).map(Some)
     }
 
-    fn append_checked(&self, entry: Entry, at: Position, now: Timestamp) -> Result<Appended, Error> {
+    fn append_checked(
+        &self,
+        entry: Entry,
+        at: Position,
+        now: Timestamp,
+    ) -> Result<Appended, Error> {
         if entry.time().unix() > now.unix() + MAX_CLOCK_SKEW_SECS {
             return Err(Error::Time {
                 seq: entry.seq(),
