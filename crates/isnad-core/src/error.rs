@@ -197,6 +197,31 @@ impl Error {
         }
     }
 
+    /// The entry an error is about, when it names one.
+    pub fn seq(&self) -> Option<Seq> {
+        match self {
+            Error::NotCanonical { seq }
+            | Error::Sequence { seq, .. }
+            | Error::PrevLink { seq, .. }
+            | Error::BadSignature { seq, .. }
+            | Error::NotEnrolled { seq, .. }
+            | Error::RoleNotAllowed { seq, .. }
+            | Error::Reference { seq, .. }
+            | Error::Time { seq, .. }
+            | Error::Diverged { seq, .. } => Some(*seq),
+            Error::Line { source, .. } => source.seq(),
+            _ => None,
+        }
+    }
+
+    /// The 1-based line of an import or export file an error is about.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            Error::Line { line, .. } | Error::Diverged { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
     /// True when the error means "the data failed verification" rather than
     /// "the request or input was wrong" (the CLI maps these to exit code 1).
     pub fn is_verification_failure(&self) -> bool {

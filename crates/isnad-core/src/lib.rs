@@ -59,6 +59,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod attribution;
 pub mod canon;
 pub mod demo;
 pub mod entry;

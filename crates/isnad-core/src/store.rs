@@ -611,6 +611,7 @@ impl Ledger {
     pub fn import_jsonl(
         &self,
         input: &mut dyn BufRead,
+        now: Timestamp,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, Error> {
         let _w = self.lock_writer();
@@ -641,6 +642,7 @@ impl Ledger {
                 continue;
             }
             let entry = Entry::parse(line).map_err(wrap)?;
+            check_not_future(&entry, now).map_err(wrap)?;
             let view = rules::Layered {
                 base: self,
                 top: &fresh,
@@ -839,6 +841,21 @@ impl View for Ledger {
             .map(|s| seq_of(&s))
             .transpose()
     }
+}
+
+/// Entries are signed "now": one dated more than [`MAX_CLOCK_SKEW_SECS`]
+/// after the receiving clock is refused.
+fn check_not_future(entry: &Entry, now: Timestamp) -> Result<(), Error> {
+    if entry.time().unix() > now.unix().saturating_add(MAX_CLOCK_SKEW_SECS) {
+        return Err(Error::Time {
+            seq: entry.seq(),
+            reason: format!(
+                "{} is more than {MAX_CLOCK_SKEW_SECS} seconds in the future",
+                entry.time()
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn seq_of(b: &[u8]) -> Result<Seq, Error> {

@@ -1,0 +1,405 @@
+//! The command line's grammar (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// isnad: a ledger of claims, their attribution chains and fact-checkers'
+/// verdicts, signed and verifiable.
+#[derive(Parser, Debug)]
+#[command(name = "isnad", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Exit codes: 0 ok, 1 verification failed, 2 usage or input error.")]
+pub struct Cli {
+    /// Ledger directory.
+    #[arg(
+        long,
+        global = true,
+        env = "ISNAD_LEDGER",
+        default_value = "isnad-ledger"
+    )]
+    pub ledger: PathBuf,
+    /// Private key file to sign with.
+    #[arg(long, global = true, env = "ISNAD_KEY")]
+    pub key: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a ledger: its admin and log keys and the genesis entry.
+    Init(InitArgs),
+    /// Create, show and enrol signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Describe sources.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Record claims with their attribution chains.
+    #[command(subcommand)]
+    Claim(ClaimCommand),
+    /// Record fact-checkers' verdicts.
+    #[command(subcommand)]
+    Verdict(VerdictCommand),
+    /// Relate two claims.
+    Relate(RelateArgs),
+    /// Correct or retract an earlier record.
+    Amend(AmendArgs),
+    /// Set an editor's Admiralty grade (A-F) for a source.
+    Prior(PriorArgs),
+    /// List entries.
+    Log(LogArgs),
+    /// Show one entry (a unique id prefix is enough).
+    Show(ShowArgs),
+    /// Show a claim's attribution chain as a tree, with its verdicts.
+    Trace(TraceArgs),
+    /// Re-check every entry, signature and link.
+    Verify(VerifyArgs),
+    /// Write the ledger out.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Read a ledger in.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Build the worked example (an Agenzia Nova article, February 2025).
+    Demo(DemoArgs),
+}
+
+/// `init`.
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Name of the founding admin key.
+    #[arg(long, default_value = "admin")]
+    pub admin_name: String,
+    /// Name of the log key (signs checkpoints).
+    #[arg(long, default_value = "log")]
+    pub log_name: String,
+}
+
+/// `key …`.
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Generate a key pair; writes the private key file (mode 0600) and
+    /// prints the verifier key.
+    New {
+        /// Key name (no spaces, no '+').
+        name: String,
+        /// Where to write the private key [default: NAME.key].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the verifier key of a private key file (the --key one by default).
+    Show {
+        /// Private key file.
+        file: Option<PathBuf>,
+    },
+    /// Enrol a key with roles (signed by an admin key; the ledger's own admin
+    /// key if --key is not given).
+    Enroll {
+        /// Verifier key string (name+id+key) or a private key file.
+        #[arg(value_name = "KEY")]
+        vkey: String,
+        /// Role to grant (repeatable): admin, editor, fact-checker, auditor.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Who holds the key.
+        #[arg(long)]
+        holder: Option<String>,
+    },
+}
+
+/// `source …`.
+#[derive(Subcommand, Debug)]
+pub enum SourceCommand {
+    /// Describe a new source.
+    Add(SourceAddArgs),
+    /// Show a source and the entries that mention it.
+    Show {
+        /// Source id.
+        id: String,
+    },
+    /// List sources.
+    List,
+}
+
+/// Kinds of source on the command line.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum SourceKindArg {
+    /// A news outlet or agency.
+    Outlet,
+    /// A named person.
+    Person,
+    /// An organisation.
+    Organization,
+    /// A government or official body.
+    Government,
+    /// An account on a platform.
+    SocialAccount,
+    /// Unnamed sources.
+    Anonymous,
+}
+
+/// `source add`.
+#[derive(Args, Debug)]
+pub struct SourceAddArgs {
+    /// Stable slug id (a-z, 0-9, '-').
+    pub id: String,
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// What it is.
+    #[arg(long, value_enum)]
+    pub kind: SourceKindArg,
+    /// Home page or profile URL.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Main language (BCP-47).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Source it belongs to (repeatable).
+    #[arg(long = "affiliation")]
+    pub affiliations: Vec<String>,
+    /// Short description.
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+/// `claim …`.
+#[derive(Subcommand, Debug)]
+pub enum ClaimCommand {
+    /// Record a claim.
+    Add(ClaimAddArgs),
+}
+
+/// The attribution chain, publisher first.
+#[derive(Args, Debug, Clone)]
+pub struct ChainArgs {
+    /// The publishing source.
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Next hop back toward the origin, as SOURCE[:RELATION] with RELATION one
+    /// of cited (default), quoted, published-on, anonymous (repeatable, in order).
+    #[arg(long = "via")]
+    pub via: Vec<String>,
+}
+
+/// `claim add`.
+#[derive(Args, Debug)]
+pub struct ClaimAddArgs {
+    /// The statement in its original language.
+    #[arg(long, conflicts_with = "text_file")]
+    pub text: Option<String>,
+    /// Read the statement from a file (UTF-8).
+    #[arg(long)]
+    pub text_file: Option<PathBuf>,
+    /// Language of the text (BCP-47).
+    #[arg(long)]
+    pub lang: String,
+    /// Verbatim quote.
+    #[arg(long)]
+    pub quote: Option<String>,
+    /// A translation as LANG=TEXT (repeatable).
+    #[arg(long = "translation")]
+    pub translations: Vec<String>,
+    /// The chain.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Publication date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM:SSZ).
+    #[arg(long)]
+    pub date: String,
+    /// Publication URL.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Where it appeared, in words.
+    #[arg(long)]
+    pub venue: Option<String>,
+}
+
+/// `verdict …`.
+#[derive(Subcommand, Debug)]
+pub enum VerdictCommand {
+    /// Rate a claim.
+    Add(VerdictAddArgs),
+}
+
+/// Ratings on the command line.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RatingArg {
+    /// Accurate.
+    True,
+    /// Accurate with minor caveats.
+    MostlyTrue,
+    /// Partly accurate.
+    Mixed,
+    /// Mostly inaccurate.
+    MostlyFalse,
+    /// Inaccurate.
+    False,
+    /// Cannot be checked.
+    Unverifiable,
+    /// Real statement, wrong source.
+    Misattributed,
+}
+
+/// `verdict add`.
+#[derive(Args, Debug)]
+pub struct VerdictAddArgs {
+    /// The claim's id (prefix).
+    pub claim: String,
+    /// The rating.
+    #[arg(long, value_enum)]
+    pub rating: RatingArg,
+    /// Confidence, 0-100.
+    #[arg(long)]
+    pub confidence: u8,
+    /// Why.
+    #[arg(long)]
+    pub rationale: String,
+    /// Supporting URL or citation (repeatable).
+    #[arg(long = "evidence")]
+    pub evidence: Vec<String>,
+    /// Earlier verdict of yours on this claim that this one replaces.
+    #[arg(long)]
+    pub supersedes: Option<String>,
+}
+
+/// Relations between claims on the command line.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RelationArg {
+    /// Independent support.
+    Corroborates,
+    /// Contradiction.
+    Contradicts,
+    /// Derived from (shares the origin).
+    DerivedFrom,
+    /// The same story.
+    SameAs,
+}
+
+/// `relate`.
+#[derive(Args, Debug)]
+pub struct RelateArgs {
+    /// The claim the relation is stated for.
+    pub from: String,
+    /// How it stands to the other.
+    #[arg(value_enum)]
+    pub relation: RelationArg,
+    /// The other claim.
+    pub to: String,
+    /// Why.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// `amend`.
+#[derive(Args, Debug)]
+pub struct AmendArgs {
+    /// The entry to amend (id prefix).
+    pub target: String,
+    /// Why.
+    #[arg(long)]
+    pub reason: String,
+    /// Retract the target.
+    #[arg(long, conflicts_with_all = ["publisher", "via", "text", "lang", "name", "description", "url"])]
+    pub retract: bool,
+    /// Re-attribution: the corrected chain (with --via).
+    #[command(flatten)]
+    pub chain: ChainArgs,
+    /// Corrected claim text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Corrected claim language.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Corrected source name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Corrected source description.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Corrected source URL.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Corrected source affiliations (replaces the list; repeatable).
+    #[arg(long = "affiliation")]
+    pub affiliations: Vec<String>,
+}
+
+/// `prior`.
+#[derive(Args, Debug)]
+pub struct PriorArgs {
+    /// The source.
+    pub source: String,
+    /// Admiralty grade A-F.
+    pub grade: String,
+    /// Why.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// `log`.
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Only entries of this kind.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// At most this many entries (the latest).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// `show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Entry id or unique prefix (at least 4 hex digits).
+    pub id: String,
+}
+
+/// `trace`.
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    /// Claim id or unique prefix.
+    pub claim: String,
+}
+
+/// `verify`.
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Verify an export file instead of the ledger (no database needed).
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+}
+
+/// `export …`.
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// One entry per line, each line exactly the entry's leaf bytes.
+    Jsonl {
+        /// Output file [default: standard output].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `import …`.
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import an export into an empty ledger or one it extends (all or nothing).
+    Jsonl {
+        /// The export file.
+        file: PathBuf,
+    },
+}
+
+/// `demo`.
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Where to build the demo ledger.
+    #[arg(default_value = "isnad-demo")]
+    pub dir: PathBuf,
+}

@@ -1,0 +1,1014 @@
+//! One function per command: parse arguments into library calls, print the
+//! result. No ledger logic lives here.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use isnad_core::attribution::{ClaimView, SourceView};
+use isnad_core::record::{
+    AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
+    PriorBody, Rating, RelationBody, SourceBody, SourceKind, Translation, VerdictBody,
+};
+use isnad_core::store::verify_jsonl;
+use isnad_core::{Entry, KeyPair, Kind, Ledger, Record, Role, SourceId, Timestamp, VerifierKey};
+use serde_json::json;
+
+use crate::VerificationFailed;
+use crate::cli::*;
+use crate::keyfile;
+use crate::output::{clip, print_json, progress};
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        ledger: cli.ledger,
+        key: cli.key,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Init(a) => init(&ctx, &a),
+        Command::Key(k) => key(&ctx, k),
+        Command::Source(SourceCommand::Add(a)) => source_add(&ctx, a),
+        Command::Source(SourceCommand::Show { id }) => source_show(&ctx, &id),
+        Command::Source(SourceCommand::List) => source_list(&ctx),
+        Command::Claim(ClaimCommand::Add(a)) => claim_add(&ctx, a),
+        Command::Verdict(VerdictCommand::Add(a)) => verdict_add(&ctx, a),
+        Command::Relate(a) => relate(&ctx, a),
+        Command::Amend(a) => amend(&ctx, a),
+        Command::Prior(a) => prior(&ctx, a),
+        Command::Log(a) => log(&ctx, &a),
+        Command::Show(a) => show(&ctx, &a.id),
+        Command::Trace(a) => trace(&ctx, &a.claim),
+        Command::Verify(a) => verify(&ctx, a.export.as_deref()),
+        Command::Export(ExportCommand::Jsonl { out }) => export_jsonl(&ctx, out.as_deref()),
+        Command::Import(ImportCommand::Jsonl { file }) => import_jsonl(&ctx, &file),
+        Command::Demo(a) => demo(&ctx, &a.dir),
+    }
+}
+
+struct Ctx {
+    ledger: PathBuf,
+    key: Option<PathBuf>,
+    json: bool,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Ledger> {
+        Ok(Ledger::open(&self.ledger)?)
+    }
+
+    fn signing_key(&self) -> Result<KeyPair> {
+        match &self.key {
+            Some(p) => keyfile::read(p),
+            None => bail!("no signing key: pass --key FILE or set ISNAD_KEY"),
+        }
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_datetime(chrono::Utc::now())
+}
+
+fn keys_dir(ledger: &Path) -> PathBuf {
+    ledger.join("keys")
+}
+
+/// Prints what an append did: the id, and whether it was already there.
+fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) {
+    let e = appended.entry();
+    if ctx.json {
+        print_json(&json!({
+            "id": e.hash().to_hex(),
+            "seq": e.seq().0,
+            "kind": e.kind().as_str(),
+            "new": appended.is_new(),
+        }));
+    } else if appended.is_new() {
+        println!("{} {} {}", e.kind(), e.seq(), e.hash());
+    } else {
+        println!(
+            "{} {} {} (already recorded; nothing added)",
+            e.kind(),
+            e.seq(),
+            e.hash()
+        );
+    }
+}
+
+fn append(ctx: &Ctx, key: &KeyPair, record: Record) -> Result<()> {
+    let ledger = ctx.open()?;
+    let appended = ledger.append(key, record, now())?;
+    report_append(ctx, &appended);
+    Ok(())
+}
+
+fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
+    let dir = &ctx.ledger;
+    let admin = KeyPair::generate(&a.admin_name)?;
+    let log = KeyPair::generate(&a.log_name)?;
+    let ledger = isnad_core::init(dir, &admin, now())?;
+    let kd = keys_dir(dir);
+    keyfile::write_new(&kd.join("admin.key"), &admin)?;
+    keyfile::write_new(&kd.join("log.key"), &log)?;
+    let genesis = ledger
+        .entry(isnad_core::Seq(0))?
+        .ok_or_else(|| anyhow!("genesis entry missing after init"))?;
+    if ctx.json {
+        print_json(&json!({
+            "ledger": dir.display().to_string(),
+            "admin_key": admin.verifier().to_string(),
+            "admin_key_file": kd.join("admin.key").display().to_string(),
+            "log_key": log.verifier().to_string(),
+            "genesis": genesis.hash().to_hex(),
+        }));
+    } else {
+        println!("created ledger {}", dir.display());
+        println!("admin key  {}", admin.verifier());
+        println!(
+            "           private key in {} (mode 0600)",
+            kd.join("admin.key").display()
+        );
+        println!("log key    {}", log.verifier());
+        println!("genesis    {}", genesis.hash());
+    }
+    Ok(())
+}
+
+fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
+    match cmd {
+        KeyCommand::New { name, out } => {
+            let kp = KeyPair::generate(&name)?;
+            let path = out.unwrap_or_else(|| PathBuf::from(format!("{name}.key")));
+            keyfile::write_new(&path, &kp)?;
+            if ctx.json {
+                print_json(
+                    &json!({"key": kp.verifier().to_string(), "file": path.display().to_string()}),
+                );
+            } else {
+                println!("{}", kp.verifier());
+                eprintln!("private key written to {} (mode 0600)", path.display());
+            }
+            Ok(())
+        }
+        KeyCommand::Show { file } => {
+            let kp = match file {
+                Some(f) => keyfile::read(&f)?,
+                None => ctx.signing_key()?,
+            };
+            if ctx.json {
+                print_json(&json!({"key": kp.verifier().to_string(), "name": kp.name()}));
+            } else {
+                println!("{}", kp.verifier());
+            }
+            Ok(())
+        }
+        KeyCommand::Enroll {
+            vkey: key,
+            roles,
+            holder,
+        } => {
+            let vkey: VerifierKey = match key.parse::<VerifierKey>() {
+                Ok(v) => v,
+                Err(parse_err) => {
+                    let p = Path::new(&key);
+                    if p.is_file() {
+                        keyfile::read(p)?.verifier().clone()
+                    } else {
+                        return Err(parse_err).context("key to enrol");
+                    }
+                }
+            };
+            let mut roles = roles
+                .iter()
+                .map(|r| r.parse::<Role>())
+                .collect::<Result<Vec<_>, _>>()?;
+            roles.sort();
+            roles.dedup();
+            let signer = match &ctx.key {
+                Some(p) => keyfile::read(p)?,
+                None => keyfile::read(&keys_dir(&ctx.ledger).join("admin.key"))
+                    .context("no --key given and the ledger's admin key is not readable")?,
+            };
+            append(
+                ctx,
+                &signer,
+                Record::Key(KeyBody {
+                    key: vkey.to_string(),
+                    roles,
+                    holder: holder.map(|h| isnad_core::canon::nfc(&h)),
+                }),
+            )
+        }
+    }
+}
+
+fn slug(s: &str, field: &str) -> Result<SourceId> {
+    Ok(SourceId::parse(s, field)?)
+}
+
+fn slugs(list: &[String], field: &str) -> Result<Vec<SourceId>> {
+    let mut out = list
+        .iter()
+        .map(|s| slug(s, field))
+        .collect::<Result<Vec<_>>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn nfc_opt(s: Option<String>) -> Option<String> {
+    s.map(|s| isnad_core::canon::nfc(&s))
+}
+
+fn source_kind(k: SourceKindArg) -> SourceKind {
+    match k {
+        SourceKindArg::Outlet => SourceKind::Outlet,
+        SourceKindArg::Person => SourceKind::Person,
+        SourceKindArg::Organization => SourceKind::Organization,
+        SourceKindArg::Government => SourceKind::Government,
+        SourceKindArg::SocialAccount => SourceKind::SocialAccount,
+        SourceKindArg::Anonymous => SourceKind::Anonymous,
+    }
+}
+
+fn source_add(ctx: &Ctx, a: SourceAddArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let body = SourceBody {
+        id: slug(&a.id, "id")?,
+        name: isnad_core::canon::nfc(&a.name),
+        kind: source_kind(a.kind),
+        url: a.url,
+        language: a.language,
+        affiliations: slugs(&a.affiliations, "affiliation")?,
+        description: nfc_opt(a.description),
+    };
+    append(ctx, &key, Record::Source(body))
+}
+
+fn parse_chain(c: &ChainArgs) -> Result<Option<Vec<Hop>>> {
+    let Some(publisher) = &c.publisher else {
+        if c.via.is_empty() {
+            return Ok(None);
+        }
+        bail!("--via needs --publisher (the chain starts with the publishing source)");
+    };
+    let mut chain = vec![Hop {
+        source: slug(publisher, "publisher")?,
+        relation: HopRelation::Reported,
+    }];
+    for v in &c.via {
+        let (src, rel) = v.split_once(':').unwrap_or((v.as_str(), "cited"));
+        let relation = match rel {
+            "cited" => HopRelation::Cited,
+            "quoted" => HopRelation::Quoted,
+            "published-on" => HopRelation::PublishedOn,
+            "anonymous" => HopRelation::Anonymous,
+            other => bail!(
+                "--via {v}: `{other}` is not a hop relation (cited, quoted, published-on, anonymous)"
+            ),
+        };
+        chain.push(Hop {
+            source: slug(src, "via")?,
+            relation,
+        });
+    }
+    Ok(Some(chain))
+}
+
+fn read_text_file(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "{}: invalid UTF-8 at byte {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(text.trim_end_matches('\n').to_owned())
+}
+
+fn claim_add(ctx: &Ctx, a: ClaimAddArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let text = match (&a.text, &a.text_file) {
+        (Some(t), None) => t.clone(),
+        (None, Some(f)) => read_text_file(f)?,
+        _ => bail!("give the claim's text with --text or --text-file"),
+    };
+    let chain = parse_chain(&a.chain)?
+        .ok_or_else(|| anyhow!("a claim needs --publisher (and --via for each further hop)"))?;
+    let translations = a
+        .translations
+        .iter()
+        .map(|t| {
+            let (lang, text) = t
+                .split_once('=')
+                .ok_or_else(|| anyhow!("--translation {t}: expected LANG=TEXT"))?;
+            Ok(Translation {
+                lang: lang.to_owned(),
+                text: isnad_core::canon::nfc(text),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let body = ClaimBody {
+        text: isnad_core::canon::nfc(&text),
+        lang: a.lang,
+        quote: nfc_opt(a.quote),
+        translations,
+        chain,
+        appeared: Appearance {
+            date: a.date,
+            url: a.url,
+            venue: nfc_opt(a.venue),
+        },
+    };
+    append(ctx, &key, Record::Claim(body))
+}
+
+fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let ledger = ctx.open()?;
+    let claim = ledger.resolve(&a.claim).context("claim")?.hash();
+    let supersedes = match &a.supersedes {
+        Some(p) => Some(ledger.resolve(p).context("--supersedes")?.hash()),
+        None => None,
+    };
+    let rating = match a.rating {
+        RatingArg::True => Rating::True,
+        RatingArg::MostlyTrue => Rating::MostlyTrue,
+        RatingArg::Mixed => Rating::Mixed,
+        RatingArg::MostlyFalse => Rating::MostlyFalse,
+        RatingArg::False => Rating::False,
+        RatingArg::Unverifiable => Rating::Unverifiable,
+        RatingArg::Misattributed => Rating::Misattributed,
+    };
+    let body = VerdictBody {
+        claim,
+        rating,
+        confidence: a.confidence,
+        rationale: isnad_core::canon::nfc(&a.rationale),
+        evidence: a.evidence,
+        supersedes,
+    };
+    let appended = ledger.append(&key, Record::Verdict(body), now())?;
+    report_append(ctx, &appended);
+    Ok(())
+}
+
+fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let ledger = ctx.open()?;
+    let from = ledger.resolve(&a.from).context("from")?.hash();
+    let to = ledger.resolve(&a.to).context("to")?.hash();
+    let relation = match a.relation {
+        RelationArg::Corroborates => ClaimRelation::Corroborates,
+        RelationArg::Contradicts => ClaimRelation::Contradicts,
+        RelationArg::DerivedFrom => ClaimRelation::DerivedFrom,
+        RelationArg::SameAs => ClaimRelation::SameAs,
+    };
+    let body = RelationBody {
+        from,
+        relation,
+        to,
+        note: nfc_opt(a.note),
+    };
+    let appended = ledger.append(&key, Record::Relation(body), now())?;
+    report_append(ctx, &appended);
+    Ok(())
+}
+
+fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let ledger = ctx.open()?;
+    let target = ledger.resolve(&a.target).context("target")?;
+    let chain = parse_chain(&a.chain)?;
+    let source_fix = a.name.is_some()
+        || a.description.is_some()
+        || a.url.is_some()
+        || !a.affiliations.is_empty();
+    let claim_fix = a.text.is_some() || a.lang.is_some();
+    let change = if a.retract {
+        Change::Retract
+    } else {
+        match target.record() {
+            Record::Claim(_) if source_fix => bail!(
+                "--name, --description, --url and --affiliation correct a source, and the target is a claim"
+            ),
+            Record::Claim(_) if claim_fix => {
+                let view = ClaimView::load(&ledger, target.clone())?;
+                let mut claim = view.current;
+                if let Some(t) = &a.text {
+                    claim.text = isnad_core::canon::nfc(t);
+                }
+                if let Some(l) = &a.lang {
+                    claim.lang = l.clone();
+                }
+                if let Some(c) = chain {
+                    claim.chain = c;
+                }
+                Change::CorrectClaim { claim }
+            }
+            Record::Claim(_) => match chain {
+                Some(chain) => Change::Reattribute { chain },
+                None => bail!(
+                    "say what to amend: --retract, a new chain (--publisher/--via), or --text/--lang"
+                ),
+            },
+            Record::Source(s) => {
+                if claim_fix || chain.is_some() {
+                    bail!(
+                        "the target is a source: correct it with --name, --description, --url or --affiliation"
+                    );
+                }
+                if !source_fix {
+                    bail!(
+                        "say what to amend: --retract, or --name/--description/--url/--affiliation"
+                    );
+                }
+                let mut source =
+                    SourceView::load(&ledger, &s.id)?.map_or_else(|| s.clone(), |v| v.current);
+                if let Some(n) = &a.name {
+                    source.name = isnad_core::canon::nfc(n);
+                }
+                if let Some(d) = &a.description {
+                    source.description = Some(isnad_core::canon::nfc(d));
+                }
+                if let Some(u) = &a.url {
+                    source.url = Some(u.clone());
+                }
+                if !a.affiliations.is_empty() {
+                    source.affiliations = slugs(&a.affiliations, "affiliation")?;
+                }
+                Change::CorrectSource { source }
+            }
+            other => bail!("a {} entry can only be retracted (--retract)", other.kind()),
+        }
+    };
+    let body = AmendmentBody {
+        target: target.hash(),
+        change,
+        reason: isnad_core::canon::nfc(&a.reason),
+    };
+    let appended = ledger.append(&key, Record::Amendment(body), now())?;
+    report_append(ctx, &appended);
+    Ok(())
+}
+
+fn prior(ctx: &Ctx, a: PriorArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    let grade: Grade = a.grade.parse()?;
+    let body = PriorBody {
+        source: slug(&a.source, "source")?,
+        grade,
+        reason: isnad_core::canon::nfc(&a.reason),
+    };
+    append(ctx, &key, Record::Prior(body))
+}
+
+/// A one-line summary of an entry for `log`.
+fn summary(e: &Entry) -> String {
+    match e.record() {
+        Record::Key(k) => {
+            let roles: Vec<&str> = k.roles.iter().map(|r| r.as_str()).collect();
+            let name = k.key.split('+').next().unwrap_or("");
+            format!("enrol {name} as {}", roles.join(", "))
+        }
+        Record::Source(s) => format!("{} \"{}\" ({})", s.id, clip(&s.name, 40), s.kind.as_str()),
+        Record::Claim(c) => {
+            let chain: Vec<&str> = c.chain.iter().map(|h| h.source.as_str()).collect();
+            format!("[{}] {} — {}", c.lang, clip(&c.text, 50), chain.join(" → "))
+        }
+        Record::Verdict(v) => format!(
+            "{} ({}%) on {}",
+            v.rating.as_str(),
+            v.confidence,
+            v.claim.short()
+        ),
+        Record::Relation(r) => format!(
+            "{} {} {}",
+            r.from.short(),
+            r.relation.as_str(),
+            r.to.short()
+        ),
+        Record::Amendment(a) => format!(
+            "{} {}: {}",
+            a.change.as_str(),
+            a.target.short(),
+            clip(&a.reason, 40)
+        ),
+        Record::Prior(p) => format!("{} grade {:?}", p.source, p.grade),
+    }
+}
+
+fn entry_json(e: &Entry) -> Result<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_slice(e.leaf_bytes())?;
+    Ok(json!({"id": e.hash().to_hex(), "entry": v}))
+}
+
+fn signer_name(e: &Entry) -> &str {
+    e.signer().name()
+}
+
+fn log(ctx: &Ctx, a: &LogArgs) -> Result<()> {
+    let ledger = ctx.open()?;
+    let kind = match &a.kind {
+        Some(k) => Some(
+            Kind::ALL
+                .into_iter()
+                .find(|x| x.as_str() == k)
+                .ok_or_else(|| anyhow!("--kind {k}: not a kind (key, source, claim, verdict, relation, amendment, prior)"))?,
+        ),
+        None => None,
+    };
+    let mut rows = Vec::new();
+    for e in ledger.iter() {
+        let e = e?;
+        if kind.is_none_or(|k| e.kind() == k) {
+            rows.push(e);
+        }
+    }
+    if let Some(n) = a.limit {
+        let skip = rows.len().saturating_sub(n);
+        rows.drain(..skip);
+    }
+    if ctx.json {
+        let list = rows.iter().map(entry_json).collect::<Result<Vec<_>>>()?;
+        print_json(&serde_json::Value::Array(list));
+        return Ok(());
+    }
+    for e in &rows {
+        println!(
+            "{:>5}  {}  {}  {:<9} {:<18} {}",
+            e.seq().0,
+            e.hash().short(),
+            e.time(),
+            e.kind().as_str(),
+            clip(signer_name(e), 18),
+            summary(e)
+        );
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, id: &str) -> Result<()> {
+    let ledger = ctx.open()?;
+    let e = ledger.resolve(id)?;
+    if ctx.json {
+        print_json(&entry_json(&e)?);
+        return Ok(());
+    }
+    println!("id      {}", e.hash());
+    println!("seq     {}", e.seq().0);
+    println!("kind    {}", e.kind());
+    println!("time    {}", e.time());
+    println!("signer  {}", e.signer());
+    println!("prev    {}", e.prev());
+    let v: serde_json::Value = serde_json::from_slice(e.leaf_bytes())?;
+    let body = serde_json::to_string_pretty(&v["body"])?;
+    println!("body    {}", body.replace('\n', "\n        "));
+    Ok(())
+}
+
+fn source_label(ledger: &Ledger, id: &SourceId) -> Result<String> {
+    Ok(match SourceView::load(ledger, id)? {
+        Some(v) => format!("{} ({}, {})", v.current.name, id, v.current.kind.as_str()),
+        None => id.to_string(),
+    })
+}
+
+fn hop_word(r: HopRelation) -> &'static str {
+    match r {
+        HopRelation::Reported => "reported by",
+        HopRelation::Quoted => "quoting",
+        HopRelation::Cited => "citing",
+        HopRelation::PublishedOn => "published on by",
+        HopRelation::Anonymous => "citing unnamed",
+    }
+}
+
+fn trace(ctx: &Ctx, id: &str) -> Result<()> {
+    let ledger = ctx.open()?;
+    let e = ledger.resolve(id)?;
+    let view = ClaimView::load(&ledger, e)?;
+    if ctx.json {
+        let chain = view
+            .current
+            .chain
+            .iter()
+            .map(|h| {
+                let sv = SourceView::load(&ledger, &h.source)?;
+                Ok(json!({
+                    "source": h.source.as_str(),
+                    "relation": serde_json::to_value(h.relation)?,
+                    "name": sv.as_ref().map(|v| v.current.name.clone()),
+                    "kind": sv.as_ref().map(|v| v.current.kind.as_str()),
+                    "affiliations": sv.as_ref().map(|v| v.current.affiliations.iter().map(|a| a.to_string()).collect::<Vec<_>>()),
+                }))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let verdicts = view
+            .verdicts
+            .iter()
+            .map(|v| {
+                let Record::Verdict(b) = v.entry.record() else {
+                    return json!(null);
+                };
+                json!({
+                    "id": v.entry.hash().to_hex(),
+                    "signer": v.entry.signer().to_string(),
+                    "rating": b.rating.as_str(),
+                    "confidence": b.confidence,
+                    "current": v.is_current(),
+                })
+            })
+            .collect::<Vec<_>>();
+        print_json(&json!({
+            "id": view.entry.hash().to_hex(),
+            "text": view.current.text,
+            "lang": view.current.lang,
+            "chain": chain,
+            "retracted": view.retracted_by.map(|h| h.to_hex()),
+            "amendments": view.amendments.iter().map(|a| a.hash().to_hex()).collect::<Vec<_>>(),
+            "verdicts": verdicts,
+            "relations": view.relations.iter().map(|r| r.hash().to_hex()).collect::<Vec<_>>(),
+        }));
+        return Ok(());
+    }
+    println!("claim {}", view.entry.hash());
+    println!(
+        "  \"{}\" [{}]",
+        clip(&view.current.text, 100),
+        view.current.lang
+    );
+    for t in &view.current.translations {
+        println!("  \"{}\" [{}]", clip(&t.text, 100), t.lang);
+    }
+    if let Some(r) = view.retracted_by {
+        println!("  RETRACTED by {}", r.short());
+    }
+    for (i, hop) in view.current.chain.iter().enumerate() {
+        let indent = "    ".repeat(i);
+        let last = i + 1 == view.current.chain.len();
+        let role = if last { "  [origin]" } else { "" };
+        println!(
+            "  {indent}└─ {} {}{role}",
+            hop_word(hop.relation),
+            source_label(&ledger, &hop.source)?
+        );
+        if let Some(sv) = SourceView::load(&ledger, &hop.source)? {
+            for a in &sv.current.affiliations {
+                println!(
+                    "  {indent}      affiliated with {}",
+                    source_label(&ledger, a)?
+                );
+            }
+        }
+    }
+    for a in &view.amendments {
+        println!(
+            "  amended {} by {}: {}",
+            a.hash().short(),
+            a.signer().name(),
+            summary(a)
+        );
+    }
+    for v in &view.verdicts {
+        let state = if v.retracted_by.is_some() {
+            " (retracted)"
+        } else if v.superseded_by.is_some() {
+            " (superseded)"
+        } else {
+            ""
+        };
+        println!(
+            "  verdict {} by {}: {}{state}",
+            v.entry.hash().short(),
+            v.entry.signer().name(),
+            summary(&v.entry)
+        );
+    }
+    for r in &view.relations {
+        println!("  relation {}: {}", r.hash().short(), summary(r));
+    }
+    Ok(())
+}
+
+fn source_show(ctx: &Ctx, id: &str) -> Result<()> {
+    let ledger = ctx.open()?;
+    let id = slug(id, "source")?;
+    let view = SourceView::load(&ledger, &id)?.ok_or_else(|| anyhow!("unknown source `{id}`"))?;
+    let mentions = ledger.mentions(&id)?;
+    if ctx.json {
+        print_json(&json!({
+            "id": id.as_str(),
+            "entry": view.entry.hash().to_hex(),
+            "current": serde_json::to_value(&view.current)?,
+            "prior": view.prior.map(|g| format!("{g:?}")),
+            "retracted": view.retracted_by.map(|h| h.to_hex()),
+            "mentions": mentions.iter().map(|m| m.hash().to_hex()).collect::<Vec<_>>(),
+        }));
+        return Ok(());
+    }
+    println!(
+        "{} ({}, {})",
+        view.current.name,
+        id,
+        view.current.kind.as_str()
+    );
+    if let Some(d) = &view.current.description {
+        println!("  {d}");
+    }
+    if let Some(u) = &view.current.url {
+        println!("  {u}");
+    }
+    for a in &view.current.affiliations {
+        println!("  affiliated with {}", source_label(&ledger, a)?);
+    }
+    if let Some(g) = view.prior {
+        println!("  editor's prior grade {g:?}");
+    }
+    for m in &mentions {
+        println!(
+            "  {} {:<9} {}",
+            m.hash().short(),
+            m.kind().as_str(),
+            summary(m)
+        );
+    }
+    Ok(())
+}
+
+fn source_list(ctx: &Ctx) -> Result<()> {
+    let ledger = ctx.open()?;
+    let mut list = Vec::new();
+    for e in ledger.iter() {
+        let e = e?;
+        if let Record::Source(s) = e.record() {
+            if let Some(v) = SourceView::load(&ledger, &s.id)? {
+                list.push(v);
+            }
+        }
+    }
+    if ctx.json {
+        let arr = list
+            .iter()
+            .map(|v| serde_json::to_value(&v.current))
+            .collect::<Result<Vec<_>, _>>()?;
+        print_json(&serde_json::Value::Array(arr));
+        return Ok(());
+    }
+    for v in &list {
+        println!(
+            "{:<28} {:<15} {}",
+            v.current.id,
+            v.current.kind.as_str(),
+            v.current.name
+        );
+    }
+    Ok(())
+}
+
+fn verify(ctx: &Ctx, export: Option<&Path>) -> Result<()> {
+    let result = match export {
+        Some(path) => {
+            let f = File::open(path).with_context(|| format!("{}", path.display()))?;
+            let total = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = progress(total, "verifying");
+            let mut input = BufReader::new(bar.wrap_read(f));
+            let r = verify_jsonl(&mut input, &mut |_| {});
+            bar.finish_and_clear();
+            r
+        }
+        None => {
+            let ledger = ctx.open()?;
+            let bar = progress(ledger.len()?, "verifying");
+            let r = ledger.verify(&mut |n| bar.set_position(n));
+            bar.finish_and_clear();
+            r
+        }
+    };
+    match result {
+        Ok(report) => {
+            if ctx.json {
+                print_json(&json!({
+                    "ok": true,
+                    "entries": report.entries,
+                    "head": report.head.map(|h| h.to_hex()),
+                }));
+            } else {
+                println!(
+                    "ok: {} entries verified{}",
+                    report.entries,
+                    report
+                        .head
+                        .map(|h| format!(", head {h}"))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(())
+        }
+        Err(
+            e @ (isnad_core::Error::Io { .. }
+            | isnad_core::Error::InUse { .. }
+            | isnad_core::Error::NotALedger { .. }
+            | isnad_core::Error::Storage(_)),
+        ) => Err(e.into()),
+        Err(e) => {
+            if ctx.json {
+                print_json(&json!({
+                    "ok": false,
+                    "seq": e.seq().map(|s| s.0),
+                    "line": e.line(),
+                    "error": e.to_string(),
+                }));
+            }
+            Err(VerificationFailed(e.into()).into())
+        }
+    }
+}
+
+fn export_jsonl(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
+    let ledger = ctx.open()?;
+    let n = match out {
+        Some(p) => {
+            let f = File::create(p).with_context(|| format!("{}", p.display()))?;
+            let mut w = BufWriter::new(f);
+            let n = ledger.export_jsonl(&mut w)?;
+            w.into_inner()
+                .map_err(|e| anyhow!("{}: {}", p.display(), e.error()))?
+                .sync_all()
+                .with_context(|| format!("{}", p.display()))?;
+            n
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            ledger.export_jsonl(&mut w)?
+        }
+    };
+    if out.is_some() {
+        eprintln!("exported {n} entries");
+    }
+    Ok(())
+}
+
+fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
+    let f = File::open(file).with_context(|| format!("{}", file.display()))?;
+    let total = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let fresh = !ctx.ledger.exists();
+    let ledger = if fresh {
+        Ledger::create(&ctx.ledger)?
+    } else {
+        ctx.open()?
+    };
+    let bar = progress(total, "importing");
+    let mut input = BufReader::new(bar.wrap_read(f));
+    let result = ledger.import_jsonl(&mut input, now(), &mut |_| {});
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if fresh {
+                // The directory did not exist before: leave nothing behind.
+                drop(ledger);
+                let _ = std::fs::remove_dir_all(&ctx.ledger);
+            }
+            return Err(e).with_context(|| format!("{}", file.display()));
+        }
+    };
+    if ctx.json {
+        print_json(&json!({
+            "lines": report.lines,
+            "existing": report.existing,
+            "added": report.added,
+        }));
+    } else {
+        println!(
+            "imported {} new entries ({} already present, {} lines read)",
+            report.added, report.existing, report.lines
+        );
+    }
+    Ok(())
+}
+
+fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
+    let built = isnad_core::demo::build(dir)?;
+    let ledger = &built.ledger;
+    for (i, kp) in built.keys.iter().enumerate() {
+        let path = keys_dir(dir).join(format!("{}.key", kp.name()));
+        if !path.exists() {
+            keyfile::write_new(&path, kp)?;
+        }
+        let _ = i;
+    }
+    let report = ledger.verify(&mut |_| {})?;
+    let mut out = std::io::stdout().lock();
+    if ctx.json {
+        let sources = ledger
+            .iter()
+            .filter_map(|e| e.ok())
+            .filter_map(|e| match e.record() {
+                Record::Source(s) => Some(s.id.clone()),
+                _ => None,
+            })
+            .map(|id| -> Result<serde_json::Value> {
+                let v = SourceView::load(ledger, &id)?
+                    .ok_or_else(|| anyhow!("source {id} vanished"))?;
+                Ok(serde_json::to_value(&v.current)?)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        print_json(&json!({
+            "ledger": dir.display().to_string(),
+            "entries": report.entries,
+            "head": report.head.map(|h| h.to_hex()),
+            "sources": sources,
+        }));
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "isnad demo: Agenzia Nova (Arabic service), February 2025 — Haftar, Russia, Belarus"
+    )?;
+    writeln!(
+        out,
+        "ledger {} — {} entries, all verified (head {})",
+        dir.display(),
+        report.entries,
+        report.head.map(|h| h.short()).unwrap_or_default()
+    )?;
+    writeln!(
+        out,
+        "Verdicts below are ILLUSTRATIVE, signed by a fictional desk; they are not findings about the real outlets."
+    )?;
+    writeln!(out)?;
+    writeln!(out, "Sources")?;
+    for e in ledger.iter() {
+        let e = e?;
+        if let Record::Source(s) = e.record() {
+            if let Some(v) = SourceView::load(ledger, &s.id)? {
+                let aff: Vec<String> = v
+                    .current
+                    .affiliations
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect();
+                let aff = if aff.is_empty() {
+                    String::new()
+                } else {
+                    format!(" → {}", aff.join(", "))
+                };
+                let prior = v
+                    .prior
+                    .map(|g| format!(" [prior {g:?}]"))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {:<30} {:<15} {}{aff}{prior}",
+                    v.current.id.as_str(),
+                    v.current.kind.as_str(),
+                    v.current.name
+                )?;
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Claims (publisher → … → origin)")?;
+    for e in ledger.iter() {
+        let e = e?;
+        if e.kind() != Kind::Claim {
+            continue;
+        }
+        let view = ClaimView::load(ledger, e)?;
+        let en = view
+            .current
+            .translations
+            .iter()
+            .find(|t| t.lang.starts_with("en"))
+            .map_or(view.current.text.as_str(), |t| t.text.as_str());
+        writeln!(out, "  {}  {}", view.entry.hash().short(), clip(en, 90))?;
+        let chain: Vec<String> = view
+            .current
+            .chain
+            .iter()
+            .map(|h| match h.relation {
+                HopRelation::Reported => h.source.to_string(),
+                r => format!("{} {}", hop_word(r), h.source),
+            })
+            .collect();
+        writeln!(out, "      chain: {}", chain.join(" → "))?;
+        for v in view.verdicts.iter().filter(|v| v.is_current()) {
+            writeln!(out, "      verdict (illustrative): {}", summary(&v.entry))?;
+        }
+        for r in &view.relations {
+            writeln!(out, "      {}", summary(r))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Try: isnad --ledger {} log | trace <id> | verify",
+        dir.display()
+    )?;
+    Ok(())
+}
