@@ -856,7 +856,9 @@ fn export_jsonl(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
 fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
     let f = File::open(file).with_context(|| format!("{}", file.display()))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let fresh = !ctx.ledger.exists();
+    // A directory that does not exist yet, or is empty, becomes a new ledger.
+    let existed = ctx.ledger.exists();
+    let fresh = std::fs::read_dir(&ctx.ledger).map_or(true, |mut d| d.next().is_none());
     let ledger = if fresh {
         Ledger::create(&ctx.ledger)?
     } else {
@@ -870,9 +872,12 @@ fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
         Ok(r) => r,
         Err(e) => {
             if fresh {
-                // The directory did not exist before: leave nothing behind.
+                // The directory was absent or empty before: leave it so.
                 drop(ledger);
                 let _ = std::fs::remove_dir_all(&ctx.ledger);
+                if existed {
+                    let _ = std::fs::create_dir(&ctx.ledger);
+                }
             }
             return Err(e).with_context(|| format!("{}", file.display()));
         }

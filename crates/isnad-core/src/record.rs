@@ -132,11 +132,14 @@ impl std::fmt::Display for Kind {
 #[serde(deny_unknown_fields)]
 pub struct KeyBody {
     /// C2SP verifier key string `name+keyid+base64(0x01 ‖ key)`.
+    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
     pub key: String,
     /// Roles, sorted and without repeats.
+    #[schemars(length(min = 1), extend("uniqueItems" = true))]
     pub roles: Vec<Role>,
     /// Who holds the key (a person or desk), for people reading the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = limits::MAX_NAME))]
     pub holder: Option<String>,
 }
 
@@ -179,20 +182,25 @@ pub struct SourceBody {
     /// Stable slug id, unique in the ledger.
     pub id: SourceId,
     /// Display name.
+    #[schemars(length(min = 1, max = limits::MAX_NAME))]
     pub name: String,
     /// What the source is.
     pub kind: SourceKind,
     /// Home page or profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::schema::URL_PATTERN), length(min = 1, max = limits::MAX_URL))]
     pub url: Option<String>,
     /// Main language, a BCP-47 tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
     pub language: Option<String>,
     /// Sources this one belongs to or speaks for (a person's institution).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1, max = limits::MAX_AFFILIATIONS), extend("uniqueItems" = true))]
     pub affiliations: Vec<SourceId>,
     /// A short description (role, title) as the ledger's editors understand it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = limits::MAX_NAME))]
     pub description: Option<String>,
 }
 
@@ -227,8 +235,10 @@ pub struct Hop {
 #[serde(deny_unknown_fields)]
 pub struct Translation {
     /// BCP-47 tag of the translation.
+    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
     pub lang: String,
     /// The translated text (NFC).
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub text: String,
 }
 
@@ -237,12 +247,15 @@ pub struct Translation {
 #[serde(deny_unknown_fields)]
 pub struct Appearance {
     /// Date (`YYYY-MM-DD`) or UTC time (`YYYY-MM-DDTHH:MM:SSZ`) of publication.
+    #[schemars(pattern(crate::schema::DATE_PATTERN))]
     pub date: String,
     /// URL of the publication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::schema::URL_PATTERN), length(min = 1, max = limits::MAX_URL))]
     pub url: Option<String>,
     /// Where it appeared, in words (title, programme, page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = limits::MAX_NAME))]
     pub venue: Option<String>,
 }
 
@@ -251,16 +264,21 @@ pub struct Appearance {
 #[serde(deny_unknown_fields)]
 pub struct ClaimBody {
     /// The statement in its original language (NFC).
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub text: String,
     /// BCP-47 tag of `text`.
+    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
     pub lang: String,
     /// The verbatim words, when the publication quotes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub quote: Option<String>,
     /// Translations, at most one per language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1, max = limits::MAX_TRANSLATIONS))]
     pub translations: Vec<Translation>,
     /// Publisher first, originator last.
+    #[schemars(length(min = 1, max = limits::MAX_CHAIN))]
     pub chain: Vec<Hop>,
     /// Where and when it appeared.
     pub appeared: Appearance,
@@ -310,11 +328,14 @@ pub struct VerdictBody {
     /// The rating.
     pub rating: Rating,
     /// Confidence in percent, 0-100 (an integer: no floats in signed data).
+    #[schemars(range(min = 0, max = 100))]
     pub confidence: u8,
     /// Why.
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub rationale: String,
     /// URLs or citations that support the rating.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1, max = limits::MAX_EVIDENCE), inner(length(min = 1, max = limits::MAX_URL)))]
     pub evidence: Vec<String>,
     /// An earlier verdict by the same signer on the same claim that this replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -359,6 +380,7 @@ pub struct RelationBody {
     pub to: EntryHash,
     /// Why the editor or fact-checker links them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub note: Option<String>,
 }
 
@@ -372,6 +394,7 @@ pub enum Change {
     /// earlier origin.
     Reattribute {
         /// The corrected chain, publisher first.
+        #[schemars(length(min = 1, max = limits::MAX_CHAIN))]
         chain: Vec<Hop>,
     },
     /// The claim's text, language, quote or translations are corrected.
@@ -408,6 +431,7 @@ pub struct AmendmentBody {
     /// What changes.
     pub change: Change,
     /// Why.
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub reason: String,
 }
 
@@ -454,6 +478,7 @@ pub struct PriorBody {
     /// The grade.
     pub grade: Grade,
     /// Why.
+    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
     pub reason: String,
 }
 

@@ -468,10 +468,17 @@ impl Ledger {
             [one] => self.entry(*one)?.ok_or_else(|| Error::Corrupt {
                 reason: format!("id index names missing entry {one}"),
             }),
-            _ => Err(Error::AmbiguousId {
-                prefix: prefix.to_owned(),
-                count: self.ids.scan_prefix(&raw).count(),
-            }),
+            _ => {
+                let mut count = 0;
+                for kv in self.ids.scan_prefix(&raw) {
+                    let (k, _) = kv?;
+                    count += usize::from(hex::encode(&k).starts_with(&p));
+                }
+                Err(Error::AmbiguousId {
+                    prefix: prefix.to_owned(),
+                    count,
+                })
+            }
         }
     }
 

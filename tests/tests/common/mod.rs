@@ -1,0 +1,376 @@
+//! Shared helpers for the end-to-end tests of the `isnad` binary: a scratch
+//! newsroom desk in a temporary directory, and assertions on exit codes,
+//! error lines and the ledger's state.
+
+#![allow(dead_code, reason = "each test crate uses a different subset")]
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use assert_cmd::Command;
+use base64::Engine as _;
+use isnad_core::{Entry, KeyPair};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A `&Path` as `&str` (every path here is under a UTF-8 temp directory).
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+/// Newest modification time of any file under `dir`.
+fn newest(dir: &Path) -> SystemTime {
+    let mut t = SystemTime::UNIX_EPOCH;
+    for e in std::fs::read_dir(dir).expect("read source dir") {
+        let e = e.expect("dir entry");
+        let m = e.metadata().expect("metadata");
+        let mt = if m.is_dir() {
+            newest(&e.path())
+        } else {
+            m.modified().expect("mtime")
+        };
+        t = t.max(mt);
+    }
+    t
+}
+
+/// The `isnad` binary. `cargo test -p isnad-tests` does not build it (a
+/// package cannot depend on another's binary; `cargo test --workspace`
+/// does), so refuse to test a missing or stale one rather than pass or fail
+/// on old code.
+pub fn bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let hint = "build it first: `cargo build -p isnad-cli` (or run `cargo test --workspace`)";
+        let bin = assert_cmd::cargo::cargo_bin("isnad");
+        let built = std::fs::metadata(&bin)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("no isnad binary at {}: {e}; {hint}", bin.display()));
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("workspace root");
+        for src in ["crates/isnad-cli/src", "crates/isnad-core/src"] {
+            let changed = newest(&root.join(src));
+            assert!(
+                changed <= built,
+                "{} is older than the sources in {src}; {hint}",
+                bin.display()
+            );
+        }
+        bin
+    })
+}
+
+/// The binary, run in `cwd`, with no `ISNAD_*` variables inherited from the
+/// environment the tests run in.
+pub fn isnad_in(cwd: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.current_dir(cwd)
+        .env_remove("ISNAD_LEDGER")
+        .env_remove("ISNAD_KEY")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LOG");
+    c
+}
+
+/// Checks that `out` failed with exit code `code` and printed exactly one
+/// line on stderr, starting `isnad: error:`; returns that line.
+pub fn error_line(out: &Output, code: i32) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "exit code; stdout: {:?}; stderr: {stderr:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one error line, got {stderr:?}");
+    assert!(
+        lines[0].starts_with("isnad: error: "),
+        "error line prefix: {stderr:?}"
+    );
+    lines[0].to_owned()
+}
+
+/// A ledger's observable state: entry count, head, and every byte of its
+/// export.
+#[derive(Debug, PartialEq, Eq)]
+pub struct State {
+    /// Number of entries (`verify --json`).
+    pub entries: u64,
+    /// Head id (`verify --json`).
+    pub head: Option<String>,
+    /// `export jsonl` output.
+    pub export: Vec<u8>,
+}
+
+/// A newsroom desk in a temp directory: a ledger at `ledger` with the
+/// founding admin, an editor key and a fact-checker key enrolled.
+///
+/// Every byte any command prints through [`Desk::run`] is kept, so a test can
+/// check that no secret ever appears.
+pub struct Desk {
+    /// The temp directory (working directory of every command).
+    pub tmp: TempDir,
+    /// The ledger directory.
+    pub ledger: PathBuf,
+    /// The editor's private key file.
+    pub editor: PathBuf,
+    /// The fact-checker's private key file.
+    pub checker: PathBuf,
+    printed: RefCell<Vec<u8>>,
+}
+
+impl Desk {
+    /// A temp directory and the paths, with nothing created yet.
+    pub fn bare() -> Desk {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let ledger = tmp.path().join("ledger");
+        let editor = tmp.path().join("editor.key");
+        let checker = tmp.path().join("checker.key");
+        Desk {
+            tmp,
+            ledger,
+            editor,
+            checker,
+            printed: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A ledger with its admin, an `editor` (editor role) and a `checker`
+    /// (fact-checker role) enrolled: 3 entries.
+    pub fn new() -> Desk {
+        let d = Desk::bare();
+        d.ok(&["init"]);
+        d.ok(&["key", "new", "editor", "--out", s(&d.editor)]);
+        d.ok(&["key", "new", "checker", "--out", s(&d.checker)]);
+        d.ok(&["key", "enroll", s(&d.editor), "--role", "editor"]);
+        d.ok(&["key", "enroll", s(&d.checker), "--role", "fact-checker"]);
+        d
+    }
+
+    /// [`Desk::new`] plus four sources (7 entries): `agenzia-nova` and
+    /// `fawasel-media` (outlets), `harchaoui` (person), `rusi` (organization).
+    pub fn with_sources() -> Desk {
+        let d = Desk::new();
+        for (id, name, kind) in [
+            ("agenzia-nova", "Agenzia Nova", "outlet"),
+            ("fawasel-media", "Fawasel Media", "outlet"),
+            ("harchaoui", "Jalel Harchaoui", "person"),
+            ("rusi", "Royal United Services Institute", "organization"),
+        ] {
+            d.add(
+                &d.editor,
+                &["source", "add", id, "--name", name, "--kind", kind],
+            );
+        }
+        d
+    }
+
+    /// The working directory.
+    pub fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// The binary with `--ledger` set to this desk's ledger.
+    pub fn cmd(&self) -> Command {
+        let mut c = isnad_in(self.dir());
+        c.arg("--ledger").arg(&self.ledger);
+        c
+    }
+
+    /// Runs `c` and keeps what it printed.
+    pub fn run(&self, c: &mut Command) -> Output {
+        let out = c.output().expect("run isnad");
+        let mut p = self.printed.borrow_mut();
+        p.extend_from_slice(&out.stdout);
+        p.extend_from_slice(&out.stderr);
+        out
+    }
+
+    /// Runs `isnad --ledger L ARGS…`.
+    pub fn out(&self, args: &[&str]) -> Output {
+        self.run(self.cmd().args(args))
+    }
+
+    /// Runs `isnad --ledger L ARGS…`, checks it succeeded and returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.out(args);
+        assert_success(&out, args);
+        String::from_utf8(out.stdout).expect("stdout is UTF-8")
+    }
+
+    /// Like [`Desk::ok`] with `--json`, parsing stdout as one JSON value.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        let stdout = self.ok(&a);
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {stdout:?}"))
+    }
+
+    /// Appends with `--key KEY --json ARGS…` and returns the new entry's id.
+    pub fn add(&self, key: &Path, args: &[&str]) -> String {
+        let mut a = vec!["--key", s(key)];
+        a.extend_from_slice(args);
+        let v = self.json(&a);
+        assert_eq!(v["new"], true, "{args:?} added an entry: {v}");
+        v["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Runs with `--key KEY ARGS…`, expects failure with `code`; returns the
+    /// one error line.
+    pub fn fail_as(&self, key: &Path, args: &[&str], code: i32) -> String {
+        let mut a = vec!["--key", s(key)];
+        a.extend_from_slice(args);
+        self.fail(&a, code)
+    }
+
+    /// Runs `ARGS…`, expects failure with `code`; returns the one error line.
+    pub fn fail(&self, args: &[&str], code: i32) -> String {
+        let out = self.out(args);
+        assert!(
+            out.stdout.is_empty() || code == 1,
+            "{args:?}: no output on stdout"
+        );
+        error_line(&out, code)
+    }
+
+    /// The ledger's entry count, head and export bytes.
+    pub fn state(&self) -> State {
+        let v = self.json(&["verify"]);
+        assert_eq!(v["ok"], true, "{v}");
+        let export = self.out(&["export", "jsonl"]);
+        assert_success(&export, &["export", "jsonl"]);
+        State {
+            entries: v["entries"].as_u64().expect("entries"),
+            head: v["head"].as_str().map(str::to_owned),
+            export: export.stdout,
+        }
+    }
+
+    /// The export, as lines (without newlines).
+    pub fn export_lines(&self) -> Vec<Vec<u8>> {
+        let st = self.state();
+        st.export
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect()
+    }
+
+    /// The last entry of the ledger, parsed by the library.
+    pub fn last_entry(&self) -> Entry {
+        let lines = self.export_lines();
+        Entry::parse(lines.last().expect("an entry")).expect("parses")
+    }
+
+    /// A key pair read from a private key file.
+    pub fn keypair(path: &Path) -> KeyPair {
+        let text = std::fs::read_to_string(path).expect("read key file");
+        KeyPair::from_private_string(&text).expect("key file parses")
+    }
+
+    /// The ledger's own admin key.
+    pub fn admin(&self) -> KeyPair {
+        Desk::keypair(&self.ledger.join("keys").join("admin.key"))
+    }
+
+    /// Writes `bytes` to a file in the temp directory and returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.dir().join(name);
+        std::fs::write(&p, bytes).expect("write file");
+        p
+    }
+
+    /// Everything printed so far by commands run through this desk.
+    pub fn printed(&self) -> Vec<u8> {
+        self.printed.borrow().clone()
+    }
+
+    /// Checks that no command run through this desk printed any private key
+    /// found under its temp directory (the ledger's admin and log keys, and
+    /// every other key file the test made), as the key string or its seed in
+    /// base64 or hex. Returns how many keys were checked.
+    pub fn assert_no_secrets(&self) -> usize {
+        let printed = self.printed();
+        let printed = String::from_utf8_lossy(&printed);
+        // A private key string: PRIVATE+KEY+name+<8 hex>+… (the format
+        // alone, as in "expected PRIVATE+KEY+name+keyid+key", is fine).
+        for (at, _) in printed.match_indices("PRIVATE+KEY+") {
+            let rest = &printed[at + "PRIVATE+KEY+".len()..];
+            let id = rest.split('+').nth(1).unwrap_or("");
+            assert!(
+                !(id.len() >= 8 && id[..8].bytes().all(|b| b.is_ascii_hexdigit())),
+                "a private key string was printed: {}",
+                &printed[at..]
+            );
+        }
+        let mut keys = Vec::new();
+        private_keys(self.dir(), &mut keys);
+        for (path, text) in &keys {
+            // The secret is the base64 after `PRIVATE+KEY+name+id+`.
+            let b64 = text.trim().splitn(5, '+').nth(4).expect("key string");
+            assert!(b64.len() >= 40, "{b64}");
+            assert!(
+                !printed.contains(b64),
+                "secret of {} printed",
+                path.display()
+            );
+            let raw = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .expect("base64 seed");
+            let seed = hex::encode(&raw[1..]);
+            assert!(
+                !printed.contains(&seed),
+                "seed of {} printed",
+                path.display()
+            );
+        }
+        keys.len()
+    }
+}
+
+/// Every file under `dir` that holds a private key string, with its text.
+fn private_keys(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let path = e.expect("dir entry").path();
+        if path.is_dir() {
+            private_keys(&path, out);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            if text.starts_with("PRIVATE+KEY+") {
+                out.push((path, text));
+            }
+        }
+    }
+}
+
+/// Panics with the command's output unless it exited 0.
+pub fn assert_success(out: &Output, args: &[&str]) {
+    assert!(
+        out.status.success(),
+        "{args:?} failed ({:?}); stdout: {:?}; stderr: {:?}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The export `lines` joined back into a file's bytes (one `\n` after each).
+pub fn jsonl(lines: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for l in lines {
+        out.extend_from_slice(l);
+        out.push(b'\n');
+    }
+    out
+}
+
+/// The mode bits of a file.
+#[cfg(unix)]
+pub fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(p).expect("stat").permissions().mode() & 0o777
+}
