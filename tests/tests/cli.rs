@@ -319,7 +319,6 @@ fn source_add_show_and_list() {
 }
 
 #[test]
-#[ignore = "bug: `source list` does not align its columns: SourceId's Display ignores the width in `{:<28}` (commands.rs source_list)"]
 fn source_list_is_a_table() {
     let d = Desk::with_sources();
     let list = d.ok(&["source", "list"]);
@@ -1397,7 +1396,6 @@ fn verify_and_import_are_quiet_on_stderr_when_piped() {
 
 #[test]
 #[cfg(unix)]
-#[ignore = "bug: text output to a closed pipe (e.g. `isnad log | head -1`) panics (`failed printing to stdout: Broken pipe`, exit 101) instead of exiting quietly or with one error line"]
 fn a_closed_stdout_pipe_is_not_a_panic() {
     let d = Desk::with_sources();
     for args in [

@@ -1013,7 +1013,6 @@ fn a_directory_that_is_not_a_ledger_is_a_clear_error() {
 }
 
 #[test]
-#[ignore = "bug: file errors from isnad-core print the OS error twice (`X: Not a directory (os error 20): Not a directory (os error 20)`): Error::Io displays its source and also returns it from source(), and main prints the chain with {:#}"]
 fn a_file_error_is_reported_once() {
     let d = Desk::with_sources();
     let export = d.file("e.jsonl", &d.state().export);
@@ -1031,7 +1030,6 @@ fn a_file_error_is_reported_once() {
 }
 
 #[test]
-#[ignore = "bug: `key enroll` echoes a private key string given where a verifier key is expected (VerifierKey::from_str puts the input in its error message)"]
 fn a_private_key_given_as_a_verifier_key_is_not_echoed() {
     let d = Desk::new();
     let secret = std::fs::read_to_string(&d.editor).unwrap();

@@ -963,8 +963,6 @@ fn append_accepts_exactly_what_the_model_accepts() {
 /// About 1 in 100 re-opens fails on a quiet machine, so 500 rounds all but
 /// always show it.
 #[test]
-#[ignore = "library bug: Ledger::open right after dropping a Ledger (and Ledger::create) \
-            spuriously fails with Error::InUse; see the doc comment"]
 fn reopening_a_closed_ledger_is_not_in_use() {
     let mut failures = Vec::new();
     for round in 0..500 {

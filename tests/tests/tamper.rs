@@ -378,7 +378,7 @@ fn every_changed_byte_is_rejected() {
     same_meaning[at + 5] = b'F';
     let e = verify(&same_meaning).expect_err("\\u000F accepted");
     assert!(
-        matches!(&e, Error::Line { source, .. } if matches!(**source, Error::NotCanonical { .. })),
+        matches!(&e, Error::Line { error, .. } if matches!(**error, Error::NotCanonical { .. })),
         "expected a canonical-form error, got {e}"
     );
 

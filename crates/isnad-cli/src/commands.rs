@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::VerificationFailed;
 use crate::cli::*;
 use crate::keyfile;
-use crate::output::{clip, print_json, progress};
+use crate::output::{clip, outln, print_json, progress};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -76,7 +76,7 @@ fn keys_dir(ledger: &Path) -> PathBuf {
 }
 
 /// Prints what an append did: the id, and whether it was already there.
-fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) {
+fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) -> Result<()> {
     let e = appended.entry();
     if ctx.json {
         print_json(&json!({
@@ -84,23 +84,24 @@ fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) {
             "seq": e.seq().0,
             "kind": e.kind().as_str(),
             "new": appended.is_new(),
-        }));
+        }))?;
     } else if appended.is_new() {
-        println!("{} {} {}", e.kind(), e.seq(), e.hash());
+        outln!("{} {} {}", e.kind(), e.seq(), e.hash());
     } else {
-        println!(
+        outln!(
             "{} {} {} (already recorded; nothing added)",
             e.kind(),
             e.seq(),
             e.hash()
         );
     }
+    Ok(())
 }
 
 fn append(ctx: &Ctx, key: &KeyPair, record: Record) -> Result<()> {
     let ledger = ctx.open()?;
     let appended = ledger.append(key, record, now())?;
-    report_append(ctx, &appended);
+    report_append(ctx, &appended)?;
     Ok(())
 }
 
@@ -122,16 +123,16 @@ fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
             "admin_key_file": kd.join("admin.key").display().to_string(),
             "log_key": log.verifier().to_string(),
             "genesis": genesis.hash().to_hex(),
-        }));
+        }))?;
     } else {
-        println!("created ledger {}", dir.display());
-        println!("admin key  {}", admin.verifier());
-        println!(
+        outln!("created ledger {}", dir.display());
+        outln!("admin key  {}", admin.verifier());
+        outln!(
             "           private key in {} (mode 0600)",
             kd.join("admin.key").display()
         );
-        println!("log key    {}", log.verifier());
-        println!("genesis    {}", genesis.hash());
+        outln!("log key    {}", log.verifier());
+        outln!("genesis    {}", genesis.hash());
     }
     Ok(())
 }
@@ -145,9 +146,9 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
             if ctx.json {
                 print_json(
                     &json!({"key": kp.verifier().to_string(), "file": path.display().to_string()}),
-                );
+                )?;
             } else {
-                println!("{}", kp.verifier());
+                outln!("{}", kp.verifier());
                 eprintln!("private key written to {} (mode 0600)", path.display());
             }
             Ok(())
@@ -158,9 +159,9 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
                 None => ctx.signing_key()?,
             };
             if ctx.json {
-                print_json(&json!({"key": kp.verifier().to_string(), "name": kp.name()}));
+                print_json(&json!({"key": kp.verifier().to_string(), "name": kp.name()}))?;
             } else {
-                println!("{}", kp.verifier());
+                outln!("{}", kp.verifier());
             }
             Ok(())
         }
@@ -348,11 +349,15 @@ fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
         rating,
         confidence: a.confidence,
         rationale: isnad_core::canon::nfc(&a.rationale),
-        evidence: a.evidence,
+        evidence: a
+            .evidence
+            .iter()
+            .map(|e| isnad_core::canon::nfc(e))
+            .collect(),
         supersedes,
     };
     let appended = ledger.append(&key, Record::Verdict(body), now())?;
-    report_append(ctx, &appended);
+    report_append(ctx, &appended)?;
     Ok(())
 }
 
@@ -374,7 +379,7 @@ fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
         note: nfc_opt(a.note),
     };
     let appended = ledger.append(&key, Record::Relation(body), now())?;
-    report_append(ctx, &appended);
+    report_append(ctx, &appended)?;
     Ok(())
 }
 
@@ -451,7 +456,7 @@ fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
         reason: isnad_core::canon::nfc(&a.reason),
     };
     let appended = ledger.append(&key, Record::Amendment(body), now())?;
-    report_append(ctx, &appended);
+    report_append(ctx, &appended)?;
     Ok(())
 }
 
@@ -534,11 +539,11 @@ fn log(ctx: &Ctx, a: &LogArgs) -> Result<()> {
     }
     if ctx.json {
         let list = rows.iter().map(entry_json).collect::<Result<Vec<_>>>()?;
-        print_json(&serde_json::Value::Array(list));
+        print_json(&serde_json::Value::Array(list))?;
         return Ok(());
     }
     for e in &rows {
-        println!(
+        outln!(
             "{:>5}  {}  {}  {:<9} {:<18} {}",
             e.seq().0,
             e.hash().short(),
@@ -555,18 +560,18 @@ fn show(ctx: &Ctx, id: &str) -> Result<()> {
     let ledger = ctx.open()?;
     let e = ledger.resolve(id)?;
     if ctx.json {
-        print_json(&entry_json(&e)?);
+        print_json(&entry_json(&e)?)?;
         return Ok(());
     }
-    println!("id      {}", e.hash());
-    println!("seq     {}", e.seq().0);
-    println!("kind    {}", e.kind());
-    println!("time    {}", e.time());
-    println!("signer  {}", e.signer());
-    println!("prev    {}", e.prev());
+    outln!("id      {}", e.hash());
+    outln!("seq     {}", e.seq().0);
+    outln!("kind    {}", e.kind());
+    outln!("time    {}", e.time());
+    outln!("signer  {}", e.signer());
+    outln!("prev    {}", e.prev());
     let v: serde_json::Value = serde_json::from_slice(e.leaf_bytes())?;
     let body = serde_json::to_string_pretty(&v["body"])?;
-    println!("body    {}", body.replace('\n', "\n        "));
+    outln!("body    {}", body.replace('\n', "\n        "));
     Ok(())
 }
 
@@ -632,33 +637,33 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
             "amendments": view.amendments.iter().map(|a| a.hash().to_hex()).collect::<Vec<_>>(),
             "verdicts": verdicts,
             "relations": view.relations.iter().map(|r| r.hash().to_hex()).collect::<Vec<_>>(),
-        }));
+        }))?;
         return Ok(());
     }
-    println!("claim {}", view.entry.hash());
-    println!(
+    outln!("claim {}", view.entry.hash());
+    outln!(
         "  \"{}\" [{}]",
         clip(&view.current.text, 100),
         view.current.lang
     );
     for t in &view.current.translations {
-        println!("  \"{}\" [{}]", clip(&t.text, 100), t.lang);
+        outln!("  \"{}\" [{}]", clip(&t.text, 100), t.lang);
     }
     if let Some(r) = view.retracted_by {
-        println!("  RETRACTED by {}", r.short());
+        outln!("  RETRACTED by {}", r.short());
     }
     for (i, hop) in view.current.chain.iter().enumerate() {
         let indent = "    ".repeat(i);
         let last = i + 1 == view.current.chain.len();
         let role = if last { "  [origin]" } else { "" };
-        println!(
+        outln!(
             "  {indent}└─ {} {}{role}",
             hop_word(hop.relation),
             source_label(&ledger, &hop.source)?
         );
         if let Some(sv) = SourceView::load(&ledger, &hop.source)? {
             for a in &sv.current.affiliations {
-                println!(
+                outln!(
                     "  {indent}      affiliated with {}",
                     source_label(&ledger, a)?
                 );
@@ -666,7 +671,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
         }
     }
     for a in &view.amendments {
-        println!(
+        outln!(
             "  amended {} by {}: {}",
             a.hash().short(),
             a.signer().name(),
@@ -681,7 +686,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
         } else {
             ""
         };
-        println!(
+        outln!(
             "  verdict {} by {}: {}{state}",
             v.entry.hash().short(),
             v.entry.signer().name(),
@@ -689,7 +694,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
         );
     }
     for r in &view.relations {
-        println!("  relation {}: {}", r.hash().short(), summary(r));
+        outln!("  relation {}: {}", r.hash().short(), summary(r));
     }
     Ok(())
 }
@@ -707,29 +712,29 @@ fn source_show(ctx: &Ctx, id: &str) -> Result<()> {
             "prior": view.prior.map(|g| format!("{g:?}")),
             "retracted": view.retracted_by.map(|h| h.to_hex()),
             "mentions": mentions.iter().map(|m| m.hash().to_hex()).collect::<Vec<_>>(),
-        }));
+        }))?;
         return Ok(());
     }
-    println!(
+    outln!(
         "{} ({}, {})",
         view.current.name,
         id,
         view.current.kind.as_str()
     );
     if let Some(d) = &view.current.description {
-        println!("  {d}");
+        outln!("  {d}");
     }
     if let Some(u) = &view.current.url {
-        println!("  {u}");
+        outln!("  {u}");
     }
     for a in &view.current.affiliations {
-        println!("  affiliated with {}", source_label(&ledger, a)?);
+        outln!("  affiliated with {}", source_label(&ledger, a)?);
     }
     if let Some(g) = view.prior {
-        println!("  editor's prior grade {g:?}");
+        outln!("  editor's prior grade {g:?}");
     }
     for m in &mentions {
-        println!(
+        outln!(
             "  {} {:<9} {}",
             m.hash().short(),
             m.kind().as_str(),
@@ -755,11 +760,11 @@ fn source_list(ctx: &Ctx) -> Result<()> {
             .iter()
             .map(|v| serde_json::to_value(&v.current))
             .collect::<Result<Vec<_>, _>>()?;
-        print_json(&serde_json::Value::Array(arr));
+        print_json(&serde_json::Value::Array(arr))?;
         return Ok(());
     }
     for v in &list {
-        println!(
+        outln!(
             "{:<28} {:<15} {}",
             v.current.id,
             v.current.kind.as_str(),
@@ -795,9 +800,9 @@ fn verify(ctx: &Ctx, export: Option<&Path>) -> Result<()> {
                     "ok": true,
                     "entries": report.entries,
                     "head": report.head.map(|h| h.to_hex()),
-                }));
+                }))?;
             } else {
-                println!(
+                outln!(
                     "ok: {} entries verified{}",
                     report.entries,
                     report
@@ -821,7 +826,7 @@ fn verify(ctx: &Ctx, export: Option<&Path>) -> Result<()> {
                     "seq": e.seq().map(|s| s.0),
                     "line": e.line(),
                     "error": e.to_string(),
-                }));
+                }))?;
             }
             Err(VerificationFailed(e.into()).into())
         }
@@ -887,11 +892,13 @@ fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
             "lines": report.lines,
             "existing": report.existing,
             "added": report.added,
-        }));
+        }))?;
     } else {
-        println!(
+        outln!(
             "imported {} new entries ({} already present, {} lines read)",
-            report.added, report.existing, report.lines
+            report.added,
+            report.existing,
+            report.lines
         );
     }
     Ok(())
@@ -928,7 +935,7 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
             "entries": report.entries,
             "head": report.head.map(|h| h.to_hex()),
             "sources": sources,
-        }));
+        }))?;
         return Ok(());
     }
     writeln!(

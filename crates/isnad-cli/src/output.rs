@@ -31,6 +31,17 @@ pub fn clip(s: &str, n: usize) -> String {
 }
 
 /// Prints a JSON value on one line.
-pub fn print_json(v: &serde_json::Value) {
-    println!("{v}");
+pub fn print_json(v: &serde_json::Value) -> std::io::Result<()> {
+    use std::io::Write as _;
+    writeln!(std::io::stdout().lock(), "{v}")
 }
+
+/// `println!` that returns an error instead of panicking when standard
+/// output is closed (`isnad log | head -1`); `main` ends such a run quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+pub(crate) use outln;

@@ -180,7 +180,7 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
         && std::fs::read_dir(dir)
             .map_err(|e| Error::Io {
                 path: dir.display().to_string(),
-                source: e,
+                error: e,
             })?
             .next()
             .is_some();

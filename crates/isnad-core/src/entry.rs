@@ -24,6 +24,10 @@ use crate::limits::MAX_ENTRY_BYTES;
 use crate::record::{Kind, Record};
 use crate::time::Timestamp;
 
+/// The largest sequence number: 2^53 - 1, so that every JSON implementation
+/// (including those that read numbers as doubles) reads it exactly.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
+
 /// The entry format version (`v`).
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -167,6 +171,15 @@ impl Entry {
             reason: e.to_string(),
         })?;
         let seq = Seq(wire.seq);
+        if wire.seq > MAX_SEQ {
+            return Err(Error::field(
+                "seq",
+                format!(
+                    "{} is above 2^53 - 1, the largest integer JSON carries exactly",
+                    wire.seq
+                ),
+            ));
+        }
         if wire.v != FORMAT_VERSION {
             return Err(Error::field(
                 "v",
@@ -298,4 +311,33 @@ pub fn content_key(signer: &VerifierKey, record: &Record) -> Result<[u8; 32], Er
     h.update(b"\n");
     h.update(to_canonical(&record.body_value()?)?);
     Ok(h.finalize().into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Sequence numbers above 2^53 - 1 cannot cross JSON exactly: refused.
+    #[test]
+    fn sequence_numbers_stay_exact_in_json() {
+        let key = KeyPair::from_seed("a", &[7; 32]).unwrap();
+        let record = Record::Key(crate::record::KeyBody {
+            key: key.verifier().to_string(),
+            roles: vec![crate::record::Role::Admin],
+            holder: None,
+        });
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        for (seq, ok) in [(MAX_SEQ, true), (MAX_SEQ + 1, false)] {
+            let e = Draft::new(
+                Seq(seq),
+                EntryHash::ZERO,
+                t,
+                key.verifier().clone(),
+                record.clone(),
+            )
+            .sign(&key)
+            .unwrap();
+            assert_eq!(Entry::parse(e.leaf_bytes()).is_ok(), ok, "{seq}");
+        }
+    }
 }

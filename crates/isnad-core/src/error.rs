@@ -166,25 +166,31 @@ pub enum Error {
         reason: String,
     },
     /// An error from an import or export line, with its position.
-    #[error("line {line}: {source}")]
+    // The inner error is part of the message, not a `source()`, so that
+    // printing the chain does not say it twice.
+    #[error("line {line}: {error}")]
     Line {
         /// 1-based line number.
         line: u64,
         /// The error on that line.
-        #[source]
-        source: Box<Error>,
+        error: Box<Error>,
     },
     /// sled reported an error.
     #[error("storage: {0}")]
     Storage(#[from] sled::Error),
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
+        /// The OS error (in the message, not a `source()`, to print it once).
+        error: std::io::Error,
+    },
+    /// `init` or an import into a directory that holds other files.
+    #[error("{path} is not empty and holds no isnad ledger; choose an empty or new directory")]
+    NotEmpty {
+        /// The directory.
+        path: String,
     },
 }
 
@@ -209,7 +215,7 @@ impl Error {
             | Error::Reference { seq, .. }
             | Error::Time { seq, .. }
             | Error::Diverged { seq, .. } => Some(*seq),
-            Error::Line { source, .. } => source.seq(),
+            Error::Line { error, .. } => error.seq(),
             _ => None,
         }
     }
@@ -219,20 +225,6 @@ impl Error {
         match self {
             Error::Line { line, .. } | Error::Diverged { line, .. } => Some(*line),
             _ => None,
-        }
-    }
-
-    /// True when the error means "the data failed verification" rather than
-    /// "the request or input was wrong" (the CLI maps these to exit code 1).
-    pub fn is_verification_failure(&self) -> bool {
-        match self {
-            Error::NotCanonical { .. }
-            | Error::Sequence { .. }
-            | Error::PrevLink { .. }
-            | Error::BadSignature { .. }
-            | Error::Corrupt { .. } => true,
-            Error::Line { source, .. } => source.is_verification_failure(),
-            _ => false,
         }
     }
 }

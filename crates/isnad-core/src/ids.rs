@@ -41,7 +41,7 @@ impl EntryHash {
         hex::encode(self.0)
     }
 
-    /// The first `n` hex digits, for display.
+    /// The first 12 hex digits, for display.
     pub fn short(&self) -> String {
         let mut s = self.to_hex();
         s.truncate(12);
@@ -175,7 +175,8 @@ impl SourceId {
 
 impl fmt::Display for SourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        // `pad` honours width and alignment in tables.
+        f.pad(&self.0)
     }
 }
 

@@ -30,9 +30,12 @@ pub fn check_key_name(name: &str) -> Result<(), Error> {
     if name
         .chars()
         .any(|c| c == '+' || c.is_whitespace() || c.is_control())
+        || !crate::canon::is_nfc(name)
     {
         return Err(Error::Key {
-            reason: format!("key name `{name}` must not contain '+', spaces or control characters"),
+            reason: format!(
+                "key name `{name}` must be NFC without '+', spaces or control characters"
+            ),
         });
     }
     Ok(())
@@ -104,8 +107,22 @@ impl fmt::Debug for VerifierKey {
 impl FromStr for VerifierKey {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
+        // Never echo the input: a private key pasted here by mistake must not
+        // end up on a terminal or in a log. Name only the key's name part.
+        if s.starts_with("PRIVATE+") {
+            return Err(Error::Key {
+                reason: "this is a private key; give its verifier key (isnad key show FILE)".into(),
+            });
+        }
+        let shown: String = s
+            .split('+')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(64)
+            .collect();
         let bad = |why: &str| Error::Key {
-            reason: format!("verifier key `{}`: {why}", truncate(s, 80)),
+            reason: format!("verifier key named `{shown}`: {why}"),
         };
         let mut parts = s.splitn(3, '+');
         let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
@@ -262,10 +279,6 @@ impl fmt::Debug for KeyPair {
     }
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +315,32 @@ mod tests {
         let kp = KeyPair::from_private_string(SKEY).unwrap();
         let dbg = format!("{kp:?}");
         assert!(!dbg.contains("AYEKFALV"));
+    }
+}
+
+#[cfg(test)]
+mod regression {
+    use super::*;
+
+    // Regression: a private key pasted where a verifier key belongs was echoed
+    // in the error message.
+    #[test]
+    fn parse_errors_never_echo_the_input() {
+        let secret =
+            "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+        let err = secret.parse::<VerifierKey>().unwrap_err().to_string();
+        assert!(!err.contains("AYEKFALV"), "{err}");
+        let err = "name+zz+AYEKFALVsecretish"
+            .parse::<VerifierKey>()
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("AYEKFALV"), "{err}");
+    }
+
+    // Key names are signed text: NFC like every other text.
+    #[test]
+    fn key_names_must_be_nfc() {
+        assert!(check_key_name("caf\u{e9}").is_ok());
+        assert!(check_key_name("cafe\u{301}").is_err());
     }
 }

@@ -676,8 +676,15 @@ fn check_url(field: &str, url: &str) -> Result<(), Error> {
 
 /// A date `YYYY-MM-DD` or a UTC time `YYYY-MM-DDTHH:MM:SSZ`.
 fn check_date(field: &str, s: &str) -> Result<(), Error> {
+    // chrono alone accepts `2025-2-18` and leading signs or spaces: insist on
+    // exactly four, two and two ASCII digits.
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
     let ok = if s.len() == 10 {
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+        shape && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
     } else {
         crate::time::Timestamp::parse(s).is_ok()
     };
@@ -789,4 +796,35 @@ fn check_claim(at: &str, b: &ClaimBody) -> Result<(), Error> {
         b.appeared.venue.as_deref(),
         limits::MAX_NAME,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression: chrono alone accepted `2025-2-18`, ` 2025-2-18` and `+2025-2-18`.
+    #[test]
+    fn publication_dates_have_one_shape() {
+        assert!(check_date("d", "2025-02-18").is_ok());
+        assert!(check_date("d", "2025-02-18T09:00:00Z").is_ok());
+        for bad in [
+            " 2025-2-18",
+            "\t2025-2-18",
+            "+2025-2-18",
+            "2025- 2-18",
+            "2025-2-18",
+            "2025-02-30",
+        ] {
+            assert!(check_date("d", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn language_tags_are_checked_for_shape() {
+        assert!(check_lang("l", "ar").is_ok());
+        assert!(check_lang("l", "en-GB").is_ok());
+        for bad in ["", "a", "en_GB", "en--GB", "toolongtag1"] {
+            assert!(check_lang("l", bad).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -446,13 +446,13 @@ fn write_pretty(out: &mut String, v: &Value, indent: usize, names: bool) {
 pub fn write_all(dir: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Io {
         path: dir.display().to_string(),
-        source: e,
+        error: e,
     })?;
     for (name, schema) in all() {
         let path = dir.join(name);
         std::fs::write(&path, render(&schema)).map_err(|e| Error::Io {
             path: path.display().to_string(),
-            source: e,
+            error: e,
         })?;
     }
     Ok(())

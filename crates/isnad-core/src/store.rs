@@ -148,20 +148,34 @@ fn db_path(dir: &Path) -> PathBuf {
     dir.join("db")
 }
 
+/// How long to retry sled's lock before reporting "in use": sled releases
+/// the lock from a background thread shortly after a handle is dropped, so a
+/// reopen in the same process can briefly find it still held.
+const LOCK_RETRIES: u32 = 20;
+const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
+
 fn open_db(dir: &Path) -> Result<sled::Db, Error> {
-    sled::Config::new()
-        .path(db_path(dir))
-        .mode(sled::Mode::HighThroughput)
-        .flush_every_ms(None)
-        .open()
-        .map_err(|e| match &e {
-            sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-                Error::InUse {
-                    path: dir.display().to_string(),
+    let mut tries = 0;
+    loop {
+        let result = sled::Config::new()
+            .path(db_path(dir))
+            .mode(sled::Mode::HighThroughput)
+            .flush_every_ms(None)
+            .open();
+        match result {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
+                tries += 1;
+                if tries > LOCK_RETRIES {
+                    return Err(Error::InUse {
+                        path: dir.display().to_string(),
+                    });
                 }
+                std::thread::sleep(LOCK_RETRY_PAUSE);
             }
-            _ => Error::Storage(e),
-        })
+            Err(e) => return Err(Error::Storage(e)),
+        }
+    }
 }
 
 impl Ledger {
@@ -174,8 +188,11 @@ impl Ledger {
         if dir.exists() {
             let mut items = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
             if items.next().is_some() {
-                return Err(Error::AlreadyExists {
-                    path: dir.display().to_string(),
+                let path = dir.display().to_string();
+                return Err(if db_path(dir).join("conf").is_file() {
+                    Error::AlreadyExists { path }
+                } else {
+                    Error::NotEmpty { path }
                 });
             }
         }
@@ -183,8 +200,9 @@ impl Ledger {
         let db = open_db(dir)?;
         db.open_tree("meta")?.insert("format", FORMAT_TAG)?;
         db.flush()?;
-        drop(db);
-        Ledger::open(dir)
+        // Keep this handle: sled releases its file lock from a background
+        // thread after a drop, so reopening at once could see "in use".
+        Ledger::from_db(dir, db)
     }
 
     /// Opens an existing ledger.
@@ -204,10 +222,14 @@ impl Ledger {
             return Err(not("no database in it"));
         }
         let db = open_db(dir)?;
-        let meta = db.open_tree("meta")?;
-        if meta.get("format")?.as_deref() != Some(FORMAT_TAG) {
+        if db.open_tree("meta")?.get("format")?.as_deref() != Some(FORMAT_TAG) {
             return Err(not("its format tag is missing or unknown"));
         }
+        Ledger::from_db(dir, db)
+    }
+
+    fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
+        let meta = db.open_tree("meta")?;
         let t = |name: &str| db.open_tree(name);
         Ok(Ledger {
             dir: dir.to_path_buf(),
@@ -637,7 +659,7 @@ impl Ledger {
             let n = report.lines;
             let wrap = |e: Error| Error::Line {
                 line: n,
-                source: Box::new(e),
+                error: Box::new(e),
             };
             if n <= len {
                 let seq = Seq(n - 1);
@@ -699,7 +721,7 @@ pub fn verify_jsonl(
         n += 1;
         let wrap = |e: Error| Error::Line {
             line: n,
-            source: Box::new(e),
+            error: Box::new(e),
         };
         let entry = Entry::parse(line).map_err(wrap)?;
         let v = rules::check(entry, at, &view).map_err(wrap)?;
@@ -749,7 +771,7 @@ impl<'a> Lines<'a> {
             if n as u64 >= limit {
                 return Err(Error::Line {
                     line: self.line,
-                    source: Box::new(Error::field(
+                    error: Box::new(Error::field(
                         "entry",
                         format!("line is longer than the {MAX_ENTRY_BYTES}-byte limit"),
                     )),
@@ -757,7 +779,7 @@ impl<'a> Lines<'a> {
             }
             return Err(Error::Line {
                 line: self.line,
-                source: Box::new(Error::field("entry", "the last line has no newline")),
+                error: Box::new(Error::field("entry", "the last line has no newline")),
             });
         }
         self.buf.pop();
@@ -885,16 +907,50 @@ fn at_entry(seq: Seq, e: Error) -> Error {
     }
 }
 
-fn io(path: &Path, source: std::io::Error) -> Error {
+fn io(path: &Path, error: std::io::Error) -> Error {
     Error::Io {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
-fn io_named(what: &str, source: std::io::Error) -> Error {
+fn io_named(what: &str, error: std::io::Error) -> Error {
     Error::Io {
         path: what.to_owned(),
-        source,
+        error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Regression: `create` dropped its handle and reopened, and sled releases
+    // its lock from a background thread, so this failed now and then with
+    // "in use".
+    #[test]
+    fn create_then_reopen_is_never_in_use() {
+        for _ in 0..50 {
+            let dir = tempfile::tempdir().unwrap();
+            let l = Ledger::create(&dir.path().join("l")).unwrap();
+            drop(l);
+            Ledger::open(&dir.path().join("l")).unwrap();
+        }
+    }
+
+    #[test]
+    fn create_names_what_is_in_the_way() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        assert!(matches!(
+            Ledger::create(dir.path()),
+            Err(Error::NotEmpty { .. })
+        ));
+        let l = dir.path().join("l");
+        drop(Ledger::create(&l).unwrap());
+        assert!(matches!(
+            Ledger::create(&l),
+            Err(Error::AlreadyExists { .. })
+        ));
     }
 }

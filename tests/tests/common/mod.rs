@@ -8,7 +8,6 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
-use std::time::SystemTime;
 
 use assert_cmd::Command;
 use base64::Engine as _;
@@ -21,46 +20,34 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")
 }
 
-/// Newest modification time of any file under `dir`.
-fn newest(dir: &Path) -> SystemTime {
-    let mut t = SystemTime::UNIX_EPOCH;
-    for e in std::fs::read_dir(dir).expect("read source dir") {
-        let e = e.expect("dir entry");
-        let m = e.metadata().expect("metadata");
-        let mt = if m.is_dir() {
-            newest(&e.path())
-        } else {
-            m.modified().expect("mtime")
-        };
-        t = t.max(mt);
-    }
-    t
-}
-
-/// The `isnad` binary. `cargo test -p isnad-tests` does not build it (a
-/// package cannot depend on another's binary; `cargo test --workspace`
-/// does), so refuse to test a missing or stale one rather than pass or fail
-/// on old code.
+/// The `isnad` binary, built from the current sources.
+///
+/// A package cannot depend on another package's binary, so `cargo test`
+/// does not build `isnad` for this crate; instead the first test to need it
+/// runs `cargo build -p isnad-cli` (a no-op when it is up to date), so these
+/// tests never run against a missing or stale binary.
 pub fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let hint = "build it first: `cargo build -p isnad-cli` (or run `cargo test --workspace`)";
-        let bin = assert_cmd::cargo::cargo_bin("isnad");
-        let built = std::fs::metadata(&bin)
-            .and_then(|m| m.modified())
-            .unwrap_or_else(|e| panic!("no isnad binary at {}: {e}; {hint}", bin.display()));
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let root = Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()
             .expect("workspace root");
-        for src in ["crates/isnad-cli/src", "crates/isnad-core/src"] {
-            let changed = newest(&root.join(src));
-            assert!(
-                changed <= built,
-                "{} is older than the sources in {src}; {hint}",
-                bin.display()
-            );
-        }
-        bin
+        let status = std::process::Command::new(cargo)
+            .current_dir(root)
+            .args([
+                "build",
+                "--quiet",
+                "--locked",
+                "-p",
+                "isnad-cli",
+                "--bin",
+                "isnad",
+            ])
+            .status()
+            .expect("run cargo build for the isnad binary");
+        assert!(status.success(), "cargo build -p isnad-cli failed");
+        assert_cmd::cargo::cargo_bin("isnad")
     })
 }
 
