@@ -7,7 +7,7 @@
 use crate::entry::Entry;
 use crate::error::Error;
 use crate::ids::{EntryHash, SourceId};
-use crate::record::{Change, ClaimBody, Grade, Record, SourceBody};
+use crate::record::{Change, ClaimBody, Grade, Kind, Record, SourceBody};
 use crate::store::Ledger;
 
 /// A verdict on a claim and whether it still counts.
@@ -70,6 +70,12 @@ impl ClaimView {
             relations: Vec::new(),
         };
         for r in ledger.referrers(&entry.hash())? {
+            // A retracted amendment or relation no longer stands.
+            if matches!(r.kind(), Kind::Amendment | Kind::Relation)
+                && retraction_of(ledger, &r.hash())?.is_some()
+            {
+                continue;
+            }
             match r.record() {
                 Record::Amendment(a) => {
                     match &a.change {
@@ -81,17 +87,13 @@ impl ClaimView {
                     view.amendments.push(r);
                 }
                 Record::Verdict(_) => {
-                    let mut retracted_by = None;
+                    let retracted_by = retraction_of(ledger, &r.hash())?;
                     let mut superseded_by = None;
                     for rr in ledger.referrers(&r.hash())? {
-                        match rr.record() {
-                            Record::Amendment(a) if a.change == Change::Retract => {
-                                retracted_by = retracted_by.or(Some(rr.hash()));
-                            }
-                            Record::Verdict(v) if v.supersedes == Some(r.hash()) => {
+                        if let Record::Verdict(v) = rr.record() {
+                            if v.supersedes == Some(r.hash()) {
                                 superseded_by = superseded_by.or(Some(rr.hash()));
                             }
-                            _ => {}
                         }
                     }
                     view.verdicts.push(VerdictView {
@@ -145,6 +147,9 @@ impl SourceView {
             prior: None,
         };
         for r in ledger.referrers(&entry.hash())? {
+            if retraction_of(ledger, &r.hash())?.is_some() {
+                continue;
+            }
             if let Record::Amendment(a) = r.record() {
                 match &a.change {
                     Change::CorrectSource { source } => view.current = source.clone(),
@@ -156,11 +161,116 @@ impl SourceView {
         }
         for m in ledger.mentions(id)? {
             if let Record::Prior(p) = m.record() {
-                if p.source == *id {
+                if p.source == *id && retraction_of(ledger, &m.hash())?.is_none() {
                     view.prior = Some(p.grade);
                 }
             }
         }
         Ok(Some(view))
+    }
+}
+
+/// The standing retraction of entry `id`, if any: a `retract` amendment that
+/// is not itself retracted (a retraction can be withdrawn by retracting it).
+///
+/// # Errors
+/// Storage errors.
+pub fn retraction_of(ledger: &Ledger, id: &EntryHash) -> Result<Option<EntryHash>, Error> {
+    for r in ledger.referrers(id)? {
+        if let Record::Amendment(a) = r.record() {
+            if a.change == Change::Retract
+                && a.target == *id
+                && retraction_of(ledger, &r.hash())?.is_none()
+            {
+                return Ok(Some(r.hash()));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::*;
+    use crate::{KeyPair, Role, Timestamp};
+
+    // Regression: a retracted amendment still applied its correction, and a
+    // retracted prior still showed as the source's grade.
+    #[test]
+    fn retracted_amendments_and_priors_no_longer_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
+        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
+        let l = crate::init(dir.path(), &admin, t).unwrap();
+        let key = Record::Key(KeyBody {
+            key: ed.verifier().to_string(),
+            roles: vec![Role::Editor],
+            holder: None,
+        });
+        l.append(&admin, key, t).unwrap();
+        let src = SourceBody {
+            id: "joe-wilson".parse().unwrap(),
+            name: "Joe Wilson".into(),
+            kind: SourceKind::Person,
+            url: None,
+            language: None,
+            affiliations: vec![],
+            description: Some("senator".into()),
+        };
+        let s = l.append(&ed, Record::Source(src.clone()), t).unwrap();
+        let fixed = SourceBody {
+            description: Some("House member".into()),
+            ..src
+        };
+        let retract = |target: EntryHash| {
+            Record::Amendment(AmendmentBody {
+                target,
+                change: Change::Retract,
+                reason: "withdrawn".into(),
+            })
+        };
+        let fix = l
+            .append(
+                &ed,
+                Record::Amendment(AmendmentBody {
+                    target: s.entry().hash(),
+                    change: Change::CorrectSource { source: fixed },
+                    reason: "he sits in the House".into(),
+                }),
+                t,
+            )
+            .unwrap();
+        let prior = l
+            .append(
+                &ed,
+                Record::Prior(PriorBody {
+                    source: "joe-wilson".parse().unwrap(),
+                    grade: Grade::B,
+                    reason: "r".into(),
+                }),
+                t,
+            )
+            .unwrap();
+        let id: SourceId = "joe-wilson".parse().unwrap();
+        let v = SourceView::load(&l, &id).unwrap().unwrap();
+        assert_eq!(v.current.description.as_deref(), Some("House member"));
+        assert_eq!(v.prior, Some(Grade::B));
+
+        l.append(&ed, retract(fix.entry().hash()), t).unwrap();
+        let undo_prior = l.append(&ed, retract(prior.entry().hash()), t).unwrap();
+        let v = SourceView::load(&l, &id).unwrap().unwrap();
+        assert_eq!(v.current.description.as_deref(), Some("senator"));
+        assert_eq!(v.prior, None);
+        assert_eq!(v.retracted_by, None);
+
+        // Retracting the retraction restores the prior.
+        l.append(&ed, retract(undo_prior.entry().hash()), t)
+            .unwrap();
+        assert_eq!(
+            SourceView::load(&l, &id).unwrap().unwrap().prior,
+            Some(Grade::B)
+        );
     }
 }

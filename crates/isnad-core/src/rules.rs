@@ -73,6 +73,11 @@ pub trait View {
     /// # Errors
     /// Storage errors only.
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error>;
+    /// The enrolment of this Ed25519 public key, under whatever name.
+    ///
+    /// # Errors
+    /// Storage errors only.
+    fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error>;
 }
 
 /// An entry that passed every check at its position: canonical bytes,
@@ -229,6 +234,21 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
                     format!("{} is already enrolled", k.key),
                 ));
             }
+            // One public key, one identity: the same key under another name
+            // would let one signer pass for two.
+            let vk: crate::keys::VerifierKey = k
+                .key
+                .parse()
+                .map_err(|e: Error| Error::field("body.key", e.to_string()))?;
+            if view
+                .public_key(vk.verifying_key().as_bytes())?
+                .is_some_and(before)
+            {
+                return Err(Error::field(
+                    "body.key",
+                    "this public key is already enrolled under another name",
+                ));
+            }
         }
         Record::Source(s) => {
             if view.source(&s.id)?.is_some_and(before) {
@@ -321,6 +341,7 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
 pub struct MemoryView {
     facts: HashMap<EntryHash, EntryFacts>,
     keys: HashMap<String, KeyFacts>,
+    public_keys: HashMap<[u8; 32], Seq>,
     sources: HashMap<SourceId, Seq>,
 }
 
@@ -338,6 +359,11 @@ impl MemoryView {
                     seq: entry.seq(),
                     roles: k.roles.clone(),
                 });
+                if let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() {
+                    self.public_keys
+                        .entry(*vk.verifying_key().as_bytes())
+                        .or_insert(entry.seq());
+                }
             }
             Record::Source(s) => {
                 self.sources.entry(s.id.clone()).or_insert(entry.seq());
@@ -360,6 +386,9 @@ impl View for MemoryView {
     }
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
         Ok(self.sources.get(id).copied())
+    }
+    fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
+        Ok(self.public_keys.get(key).copied())
     }
 }
 
@@ -389,6 +418,12 @@ impl View for Layered<'_> {
         match self.base.source(id)? {
             Some(f) => Ok(Some(f)),
             None => self.top.source(id),
+        }
+    }
+    fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
+        match self.base.public_key(key)? {
+            Some(f) => Ok(Some(f)),
+            None => self.top.public_key(key),
         }
     }
 }

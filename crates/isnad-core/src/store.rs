@@ -8,6 +8,7 @@
 //! | `ids`      | leaf hash (32 bytes)         | seq                        |
 //! | `content`  | content key (32 bytes)       | seq of first such entry    |
 //! | `keys`     | verifier key string          | seq of its enrolment       |
+//! | `keys`     | `" pk:"` ‖ public key        | seq of its enrolment       |
 //! | `sources`  | source slug                  | seq of its `source` entry  |
 //! | `refs`     | target hash ‖ referrer seq   | empty                      |
 //! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
@@ -35,6 +36,9 @@ use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEnt
 use crate::time::Timestamp;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
+/// Prefix of `keys` rows indexed by raw public key; a key string never
+/// starts with a space.
+const PUBLIC_KEY_PREFIX: &[u8] = b" pk:";
 const TREES: [&str; 7] = [
     "entries", "ids", "content", "keys", "sources", "refs", "mentions",
 ];
@@ -594,6 +598,8 @@ impl Ledger {
     pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
         let mut at = Position::GENESIS;
         let mut n = 0u64;
+        let mut rows = Vec::new();
+        let mut expected = [0usize; 7];
         for kv in self.leaves() {
             let (seq, leaf) = kv?;
             let entry = Entry::parse(&leaf).map_err(|e| at_entry(seq, e))?;
@@ -603,12 +609,8 @@ impl Ledger {
                     expected: seq,
                 });
             }
-            if self.ids.get(entry.hash().as_bytes())?.as_deref() != Some(&seq.to_be_bytes()[..]) {
-                return Err(Error::Corrupt {
-                    reason: format!("entry {seq}: id index does not point at it"),
-                });
-            }
             let v = rules::check(entry, at, self)?;
+            self.check_index_rows(&v, &mut rows, &mut expected)?;
             at = Position::after(&v);
             n += 1;
             if n % 1024 == 0 {
@@ -616,6 +618,28 @@ impl Ledger {
             }
         }
         progress(n);
+        // Every index row was found above; no tree may hold rows beyond them.
+        let trees = [
+            &self.entries,
+            &self.ids,
+            &self.content,
+            &self.keys,
+            &self.sources,
+            &self.refs,
+            &self.mentions,
+        ];
+        for (i, tree) in trees.iter().enumerate() {
+            if tree.len() != expected[i] {
+                return Err(Error::Corrupt {
+                    reason: format!(
+                        "index `{}` holds {} rows; the entries account for {}",
+                        TREES[i],
+                        tree.len(),
+                        expected[i]
+                    ),
+                });
+            }
+        }
         let head = self.head()?;
         let stored = head.map(|h| (h.seq, h.hash));
         let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
@@ -628,6 +652,53 @@ impl Ledger {
             entries: n,
             head: seen.map(|s| s.1),
         })
+    }
+
+    /// Checks that every index row `v` implies is stored, counting them per
+    /// tree in `expected` (the content index keeps only the first entry with
+    /// given content).
+    fn check_index_rows(
+        &self,
+        v: &VerifiedEntry,
+        rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>,
+        expected: &mut [usize; 7],
+    ) -> Result<(), Error> {
+        let trees = [
+            &self.entries,
+            &self.ids,
+            &self.content,
+            &self.keys,
+            &self.sources,
+            &self.refs,
+            &self.mentions,
+        ];
+        rows.clear();
+        index_rows(v, rows)?;
+        for (t, k, want) in rows.iter() {
+            let got = trees[*t].get(k)?;
+            let ok = match (*t, got.as_deref()) {
+                (2, Some(first)) => {
+                    let first = seq_of(first)?;
+                    expected[2] += usize::from(first == v.seq());
+                    first <= v.seq()
+                }
+                (_, Some(g)) => {
+                    expected[*t] += 1;
+                    g == want.as_slice()
+                }
+                (_, None) => false,
+            };
+            if !ok {
+                return Err(Error::Corrupt {
+                    reason: format!(
+                        "entry {}: index `{}` is missing or wrong",
+                        v.seq(),
+                        TREES[*t]
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Imports an export. Lines the ledger already has must match it byte
@@ -799,7 +870,15 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
     };
     let mut mentioned: Vec<&SourceId> = Vec::new();
     match v.record() {
-        Record::Key(k) => rows.push((3, k.key.as_bytes().to_vec(), seq.clone())),
+        Record::Key(k) => {
+            rows.push((3, k.key.as_bytes().to_vec(), seq.clone()));
+            // Keyed by the raw public key too, under a prefix no key string has.
+            if let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() {
+                let mut pk = PUBLIC_KEY_PREFIX.to_vec();
+                pk.extend_from_slice(vk.verifying_key().as_bytes());
+                rows.push((3, pk, seq.clone()));
+            }
+        }
         Record::Source(s) => {
             rows.push((4, s.id.as_str().as_bytes().to_vec(), seq.clone()));
             mentioned.push(&s.id);
@@ -862,6 +941,12 @@ impl View for Ledger {
                 reason: format!("key index names {seq}, which is not a key entry"),
             }),
         }
+    }
+
+    fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
+        let mut k = PUBLIC_KEY_PREFIX.to_vec();
+        k.extend_from_slice(key);
+        self.keys.get(k)?.map(|s| seq_of(&s)).transpose()
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
@@ -952,5 +1037,81 @@ mod tests {
             Ledger::create(&l),
             Err(Error::AlreadyExists { .. })
         ));
+    }
+
+    fn small() -> (tempfile::TempDir, Ledger, VerifiedEntry) {
+        use crate::record::*;
+        let dir = tempfile::tempdir().unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
+        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
+        let l = crate::init(&dir.path().join("l"), &admin, t).unwrap();
+        let key = Record::Key(KeyBody {
+            key: ed.verifier().to_string(),
+            roles: vec![crate::Role::Editor],
+            holder: None,
+        });
+        l.append(&admin, key, t).unwrap();
+        let src = Record::Source(SourceBody {
+            id: "agenzia-nova".parse().unwrap(),
+            name: "Agenzia Nova".into(),
+            kind: SourceKind::Outlet,
+            url: None,
+            language: None,
+            affiliations: vec![],
+            description: None,
+        });
+        let s = l.append(&ed, src, t).unwrap();
+        let retract = Record::Amendment(AmendmentBody {
+            target: s.entry().hash(),
+            change: Change::Retract,
+            reason: "test".into(),
+        });
+        let a = l.append(&ed, retract, t).unwrap();
+        (dir, l, a.entry().clone())
+    }
+
+    // Verify checks every index, not only the entries: a lost or an extra
+    // row in any tree is reported.
+    #[test]
+    fn verify_finds_index_tampering() {
+        let (_d, l, amendment) = small();
+        l.verify(&mut |_| {}).unwrap();
+        let crate::Record::Amendment(a) = amendment.record() else {
+            unreachable!()
+        };
+        let mut k = a.target.as_bytes().to_vec();
+        k.extend_from_slice(&amendment.seq().to_be_bytes());
+        l.refs.remove(&k).unwrap();
+        assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
+        l.refs.insert(&k, &[][..]).unwrap();
+        l.verify(&mut |_| {}).unwrap();
+        l.mentions
+            .insert(b"nobody\0\0\0\0\0\0\0\0\x09", &[][..])
+            .unwrap();
+        assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
+    }
+
+    // One public key cannot be enrolled twice under different names.
+    #[test]
+    fn a_public_key_is_enrolled_once() {
+        let (_d, l, _) = small();
+        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
+        let alias = KeyPair::from_seed("ed-alias", &[2; 32]).unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let before = l.head().unwrap();
+        let err = l
+            .append(
+                &admin,
+                Record::Key(crate::record::KeyBody {
+                    key: alias.verifier().to_string(),
+                    roles: vec![crate::Role::Editor],
+                    holder: None,
+                }),
+                t,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("already enrolled"), "{err}");
+        assert_eq!(l.head().unwrap(), before);
     }
 }
