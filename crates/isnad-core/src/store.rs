@@ -250,6 +250,20 @@ impl Ledger {
         })
     }
 
+    /// The entry tree and the index trees, in the order of [`TREES`]; the
+    /// numbers in index rows refer to this order.
+    fn index_trees(&self) -> [&sled::Tree; 7] {
+        [
+            &self.entries,
+            &self.ids,
+            &self.content,
+            &self.keys,
+            &self.sources,
+            &self.refs,
+            &self.mentions,
+        ]
+    }
+
     /// The ledger directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -399,16 +413,8 @@ impl Ledger {
             time: last.time(),
         };
         let expected_first = self.position()?.seq;
-        let trees = [
-            &self.entries,
-            &self.ids,
-            &self.content,
-            &self.keys,
-            &self.sources,
-            &self.refs,
-            &self.mentions,
-            &self.meta,
-        ];
+        let [t0, t1, t2, t3, t4, t5, t6] = self.index_trees();
+        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta];
         let result = trees.as_slice().transaction(|tx| {
             let cur = tx[7].get("head")?;
             let next = match cur {
@@ -619,15 +625,7 @@ impl Ledger {
         }
         progress(n);
         // Every index row was found above; no tree may hold rows beyond them.
-        let trees = [
-            &self.entries,
-            &self.ids,
-            &self.content,
-            &self.keys,
-            &self.sources,
-            &self.refs,
-            &self.mentions,
-        ];
+        let trees = self.index_trees();
         for (i, tree) in trees.iter().enumerate() {
             if tree.len() != expected[i] {
                 return Err(Error::Corrupt {
@@ -663,15 +661,7 @@ impl Ledger {
         rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>,
         expected: &mut [usize; 7],
     ) -> Result<(), Error> {
-        let trees = [
-            &self.entries,
-            &self.ids,
-            &self.content,
-            &self.keys,
-            &self.sources,
-            &self.refs,
-            &self.mentions,
-        ];
+        let trees = self.index_trees();
         rows.clear();
         index_rows(v, rows)?;
         for (t, k, want) in rows.iter() {
