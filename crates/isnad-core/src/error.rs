@@ -175,6 +175,12 @@ pub enum Error {
         /// The error on that line.
         error: Box<Error>,
     },
+    /// A Merkle proof does not hold.
+    #[error("proof: {reason}")]
+    Proof {
+        /// What does not hold.
+        reason: String,
+    },
     /// sled reported an error.
     #[error("storage: {0}")]
     Storage(#[from] sled::Error),

@@ -67,6 +67,7 @@ pub mod error;
 pub mod ids;
 pub mod keys;
 pub mod limits;
+pub mod merkle;
 pub mod record;
 pub mod rules;
 pub mod schema;

@@ -1,0 +1,360 @@
+//! RFC 6962 / RFC 9162 Merkle tree hashing and proof verification.
+//!
+//! Pure functions over hashes: no storage, so an auditor's client can check
+//! inclusion and consistency proofs without the ledger. The leaves are the
+//! entries' leaf bytes; a leaf's hash is SHA-256(0x00 ‖ bytes), which is
+//! exactly [`EntryHash::of_leaf`](crate::EntryHash::of_leaf).
+
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+/// A 32-byte tree hash.
+pub type Hash = [u8; 32];
+
+/// SHA-256 of the empty string: the root of the empty tree.
+pub fn empty_root() -> Hash {
+    Sha256::digest([]).into()
+}
+
+/// SHA-256(0x00 ‖ data).
+pub fn leaf_hash(data: &[u8]) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(data);
+    h.finalize().into()
+}
+
+/// SHA-256(0x01 ‖ left ‖ right).
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([1u8]);
+    h.update(left);
+    h.update(right);
+    h.finalize().into()
+}
+
+/// The largest power of two strictly less than `n` (`n` ≥ 2).
+fn split(n: u64) -> u64 {
+    debug_assert!(n >= 2);
+    1 << (63 - (n - 1).leading_zeros())
+}
+
+/// MTH over leaf hashes, recursively as RFC 6962 §2.1 defines it. For
+/// tests and small trees; the store keeps the tree incrementally.
+pub fn root(leaves: &[Hash]) -> Hash {
+    match leaves.len() {
+        0 => empty_root(),
+        1 => leaves[0],
+        n => {
+            let k = split(n as u64) as usize;
+            node_hash(&root(&leaves[..k]), &root(&leaves[k..]))
+        }
+    }
+}
+
+/// The audit path for leaf `index` (RFC 6962 §2.1.1), over leaf hashes.
+///
+/// # Errors
+/// [`Error::Proof`] when `index` is not below the number of leaves.
+pub fn inclusion_proof(leaves: &[Hash], index: u64) -> Result<Vec<Hash>, Error> {
+    if index >= leaves.len() as u64 {
+        return Err(proof_err(format!(
+            "index {index} is not in a tree of size {}",
+            leaves.len()
+        )));
+    }
+    let mut out = Vec::new();
+    path(leaves, index as usize, &mut out);
+    Ok(out)
+}
+
+fn path(leaves: &[Hash], m: usize, out: &mut Vec<Hash>) {
+    let n = leaves.len();
+    if n <= 1 {
+        return;
+    }
+    let k = split(n as u64) as usize;
+    if m < k {
+        path(&leaves[..k], m, out);
+        out.push(root(&leaves[k..]));
+    } else {
+        path(&leaves[k..], m - k, out);
+        out.push(root(&leaves[..k]));
+    }
+}
+
+/// The consistency proof between the first `old` leaves and all of them
+/// (RFC 6962 §2.1.2).
+///
+/// # Errors
+/// [`Error::Proof`] unless 0 < `old` ≤ number of leaves.
+pub fn consistency_proof(leaves: &[Hash], old: u64) -> Result<Vec<Hash>, Error> {
+    let n = leaves.len() as u64;
+    if old == 0 || old > n {
+        return Err(proof_err(format!(
+            "no consistency proof from size {old} to size {n}"
+        )));
+    }
+    let mut out = Vec::new();
+    subproof(old as usize, leaves, true, &mut out);
+    Ok(out)
+}
+
+fn subproof(m: usize, leaves: &[Hash], complete: bool, out: &mut Vec<Hash>) {
+    let n = leaves.len();
+    if m == n {
+        if !complete {
+            out.push(root(leaves));
+        }
+        return;
+    }
+    let k = split(n as u64) as usize;
+    if m <= k {
+        subproof(m, &leaves[..k], complete, out);
+        out.push(root(&leaves[k..]));
+    } else {
+        subproof(m - k, &leaves[k..], false, out);
+        out.push(root(&leaves[..k]));
+    }
+}
+
+/// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
+///
+/// # Errors
+/// [`Error::Proof`] saying what does not hold.
+pub fn verify_inclusion(
+    index: u64,
+    size: u64,
+    leaf: &Hash,
+    proof: &[Hash],
+    root: &Hash,
+) -> Result<(), Error> {
+    if index >= size {
+        return Err(proof_err(format!(
+            "index {index} is not in a tree of size {size}"
+        )));
+    }
+    let (mut f_n, mut s_n) = (index, size - 1);
+    let mut r = *leaf;
+    for p in proof {
+        if s_n == 0 {
+            return Err(proof_err("inclusion proof is too long".into()));
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            r = node_hash(p, &r);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    if s_n != 0 {
+        return Err(proof_err("inclusion proof is too short".into()));
+    }
+    if &r != root {
+        return Err(proof_err(
+            "inclusion proof does not lead to the root hash".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Verifies a consistency proof between two tree heads (RFC 9162 §2.1.4.2).
+///
+/// # Errors
+/// [`Error::Proof`] saying what does not hold.
+pub fn verify_consistency(
+    old_size: u64,
+    new_size: u64,
+    old_root: &Hash,
+    new_root: &Hash,
+    proof: &[Hash],
+) -> Result<(), Error> {
+    if old_size > new_size {
+        return Err(proof_err(format!(
+            "old size {old_size} is larger than new size {new_size}"
+        )));
+    }
+    if old_size == new_size {
+        if !proof.is_empty() {
+            return Err(proof_err("proof between equal sizes must be empty".into()));
+        }
+        return if old_root == new_root {
+            Ok(())
+        } else {
+            Err(proof_err("equal sizes with different roots".into()))
+        };
+    }
+    if old_size == 0 {
+        // Every tree extends the empty tree; nothing to prove.
+        return if proof.is_empty() {
+            Ok(())
+        } else {
+            Err(proof_err("proof from the empty tree must be empty".into()))
+        };
+    }
+    let mut proof = proof.iter();
+    let mut first = None;
+    // When old_size is a power of two the old root itself starts the walk.
+    if old_size.is_power_of_two() {
+        first = Some(*old_root);
+    }
+    let start = match first {
+        Some(h) => h,
+        None => *proof
+            .next()
+            .ok_or_else(|| proof_err("consistency proof is empty".into()))?,
+    };
+    let (mut f_n, mut s_n) = (old_size - 1, new_size - 1);
+    while f_n & 1 == 1 {
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    let (mut fr, mut sr) = (start, start);
+    for c in proof {
+        if s_n == 0 {
+            return Err(proof_err("consistency proof is too long".into()));
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            if f_n & 1 == 0 {
+                while f_n & 1 == 0 && f_n != 0 {
+                    f_n >>= 1;
+                    s_n >>= 1;
+                }
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    if s_n != 0 {
+        return Err(proof_err("consistency proof is too short".into()));
+    }
+    if &fr != old_root {
+        return Err(proof_err(
+            "consistency proof does not match the old root".into(),
+        ));
+    }
+    if &sr != new_root {
+        return Err(proof_err(
+            "consistency proof does not match the new root".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn proof_err(reason: String) -> Error {
+    Error::Proof { reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Leaves and roots from RFC 6962's reference tests (shared vectors).
+    const LEAVES: [&str; 8] = [
+        "",
+        "00",
+        "10",
+        "2021",
+        "3031",
+        "40414243",
+        "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f",
+    ];
+    const ROOTS: [&str; 9] = [
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    ];
+
+    fn leaves() -> Vec<Hash> {
+        LEAVES
+            .iter()
+            .map(|h| leaf_hash(&hex::decode(h).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn roots_match_rfc6962_vectors() {
+        let l = leaves();
+        for (n, want) in ROOTS.iter().enumerate() {
+            assert_eq!(hex::encode(root(&l[..n])), *want, "size {n}");
+        }
+    }
+
+    #[test]
+    fn every_inclusion_proof_verifies_and_no_other() {
+        let l = leaves();
+        for n in 1..=8u64 {
+            let r = root(&l[..n as usize]);
+            for i in 0..n {
+                let p = inclusion_proof(&l[..n as usize], i).unwrap();
+                verify_inclusion(i, n, &l[i as usize], &p, &r).unwrap();
+                // Wrong leaf, wrong index, a changed hash, a short proof: all fail.
+                let other = l[((i + 1) % n) as usize];
+                if n > 1 {
+                    assert!(verify_inclusion(i, n, &other, &p, &r).is_err());
+                    assert!(verify_inclusion((i + 1) % n, n, &l[i as usize], &p, &r).is_err());
+                    let mut bad = p.clone();
+                    bad[0][0] ^= 1;
+                    assert!(verify_inclusion(i, n, &l[i as usize], &bad, &r).is_err());
+                    assert!(verify_inclusion(i, n, &l[i as usize], &p[1..], &r).is_err());
+                }
+                let mut long = p.clone();
+                long.push([0; 32]);
+                assert!(verify_inclusion(i, n, &l[i as usize], &long, &r).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn every_consistency_proof_verifies_and_no_other() {
+        let l = leaves();
+        for n in 1..=8u64 {
+            let new_root = root(&l[..n as usize]);
+            for m in 1..=n {
+                let old_root = root(&l[..m as usize]);
+                let p = consistency_proof(&l[..n as usize], m).unwrap();
+                verify_consistency(m, n, &old_root, &new_root, &p).unwrap();
+                if m < n {
+                    let mut bad = p.clone();
+                    bad[0][0] ^= 1;
+                    assert!(verify_consistency(m, n, &old_root, &new_root, &bad).is_err());
+                    let wrong_old = root(&l[1..=m as usize]);
+                    assert!(verify_consistency(m, n, &wrong_old, &new_root, &p).is_err());
+                    assert!(verify_consistency(m, n, &old_root, &old_root, &p).is_err());
+                }
+            }
+        }
+        assert!(verify_consistency(3, 2, &[0; 32], &[0; 32], &[]).is_err());
+        verify_consistency(0, 5, &empty_root(), &root(&l[..5]), &[]).unwrap();
+    }
+
+    // The Go checksum database's one-record tree (shared vectors).
+    #[test]
+    fn go_sumdb_one_record_root() {
+        use base64::Engine as _;
+        let r = root(&[leaf_hash(b"hello world")]);
+        assert_eq!(
+            base64::engine::general_purpose::STANDARD.encode(r),
+            "TszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0="
+        );
+    }
+}
