@@ -181,6 +181,12 @@ pub enum Error {
         /// What does not hold.
         reason: String,
     },
+    /// A signed note is malformed or its signatures do not verify.
+    #[error("signed note: {reason}")]
+    Note {
+        /// What is wrong.
+        reason: String,
+    },
     /// sled reported an error.
     #[error("storage: {0}")]
     Storage(#[from] sled::Error),

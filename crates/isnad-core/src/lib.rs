@@ -68,6 +68,7 @@ pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+pub mod note;
 pub mod record;
 pub mod rules;
 pub mod schema;
