@@ -158,7 +158,7 @@ mod tests {
         let key = KeyPair::from_private_string(SKEY).unwrap();
         assert_eq!(sign(TEXT, &key).unwrap(), SIGNED);
         let vk: VerifierKey = VKEY.parse().unwrap();
-        let n = open(SIGNED, &[vk.clone()]).unwrap();
+        let n = open(SIGNED, std::slice::from_ref(&vk)).unwrap();
         assert_eq!(n.text(), TEXT);
         assert_eq!(n.signers(), ["PeterNeumann"]);
         // A second signer, known or not.
@@ -184,7 +184,7 @@ mod tests {
         // Too many signature lines.
         let line = SIGNED.split("\n\n").nth(1).unwrap();
         let many = format!("{TEXT}\n{}", line.repeat(MAX_SIGNATURES + 1));
-        assert!(open(&many, &[vk.clone()]).is_err());
+        assert!(open(&many, std::slice::from_ref(&vk)).is_err());
         // Text without a final newline cannot be signed.
         let key = KeyPair::from_private_string(SKEY).unwrap();
         assert!(sign("no newline", &key).is_err());
@@ -192,7 +192,7 @@ mod tests {
         assert!(
             open(
                 &SIGNED.replacen("cryptography", "cryptographY", 1),
-                &[vk.clone()]
+                std::slice::from_ref(&vk)
             )
             .is_err()
         );
