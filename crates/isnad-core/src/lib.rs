@@ -61,6 +61,7 @@
 
 pub mod attribution;
 pub mod canon;
+pub mod checkpoint;
 pub mod demo;
 pub mod entry;
 pub mod error;
