@@ -53,70 +53,126 @@ pub fn root(leaves: &[Hash]) -> Hash {
     }
 }
 
-/// The audit path for leaf `index` (RFC 6962 §2.1.1), over leaf hashes.
+/// The hash of the subtree over leaves `[start, end)`, as a proof builder
+/// asks for it: from memory, or from nodes stored on disk.
+pub type SubtreeFn<'a> = dyn FnMut(u64, u64) -> Result<Hash, Error> + 'a;
+
+/// The audit path for leaf `index` in a tree of `size` leaves (RFC 6962
+/// §2.1.1), asking `subtree` for the hashes it needs.
+///
+/// # Errors
+/// [`Error::Proof`] when `index` is not below `size`; errors of `subtree`.
+pub fn inclusion_proof_with(
+    index: u64,
+    size: u64,
+    subtree: &mut SubtreeFn<'_>,
+) -> Result<Vec<Hash>, Error> {
+    if index >= size {
+        return Err(proof_err(format!(
+            "index {index} is not in a tree of size {size}"
+        )));
+    }
+    let mut out = Vec::new();
+    let (mut lo, mut hi, mut m) = (0u64, size, index);
+    // Walk down, collecting siblings; the path lists them bottom-up.
+    while hi - lo > 1 {
+        let k = split(hi - lo);
+        if m < k {
+            out.push(subtree(lo + k, hi)?);
+            hi = lo + k;
+        } else {
+            out.push(subtree(lo, lo + k)?);
+            lo += k;
+            m -= k;
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// The consistency proof from size `old` to size `new` (RFC 6962 §2.1.2),
+/// asking `subtree` for the hashes it needs.
+///
+/// # Errors
+/// [`Error::Proof`] unless 0 < `old` ≤ `new`; errors of `subtree`.
+pub fn consistency_proof_with(
+    old: u64,
+    new: u64,
+    subtree: &mut SubtreeFn<'_>,
+) -> Result<Vec<Hash>, Error> {
+    if old == 0 || old > new {
+        return Err(proof_err(format!(
+            "no consistency proof from size {old} to size {new}"
+        )));
+    }
+    let mut out = Vec::new();
+    let (mut lo, mut hi, mut m, mut complete) = (0u64, new, old, true);
+    loop {
+        let n = hi - lo;
+        if m == n {
+            if !complete {
+                out.push(subtree(lo, hi)?);
+            }
+            break;
+        }
+        let k = split(n);
+        if m <= k {
+            out.push(subtree(lo + k, hi)?);
+            hi = lo + k;
+        } else {
+            out.push(subtree(lo, lo + k)?);
+            lo += k;
+            m -= k;
+            complete = false;
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+fn in_memory(leaves: &[Hash]) -> impl FnMut(u64, u64) -> Result<Hash, Error> + '_ {
+    move |a, b| Ok(root(&leaves[a as usize..b as usize]))
+}
+
+/// The audit path for leaf `index` over in-memory leaf hashes.
 ///
 /// # Errors
 /// [`Error::Proof`] when `index` is not below the number of leaves.
 pub fn inclusion_proof(leaves: &[Hash], index: u64) -> Result<Vec<Hash>, Error> {
-    if index >= leaves.len() as u64 {
-        return Err(proof_err(format!(
-            "index {index} is not in a tree of size {}",
-            leaves.len()
-        )));
-    }
-    let mut out = Vec::new();
-    path(leaves, index as usize, &mut out);
-    Ok(out)
+    inclusion_proof_with(index, leaves.len() as u64, &mut in_memory(leaves))
 }
 
-fn path(leaves: &[Hash], m: usize, out: &mut Vec<Hash>) {
-    let n = leaves.len();
-    if n <= 1 {
-        return;
-    }
-    let k = split(n as u64) as usize;
-    if m < k {
-        path(&leaves[..k], m, out);
-        out.push(root(&leaves[k..]));
-    } else {
-        path(&leaves[k..], m - k, out);
-        out.push(root(&leaves[..k]));
-    }
-}
-
-/// The consistency proof between the first `old` leaves and all of them
-/// (RFC 6962 §2.1.2).
+/// The consistency proof from the first `old` leaves to all of them.
 ///
 /// # Errors
 /// [`Error::Proof`] unless 0 < `old` ≤ number of leaves.
 pub fn consistency_proof(leaves: &[Hash], old: u64) -> Result<Vec<Hash>, Error> {
-    let n = leaves.len() as u64;
-    if old == 0 || old > n {
-        return Err(proof_err(format!(
-            "no consistency proof from size {old} to size {n}"
-        )));
-    }
-    let mut out = Vec::new();
-    subproof(old as usize, leaves, true, &mut out);
-    Ok(out)
+    consistency_proof_with(old, leaves.len() as u64, &mut in_memory(leaves))
 }
 
-fn subproof(m: usize, leaves: &[Hash], complete: bool, out: &mut Vec<Hash>) {
-    let n = leaves.len();
-    if m == n {
-        if !complete {
-            out.push(root(leaves));
-        }
-        return;
+/// The hash of leaves `[start, end)` from stored complete-subtree nodes:
+/// `node(level, index)` is the root over leaves
+/// `[index << level, (index + 1) << level)`. Reads O(log n) nodes.
+///
+/// # Errors
+/// [`Error::Proof`] for an empty range; errors of `node`.
+pub fn subtree_from_nodes(
+    start: u64,
+    end: u64,
+    node: &mut dyn FnMut(u32, u64) -> Result<Hash, Error>,
+) -> Result<Hash, Error> {
+    let n = end.saturating_sub(start);
+    if n == 0 {
+        return Err(proof_err(format!("empty range [{start}, {end})")));
     }
-    let k = split(n as u64) as usize;
-    if m <= k {
-        subproof(m, &leaves[..k], complete, out);
-        out.push(root(&leaves[k..]));
-    } else {
-        subproof(m - k, &leaves[k..], false, out);
-        out.push(root(&leaves[..k]));
+    if n.is_power_of_two() && start % n == 0 {
+        let level = n.trailing_zeros();
+        return node(level, start >> level);
     }
+    let k = split(n);
+    let left = subtree_from_nodes(start, start + k, node)?;
+    let right = subtree_from_nodes(start + k, end, node)?;
+    Ok(node_hash(&left, &right))
 }
 
 /// Verifies an inclusion proof (RFC 9162 §2.1.3.2).
@@ -356,5 +412,77 @@ mod tests {
             base64::engine::general_purpose::STANDARD.encode(r),
             "TszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0="
         );
+    }
+}
+
+/// The right edge of a growing tree: the roots of its complete subtrees,
+/// largest first. Appending a leaf is amortised O(1); memory is O(log n).
+/// Used to recompute a root while streaming entries.
+#[derive(Clone, Debug, Default)]
+pub struct Frontier {
+    size: u64,
+    // (height, hash) of each complete subtree, left to right.
+    stack: Vec<(u32, Hash)>,
+}
+
+impl Frontier {
+    /// The empty tree.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of leaves pushed.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Adds a leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        self.push_with(leaf, &mut |_, _| {});
+    }
+
+    /// Adds a leaf hash and reports every complete subtree it completes,
+    /// as (level, hash), the leaf itself first: the nodes a store keeps.
+    pub fn push_with(&mut self, leaf: Hash, completed: &mut dyn FnMut(u32, &Hash)) {
+        let mut node = (0u32, leaf);
+        completed(0, &leaf);
+        while let Some(&(h, left)) = self.stack.last() {
+            if h != node.0 {
+                break;
+            }
+            self.stack.pop();
+            node = (h + 1, node_hash(&left, &node.1));
+            completed(node.0, &node.1);
+        }
+        self.stack.push(node);
+        self.size += 1;
+    }
+
+    /// The root of the tree so far.
+    pub fn root(&self) -> Hash {
+        let mut it = self.stack.iter().rev();
+        let Some(&(_, mut acc)) = it.next() else {
+            return empty_root();
+        };
+        for (_, left) in it {
+            acc = node_hash(left, &acc);
+        }
+        acc
+    }
+}
+
+#[cfg(test)]
+mod frontier_tests {
+    use super::*;
+
+    #[test]
+    fn frontier_root_equals_recursive_root() {
+        let leaves: Vec<Hash> = (0u32..70).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        let mut f = Frontier::new();
+        assert_eq!(f.root(), empty_root());
+        for (n, l) in leaves.iter().enumerate() {
+            f.push(*l);
+            assert_eq!(f.root(), root(&leaves[..=n]), "size {}", n + 1);
+        }
     }
 }

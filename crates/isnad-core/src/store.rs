@@ -13,6 +13,13 @@
 //! | `refs`     | target hash ‖ referrer seq   | empty                      |
 //! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
 //! | `meta`     | `format`, `head`             | see [`Head`]               |
+//! | `merkle`   | level (1 byte) ‖ index (u64) | RFC 6962 node hash         |
+//!
+//! `merkle` holds every complete subtree of the RFC 6962 tree over the
+//! entries' leaf hashes: node (level, i) covers entries `[i·2^level,
+//! (i+1)·2^level)`. An append adds its leaf and the O(log n) nodes it
+//! completes in the same transaction; roots and proofs for any size read
+//! O(log n) of them, never recomputing the tree.
 //!
 //! Every append writes the entry, all its index rows and the head in one sled
 //! transaction and flushes before returning, so an acknowledged append is on
@@ -31,11 +38,22 @@ use crate::error::Error;
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::keys::KeyPair;
 use crate::limits::{MAX_CLOCK_SKEW_SECS, MAX_ENTRY_BYTES};
+use crate::merkle;
 use crate::record::{Change, Record};
 use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
 use crate::time::Timestamp;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
+/// Position of the Merkle node tree in a write transaction's tree list.
+const MERKLE_TREE: usize = 8;
+
+fn node_key(level: u32, index: u64) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    // Levels never exceed 64: one byte holds them.
+    k[0] = level as u8;
+    k[1..].copy_from_slice(&index.to_be_bytes());
+    k
+}
 /// Prefix of `keys` rows indexed by raw public key; a key string never
 /// starts with a space.
 const PUBLIC_KEY_PREFIX: &[u8] = b" pk:";
@@ -138,6 +156,8 @@ pub struct Ledger {
     refs: sled::Tree,
     mentions: sled::Tree,
     meta: sled::Tree,
+    // RFC 6962 tree: complete-subtree nodes, key level ‖ index (BE).
+    merkle: sled::Tree,
     // Appends are checked against the head and then written: one at a time.
     writer: Mutex<()>,
 }
@@ -244,6 +264,7 @@ impl Ledger {
             sources: t(TREES[4])?,
             refs: t(TREES[5])?,
             mentions: t(TREES[6])?,
+            merkle: t("merkle")?,
             meta,
             db,
             writer: Mutex::new(()),
@@ -407,6 +428,7 @@ impl Ledger {
         for v in batch {
             index_rows(v, &mut rows)?;
         }
+        self.merkle_rows(batch, &mut rows)?;
         let head = Head {
             seq: last.seq(),
             hash: last.hash(),
@@ -414,7 +436,7 @@ impl Ledger {
         };
         let expected_first = self.position()?.seq;
         let [t0, t1, t2, t3, t4, t5, t6] = self.index_trees();
-        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta];
+        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta, &self.merkle];
         let result = trees.as_slice().transaction(|tx| {
             let cur = tx[7].get("head")?;
             let next = match cur {
@@ -444,6 +466,94 @@ impl Ledger {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(Error::Storage(e)),
         }
+    }
+
+    /// The Merkle nodes that appending `batch` completes: each leaf, and
+    /// each subtree its leaf completes (O(log n) per entry, amortised O(1)).
+    fn merkle_rows(
+        &self,
+        batch: &[VerifiedEntry],
+        rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>,
+    ) -> Result<(), Error> {
+        let mut fresh: std::collections::HashMap<(u32, u64), merkle::Hash> =
+            std::collections::HashMap::new();
+        for v in batch {
+            let (mut level, mut index) = (0u32, v.seq().0);
+            let mut hash = *v.hash().as_bytes();
+            loop {
+                fresh.insert((level, index), hash);
+                rows.push((MERKLE_TREE, node_key(level, index).to_vec(), hash.to_vec()));
+                if index & 1 == 0 {
+                    break;
+                }
+                let left = match fresh.get(&(level, index - 1)) {
+                    Some(h) => *h,
+                    None => self.node(level, index - 1)?,
+                };
+                hash = merkle::node_hash(&left, &hash);
+                level += 1;
+                index >>= 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn node(&self, level: u32, index: u64) -> Result<merkle::Hash, Error> {
+        let v = self
+            .merkle
+            .get(node_key(level, index))?
+            .ok_or_else(|| Error::Corrupt {
+                reason: format!("Merkle node {level}/{index} is missing"),
+            })?;
+        v.as_ref().try_into().map_err(|_| Error::Corrupt {
+            reason: format!("Merkle node {level}/{index} is not 32 bytes"),
+        })
+    }
+
+    fn check_size(&self, size: u64) -> Result<(), Error> {
+        let len = self.len()?;
+        if size > len {
+            return Err(Error::Proof {
+                reason: format!("the ledger has {len} entries, not {size}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// The RFC 6962 root over the first `size` entries, from stored nodes
+    /// (O(log n) reads).
+    ///
+    /// # Errors
+    /// [`Error::Proof`] if the ledger is smaller than `size`.
+    pub fn tree_root(&self, size: u64) -> Result<merkle::Hash, Error> {
+        self.check_size(size)?;
+        if size == 0 {
+            return Ok(merkle::empty_root());
+        }
+        merkle::subtree_from_nodes(0, size, &mut |l, i| self.node(l, i))
+    }
+
+    /// The inclusion proof of entry `index` in the tree of the first `size`
+    /// entries.
+    ///
+    /// # Errors
+    /// [`Error::Proof`] for an index or size the ledger does not have.
+    pub fn inclusion_proof(&self, index: u64, size: u64) -> Result<Vec<merkle::Hash>, Error> {
+        self.check_size(size)?;
+        merkle::inclusion_proof_with(index, size, &mut |a, b| {
+            merkle::subtree_from_nodes(a, b, &mut |l, i| self.node(l, i))
+        })
+    }
+
+    /// The consistency proof from the first `old` entries to the first `new`.
+    ///
+    /// # Errors
+    /// [`Error::Proof`] unless 0 < `old` ≤ `new` ≤ the ledger's size.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<merkle::Hash>, Error> {
+        self.check_size(new)?;
+        merkle::consistency_proof_with(old, new, &mut |a, b| {
+            merkle::subtree_from_nodes(a, b, &mut |l, i| self.node(l, i))
+        })
     }
 
     /// The entry at `seq`, if the ledger has one.
@@ -606,6 +716,8 @@ impl Ledger {
         let mut n = 0u64;
         let mut rows = Vec::new();
         let mut expected = [0usize; 7];
+        let mut frontier = merkle::Frontier::new();
+        let mut nodes = 0usize;
         for kv in self.leaves() {
             let (seq, leaf) = kv?;
             let entry = Entry::parse(&leaf).map_err(|e| at_entry(seq, e))?;
@@ -617,6 +729,24 @@ impl Ledger {
             }
             let v = rules::check(entry, at, self)?;
             self.check_index_rows(&v, &mut rows, &mut expected)?;
+            let index = v.seq().0;
+            let mut bad_node = None;
+            frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
+                nodes += 1;
+                let stored = self.merkle.get(node_key(level, index >> level));
+                if !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash) {
+                    bad_node = bad_node.or(Some(level));
+                }
+            });
+            if let Some(level) = bad_node {
+                return Err(Error::Corrupt {
+                    reason: format!(
+                        "entry {}: Merkle node {level}/{} is missing or wrong",
+                        v.seq(),
+                        index >> level
+                    ),
+                });
+            }
             at = Position::after(&v);
             n += 1;
             if n % 1024 == 0 {
@@ -644,6 +774,11 @@ impl Ledger {
         if stored != seen {
             return Err(Error::Corrupt {
                 reason: format!("the stored head does not match the last entry (entries: {n})"),
+            });
+        }
+        if self.merkle.len() != nodes || self.tree_root(n)? != frontier.root() {
+            return Err(Error::Corrupt {
+                reason: format!("the stored Merkle tree does not match the {n} entries"),
             });
         }
         Ok(VerifyReport {
@@ -1103,5 +1238,53 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("already enrolled"), "{err}");
         assert_eq!(l.head().unwrap(), before);
+    }
+
+    // The stored tree gives the same roots and proofs as the recursive
+    // definition, for every size, whether entries came one by one or in an
+    // imported batch.
+    #[test]
+    fn stored_merkle_tree_matches_rfc6962() {
+        let (_d, l, _) = small();
+        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        for i in 0..20 {
+            let src = Record::Source(crate::record::SourceBody {
+                id: format!("s{i}").parse().unwrap(),
+                name: format!("S {i}"),
+                kind: crate::record::SourceKind::Outlet,
+                url: None,
+                language: None,
+                affiliations: vec![],
+                description: None,
+            });
+            l.append(&ed, src, t).unwrap();
+        }
+        let mut export = Vec::new();
+        l.export_jsonl(&mut export).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let copy = Ledger::create(&dir.path().join("c")).unwrap();
+        copy.import_jsonl(&mut &export[..], t, &mut |_| {}).unwrap();
+        let leaves: Vec<merkle::Hash> = l.iter().map(|e| *e.unwrap().hash().as_bytes()).collect();
+        for ledger in [&l, &copy] {
+            ledger.verify(&mut |_| {}).unwrap();
+            for n in 0..=leaves.len() as u64 {
+                let want = merkle::root(&leaves[..n as usize]);
+                assert_eq!(ledger.tree_root(n).unwrap(), want, "size {n}");
+                for i in 0..n {
+                    let p = ledger.inclusion_proof(i, n).unwrap();
+                    merkle::verify_inclusion(i, n, &leaves[i as usize], &p, &want).unwrap();
+                }
+                for m in 1..=n {
+                    let p = ledger.consistency_proof(m, n).unwrap();
+                    let old = merkle::root(&leaves[..m as usize]);
+                    merkle::verify_consistency(m, n, &old, &want, &p).unwrap();
+                }
+            }
+            assert!(ledger.tree_root(leaves.len() as u64 + 1).is_err());
+        }
+        // A changed node is found by verify.
+        l.merkle.insert(node_key(0, 3), &[7u8; 32][..]).unwrap();
+        assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
 }
