@@ -191,29 +191,14 @@ pub fn verify_inclusion(
             "index {index} is not in a tree of size {size}"
         )));
     }
-    let (mut f_n, mut s_n) = (index, size - 1);
     let mut r = *leaf;
-    for p in proof {
-        if s_n == 0 {
-            return Err(proof_err("inclusion proof is too long".into()));
-        }
-        if f_n & 1 == 1 || f_n == s_n {
-            r = node_hash(p, &r);
-            if f_n & 1 == 0 {
-                while f_n & 1 == 0 && f_n != 0 {
-                    f_n >>= 1;
-                    s_n >>= 1;
-                }
-            }
+    walk(index, size - 1, proof, &mut |left, p| {
+        r = if left {
+            node_hash(p, &r)
         } else {
-            r = node_hash(&r, p);
-        }
-        f_n >>= 1;
-        s_n >>= 1;
-    }
-    if s_n != 0 {
-        return Err(proof_err("inclusion proof is too short".into()));
-    }
+            node_hash(&r, p)
+        };
+    })?;
     if &r != root {
         return Err(proof_err(
             "inclusion proof does not lead to the root hash".into(),
@@ -256,17 +241,15 @@ pub fn verify_consistency(
             Err(proof_err("proof from the empty tree must be empty".into()))
         };
     }
-    let mut proof = proof.iter();
-    let mut first = None;
-    // When old_size is a power of two the old root itself starts the walk.
-    if old_size.is_power_of_two() {
-        first = Some(*old_root);
-    }
-    let start = match first {
-        Some(h) => h,
-        None => *proof
-            .next()
-            .ok_or_else(|| proof_err("consistency proof is empty".into()))?,
+    // When old_size is a power of two the old root itself starts the walk;
+    // otherwise the proof's first hash does.
+    let (start, rest) = if old_size.is_power_of_two() {
+        (*old_root, proof)
+    } else {
+        let (first, rest) = proof
+            .split_first()
+            .ok_or_else(|| proof_err("consistency proof is empty".into()))?;
+        (*first, rest)
     };
     let (mut f_n, mut s_n) = (old_size - 1, new_size - 1);
     while f_n & 1 == 1 {
@@ -274,28 +257,14 @@ pub fn verify_consistency(
         s_n >>= 1;
     }
     let (mut fr, mut sr) = (start, start);
-    for c in proof {
-        if s_n == 0 {
-            return Err(proof_err("consistency proof is too long".into()));
-        }
-        if f_n & 1 == 1 || f_n == s_n {
+    walk(f_n, s_n, rest, &mut |left, c| {
+        if left {
             fr = node_hash(c, &fr);
             sr = node_hash(c, &sr);
-            if f_n & 1 == 0 {
-                while f_n & 1 == 0 && f_n != 0 {
-                    f_n >>= 1;
-                    s_n >>= 1;
-                }
-            }
         } else {
             sr = node_hash(&sr, c);
         }
-        f_n >>= 1;
-        s_n >>= 1;
-    }
-    if s_n != 0 {
-        return Err(proof_err("consistency proof is too short".into()));
-    }
+    })?;
     if &fr != old_root {
         return Err(proof_err(
             "consistency proof does not match the old root".into(),
@@ -305,6 +274,37 @@ pub fn verify_consistency(
         return Err(proof_err(
             "consistency proof does not match the new root".into(),
         ));
+    }
+    Ok(())
+}
+
+/// The path walk RFC 9162 shares between inclusion (§2.1.3.2) and
+/// consistency (§2.1.4.2) verification: `step` is told, for each proof hash,
+/// whether it is a left sibling. Fails if the proof is too long or too short.
+fn walk(
+    mut f_n: u64,
+    mut s_n: u64,
+    proof: &[Hash],
+    step: &mut dyn FnMut(bool, &Hash),
+) -> Result<(), Error> {
+    for p in proof {
+        if s_n == 0 {
+            return Err(proof_err("proof is too long".into()));
+        }
+        if f_n & 1 == 1 || f_n == s_n {
+            step(true, p);
+            while f_n & 1 == 0 && f_n != 0 {
+                f_n >>= 1;
+                s_n >>= 1;
+            }
+        } else {
+            step(false, p);
+        }
+        f_n >>= 1;
+        s_n >>= 1;
+    }
+    if s_n != 0 {
+        return Err(proof_err("proof is too short".into()));
     }
     Ok(())
 }
