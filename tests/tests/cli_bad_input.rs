@@ -328,21 +328,7 @@ fn unknown_claim_in_a_verdict() {
         &["body.claim", "source entry, expected claim"],
     );
     // Relations name both ends.
-    let c = d.add(
-        &d.editor,
-        &[
-            "claim",
-            "add",
-            "--text",
-            "x",
-            "--lang",
-            "en",
-            "--publisher",
-            "rusi",
-            "--date",
-            "2025-02-18",
-        ],
-    );
+    let c = d.add_claim(&d.editor, "x");
     rejected(
         &d,
         Some(&d.editor),
@@ -596,21 +582,7 @@ fn a_key_file_others_can_read_is_refused() {
 #[test]
 fn a_role_that_may_not_write_the_record_is_refused() {
     let d = Desk::with_sources();
-    let c = d.add(
-        &d.editor,
-        &[
-            "claim",
-            "add",
-            "--text",
-            "x",
-            "--lang",
-            "en",
-            "--publisher",
-            "rusi",
-            "--date",
-            "2025-02-18",
-        ],
-    );
+    let c = d.add_claim(&d.editor, "x");
     // An editor signing a verdict.
     let line = rejected(
         &d,
@@ -782,21 +754,7 @@ fn other_field_errors_name_the_field() {
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         rejected(&d, Some(&d.editor), &a, fragments);
     }
-    let c = d.add(
-        &d.editor,
-        &[
-            "claim",
-            "add",
-            "--text",
-            "x",
-            "--lang",
-            "en",
-            "--publisher",
-            "rusi",
-            "--date",
-            "2025-02-18",
-        ],
-    );
+    let c = d.add_claim(&d.editor, "x");
     rejected(
         &d,
         Some(&d.checker),

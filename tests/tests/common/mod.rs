@@ -207,6 +207,26 @@ impl Desk {
         v["id"].as_str().expect("id").to_owned()
     }
 
+    /// Records a one-hop claim published by `rusi` (a source every desk with
+    /// sources has), signed with `key`; returns its id.
+    pub fn add_claim(&self, key: &Path, text: &str) -> String {
+        self.add(
+            key,
+            &[
+                "claim",
+                "add",
+                "--text",
+                text,
+                "--lang",
+                "en",
+                "--publisher",
+                "rusi",
+                "--date",
+                "2025-02-18",
+            ],
+        )
+    }
+
     /// Runs with `--key KEY ARGS…`, expects failure with `code`; returns the
     /// one error line.
     pub fn fail_as(&self, key: &Path, args: &[&str], code: i32) -> String {
