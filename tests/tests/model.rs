@@ -13,7 +13,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::time::Duration;
 
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
@@ -729,44 +728,11 @@ fn key_pair(i: usize) -> KeyPair {
 }
 
 // ---------------------------------------------------------------------------
-// Opening ledgers (working around a library bug)
+// Opening ledgers
 
-/// Retries `f` while it fails with [`Error::InUse`], for up to about two
-/// seconds.
-///
-/// This works around a bug in `isnad_core::store` (see
-/// [`reopening_a_closed_ledger_is_not_in_use`]): sled releases its lock on
-/// the directory a moment *after* a `Ledger` is dropped, so opening the
-/// same ledger again straight away (and `Ledger::create`, which drops its
-/// database and re-opens it) fails now and then with "in use". Another
-/// process really holding the ledger would hold it far longer than this.
-fn retry_in_use<T>(mut f: impl FnMut() -> Result<T, Error>) -> Result<T, Error> {
-    for _ in 0..40 {
-        match f() {
-            Err(Error::InUse { .. }) => std::thread::sleep(Duration::from_millis(50)),
-            other => return other,
-        }
-    }
-    f()
-}
-
-/// `init`, or when it trips over the bug above, the same steps by hand.
+/// A new ledger in `dir` with `admin` as its founding key.
 fn init_ledger(dir: &Path, admin: &KeyPair, now: Timestamp) -> Ledger {
-    match init(dir, admin, now) {
-        Ok(l) => l,
-        Err(Error::InUse { .. }) => {
-            let l = retry_in_use(|| Ledger::open(dir)).expect("open after create");
-            assert!(l.is_empty().expect("is_empty"));
-            let genesis = Record::Key(KeyBody {
-                key: admin.verifier().to_string(),
-                roles: vec![Role::Admin],
-                holder: None,
-            });
-            l.append(admin, genesis, now).expect("genesis");
-            l
-        }
-        Err(e) => panic!("init: {e}"),
-    }
+    init(dir, admin, now).expect("init")
 }
 
 // ---------------------------------------------------------------------------
@@ -887,7 +853,7 @@ fn run_case(batches: &[Vec<Op>], cov: &RefCell<Coverage>) {
         // Close and reopen: everything acknowledged is still there.
         let before = l.head().expect("head");
         drop(ledger.take());
-        let l = retry_in_use(|| Ledger::open(&dir)).expect("reopen");
+        let l = Ledger::open(&dir).expect("reopen");
         assert_eq!(l.head().expect("head"), before, "head after reopen");
         assert_eq!(l.len().expect("len"), model.entries.len() as u64);
         ledger = Some(l);
@@ -952,16 +918,12 @@ fn append_accepts_exactly_what_the_model_accepts() {
     }
 }
 
-/// Documents a library bug: closing a ledger and opening it again at once,
-/// in the same process, sometimes fails with `Error::InUse` ("ledger is in
-/// use by another process") although nothing else has it open. The same
-/// race sits inside `Ledger::create`, which drops its sled database and
-/// calls `Ledger::open` on it, so `init` on a new directory fails now and
-/// then too. sled 0.34 releases the directory's lock from a background
-/// thread after `Db` is dropped (spacejam/sled#1234, #1289).
-///
-/// About 1 in 100 re-opens fails on a quiet machine, so 500 rounds all but
-/// always show it.
+/// Regression: closing a ledger and opening it again at once, in the same
+/// process, used to fail now and then with `Error::InUse`, because sled 0.34
+/// releases the directory's lock from a background thread after `Db` is
+/// dropped. `Ledger::open` now retries the lock briefly and `create` keeps
+/// its handle. About 1 in 100 re-opens failed before, so 500 rounds all but
+/// always showed it.
 #[test]
 fn reopening_a_closed_ledger_is_not_in_use() {
     let mut failures = Vec::new();

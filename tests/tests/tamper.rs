@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use isnad_core::record::{
     Appearance, ClaimBody, ClaimRelation, Hop, HopRelation, KeyBody, Rating, RelationBody,
@@ -35,47 +35,14 @@ fn at(minute: i64) -> Timestamp {
     Timestamp::from_unix(base.unix() + 60 * minute)
 }
 
-/// Retries `f` while it fails with [`Error::InUse`], for up to about two
-/// seconds. Works around a library bug documented in `model.rs`
-/// (`reopening_a_closed_ledger_is_not_in_use`): `Ledger::create` drops its
-/// sled database and re-opens it at once, and sled releases the directory
-/// lock a moment late, so `create` and `init` fail now and then with "in
-/// use".
-fn retry_in_use<T>(mut f: impl FnMut() -> Result<T, Error>) -> Result<T, Error> {
-    for _ in 0..40 {
-        match f() {
-            Err(Error::InUse { .. }) => std::thread::sleep(Duration::from_millis(50)),
-            other => return other,
-        }
-    }
-    f()
-}
-
-/// `Ledger::create`, working around the bug above.
+/// A new, empty ledger in `dir`.
 fn create(dir: &Path) -> Ledger {
-    match Ledger::create(dir) {
-        Err(Error::InUse { .. }) => retry_in_use(|| Ledger::open(dir)),
-        other => other,
-    }
-    .expect("create")
+    Ledger::create(dir).expect("create")
 }
 
-/// `init`, or when it trips over the bug above, the same steps by hand.
+/// A new ledger in `dir` with `admin` as its founding key.
 fn init_ledger(dir: &Path, admin: &KeyPair, now: Timestamp) -> Ledger {
-    match init(dir, admin, now) {
-        Err(Error::InUse { .. }) => {
-            let l = retry_in_use(|| Ledger::open(dir)).expect("open after create");
-            assert!(l.is_empty().expect("is_empty"));
-            let genesis = Record::Key(KeyBody {
-                key: admin.verifier().to_string(),
-                roles: vec![Role::Admin],
-                holder: None,
-            });
-            l.append(admin, genesis, now).expect("genesis");
-            l
-        }
-        other => other.expect("init"),
-    }
+    init(dir, admin, now).expect("init")
 }
 
 /// Number of entries [`build`] writes.
