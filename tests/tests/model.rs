@@ -19,7 +19,7 @@ use isnad_core::record::{
     PriorBody, Rating, RelationBody, SourceBody, SourceKind, VerdictBody,
 };
 use isnad_core::{
-    EntryHash, Error, KeyPair, Kind, Ledger, Record, Role, Seq, Timestamp, init, store,
+    EntryHash, Error, KeyPair, Kind, Ledger, Record, Role, Seq, Timestamp, init, jsonl,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -872,7 +872,7 @@ fn run_case(batches: &[Vec<Op>], cov: &RefCell<Coverage>) {
 
     let mut data = Vec::new();
     assert_eq!(l.export_jsonl(&mut data).expect("export"), n);
-    let report = store::verify_jsonl(&mut &data[..], &mut |_| {}).expect("export verifies");
+    let report = jsonl::verify_jsonl(&mut &data[..], &mut |_| {}).expect("export verifies");
     assert_eq!((report.entries, report.head), (n, last));
 }
 

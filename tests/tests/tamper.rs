@@ -14,7 +14,7 @@ use isnad_core::record::{
     Appearance, ClaimBody, ClaimRelation, Hop, HopRelation, KeyBody, Rating, RelationBody,
     SourceBody, SourceKind, Translation, VerdictBody,
 };
-use isnad_core::{EntryHash, Error, KeyPair, Ledger, Record, Role, Timestamp, init, store};
+use isnad_core::{EntryHash, Error, KeyPair, Ledger, Record, Role, Timestamp, init, jsonl, store};
 
 struct Keys {
     admin: KeyPair,
@@ -197,7 +197,7 @@ fn join(lines: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn verify(data: &[u8]) -> Result<store::VerifyReport, Error> {
-    store::verify_jsonl(&mut &data[..], &mut |_| {})
+    jsonl::verify_jsonl(&mut &data[..], &mut |_| {})
 }
 
 fn import(ledger: &Ledger, data: &[u8]) -> Result<store::ImportReport, Error> {

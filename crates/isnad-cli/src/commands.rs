@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::attribution::{ClaimView, SourceView};
+use isnad_core::jsonl::verify_jsonl;
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
     PriorBody, Rating, RelationBody, SourceBody, SourceKind, Translation, VerdictBody,
 };
-use isnad_core::store::verify_jsonl;
 use isnad_core::{Entry, KeyPair, Kind, Ledger, Record, Role, SourceId, Timestamp, VerifierKey};
 use serde_json::json;
 
@@ -907,12 +907,11 @@ fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
 fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
     let built = isnad_core::demo::build(dir)?;
     let ledger = &built.ledger;
-    for (i, kp) in built.keys.iter().enumerate() {
+    for kp in &built.keys {
         let path = keys_dir(dir).join(format!("{}.key", kp.name()));
         if !path.exists() {
             keyfile::write_new(&path, kp)?;
         }
-        let _ = i;
     }
     let report = ledger.verify(&mut |_| {})?;
     let mut out = std::io::stdout().lock();

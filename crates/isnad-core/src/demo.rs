@@ -581,7 +581,7 @@ mod tests {
         }
         // The export verifies with no database too.
         let bytes = export(&demo.ledger);
-        let r = crate::store::verify_jsonl(&mut bytes.as_slice(), &mut |_| {}).unwrap();
+        let r = crate::jsonl::verify_jsonl(&mut bytes.as_slice(), &mut |_| {}).unwrap();
         assert_eq!(r.entries, 35);
     }
 

@@ -55,7 +55,7 @@
 //! ```
 //!
 //! The same checks run on an export with no database at all:
-//! [`store::verify_jsonl`]. The byte format is specified in `docs/FORMAT.md`.
+//! [`jsonl::verify_jsonl`]. The byte format is specified in `docs/FORMAT.md`.
 
 #![forbid(unsafe_code)]
 
@@ -66,6 +66,7 @@ pub mod demo;
 pub mod entry;
 pub mod error;
 pub mod ids;
+pub mod jsonl;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
