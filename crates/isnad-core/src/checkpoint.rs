@@ -24,7 +24,9 @@ pub struct Checkpoint {
     root: Hash,
 }
 
-/// Checks an origin: non-empty, printable, no spaces and no '+'.
+/// Checks an origin: 1-255 bytes, no spaces, '+' or control characters.
+///
+/// The value is not echoed: it may hold a newline, and errors are one line.
 ///
 /// # Errors
 /// [`Error::Field`] on `origin`.
@@ -37,10 +39,46 @@ pub fn check_origin(origin: &str) -> Result<(), Error> {
     if bad {
         return Err(Error::field(
             "origin",
-            format!("`{origin}` must be 1-255 bytes without spaces, '+' or control characters"),
+            "must be 1-255 bytes without spaces, '+' or control characters",
         ));
     }
     Ok(())
+}
+
+/// A checkpoint together with its signed note: made only by signing or by
+/// verifying a note with the log's key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedCheckpoint {
+    checkpoint: Checkpoint,
+    note: String,
+}
+
+impl SignedCheckpoint {
+    /// Verifies `note` with the log's key and parses its checkpoint.
+    ///
+    /// # Errors
+    /// [`Error::Note`] if the signature or the text is bad.
+    pub fn open(note: &str, log_key: &VerifierKey) -> Result<Self, Error> {
+        Ok(SignedCheckpoint {
+            checkpoint: Checkpoint::open(note, log_key)?,
+            note: note.to_owned(),
+        })
+    }
+
+    /// The checkpoint.
+    pub fn checkpoint(&self) -> &Checkpoint {
+        &self.checkpoint
+    }
+
+    /// The signed note, as published.
+    pub fn note(&self) -> &str {
+        &self.note
+    }
+
+    /// Shorthand for the checkpoint's tree size.
+    pub fn size(&self) -> u64 {
+        self.checkpoint.size
+    }
 }
 
 impl Checkpoint {
@@ -88,6 +126,18 @@ impl Checkpoint {
     /// Only if the text is not a valid note, which `new` rules out.
     pub fn sign(&self, key: &KeyPair) -> Result<String, Error> {
         note::sign(&self.text(), key)
+    }
+
+    /// Signs the checkpoint and keeps the note with it.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::sign`].
+    pub fn into_signed(self, key: &KeyPair) -> Result<SignedCheckpoint, Error> {
+        let note = self.sign(key)?;
+        Ok(SignedCheckpoint {
+            checkpoint: self,
+            note,
+        })
     }
 
     /// Parses checkpoint text (extension lines after the third are allowed

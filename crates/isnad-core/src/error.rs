@@ -187,6 +187,29 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A checkpoint does not match the ledger, or cannot be signed.
+    #[error("checkpoint of size {size}: {reason}")]
+    Checkpoint {
+        /// The checkpoint's tree size.
+        size: u64,
+        /// What does not hold.
+        reason: String,
+    },
+    /// A proof or check needs a checkpoint of a size the log never signed.
+    /// The log signs only its head, so earlier sizes cannot be made up later.
+    #[error(
+        "the log has no checkpoint of size {size}: checkpoints are signed only for the ledger's head at the time"
+    )]
+    NoCheckpoint {
+        /// The tree size asked for.
+        size: u64,
+    },
+    /// The ledger has no log key, or a different one.
+    #[error("log key: {reason}")]
+    LogKey {
+        /// What is wrong.
+        reason: String,
+    },
     /// sled reported an error.
     #[error("storage: {0}")]
     Storage(#[from] sled::Error),

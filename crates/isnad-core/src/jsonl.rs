@@ -39,6 +39,7 @@ pub fn verify_jsonl(
     }
     progress(n);
     Ok(VerifyReport {
+        checkpoints: 0,
         entries: n,
         head: (n > 0).then_some(at.prev),
     })

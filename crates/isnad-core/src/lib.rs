@@ -71,6 +71,7 @@ pub mod keys;
 pub mod limits;
 pub mod merkle;
 pub mod note;
+pub mod proof;
 pub mod record;
 pub mod rules;
 pub mod schema;

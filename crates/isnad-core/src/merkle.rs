@@ -403,6 +403,95 @@ mod tests {
         verify_consistency(0, 5, &empty_root(), &root(&l[..5]), &[]).unwrap();
     }
 
+    fn leaves_64() -> Vec<Hash> {
+        (0u8..64).map(|i| leaf_hash(&[i; 3])).collect()
+    }
+
+    /// Every proof in every tree of 1 to 64 leaves, with every single-bit
+    /// change to every proof hash, a wrong index or size, and a missing or
+    /// extra hash.
+    #[test]
+    fn every_inclusion_proof_up_to_64_and_every_mutation_fails() {
+        let l = leaves_64();
+        for n in 1..=64u64 {
+            let r = root(&l[..n as usize]);
+            for i in 0..n {
+                let leaf = &l[i as usize];
+                let p = inclusion_proof(&l[..n as usize], i).unwrap();
+                verify_inclusion(i, n, leaf, &p, &r).unwrap();
+                for h in 0..p.len() {
+                    let mut bad = p.clone();
+                    bad[h][(i as usize + h) % 32] ^= 1 << (h % 8);
+                    assert!(
+                        verify_inclusion(i, n, leaf, &bad, &r).is_err(),
+                        "{n}/{i}/{h}"
+                    );
+                }
+                for j in (0..n).filter(|&j| j != i) {
+                    assert!(
+                        verify_inclusion(j, n, leaf, &p, &r).is_err(),
+                        "{n}: {i} as {j}"
+                    );
+                }
+                // A checkpoint binds the size to its root: a proof for one
+                // size never verifies against another size's root.
+                for m in (i + 1..=64).filter(|&m| m != n) {
+                    let rm = root(&l[..m as usize]);
+                    assert!(verify_inclusion(i, m, leaf, &p, &rm).is_err(), "{n} as {m}");
+                }
+                if let Some((_, shorter)) = p.split_last() {
+                    assert!(verify_inclusion(i, n, leaf, shorter, &r).is_err());
+                }
+                let mut longer = p.clone();
+                longer.push(l[0]);
+                assert!(verify_inclusion(i, n, leaf, &longer, &r).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn every_consistency_proof_up_to_64_and_every_mutation_fails() {
+        let l = leaves_64();
+        let roots: Vec<Hash> = (0..=65).map(|n| root(&l[..n.min(64)])).collect();
+        for n in 1..=64u64 {
+            for m in 1..=n {
+                let (old, new) = (&roots[m as usize], &roots[n as usize]);
+                let p = consistency_proof(&l[..n as usize], m).unwrap();
+                verify_consistency(m, n, old, new, &p).unwrap();
+                if m == n {
+                    assert!(p.is_empty());
+                    continue;
+                }
+                for h in 0..p.len() {
+                    let mut bad = p.clone();
+                    bad[h][(m as usize + h) % 32] ^= 1 << (h % 8);
+                    assert!(
+                        verify_consistency(m, n, old, new, &bad).is_err(),
+                        "{m}->{n}/{h}"
+                    );
+                }
+                // Sizes are bound to roots by checkpoints: use the roots of
+                // the sizes claimed.
+                for (om, on) in [(m + 1, n), (m, n + 1), (m - 1, n), (m, n - 1)] {
+                    if (om, on) != (m, n) && om >= 1 && om <= on && on <= 64 {
+                        let (ro, rn) = (&roots[om as usize], &roots[on as usize]);
+                        assert!(
+                            verify_consistency(om, on, ro, rn, &p).is_err(),
+                            "{m}->{n} as {om}->{on}"
+                        );
+                    }
+                }
+                let mut longer = p.clone();
+                longer.push(l[0]);
+                assert!(verify_consistency(m, n, old, new, &longer).is_err());
+                if let Some((_, shorter)) = p.split_last() {
+                    assert!(verify_consistency(m, n, old, new, shorter).is_err());
+                }
+                assert!(verify_consistency(m, n, &roots[m as usize - 1], new, &p).is_err());
+            }
+        }
+    }
+
     // The Go checksum database's one-record tree (shared vectors).
     #[test]
     fn go_sumdb_one_record_root() {

@@ -14,12 +14,18 @@
 //! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
 //! | `meta`     | `format`, `head`             | see [`Head`]               |
 //! | `merkle`   | level (1 byte) ‖ index (u64) | RFC 6962 node hash         |
+//! | `meta`     | `log_key`                    | the log's verifier key     |
+//! | `checkpoints` | tree size (u64)           | signed checkpoint note     |
 //!
 //! `merkle` holds every complete subtree of the RFC 6962 tree over the
 //! entries' leaf hashes: node (level, i) covers entries `[i·2^level,
 //! (i+1)·2^level)`. An append adds its leaf and the O(log n) nodes it
 //! completes in the same transaction; roots and proofs for any size read
 //! O(log n) of them, never recomputing the tree.
+//!
+//! `checkpoints` keeps every checkpoint the log signs (see [`log`]); they
+//! are signed only for the head of the moment and only after checking that
+//! the tree extends the previous one.
 //!
 //! Every append writes the entry, all its index rows and the head in one sled
 //! transaction and flushes before returning, so an acknowledged append is on
@@ -43,6 +49,8 @@ use crate::merkle;
 use crate::record::{Change, Record};
 use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
 use crate::time::Timestamp;
+
+pub mod log;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
 /// Position of the Merkle node tree in a write transaction's tree list.
@@ -143,6 +151,8 @@ pub struct VerifyReport {
     pub entries: u64,
     /// Leaf hash of the last entry, if any.
     pub head: Option<EntryHash>,
+    /// Signed checkpoints whose signature and root were checked.
+    pub checkpoints: u64,
 }
 
 /// An open ledger. Holds sled's exclusive lock on the directory until dropped.
@@ -159,6 +169,8 @@ pub struct Ledger {
     meta: sled::Tree,
     // RFC 6962 tree: complete-subtree nodes, key level ‖ index (BE).
     merkle: sled::Tree,
+    // Signed checkpoints, key tree size (BE).
+    checkpoints: sled::Tree,
     // Appends are checked against the head and then written: one at a time.
     writer: Mutex<()>,
 }
@@ -266,6 +278,7 @@ impl Ledger {
             refs: t(TREES[5])?,
             mentions: t(TREES[6])?,
             merkle: t("merkle")?,
+            checkpoints: t("checkpoints")?,
             meta,
             db,
             writer: Mutex::new(()),
@@ -719,6 +732,22 @@ impl Ledger {
         let mut expected = [0usize; 7];
         let mut frontier = merkle::Frontier::new();
         let mut nodes = 0usize;
+        let signed = self.checkpoints()?;
+        let mut pending = signed.iter().peekable();
+        let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
+            while let Some(cp) = pending.next_if(|c| c.size() == frontier.size()) {
+                if cp.checkpoint().root() != &frontier.root() {
+                    return Err(Error::Checkpoint {
+                        size: cp.size(),
+                        reason: "its root hash is not the root of the ledger's first entries: \
+                                 the ledger no longer matches what the log signed"
+                            .into(),
+                    });
+                }
+            }
+            Ok(())
+        };
+        check_roots(&frontier)?;
         for kv in self.leaves() {
             let (seq, leaf) = kv?;
             let entry = Entry::parse(&leaf).map_err(|e| at_entry(seq, e))?;
@@ -748,6 +777,7 @@ impl Ledger {
                     ),
                 });
             }
+            check_roots(&frontier)?;
             at = Position::after(&v);
             n += 1;
             if n % 1024 == 0 {
@@ -782,9 +812,16 @@ impl Ledger {
                 reason: format!("the stored Merkle tree does not match the {n} entries"),
             });
         }
+        if let Some(cp) = signed.iter().find(|c| c.size() > n) {
+            return Err(Error::Checkpoint {
+                size: cp.size(),
+                reason: format!("the log signed this size but the ledger holds only {n} entries"),
+            });
+        }
         Ok(VerifyReport {
             entries: n,
             head: seen.map(|s| s.1),
+            checkpoints: signed.len() as u64,
         })
     }
 
