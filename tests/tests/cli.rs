@@ -85,7 +85,19 @@ fn init_json_and_default_ledger_directory() {
     let dir = tmp.path().join("isnad-ledger");
     assert!(dir.join("keys").join("admin.key").is_file());
     assert!(v["admin_key"].as_str().unwrap().starts_with("desk-admin+"));
-    assert!(v["log_key"].as_str().unwrap().starts_with("log+"));
+    // The default origin is random and names the log key.
+    let origin = v["origin"].as_str().unwrap();
+    let hex = origin.strip_prefix("isnad/").unwrap();
+    assert!(
+        hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{origin}"
+    );
+    assert!(
+        v["log_key"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{origin}+"))
+    );
     assert_eq!(v["genesis"].as_str().unwrap().len(), 64);
     let printed = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!printed.contains("PRIVATE"), "{printed}");
@@ -864,7 +876,19 @@ fn verify_ok_text_and_json_and_verify_export_needs_no_database() {
     assert_eq!(v["ok"], true);
     assert_eq!(v["entries"], 7);
     let head = v["head"].as_str().unwrap().to_owned();
-    assert_eq!(text.trim(), format!("ok: 7 entries verified, head {head}"));
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("ok: 7 entries verified, head {head}").as_str())
+    );
+    // The Merkle root, recomputed, and no checkpoint signed yet.
+    let root = lines.next().unwrap();
+    assert!(root.starts_with("merkle root "), "{root}");
+    assert!(
+        root.ends_with("matches the stored tree and 0 signed checkpoints"),
+        "{root}"
+    );
+    assert_eq!(v["checkpoints"], 0);
 
     let out = d.dir().join("ledger.jsonl");
     d.ok(&["export", "jsonl", "--out", s(&out)]);
@@ -1093,6 +1117,9 @@ fn help_works_on_every_subcommand() {
         &["show"],
         &["trace"],
         &["verify"],
+        &["checkpoint"],
+        &["prove"],
+        &["verify-proof"],
         &["export"],
         &["export", "jsonl"],
         &["import"],

@@ -60,6 +60,12 @@ pub enum Command {
     Trace(TraceArgs),
     /// Re-check every entry, signature and link.
     Verify(VerifyArgs),
+    /// Sign (or show) the log's checkpoint of its current size.
+    Checkpoint(CheckpointArgs),
+    /// Print an inclusion or consistency proof as JSON.
+    Prove(ProveArgs),
+    /// Check a proof with the log's verifier key alone (no ledger needed).
+    VerifyProof(VerifyProofArgs),
     /// Write the ledger out.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -76,9 +82,10 @@ pub struct InitArgs {
     /// Name of the founding admin key.
     #[arg(long, default_value = "admin")]
     pub admin_name: String,
-    /// Name of the log key (signs checkpoints).
-    #[arg(long, default_value = "log")]
-    pub log_name: String,
+    /// The log's origin, also the name of its log key: a unique name such as
+    /// `news.example/isnad`, no spaces or '+' [default: isnad/<random hex>].
+    #[arg(long)]
+    pub origin: Option<String>,
 }
 
 /// `key …`.
@@ -358,6 +365,10 @@ pub struct LogArgs {
 pub struct ShowArgs {
     /// Entry id or unique prefix (at least 4 hex digits).
     pub id: String,
+    /// Print the entry's leaf bytes exactly (its line of the export), for
+    /// example for `verify-proof --entry`.
+    #[arg(long, conflicts_with = "json")]
+    pub leaf: bool,
 }
 
 /// `trace`.
@@ -371,8 +382,61 @@ pub struct TraceArgs {
 #[derive(Args, Debug)]
 pub struct VerifyArgs {
     /// Verify an export file instead of the ledger (no database needed).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "since")]
     pub export: Option<PathBuf>,
+    /// Also check that the ledger extends this signed checkpoint, saved
+    /// earlier (for example from `isnad checkpoint`).
+    #[arg(long, value_name = "CHECKPOINT_FILE")]
+    pub since: Option<PathBuf>,
+}
+
+/// `checkpoint`.
+#[derive(Args, Debug)]
+pub struct CheckpointArgs {
+    /// Print the log's verifier key (name+id+key) instead.
+    #[arg(long)]
+    pub vkey: bool,
+    /// The log's private key [default: <ledger>/keys/log.key].
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
+}
+
+/// `prove`.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["record", "consistency"])))]
+pub struct ProveArgs {
+    /// The entry to prove (id or unique prefix).
+    pub record: Option<String>,
+    /// Prove that the tree of this many entries is a prefix of the tree of
+    /// `--size` entries.
+    #[arg(long, value_name = "OLD")]
+    pub consistency: Option<u64>,
+    /// Tree size of a checkpoint the log signed [default: the current size,
+    /// signing its checkpoint if needed].
+    #[arg(long)]
+    pub size: Option<u64>,
+    /// The log's private key, to sign the current checkpoint
+    /// [default: <ledger>/keys/log.key].
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
+}
+
+/// `verify-proof`.
+#[derive(Args, Debug)]
+pub struct VerifyProofArgs {
+    /// The proof, as printed by `isnad prove`.
+    pub proof: PathBuf,
+    /// The log's verifier key: the key string itself, or a file holding it.
+    #[arg(long)]
+    pub vkey: String,
+    /// For an inclusion proof: the entry's exported line, to check that it
+    /// is the proven leaf.
+    #[arg(long, value_name = "FILE")]
+    pub entry: Option<PathBuf>,
+    /// For a consistency proof: the old signed checkpoint, to check that the
+    /// proof starts from it.
+    #[arg(long, value_name = "CHECKPOINT_FILE")]
+    pub old: Option<PathBuf>,
 }
 
 /// `export …`.
@@ -393,6 +457,10 @@ pub enum ImportCommand {
     Jsonl {
         /// The export file.
         file: PathBuf,
+        /// Origin (log key name) when the import creates a new ledger
+        /// [default: isnad/<random hex>].
+        #[arg(long)]
+        origin: Option<String>,
     },
 }
 

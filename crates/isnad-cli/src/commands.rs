@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::attribution::{ClaimView, SourceView};
+use isnad_core::checkpoint;
 use isnad_core::jsonl::verify_jsonl;
+use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
     PriorBody, Rating, RelationBody, SourceBody, SourceKind, Translation, VerdictBody,
@@ -39,11 +41,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Amend(a) => amend(&ctx, a),
         Command::Prior(a) => prior(&ctx, a),
         Command::Log(a) => log(&ctx, &a),
-        Command::Show(a) => show(&ctx, &a.id),
+        Command::Show(a) => show(&ctx, &a.id, a.leaf),
         Command::Trace(a) => trace(&ctx, &a.claim),
-        Command::Verify(a) => verify(&ctx, a.export.as_deref()),
+        Command::Verify(a) => verify(&ctx, a.export.as_deref(), a.since.as_deref()),
+        Command::Checkpoint(a) => checkpoint(&ctx, &a),
+        Command::Prove(a) => prove(&ctx, &a),
+        Command::VerifyProof(a) => verify_proof(&ctx, &a),
         Command::Export(ExportCommand::Jsonl { out }) => export_jsonl(&ctx, out.as_deref()),
-        Command::Import(ImportCommand::Jsonl { file }) => import_jsonl(&ctx, &file),
+        Command::Import(ImportCommand::Jsonl { file, origin }) => {
+            import_jsonl(&ctx, &file, origin.as_deref())
+        }
         Command::Demo(a) => demo(&ctx, &a.dir),
     }
 }
@@ -73,6 +80,21 @@ fn now() -> Timestamp {
 
 fn keys_dir(ledger: &Path) -> PathBuf {
     ledger.join("keys")
+}
+
+/// Where a ledger keeps its log key unless told otherwise.
+fn log_key_path(ledger: &Path, given: Option<&Path>) -> PathBuf {
+    given.map_or_else(|| keys_dir(ledger).join("log.key"), Path::to_path_buf)
+}
+
+/// A new log key named for the origin (given, or a fresh random one).
+fn new_log_key(origin: Option<&str>) -> Result<KeyPair> {
+    let origin = match origin {
+        Some(o) => o.to_owned(),
+        None => checkpoint::default_origin()?,
+    };
+    checkpoint::check_origin(&origin).context("--origin")?;
+    KeyPair::generate(&origin).context("--origin")
 }
 
 /// Prints what an append did: the id, and whether it was already there.
@@ -108,8 +130,9 @@ fn append(ctx: &Ctx, key: &KeyPair, record: Record) -> Result<()> {
 fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     let dir = &ctx.ledger;
     let admin = KeyPair::generate(&a.admin_name)?;
-    let log = KeyPair::generate(&a.log_name)?;
+    let log = new_log_key(a.origin.as_deref())?;
     let ledger = isnad_core::init(dir, &admin, now())?;
+    ledger.set_log_key(log.verifier())?;
     let kd = keys_dir(dir);
     keyfile::write_new(&kd.join("admin.key"), &admin)?;
     keyfile::write_new(&kd.join("log.key"), &log)?;
@@ -121,6 +144,7 @@ fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
             "ledger": dir.display().to_string(),
             "admin_key": admin.verifier().to_string(),
             "admin_key_file": kd.join("admin.key").display().to_string(),
+            "origin": log.name(),
             "log_key": log.verifier().to_string(),
             "genesis": genesis.hash().to_hex(),
         }))?;
@@ -131,6 +155,7 @@ fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
             "           private key in {} (mode 0600)",
             kd.join("admin.key").display()
         );
+        outln!("origin     {}", log.name());
         outln!("log key    {}", log.verifier());
         outln!("genesis    {}", genesis.hash());
     }
@@ -556,9 +581,15 @@ fn log(ctx: &Ctx, a: &LogArgs) -> Result<()> {
     Ok(())
 }
 
-fn show(ctx: &Ctx, id: &str) -> Result<()> {
+fn show(ctx: &Ctx, id: &str, leaf: bool) -> Result<()> {
     let ledger = ctx.open()?;
     let e = ledger.resolve(id)?;
+    if leaf {
+        let mut out = std::io::stdout().lock();
+        out.write_all(e.leaf_bytes())?;
+        out.write_all(b"\n")?;
+        return Ok(());
+    }
     if ctx.json {
         print_json(&entry_json(&e)?)?;
         return Ok(());
@@ -774,7 +805,12 @@ fn source_list(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-fn verify(ctx: &Ctx, export: Option<&Path>) -> Result<()> {
+fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> {
+    // Read the saved checkpoint first: a missing file is a usage error.
+    let since = since
+        .map(|p| read_small(p, MAX_NOTE_FILE).map(|t| (p, t)))
+        .transpose()?;
+    let mut ledger = None;
     let result = match export {
         Some(path) => {
             let f = File::open(path).with_context(|| format!("{}", path.display()))?;
@@ -786,51 +822,291 @@ fn verify(ctx: &Ctx, export: Option<&Path>) -> Result<()> {
             r
         }
         None => {
-            let ledger = ctx.open()?;
-            let bar = progress(ledger.len()?, "verifying");
-            let r = ledger.verify(&mut |n| bar.set_position(n));
+            let l = ctx.open()?;
+            let bar = progress(l.len()?, "verifying");
+            let r = l.verify(&mut |n| bar.set_position(n));
             bar.finish_and_clear();
+            ledger = Some(l);
             r
         }
     };
-    match result {
-        Ok(report) => {
-            if ctx.json {
-                print_json(&json!({
-                    "ok": true,
-                    "entries": report.entries,
-                    "head": report.head.map(|h| h.to_hex()),
-                }))?;
-            } else {
-                outln!(
-                    "ok: {} entries verified{}",
-                    report.entries,
-                    report
-                        .head
-                        .map(|h| format!(", head {h}"))
-                        .unwrap_or_default()
-                );
-            }
-            Ok(())
-        }
+    let report = match result {
+        Ok(report) => report,
         Err(
             e @ (isnad_core::Error::Io { .. }
             | isnad_core::Error::InUse { .. }
             | isnad_core::Error::NotALedger { .. }
             | isnad_core::Error::Storage(_)),
-        ) => Err(e.into()),
-        Err(e) => {
-            if ctx.json {
-                print_json(&json!({
-                    "ok": false,
-                    "seq": e.seq().map(|s| s.0),
-                    "line": e.line(),
-                    "error": e.to_string(),
-                }))?;
+        ) => return Err(e.into()),
+        Err(e) => return verification_failed(ctx, e),
+    };
+    let extends = match (&ledger, &since) {
+        (Some(l), Some((path, note))) => match l.check_extends(note) {
+            Ok((cp, _)) => Some(cp),
+            Err(e) => {
+                let e = anyhow::Error::from(e).context(format!("{}", path.display()));
+                if ctx.json {
+                    print_json(&json!({"ok": false, "error": format!("{e:#}")}))?;
+                }
+                return Err(VerificationFailed(e).into());
             }
-            Err(VerificationFailed(e.into()).into())
+        },
+        _ => None,
+    };
+    if ctx.json {
+        print_json(&json!({
+            "ok": true,
+            "entries": report.entries,
+            "head": report.head.map(|h| h.to_hex()),
+            "checkpoints": report.checkpoints,
+            "extends": extends.as_ref().map(|c| json!({
+                "origin": c.origin(),
+                "size": c.size(),
+                "root_hash": b64(c.root()),
+            })),
+        }))?;
+    } else {
+        outln!(
+            "ok: {} entries verified{}",
+            report.entries,
+            report
+                .head
+                .map(|h| format!(", head {h}"))
+                .unwrap_or_default()
+        );
+        if let Some(l) = &ledger {
+            let root = l.tree_root(report.entries)?;
+            outln!(
+                "merkle root {} matches the stored tree and {} signed checkpoint{}",
+                b64(&root),
+                report.checkpoints,
+                if report.checkpoints == 1 { "" } else { "s" }
+            );
+        }
+        if let Some(c) = &extends {
+            outln!(
+                "extends the checkpoint of {} at size {} (consistency proof verified)",
+                c.origin(),
+                c.size()
+            );
         }
     }
+    Ok(())
+}
+
+fn verification_failed(ctx: &Ctx, e: isnad_core::Error) -> Result<()> {
+    if ctx.json {
+        print_json(&json!({
+            "ok": false,
+            "seq": e.seq().map(|s| s.0),
+            "line": e.line(),
+            "error": e.to_string(),
+        }))?;
+    }
+    Err(VerificationFailed(e.into()).into())
+}
+
+/// Largest signed checkpoint file read (a note is at most a few KiB).
+const MAX_NOTE_FILE: u64 = 64 * 1024;
+/// Largest proof file read: the hashes of a proof fit in a few KiB.
+const MAX_PROOF_FILE: u64 = 1024 * 1024;
+/// Largest entry line read for `verify-proof --entry`.
+const MAX_ENTRY_FILE: u64 = 4 * 1024 * 1024;
+
+/// Reads a small text file whole, refusing files larger than `limit`
+/// before reading them.
+fn read_small(path: &Path, limit: u64) -> Result<String> {
+    use std::io::Read as _;
+    let f = File::open(path).with_context(|| format!("{}", path.display()))?;
+    let mut text = String::new();
+    f.take(limit + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("{}: not UTF-8 text", path.display()))?;
+    if text.len() as u64 > limit {
+        bail!("{}: larger than {limit} bytes", path.display());
+    }
+    Ok(text)
+}
+
+fn b64(h: &[u8; 32]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(h)
+}
+
+fn checkpoint(ctx: &Ctx, a: &CheckpointArgs) -> Result<()> {
+    let ledger = ctx.open()?;
+    if a.vkey {
+        let key = ledger
+            .log_key()?
+            .ok_or_else(|| anyhow!("this ledger has no log key"))?;
+        if ctx.json {
+            print_json(&json!({"origin": key.name(), "vkey": key.to_string()}))?;
+        } else {
+            outln!("{key}");
+        }
+        return Ok(());
+    }
+    let signed = sign_current(ctx, &ledger, a.log_key.as_deref())?;
+    if ctx.json {
+        let cp = signed.checkpoint();
+        print_json(&json!({
+            "origin": cp.origin(),
+            "size": cp.size(),
+            "root_hash": b64(cp.root()),
+            "checkpoint": signed.note(),
+        }))?;
+    } else {
+        // The note itself, byte for byte, so that `> file` saves it.
+        let mut out = std::io::stdout().lock();
+        out.write_all(signed.note().as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The checkpoint of the ledger's current size: the stored one, or a new
+/// one signed with the log key.
+fn sign_current(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    log_key: Option<&Path>,
+) -> Result<checkpoint::SignedCheckpoint> {
+    if let Some(cp) = ledger.checkpoint_at(ledger.len()?)? {
+        return Ok(cp);
+    }
+    let key = keyfile::read(&log_key_path(&ctx.ledger, log_key))
+        .context("signing a checkpoint needs the log key (see --log-key)")?;
+    Ok(ledger.sign_checkpoint(&key)?)
+}
+
+fn prove(ctx: &Ctx, a: &ProveArgs) -> Result<()> {
+    let ledger = ctx.open()?;
+    // Resolve the record before signing anything.
+    let record = a.record.as_deref().map(|r| ledger.resolve(r)).transpose()?;
+    let size = match a.size {
+        Some(n) => n,
+        None => sign_current(ctx, &ledger, a.log_key.as_deref())?.size(),
+    };
+    let json = match (record, a.consistency) {
+        (Some(e), _) => serde_json::to_string_pretty(&ledger.prove_inclusion(e.seq(), size)?)?,
+        (None, Some(old)) => serde_json::to_string_pretty(&ledger.prove_consistency(old, size)?)?,
+        (None, None) => bail!("give a RECORD or --consistency OLD"),
+    };
+    outln!("{json}");
+    Ok(())
+}
+
+/// A verifier key given on the command line: the string itself or a file
+/// holding it.
+fn read_vkey(arg: &str) -> Result<VerifierKey> {
+    let text = if Path::new(arg).is_file() {
+        read_small(Path::new(arg), MAX_NOTE_FILE)?
+    } else {
+        arg.to_owned()
+    };
+    let text = text.trim();
+    if text.starts_with("PRIVATE+KEY+") {
+        bail!(
+            "--vkey: that is a private key; give the log's verifier key (isnad checkpoint --vkey)"
+        );
+    }
+    text.parse::<VerifierKey>().context("--vkey")
+}
+
+fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
+    let vkey = read_vkey(&a.vkey)?;
+    let text = read_small(&a.proof, MAX_PROOF_FILE)?;
+    let shown = a.proof.display().to_string();
+    let value: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{shown}: not JSON"))?;
+    let failed = |e: isnad_core::Error| -> anyhow::Error {
+        VerificationFailed(anyhow::Error::from(e).context(shown.clone())).into()
+    };
+    if value.get("index").is_some() {
+        if a.old.is_some() {
+            bail!("--old applies to consistency proofs; {shown} is an inclusion proof");
+        }
+        let proof: InclusionProof = serde_json::from_value(value)
+            .with_context(|| format!("{shown}: not an inclusion proof"))?;
+        let (cp, entry) = match &a.entry {
+            Some(path) => {
+                let line = std::fs::File::open(path)
+                    .and_then(|f| {
+                        use std::io::Read as _;
+                        let mut b = Vec::new();
+                        f.take(MAX_ENTRY_FILE).read_to_end(&mut b).map(|_| b)
+                    })
+                    .with_context(|| format!("{}", path.display()))?;
+                let entry = proof.verify_entry(&vkey, &line).map_err(failed)?;
+                (proof.verify(&vkey).map_err(failed)?, Some(entry))
+            }
+            None => (proof.verify(&vkey).map_err(failed)?, None),
+        };
+        if ctx.json {
+            print_json(&json!({
+                "ok": true,
+                "kind": "inclusion",
+                "origin": cp.origin(),
+                "index": proof.index(),
+                "tree_size": cp.size(),
+                "root_hash": b64(cp.root()),
+                "entry": entry.as_ref().map(|e| e.hash().to_hex()),
+            }))?;
+        } else {
+            outln!(
+                "ok: entry {} is in the log {} of {} entries (root {}){}",
+                proof.index(),
+                cp.origin(),
+                cp.size(),
+                b64(cp.root()),
+                if entry.is_some() {
+                    "; the entry's line is that leaf and its signature verifies"
+                } else {
+                    ""
+                }
+            );
+        }
+    } else {
+        if a.entry.is_some() {
+            bail!("--entry applies to inclusion proofs; {shown} is a consistency proof");
+        }
+        let proof: ConsistencyProof = serde_json::from_value(value)
+            .with_context(|| format!("{shown}: neither an inclusion nor a consistency proof"))?;
+        let cp = match &a.old {
+            Some(path) => {
+                let old = read_small(path, MAX_NOTE_FILE)?;
+                proof.verify_from(&vkey, &old).map_err(failed)?
+            }
+            None => proof.verify(&vkey).map_err(failed)?,
+        };
+        if ctx.json {
+            print_json(&json!({
+                "ok": true,
+                "kind": "consistency",
+                "origin": cp.origin(),
+                "old_size": proof.old_size(),
+                "old_root": b64(proof.old_root()),
+                "new_size": cp.size(),
+                "new_root": b64(cp.root()),
+                "old_checkpoint_checked": a.old.is_some(),
+            }))?;
+        } else {
+            outln!(
+                "ok: the log {} of {} entries (root {}) extends its first {} entries (root {}){}",
+                cp.origin(),
+                cp.size(),
+                b64(cp.root()),
+                proof.old_size(),
+                b64(proof.old_root()),
+                if a.old.is_some() {
+                    ", as signed in the old checkpoint"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
 }
 
 fn export_jsonl(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
@@ -858,16 +1134,27 @@ fn export_jsonl(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
+fn import_jsonl(ctx: &Ctx, file: &Path, origin: Option<&str>) -> Result<()> {
     let f = File::open(file).with_context(|| format!("{}", file.display()))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
-    // A directory that does not exist yet, or is empty, becomes a new ledger.
+    // A directory that does not exist yet, or is empty, becomes a new ledger
+    // with a log of its own.
     let existed = ctx.ledger.exists();
     let fresh = std::fs::read_dir(&ctx.ledger).map_or(true, |mut d| d.next().is_none());
-    let ledger = if fresh {
-        Ledger::create(&ctx.ledger)?
+    let log = if fresh {
+        Some(new_log_key(origin)?)
+    } else if origin.is_some() {
+        bail!("--origin applies only when the import creates a new ledger");
     } else {
-        ctx.open()?
+        None
+    };
+    let ledger = match &log {
+        Some(log) => {
+            let l = Ledger::create(&ctx.ledger)?;
+            l.set_log_key(log.verifier())?;
+            l
+        }
+        None => ctx.open()?,
     };
     let bar = progress(total, "importing");
     let mut input = BufReader::new(bar.wrap_read(f));
@@ -887,6 +1174,9 @@ fn import_jsonl(ctx: &Ctx, file: &Path) -> Result<()> {
             return Err(e).with_context(|| format!("{}", file.display()));
         }
     };
+    if let Some(log) = &log {
+        keyfile::write_new(&keys_dir(&ctx.ledger).join("log.key"), log)?;
+    }
     if ctx.json {
         print_json(&json!({
             "lines": report.lines,
@@ -913,6 +1203,10 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
             keyfile::write_new(&path, kp)?;
         }
     }
+    let log_path = keys_dir(dir).join("log.key");
+    if !log_path.exists() {
+        keyfile::write_new(&log_path, &built.log)?;
+    }
     let report = ledger.verify(&mut |_| {})?;
     let mut out = std::io::stdout().lock();
     if ctx.json {
@@ -933,6 +1227,8 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
             "ledger": dir.display().to_string(),
             "entries": report.entries,
             "head": report.head.map(|h| h.to_hex()),
+            "origin": built.checkpoint.checkpoint().origin(),
+            "checkpoint": built.checkpoint.note(),
             "sources": sources,
         }))?;
         return Ok(());
@@ -1016,9 +1312,20 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
         }
     }
     writeln!(out)?;
+    let cp = built.checkpoint.checkpoint();
+    writeln!(out, "Transparency log")?;
     writeln!(
         out,
-        "Try: isnad --ledger {} log | trace <id> | verify",
+        "  origin {}, {} entries, root {}",
+        cp.origin(),
+        cp.size(),
+        b64(cp.root())
+    )?;
+    writeln!(out, "  log key {}", built.log.verifier())?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Try: isnad --ledger {} log | trace <id> | verify | checkpoint | prove <id>",
         dir.display()
     )?;
     Ok(())

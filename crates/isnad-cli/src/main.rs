@@ -51,9 +51,15 @@ fn main() -> ExitCode {
             // One line, as every other error: clap's first line without its
             // own "error: " prefix, and where to look for more.
             let rendered = e.render().to_string();
-            let first = rendered.lines().next().unwrap_or_default();
+            let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+            let first = lines.next().unwrap_or_default();
             let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("isnad: error: {first} (see isnad --help)");
+            // "…were not provided:" continues on the next line; keep it.
+            let more = match lines.next() {
+                Some(next) if first.ends_with(':') => format!(" {next}"),
+                _ => String::new(),
+            };
+            eprintln!("isnad: error: {first}{more} (see isnad --help)");
             return ExitCode::from(EXIT_INPUT);
         }
     };

@@ -45,6 +45,20 @@ pub fn check_origin(origin: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A fresh origin for a log whose operator named none: `isnad/` and 16
+/// random hex digits, unique in practice. Operators should prefer a name
+/// they control, such as `news.example/isnad`.
+///
+/// # Errors
+/// [`Error::Key`] when the OS has no randomness.
+pub fn default_origin() -> Result<String, Error> {
+    let mut raw = [0u8; 8];
+    getrandom::fill(&mut raw).map_err(|e| Error::Key {
+        reason: format!("no randomness from the OS: {e}"),
+    })?;
+    Ok(format!("isnad/{}", hex::encode(raw)))
+}
+
 /// A checkpoint together with its signed note: made only by signing or by
 /// verifying a note with the log's key.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -95,6 +95,8 @@ pub const CHECKER_KEY: &str = "demo-desk-checker";
 pub const EDITOR_HOLDER: &str = "Demo Desk editor (fictional)";
 /// The `holder` of the fact-checker key: the fictional desk.
 pub const CHECKER_HOLDER: &str = "Demo Verification Desk (fictional)";
+/// The demo log's origin, which is also its log key's name.
+pub const ORIGIN: &str = "demo.isnad.example/agenzia-nova-2025";
 /// Time of the genesis entry.
 pub const START: &str = "2025-02-18T08:00:00Z";
 /// Seconds between consecutive demo entries.
@@ -118,6 +120,10 @@ pub struct DemoLedger {
     /// How many entries this call appended: all of them for a new ledger,
     /// 0 when `dir` already held the complete demo.
     pub added: u64,
+    /// The log key (named [`ORIGIN`]), derived like the other demo keys.
+    pub log: KeyPair,
+    /// The log's checkpoint of the whole demo ledger.
+    pub checkpoint: crate::checkpoint::SignedCheckpoint,
 }
 
 /// The demo key called `name`, derived from SHA-256(`KEY_SEED_LABEL` ‖ `name`).
@@ -204,6 +210,9 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
     } else {
         (crate::init(dir, admin, at(0))?, 1)
     };
+
+    let log = key(ORIGIN)?;
+    ledger.set_log_key(log.verifier())?;
 
     let mut b = Builder {
         ledger,
@@ -310,6 +319,7 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
         verdicts.push(b.put(checker, Record::Verdict(body))?);
     }
 
+    let checkpoint = b.ledger.sign_checkpoint(&log)?;
     Ok(DemoLedger {
         ledger: b.ledger,
         keys,
@@ -317,6 +327,8 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
         sources,
         verdicts,
         added: b.added,
+        log,
+        checkpoint,
     })
 }
 
