@@ -44,3 +44,40 @@ fn readme_trace_example_matches_the_demo() {
     );
     assert_eq!(String::from_utf8(trace.stdout).unwrap(), block);
 }
+
+/// docs/FORMAT.md's known answers for the log (the demo's signed checkpoint
+/// and its consistency proof from 20 to 35 entries) are what `isnad` prints.
+#[test]
+fn format_log_examples_match_the_demo() {
+    let format = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md"))
+        .expect("docs/FORMAT.md");
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("isnad-demo");
+    let run = |args: &[&str]| {
+        let out = isnad_in(dir.path())
+            .arg("--ledger")
+            .arg(&ledger)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["demo", ledger.to_str().unwrap()]);
+    let note = run(&["checkpoint"]);
+    assert!(
+        format.contains(&format!("```\n{note}```")),
+        "checkpoint:\n{note}"
+    );
+    let vkey = run(&["checkpoint", "--vkey"]);
+    assert!(format.contains(vkey.trim()), "vkey {vkey}");
+    let proof = run(&["prove", "--consistency", "20"]);
+    assert!(
+        format.contains(&format!("```json\n{proof}```")),
+        "proof:\n{proof}"
+    );
+}
