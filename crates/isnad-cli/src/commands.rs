@@ -1026,7 +1026,9 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
         if a.old.is_some() {
             bail!("--old applies to consistency proofs; {shown} is an inclusion proof");
         }
-        let proof: InclusionProof = serde_json::from_value(value)
+        // Parse the text itself, not `value`: a `Value` keeps the last of two
+        // repeated members, the typed parse refuses them.
+        let proof: InclusionProof = serde_json::from_str(&text)
             .with_context(|| format!("{shown}: not an inclusion proof"))?;
         let (cp, entry) = match &a.entry {
             Some(path) => {
@@ -1070,7 +1072,7 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
         if a.entry.is_some() {
             bail!("--entry applies to inclusion proofs; {shown} is a consistency proof");
         }
-        let proof: ConsistencyProof = serde_json::from_value(value)
+        let proof: ConsistencyProof = serde_json::from_str(&text)
             .with_context(|| format!("{shown}: neither an inclusion nor a consistency proof"))?;
         let cp = match &a.old {
             Some(path) => {

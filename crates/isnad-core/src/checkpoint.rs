@@ -169,7 +169,11 @@ impl Checkpoint {
             return Err(bad("needs origin, size and root lines"));
         };
         check_origin(origin).map_err(|e| bad(&e.to_string()))?;
-        let canonical_size = size == "0" || (!size.starts_with('0') && !size.is_empty());
+        // Digits only: `parse` would also take a leading '+'.
+        let canonical_size = size == "0"
+            || (!size.starts_with('0')
+                && !size.is_empty()
+                && size.bytes().all(|b| b.is_ascii_digit()));
         let size: u64 = size
             .parse()
             .ok()
@@ -226,6 +230,9 @@ mod tests {
         assert_eq!(Checkpoint::parse_text(&ok).unwrap().size(), 0);
         assert!(Checkpoint::parse_text(&ok.replacen("\n0\n", "\n00\n", 1)).is_err());
         assert!(Checkpoint::parse_text(&ok.replacen("\n0\n", "\n-1\n", 1)).is_err());
+        // Regression: `+5` was read as 5.
+        assert!(Checkpoint::parse_text(&ok.replacen("\n0\n", "\n+5\n", 1)).is_err());
+        assert!(Checkpoint::parse_text(&ok.replacen("\n0\n", "\n 5\n", 1)).is_err());
         assert!(Checkpoint::parse_text("o\n1\n").is_err());
         // Extension lines are allowed.
         let ext = format!("{ok}extension line\n");

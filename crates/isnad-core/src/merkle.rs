@@ -234,11 +234,16 @@ pub fn verify_consistency(
         };
     }
     if old_size == 0 {
-        // Every tree extends the empty tree; nothing to prove.
-        return if proof.is_empty() {
+        // Every tree extends the empty tree, whose root is fixed.
+        if !proof.is_empty() {
+            return Err(proof_err("proof from the empty tree must be empty".into()));
+        }
+        return if *old_root == empty_root() {
             Ok(())
         } else {
-            Err(proof_err("proof from the empty tree must be empty".into()))
+            Err(proof_err(
+                "the old root of an empty tree must be SHA-256(\"\")".into(),
+            ))
         };
     }
     // When old_size is a power of two the old root itself starts the walk;
@@ -401,6 +406,8 @@ mod tests {
         }
         assert!(verify_consistency(3, 2, &[0; 32], &[0; 32], &[]).is_err());
         verify_consistency(0, 5, &empty_root(), &root(&l[..5]), &[]).unwrap();
+        // Regression: any old root was accepted for size 0.
+        assert!(verify_consistency(0, 5, &[0; 32], &root(&l[..5]), &[]).is_err());
     }
 
     fn leaves_64() -> Vec<Hash> {

@@ -263,6 +263,15 @@ fn bind(
     root: &Hash,
 ) -> Result<Checkpoint, Error> {
     let cp = Checkpoint::open(note, log_key)?;
+    // An isnad log's key is named for its origin (docs/FORMAT.md §15).
+    if cp.origin() != log_key.name() {
+        return Err(Error::Proof {
+            reason: format!(
+                "the checkpoint's origin is not the log key's name `{}`",
+                log_key.name()
+            ),
+        });
+    }
     if cp.origin() != origin {
         return Err(mismatch("origin", "the checkpoint's origin"));
     }
@@ -445,9 +454,27 @@ mod tests {
         let mut short = v.clone();
         short["hashes"][0] = "AAAA".into();
         assert!(serde_json::from_value::<InclusionProof>(short).is_err());
-        let mut long = v;
+        let mut long = v.clone();
         long["hashes"] = serde_json::Value::Array(vec![base64_of(&[0; 32]).into(); 200]);
         assert!(serde_json::from_value::<InclusionProof>(long).is_err());
+        // Regression: a repeated member must be refused, not "last one wins".
+        let text = serde_json::to_string(&v).unwrap();
+        let twice = text.replacen('{', "{\"index\":0,", 1);
+        let err = serde_json::from_str::<InclusionProof>(&twice).unwrap_err();
+        assert!(err.to_string().contains("duplicate"), "{err}");
+    }
+
+    #[test]
+    fn the_checkpoint_origin_must_be_the_log_key_name() {
+        let l = leaves(4);
+        // Signed by the right key, but naming another origin.
+        let cp = Checkpoint::new("isnad.test/elsewhere", 4, merkle::root(&l))
+            .unwrap()
+            .into_signed(&log())
+            .unwrap();
+        let p = InclusionProof::new(1, l[1], merkle::inclusion_proof(&l, 1).unwrap(), &cp);
+        let err = p.verify(log().verifier()).unwrap_err();
+        assert!(err.to_string().contains("log key's name"), "{err}");
     }
 
     #[test]
