@@ -53,6 +53,12 @@ use crate::time::Timestamp;
 pub mod log;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
+/// Lowest Merkle level whose nodes [`Ledger`] keeps in memory once read:
+/// a node there covers 256 entries, so a ledger of n entries has fewer than
+/// n/128 of them.
+const CACHED_LEVEL: u32 = 8;
+/// Most Merkle nodes kept in memory (about 64 bytes each with the map).
+const CACHED_NODES: usize = 1 << 20;
 /// Position of the Merkle node tree in a write transaction's tree list.
 const MERKLE_TREE: usize = 8;
 
@@ -171,6 +177,9 @@ pub struct Ledger {
     merkle: sled::Tree,
     // Signed checkpoints, key tree size (BE).
     checkpoints: sled::Tree,
+    // Merkle nodes of the upper levels, read through: a complete subtree's
+    // hash never changes, so the cache never needs invalidating.
+    upper_nodes: std::sync::RwLock<std::collections::HashMap<(u32, u64), merkle::Hash>>,
     // Appends are checked against the head and then written: one at a time.
     writer: Mutex<()>,
 }
@@ -279,6 +288,7 @@ impl Ledger {
             mentions: t(TREES[6])?,
             merkle: t("merkle")?,
             checkpoints: t("checkpoints")?,
+            upper_nodes: std::sync::RwLock::default(),
             meta,
             db,
             writer: Mutex::new(()),
@@ -512,7 +522,36 @@ impl Ledger {
         Ok(())
     }
 
+    /// A stored Merkle node. Levels from [`CACHED_LEVEL`] up are kept in
+    /// memory once read (at most [`CACHED_NODES`] of them): every proof
+    /// passes through them, while the lower levels differ from proof to
+    /// proof. `verify` reads the tree directly and never through here.
     fn node(&self, level: u32, index: u64) -> Result<merkle::Hash, Error> {
+        if level < CACHED_LEVEL {
+            return self.stored_node(level, index);
+        }
+        // A poisoned lock only means a reader panicked; the map is still valid.
+        let cached = self
+            .upper_nodes
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&(level, index))
+            .copied();
+        if let Some(h) = cached {
+            return Ok(h);
+        }
+        let h = self.stored_node(level, index)?;
+        let mut cache = self
+            .upper_nodes
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() < CACHED_NODES {
+            cache.insert((level, index), h);
+        }
+        Ok(h)
+    }
+
+    fn stored_node(&self, level: u32, index: u64) -> Result<merkle::Hash, Error> {
         let v = self
             .merkle
             .get(node_key(level, index))?
@@ -1192,6 +1231,63 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("already enrolled"), "{err}");
         assert_eq!(l.head().unwrap(), before);
+    }
+
+    // Past 256 entries the upper Merkle levels are served from memory; the
+    // roots and proofs must not change whether a node came from the cache
+    // or from sled, nor as the ledger grows after they were cached.
+    #[test]
+    fn upper_level_cache_gives_the_stored_tree() {
+        let (_d, l, _) = small();
+        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let mut records = Vec::new();
+        for i in 0..700 {
+            records.push(Record::Source(crate::record::SourceBody {
+                id: format!("s{i}").parse().unwrap(),
+                name: format!("S {i}"),
+                kind: crate::record::SourceKind::Outlet,
+                url: None,
+                language: None,
+                affiliations: vec![],
+                description: None,
+            }));
+        }
+        let check = |l: &Ledger| {
+            let leaves: Vec<merkle::Hash> =
+                l.iter().map(|e| *e.unwrap().hash().as_bytes()).collect();
+            for n in [257u64, 512, 513, 600, leaves.len() as u64] {
+                let n = n.min(leaves.len() as u64);
+                let want = merkle::root(&leaves[..n as usize]);
+                for _ in 0..2 {
+                    assert_eq!(l.tree_root(n).unwrap(), want, "size {n}");
+                    for i in [0, 1, 255, 256, n / 2, n - 1] {
+                        let p = l.inclusion_proof(i, n).unwrap();
+                        assert_eq!(
+                            p,
+                            merkle::inclusion_proof(&leaves[..n as usize], i).unwrap()
+                        );
+                    }
+                    for m in [1, 256, n / 3, n] {
+                        let p = l.consistency_proof(m, n).unwrap();
+                        assert_eq!(
+                            p,
+                            merkle::consistency_proof(&leaves[..n as usize], m).unwrap()
+                        );
+                    }
+                }
+            }
+        };
+        for r in records.drain(..600) {
+            l.append(&ed, r, t).unwrap();
+        }
+        check(&l);
+        for r in records {
+            l.append(&ed, r, t).unwrap();
+        }
+        check(&l);
+        assert!(!l.upper_nodes.read().unwrap().is_empty());
+        l.verify(&mut |_| {}).unwrap();
     }
 
     // The stored tree gives the same roots and proofs as the recursive
