@@ -352,24 +352,8 @@ fn unknown_claim_in_a_verdict() {
 #[test]
 fn empty_text_is_refused() {
     let d = Desk::with_sources();
-    let claim = |text: &str| {
-        [
-            "claim",
-            "add",
-            "--text",
-            text,
-            "--lang",
-            "en",
-            "--publisher",
-            "rusi",
-            "--date",
-            "2025-02-18",
-        ]
-        .map(str::to_owned)
-    };
     for t in ["", "   ", "\n\t"] {
-        let a = claim(t);
-        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let a = common::claim_args(t);
         rejected(&d, Some(&d.editor), &a, &["body.text", "empty"]);
     }
     let f = d.file("empty.txt", b"\n");

@@ -340,10 +340,12 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
         c.arg("--ledger").arg(&fork_dir).args(args);
         d.run(&mut c)
     };
-    let mut claim = vec!["--key", common::s(&d.editor), "claim", "add", "--text"];
-    claim.extend(["what the fork says", "--lang", "en", "--publisher", "rusi"]);
-    claim.extend(["--date", "2025-02-18"]);
-    assert_success(&fork(&claim), &["fork claim"]);
+    let fork_claim = |text: &str| {
+        let mut c = vec!["--key", common::s(&d.editor)];
+        c.extend(claim_args(text));
+        assert_success(&fork(&c), &["fork claim", text]);
+    };
+    fork_claim("what the fork says");
     let out = fork(&["checkpoint"]);
     assert_success(&out, &["fork checkpoint"]);
     let forked = file(&d, "fork.cp", &String::from_utf8(out.stdout).unwrap());
@@ -368,18 +370,8 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
     let line = d.fail(&["verify", "--since", common::s(&forked)], 1);
     assert!(line.contains("does not extend"), "{line}");
     // A checkpoint larger than the ledger: the ledger is behind or truncated.
-    for t in ["x", "y"] {
-        let mut c = vec!["--key", common::s(&d.editor), "claim", "add", "--text", t];
-        c.extend([
-            "--lang",
-            "en",
-            "--publisher",
-            "rusi",
-            "--date",
-            "2025-02-18",
-        ]);
-        assert_success(&fork(&c), &["fork grows"]);
-    }
+    fork_claim("x");
+    fork_claim("y");
     let ahead = file(
         &d,
         "ahead.cp",

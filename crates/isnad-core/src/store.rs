@@ -1128,6 +1128,19 @@ fn io_named(what: &str, error: std::io::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// Source record number `i`, an outlet with slug `s<i>`.
+    pub(super) fn outlet(i: usize) -> Record {
+        Record::Source(crate::record::SourceBody {
+            id: format!("s{i}").parse().unwrap(),
+            name: format!("Source {i}"),
+            kind: crate::record::SourceKind::Outlet,
+            url: None,
+            language: None,
+            affiliations: vec![],
+            description: None,
+        })
+    }
+
     // Regression: `create` dropped its handle and reopened, and sled releases
     // its lock from a background thread, so this failed now and then with
     // "in use".
@@ -1241,18 +1254,7 @@ mod tests {
         let (_d, l, _) = small();
         let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
         let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
-        let mut records = Vec::new();
-        for i in 0..700 {
-            records.push(Record::Source(crate::record::SourceBody {
-                id: format!("s{i}").parse().unwrap(),
-                name: format!("S {i}"),
-                kind: crate::record::SourceKind::Outlet,
-                url: None,
-                language: None,
-                affiliations: vec![],
-                description: None,
-            }));
-        }
+        let mut records: Vec<Record> = (0..700).map(outlet).collect();
         let check = |l: &Ledger| {
             let leaves: Vec<merkle::Hash> =
                 l.iter().map(|e| *e.unwrap().hash().as_bytes()).collect();
@@ -1299,16 +1301,7 @@ mod tests {
         let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
         let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
         for i in 0..20 {
-            let src = Record::Source(crate::record::SourceBody {
-                id: format!("s{i}").parse().unwrap(),
-                name: format!("S {i}"),
-                kind: crate::record::SourceKind::Outlet,
-                url: None,
-                language: None,
-                affiliations: vec![],
-                description: None,
-            });
-            l.append(&ed, src, t).unwrap();
+            l.append(&ed, outlet(i), t).unwrap();
         }
         let mut export = Vec::new();
         l.export_jsonl(&mut export).unwrap();

@@ -82,6 +82,23 @@ pub fn error_line(out: &Output, code: i32) -> String {
     lines[0].to_owned()
 }
 
+/// `claim add` arguments for a one-hop claim published by `rusi` (a
+/// source every desk with sources has).
+pub fn claim_args(text: &str) -> [&str; 10] {
+    [
+        "claim",
+        "add",
+        "--text",
+        text,
+        "--lang",
+        "en",
+        "--publisher",
+        "rusi",
+        "--date",
+        "2025-02-18",
+    ]
+}
+
 /// A ledger's observable state: entry count, head, and every byte of its
 /// export.
 #[derive(Debug, PartialEq, Eq)]
@@ -210,21 +227,7 @@ impl Desk {
     /// Records a one-hop claim published by `rusi` (a source every desk with
     /// sources has), signed with `key`; returns its id.
     pub fn add_claim(&self, key: &Path, text: &str) -> String {
-        self.add(
-            key,
-            &[
-                "claim",
-                "add",
-                "--text",
-                text,
-                "--lang",
-                "en",
-                "--publisher",
-                "rusi",
-                "--date",
-                "2025-02-18",
-            ],
-        )
+        self.add(key, &claim_args(text))
     }
 
     /// Runs with `--key KEY ARGS…`, expects failure with `code`; returns the

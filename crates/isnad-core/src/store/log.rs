@@ -300,7 +300,7 @@ fn corrupt(reason: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{KeyBody, Record, SourceBody, SourceKind};
+    use crate::record::{KeyBody, Record};
     use crate::time::Timestamp;
 
     fn t() -> Timestamp {
@@ -315,17 +315,7 @@ mod tests {
         KeyPair::from_seed("isnad.test/newsroom", &[5; 32]).unwrap()
     }
 
-    fn source(i: usize) -> Record {
-        Record::Source(SourceBody {
-            id: format!("s{i}").parse().unwrap(),
-            name: format!("Source {i}"),
-            kind: SourceKind::Outlet,
-            url: None,
-            language: None,
-            affiliations: vec![],
-            description: None,
-        })
-    }
+    use crate::store::tests::outlet as source;
 
     /// A ledger with the admin as editor too, and a log key.
     fn ledger(dir: &std::path::Path) -> Ledger {
