@@ -74,6 +74,7 @@ pub mod note;
 pub mod record;
 pub mod rules;
 pub mod schema;
+pub mod score;
 pub mod store;
 pub mod time;
 
