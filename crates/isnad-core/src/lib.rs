@@ -75,6 +75,7 @@ pub mod proof;
 pub mod record;
 pub mod rules;
 pub mod schema;
+pub mod score;
 pub mod store;
 pub mod time;
 

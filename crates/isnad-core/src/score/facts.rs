@@ -1,0 +1,411 @@
+//! The fold: what the ledger says, entry by entry, kept compactly.
+//!
+//! [`Replay::push`] reads one entry and records the facts scoring needs,
+//! with sources, claims and keys interned to `u32` indexes and texts
+//! reduced to a [`TextKey`]. Nothing is decided here that a later entry
+//! could change (a retraction, a correction, a superseding verdict, the
+//! as-of time that decay is measured from); [`super::resolve`] and the
+//! scoring modules do that once the fold is over.
+//!
+//! The input is assumed to be in ledger order and verified (as
+//! [`crate::rules::check`] does for every append, import and export). The
+//! fold insists on consecutive sequence numbers from 0; a reference it
+//! cannot resolve (which the rules make impossible) makes the record that
+//! holds it ignored rather than fail the replay.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::entry::Entry;
+use crate::error::Error;
+use crate::ids::{EntryHash, Seq, SourceId};
+use crate::record::{
+    Change, ClaimRelation, Grade, Hop as WireHop, HopRelation, Rating, Record, Role, SourceKind,
+};
+use crate::time::Timestamp;
+
+use super::AsOf;
+use super::normalize::{TextKey, text_key_with};
+use super::params::Params;
+use super::scores::Scores;
+
+/// An index into one of the fact tables.
+pub(crate) type Ix = u32;
+
+/// One hop of a chain, interned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Hop {
+    /// The source.
+    pub source: Ix,
+    /// The hop's relation is `anonymous` (the previous hop credits unnamed
+    /// sources). A hop is also anonymous when its source's kind is.
+    pub anonymous: bool,
+}
+
+pub(crate) struct KeyFact {
+    pub name: Box<str>,
+    pub fact_checker: bool,
+    pub editor: bool,
+}
+
+pub(crate) struct SourceFact {
+    pub id: SourceId,
+    pub entry: EntryHash,
+    pub anonymous: bool,
+}
+
+pub(crate) struct ClaimFact {
+    pub entry: EntryHash,
+    pub seq: Seq,
+    pub chain: Box<[Hop]>,
+    pub text: TextKey,
+}
+
+pub(crate) struct VerdictFact {
+    pub entry: EntryHash,
+    pub time: Timestamp,
+    pub claim: Ix,
+    pub signer: Option<Ix>,
+    pub rating: Rating,
+    pub confidence: u8,
+    /// The first later verdict by the same signer on the same claim that
+    /// names this one in `supersedes`.
+    pub superseded_by: Option<Ix>,
+}
+
+pub(crate) struct RelationFact {
+    pub from: Ix,
+    pub to: Ix,
+    pub relation: ClaimRelation,
+}
+
+pub(crate) struct PriorFact {
+    pub source: Ix,
+    pub grade: Grade,
+    pub by_editor: bool,
+}
+
+pub(crate) enum Amend {
+    Retract,
+    Reattribute(Box<[Hop]>),
+    CorrectClaim(Box<[Hop]>, TextKey),
+    CorrectSource { anonymous: bool },
+}
+
+pub(crate) struct AmendmentFact {
+    pub target: Node,
+    pub change: Amend,
+}
+
+/// An entry that others may refer to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Node {
+    Source(Ix),
+    Claim(Ix),
+    Verdict(Ix),
+    Relation(Ix),
+    Amendment(Ix),
+    Prior(Ix),
+}
+
+/// Hashes an entry id (or a [`TextKey`]) by its first eight bytes. Both are
+/// SHA-256 outputs, already uniform, so this needs neither SipHash's work nor its
+/// random seed (the fold uses no randomness at all).
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // A 32-byte hash writes its bytes in one call (after its length,
+        // which `write_usize` ignores): its first eight bytes are the hash.
+        for &b in bytes.iter().take(8) {
+            self.0 = self.0 << 8 | u64::from(b);
+        }
+    }
+
+    fn write_usize(&mut self, _: usize) {}
+}
+
+/// Everything the fold kept.
+#[derive(Default)]
+pub(crate) struct Facts {
+    pub keys: Vec<KeyFact>,
+    /// Raw Ed25519 public key → key. The rules enrol a public key once.
+    key_index: BTreeMap<[u8; 32], Ix>,
+    pub sources: Vec<SourceFact>,
+    /// Slug → source; iterated in slug order for output.
+    pub source_index: BTreeMap<SourceId, Ix>,
+    pub claims: Vec<ClaimFact>,
+    pub verdicts: Vec<VerdictFact>,
+    pub relations: Vec<RelationFact>,
+    pub priors: Vec<PriorFact>,
+    pub amendments: Vec<AmendmentFact>,
+    /// Entry id → node. Only looked up, never iterated, so its order cannot
+    /// reach a result; hashed by [`IdHasher`], with no random seed.
+    pub nodes: HashMap<EntryHash, Node, BuildHasherDefault<IdHasher>>,
+    /// The last entry folded.
+    pub last: Option<(Seq, Timestamp)>,
+    /// Scratch space for normalising claim texts.
+    text_buf: String,
+}
+
+fn ix(len: usize) -> Ix {
+    // The ledger's sequence numbers stop at 2^53, but a table of more than
+    // 2^32 facts would exhaust memory long before; saturating keeps the
+    // arithmetic total.
+    Ix::try_from(len).unwrap_or(Ix::MAX)
+}
+
+impl Facts {
+    fn source(&self, id: &SourceId) -> Option<Ix> {
+        self.source_index.get(id).copied()
+    }
+
+    fn chain(&self, hops: &[WireHop]) -> Option<Box<[Hop]>> {
+        hops.iter()
+            .map(|h| {
+                Some(Hop {
+                    source: self.source(&h.source)?,
+                    anonymous: h.relation == HopRelation::Anonymous,
+                })
+            })
+            .collect()
+    }
+
+    fn node(&self, id: &EntryHash) -> Option<Node> {
+        self.nodes.get(id).copied()
+    }
+
+    fn claim_node(&self, id: &EntryHash) -> Option<Ix> {
+        match self.node(id)? {
+            Node::Claim(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The enrolled key that signed `entry`: same public key and same name.
+    fn signer(&self, entry: &Entry) -> Option<Ix> {
+        let signer = entry.signer();
+        let k = *self.key_index.get(signer.verifying_key().as_bytes())?;
+        (*self.keys[k as usize].name == *signer.name()).then_some(k)
+    }
+
+    fn fold(&mut self, entry: &Entry) {
+        let hash = entry.hash();
+        match entry.record() {
+            Record::Key(k) => {
+                let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() else {
+                    return;
+                };
+                let pk = *vk.verifying_key().as_bytes();
+                if self.key_index.contains_key(&pk) {
+                    return;
+                }
+                self.key_index.insert(pk, ix(self.keys.len()));
+                self.keys.push(KeyFact {
+                    name: vk.name().into(),
+                    fact_checker: k.roles.contains(&Role::FactChecker),
+                    editor: k.roles.contains(&Role::Editor),
+                });
+            }
+            Record::Source(s) => {
+                if self.source_index.contains_key(&s.id) {
+                    return;
+                }
+                let i = ix(self.sources.len());
+                self.source_index.insert(s.id.clone(), i);
+                self.sources.push(SourceFact {
+                    id: s.id.clone(),
+                    entry: hash,
+                    anonymous: s.kind == SourceKind::Anonymous,
+                });
+                self.nodes.insert(hash, Node::Source(i));
+            }
+            Record::Claim(c) => {
+                let Some(chain) = self.chain(&c.chain) else {
+                    return;
+                };
+                let text = text_key_with(&c.text, &mut self.text_buf);
+                let i = ix(self.claims.len());
+                self.claims.push(ClaimFact {
+                    entry: hash,
+                    seq: entry.seq(),
+                    chain,
+                    text,
+                });
+                self.nodes.insert(hash, Node::Claim(i));
+            }
+            Record::Verdict(v) => {
+                let Some(claim) = self.claim_node(&v.claim) else {
+                    return;
+                };
+                let signer = self.signer(entry);
+                let i = ix(self.verdicts.len());
+                if let (Some(old), Some(_)) = (v.supersedes, signer) {
+                    if let Some(Node::Verdict(j)) = self.node(&old) {
+                        let o = &mut self.verdicts[j as usize];
+                        if o.claim == claim && o.signer == signer {
+                            o.superseded_by.get_or_insert(i);
+                        }
+                    }
+                }
+                self.verdicts.push(VerdictFact {
+                    entry: hash,
+                    time: entry.time(),
+                    claim,
+                    signer,
+                    rating: v.rating,
+                    confidence: v.confidence.min(100),
+                    superseded_by: None,
+                });
+                self.nodes.insert(hash, Node::Verdict(i));
+            }
+            Record::Relation(r) => {
+                let (Some(from), Some(to)) = (self.claim_node(&r.from), self.claim_node(&r.to))
+                else {
+                    return;
+                };
+                let i = ix(self.relations.len());
+                self.relations.push(RelationFact {
+                    from,
+                    to,
+                    relation: r.relation,
+                });
+                self.nodes.insert(hash, Node::Relation(i));
+            }
+            Record::Amendment(a) => {
+                let Some(target) = self.node(&a.target) else {
+                    return;
+                };
+                let change = match (&a.change, target) {
+                    (Change::Retract, _) => Amend::Retract,
+                    (Change::Reattribute { chain }, Node::Claim(_)) => match self.chain(chain) {
+                        Some(c) => Amend::Reattribute(c),
+                        None => return,
+                    },
+                    (Change::CorrectClaim { claim }, Node::Claim(_)) => {
+                        let Some(c) = self.chain(&claim.chain) else {
+                            return;
+                        };
+                        Amend::CorrectClaim(c, text_key_with(&claim.text, &mut self.text_buf))
+                    }
+                    (Change::CorrectSource { source }, Node::Source(s))
+                        if self.sources[s as usize].id == source.id =>
+                    {
+                        Amend::CorrectSource {
+                            anonymous: source.kind == SourceKind::Anonymous,
+                        }
+                    }
+                    _ => return,
+                };
+                let i = ix(self.amendments.len());
+                self.amendments.push(AmendmentFact { target, change });
+                self.nodes.insert(hash, Node::Amendment(i));
+            }
+            Record::Prior(p) => {
+                let Some(source) = self.source(&p.source) else {
+                    return;
+                };
+                let by_editor = self
+                    .signer(entry)
+                    .is_some_and(|k| self.keys[k as usize].editor);
+                let i = ix(self.priors.len());
+                self.priors.push(PriorFact {
+                    source,
+                    grade: p.grade,
+                    by_editor,
+                });
+                self.nodes.insert(hash, Node::Prior(i));
+            }
+        }
+    }
+}
+
+/// A replay in progress: feed it entries in ledger order with
+/// [`Replay::push`], then [`Replay::finish`] it into [`Scores`].
+///
+/// ```
+/// # use isnad_core::score::{AsOf, Params, Replay};
+/// let mut replay = Replay::new(Params::default(), AsOf::Head)?;
+/// // for entry in ledger.iter() { if !replay.push(&entry?)? { break } }
+/// let scores = replay.finish();
+/// assert_eq!(scores.sources().count(), 0);
+/// # Ok::<(), isnad_core::Error>(())
+/// ```
+pub struct Replay {
+    params: Params,
+    as_of: AsOf,
+    facts: Facts,
+    next: u64,
+    stopped: bool,
+}
+
+impl Replay {
+    /// A replay with `params`, folding entries up to `as_of`.
+    ///
+    /// # Errors
+    /// [`Error::Field`] when [`Params::check`] refuses the parameters.
+    pub fn new(params: Params, as_of: AsOf) -> Result<Replay, Error> {
+        params.check()?;
+        Ok(Replay {
+            params,
+            as_of,
+            facts: Facts::default(),
+            next: 0,
+            stopped: false,
+        })
+    }
+
+    /// Folds `entry`, the next entry of the ledger. Returns `false`, folding
+    /// nothing, once an entry lies beyond the as-of bound: every later entry
+    /// does too (sequence numbers grow and times never go back), so the
+    /// caller can stop reading.
+    ///
+    /// # Errors
+    /// [`Error::Sequence`] when `entry` is not the next entry (the first
+    /// must be entry 0): a replay must see the whole ledger, in order.
+    pub fn push(&mut self, entry: &Entry) -> Result<bool, Error> {
+        if self.stopped {
+            return Ok(false);
+        }
+        let seq = entry.seq();
+        if seq.0 != self.next {
+            return Err(Error::Sequence {
+                seq,
+                expected: Seq(self.next),
+            });
+        }
+        let past = match self.as_of {
+            AsOf::Head => false,
+            AsOf::Seq(s) => seq > s,
+            AsOf::Time(t) => entry.time() > t,
+        };
+        if past {
+            self.stopped = true;
+            return Ok(false);
+        }
+        self.next += 1;
+        self.facts.fold(entry);
+        self.facts.last = Some((seq, entry.time()));
+        Ok(true)
+    }
+
+    /// How many entries have been folded.
+    pub fn folded(&self) -> u64 {
+        self.next
+    }
+
+    /// Scores everything folded. Decay is measured from the as-of time: the
+    /// time given as [`AsOf::Time`], else the time of the last entry folded.
+    pub fn finish(self) -> Scores {
+        let decay_time = match self.as_of {
+            AsOf::Time(t) => Some(t),
+            _ => self.facts.last.map(|(_, t)| t),
+        };
+        Scores::compute(self.params, self.facts, decay_time)
+    }
+}

@@ -1,0 +1,178 @@
+//! The state root: SHA-256 over a canonical text of every score.
+//!
+//! The text is ASCII, one record per line, each line ending in a single
+//! line feed (0x0A), fields separated by one space (0x20). Numbers are
+//! unsigned decimal integers with no sign and no leading zeros (`0` for
+//! zero); every fraction is given in millionths (`666667` is 0.666667).
+//!
+//! ```text
+//! isnad-state-v1
+//! as-of <seq> <time>
+//! params <half-life-secs> <ρ> <W> <verdict-weight> <aA> <aB> <aC> <aD> <aE> <aF> <a-default> <a-claim>
+//! source <slug> <r> <s> <a> <b> <d> <u> <E> <grade>          (one per source, by slug)
+//! claim <id> <b> <d> <u> <E> <reports> <origins> <confirmations> <digit> <circular>
+//!                                                             (one per standing claim, by id)
+//! ```
+//!
+//! - `as-of`: the sequence number of the last entry folded (decimal) and
+//!   the as-of time decay is measured from (`YYYY-MM-DDTHH:MM:SSZ`); `-`
+//!   for either when there is none;
+//! - `params`: the [`Params`](super::Params) fields in declaration order;
+//! - `source` lines in ascending byte order of the slug; `<grade>` is one
+//!   letter `A`-`F`;
+//! - `claim` lines in ascending order of the entry id (64 lowercase hex
+//!   digits); `<digit>` is 1-6 and `<circular>` is `1` or `0`. Retracted
+//!   claims have no line.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::record::Grade;
+
+use super::scores::Scores;
+
+/// The first line of the state text: names this serialisation.
+pub const STATE_VERSION: &str = "isnad-state-v1";
+
+/// SHA-256 of the state text.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct StateRoot(pub [u8; 32]);
+
+impl StateRoot {
+    /// Lowercase hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for StateRoot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+fn grade_letter(g: Grade) -> u8 {
+    match g {
+        Grade::A => b'A',
+        Grade::B => b'B',
+        Grade::C => b'C',
+        Grade::D => b'D',
+        Grade::E => b'E',
+        Grade::F => b'F',
+    }
+}
+
+impl Scores {
+    /// The state text whose SHA-256 is the state root (see the module
+    /// documentation of `score::root` and `docs/SCORING.md`).
+    pub fn state_text(&self) -> String {
+        let mut out = Vec::new();
+        self.write_state(&mut |b| out.extend_from_slice(b));
+        // Every byte written is ASCII.
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The state root: SHA-256 of [`Scores::state_text`], hashed as it is
+    /// written rather than held in memory.
+    pub fn state_root(&self) -> StateRoot {
+        let mut h = Sha256::new();
+        self.write_state(&mut |b| h.update(b));
+        StateRoot(h.finalize().into())
+    }
+
+    /// Writes the state text to `sink`, a line at a time. Formatting is done
+    /// by hand (decimal and hex digits into a reused buffer): at a million
+    /// claims, `write!` would cost more than scoring them.
+    fn write_state(&self, sink: &mut dyn FnMut(&[u8])) {
+        let mut l = Vec::with_capacity(256);
+        l.extend_from_slice(STATE_VERSION.as_bytes());
+        l.extend_from_slice(b"\nas-of ");
+        match self.last_entry() {
+            Some((seq, _)) => num(&mut l, seq.0),
+            None => l.push(b'-'),
+        }
+        l.push(b' ');
+        match self.decay_time() {
+            Some(t) => l.extend_from_slice(t.to_string().as_bytes()),
+            None => l.push(b'-'),
+        }
+        l.extend_from_slice(b"\nparams");
+        let p = self.params();
+        let rates = p
+            .grade_base_rates
+            .iter()
+            .chain([&p.default_base_rate, &p.claim_base_rate])
+            .map(|a| a.0);
+        for n in [
+            p.half_life_secs,
+            p.relay_share.0,
+            p.prior_weight.0,
+            p.verdict_weight,
+        ]
+        .into_iter()
+        .chain(rates)
+        {
+            l.push(b' ');
+            num(&mut l, n);
+        }
+        l.push(b'\n');
+        sink(&l);
+
+        let (sources, claims) = self.root_order();
+        for s in sources {
+            l.clear();
+            l.extend_from_slice(b"source ");
+            l.extend_from_slice(s.id.as_str().as_bytes());
+            let o = &s.opinion;
+            for n in [s.r.0, s.s.0, o.a.0, o.b.0, o.d.0, o.u.0, o.e.0] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
+            l.push(b' ');
+            l.push(grade_letter(s.grade));
+            l.push(b'\n');
+            sink(&l);
+        }
+        for c in claims {
+            l.clear();
+            l.extend_from_slice(b"claim ");
+            let mut hex = [0u8; 64];
+            // 32 bytes always fit 64 hex digits.
+            let _ = hex::encode_to_slice(c.claim.as_bytes(), &mut hex);
+            l.extend_from_slice(&hex);
+            let o = &c.opinion;
+            for n in [
+                o.b.0,
+                o.d.0,
+                o.u.0,
+                o.e.0,
+                u64::from(c.reports),
+                u64::from(c.origins),
+                u64::from(c.confirmations),
+                u64::from(c.credibility.digit()),
+                u64::from(c.circular),
+            ] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
+            l.push(b'\n');
+            sink(&l);
+        }
+    }
+}
+
+/// Appends `n` in decimal, no leading zeros.
+fn num(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}

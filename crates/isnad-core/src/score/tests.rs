@@ -1,0 +1,546 @@
+//! Known answers through real replays: the table of `docs/SCORING.md`, decay,
+//! amendments, stories, the state text, and the demo's state root.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::ids::Seq;
+use crate::record::{Change, ClaimRelation, Grade, Rating, SourceKind};
+use crate::time::Timestamp;
+
+use super::testkit::{Book, T0, sid};
+use super::*;
+
+/// (b, d, u, E) rounded to four places, as the table gives them.
+fn four(p: &Published) -> (f64, f64, f64, f64) {
+    let r = |m: Micro| (m.0 as f64 / 100.0).round() / 10_000.0;
+    (r(p.b), r(p.d), r(p.u), r(p.e))
+}
+
+fn src(s: &Scores, slug: &str) -> SourceScore {
+    s.source(&sid(slug)).unwrap().clone()
+}
+
+// Every row of the known-answer table, through one ledger in a sled store,
+// read at successive positions with `AsOf::Seq`.
+#[test]
+fn known_answer_table_through_a_ledger() {
+    let mut b = Book::on_disk();
+    for s in ["agenzia-nova", "agenzia-b", "fawasel-media", "other-origin"] {
+        b.outlet(s);
+    }
+    b.source("several-sources", SourceKind::Anonymous);
+    // Track records: Nova and Agenzia B r = 8; Fawasel and the other
+    // origin r = 3, s = 1. All verdicts confidence 100, age 0.
+    for i in 0..8 {
+        for s in ["agenzia-nova", "agenzia-b"] {
+            let c = b.claim(&format!("{s} report {i}"), &[s]);
+            b.verdict(c, Rating::True, 100);
+        }
+    }
+    for s in ["fawasel-media", "other-origin"] {
+        for (i, rating) in [Rating::True, Rating::True, Rating::True, Rating::False]
+            .into_iter()
+            .enumerate()
+        {
+            let c = b.claim(&format!("{s} report {i}"), &[s]);
+            b.verdict(c, rating, 100);
+        }
+    }
+    let at = |b: &Book| AsOf::Seq(Seq(b.entries.len() as u64 - 1));
+    let records = at(&b);
+
+    let x1 = b.claim(
+        "Officers loyal to Haftar are training in Russia",
+        &["agenzia-nova", "fawasel-media"],
+    );
+    let one_report = at(&b);
+    let x2 = b.claim(
+        "Officers loyal to Haftar are training in Russia",
+        &["agenzia-b", "fawasel-media"],
+    );
+    let two_relays = at(&b);
+    let x3 = b.claim(
+        "  officers LOYAL to Haftar are training in Russia ",
+        &["agenzia-b", "other-origin"],
+    );
+    let second_origin = at(&b);
+    let x4 = b.claim(
+        "Officers loyal to Haftar are training in Russia",
+        &["agenzia-nova", "several-sources"],
+    );
+    let plus_anonymous = at(&b);
+    b.verdict(x1, Rating::False, 100);
+
+    let s = b.scores_at(records);
+    let fawasel = src(&s, "fawasel-media");
+    assert_eq!(four(&fawasel.opinion), (0.5, 0.1667, 0.3333, 0.6667));
+    assert_eq!(fawasel.grade, Grade::C);
+    let nova = src(&s, "agenzia-nova");
+    assert_eq!(four(&nova.opinion), (0.8, 0.0, 0.2, 0.9));
+    assert_eq!(nova.grade, Grade::A);
+
+    // Nova → Fawasel, discounted by T = 0.9.
+    let s = b.scores_at(one_report);
+    let c = s.claim(&x1).unwrap();
+    assert_eq!(four(&c.opinion), (0.45, 0.15, 0.4, 0.65));
+    assert_eq!((c.reports, c.origins, c.circular), (1, 1, false));
+
+    // Twice through two relays of E = 0.9, same origin: averaging, circular.
+    let s = b.scores_at(two_relays);
+    for x in [x1, x2] {
+        let c = s.claim(&x).unwrap();
+        assert_eq!(four(&c.opinion), (0.45, 0.15, 0.4, 0.65));
+        assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
+        // Not the 0.5625 of fusing them as independent.
+        assert_ne!(four(&c.opinion).0, 0.5625);
+    }
+
+    // A second, independent origin with the same opinion: cumulative.
+    let s = b.scores_at(second_origin);
+    let c = s.claim(&x3).unwrap();
+    assert_eq!(four(&c.opinion), (0.5625, 0.1875, 0.25, 0.6875));
+    assert_eq!((c.reports, c.origins, c.circular), (3, 2, false));
+    assert_eq!(c.credibility, Credibility::PossiblyTrue);
+    let before_anonymous = c.opinion;
+
+    // Plus "several sources": unchanged.
+    let s = b.scores_at(plus_anonymous);
+    let c = s.claim(&x4).unwrap();
+    assert_eq!(c.opinion, before_anonymous);
+    assert_eq!((c.reports, c.origins), (4, 2));
+
+    // A false verdict, confidence 100, age 0, on Nova → Fawasel.
+    let s = b.scores_at(AsOf::Head);
+    let fawasel = src(&s, "fawasel-media");
+    assert_eq!((fawasel.r, fawasel.s), (Micro(3_000_000), Micro(2_000_000)));
+    assert_eq!(four(&fawasel.opinion), (0.4286, 0.2857, 0.2857, 0.5714));
+    assert_eq!(fawasel.grade, Grade::D);
+    let nova = src(&s, "agenzia-nova");
+    assert_eq!((nova.r, nova.s), (Micro(8_000_000), Micro(500_000)));
+    assert_eq!(four(&nova.opinion), (0.7619, 0.0476, 0.1905, 0.8571));
+    assert_eq!(nova.grade, Grade::B);
+
+    // The same ledger in memory, and its export, give the same root.
+    let root = s.state_root();
+    let ledger = b.ledger().unwrap();
+    assert_eq!(
+        replay_ledger(ledger, AsOf::Head, &Params::default())
+            .unwrap()
+            .state_root(),
+        root
+    );
+    let export = b.export();
+    assert_eq!(
+        replay_jsonl(&mut export.as_slice(), AsOf::Head, &Params::default())
+            .unwrap()
+            .state_root(),
+        root
+    );
+}
+
+// A verdict 730 days old counts half; 1460 days, a quarter.
+#[test]
+fn decay_through_a_ledger() {
+    let mut b = Book::on_disk();
+    b.outlet("agenzia-nova");
+    let c = b.claim("It rained in Tripoli", &["agenzia-nova"]);
+    b.verdict(c, Rating::True, 100);
+    let fresh = AsOf::Seq(Seq(b.entries.len() as u64 - 1));
+    b.days(730);
+    b.outlet("later-1");
+    let half = AsOf::Seq(Seq(b.entries.len() as u64 - 1));
+    b.days(730);
+    b.outlet("later-2");
+
+    let r = |a: AsOf| src(&b.scores_at(a), "agenzia-nova").r;
+    assert_eq!(r(fresh), Micro(1_000_000));
+    assert_eq!(r(half), Micro(500_000));
+    assert_eq!(r(AsOf::Head), Micro(250_000));
+    // A given as-of time decays from that time, even past the last entry.
+    let day = |d: i64| Timestamp::from_unix(T0 + d * 86_400);
+    assert_eq!(r(AsOf::Time(day(365))), Micro(707_107));
+    assert_eq!(r(AsOf::Time(day(2190))), Micro(125_000));
+    let s = b.scores_at(AsOf::Time(day(365)));
+    assert!(s.source(&sid("later-1")).is_none(), "not yet recorded");
+    assert_eq!(s.decay_time(), Some(day(365)));
+    // The explanation shows the weight after decay.
+    let e = s.explain_source(&sid("agenzia-nova")).unwrap();
+    assert_eq!(e.evidence.len(), 1);
+    assert_eq!(e.evidence[0].age_secs, 365 * 86_400);
+    assert_eq!(e.evidence[0].weight, Micro(707_107));
+    assert_eq!(e.evidence[0].role, EvidenceRole::Originator);
+}
+
+#[test]
+fn superseded_and_retracted_verdicts_stop_counting() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("A", &["nova"]);
+    let v1 = b.verdict(c, Rating::True, 100);
+    let ck = crate::keys::KeyPair::from_seed("checker", &[3; 32]).unwrap();
+    let v2 = b.verdict_by(&ck, c, Rating::False, 100, Some(v1));
+    let s = b.scores();
+    let nova = src(&s, "nova");
+    assert_eq!((nova.r, nova.s), (Micro(0), Micro(1_000_000)));
+    let e = s.explain_source(&sid("nova")).unwrap();
+    assert_eq!(e.unmoved.len(), 1);
+    assert_eq!(
+        e.unmoved[0].why,
+        NoShare::Status(VerdictStatus::Superseded { by: v2 })
+    );
+
+    // Retracting v2 leaves v1 superseded (as the claim view reports it).
+    let undo = b.retract(v2);
+    let nova = src(&b.scores(), "nova");
+    assert_eq!((nova.r, nova.s), (Micro(0), Micro(0)));
+    // Retracting the retraction restores v2.
+    b.retract(undo);
+    let nova = src(&b.scores(), "nova");
+    assert_eq!((nova.r, nova.s), (Micro(0), Micro(1_000_000)));
+}
+
+#[test]
+fn retracted_claims_do_not_count_and_have_no_score() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("A", &["nova"]);
+    b.verdict(c, Rating::False, 100);
+    let other = b.claim("a", &["nova"]);
+    assert_eq!(b.scores().claim(&other).unwrap().reports, 2);
+    b.retract(c);
+    let s = b.scores();
+    assert!(s.claim(&c).is_none());
+    assert!(s.is_retracted(&c));
+    assert_eq!(src(&s, "nova").s, Micro(0));
+    assert_eq!(s.claim(&other).unwrap().reports, 1);
+    assert!(!s.state_text().contains(&c.to_hex()));
+}
+
+#[test]
+fn reattribution_moves_the_evidence() {
+    let mut b = Book::new();
+    for s in ["nova", "fawasel", "rusi"] {
+        b.outlet(s);
+    }
+    let c = b.claim("A", &["nova", "fawasel"]);
+    b.verdict(c, Rating::False, 100);
+    assert_eq!(src(&b.scores(), "fawasel").s, Micro(1_000_000));
+    b.amend(
+        c,
+        Change::Reattribute {
+            chain: Book::chain(&["nova", "rusi"]),
+        },
+    );
+    let s = b.scores();
+    assert_eq!(src(&s, "fawasel").s, Micro(0));
+    assert_eq!(src(&s, "rusi").s, Micro(1_000_000));
+    assert_eq!(src(&s, "nova").s, Micro(500_000));
+    // correct-claim changes text and chain: now one story with "B".
+    let d = b.claim("B", &["rusi"]);
+    b.amend(
+        c,
+        Change::CorrectClaim {
+            claim: Book::claim_body("b", &["nova", "fawasel"]),
+        },
+    );
+    let s = b.scores();
+    assert_eq!(src(&s, "fawasel").s, Micro(1_000_000));
+    assert_eq!(s.story(&d), vec![c, d]);
+}
+
+#[test]
+fn anonymous_origins_are_vouched_for_and_confirm_nothing() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    b.outlet("fawasel");
+    b.source("several-sources", SourceKind::Anonymous);
+    let c = b.claim("A", &["nova", "fawasel", "several-sources"]);
+    b.verdict(c, Rating::True, 100);
+    let s = b.scores();
+    // The nearest named relay takes the full share; the others ρ.
+    assert_eq!(src(&s, "fawasel").r, Micro(1_000_000));
+    assert_eq!(src(&s, "nova").r, Micro(500_000));
+    assert_eq!(src(&s, "several-sources").r, Micro(0));
+    assert!(src(&s, "several-sources").anonymous);
+    let c = s.claim(&c).unwrap();
+    assert_eq!((c.reports, c.origins), (1, 0));
+    // One fact-checker's true verdict is one confirmation, not two.
+    assert_eq!(c.confirmations, 1);
+    assert_ne!(c.credibility, Credibility::Confirmed);
+}
+
+#[test]
+fn misattribution_charges_the_hop_that_made_it() {
+    let mut b = Book::new();
+    for s in ["nova", "x-account", "wilson"] {
+        b.outlet(s);
+    }
+    let c = b.claim("A", &["nova", "x-account", "wilson"]);
+    let v = b.verdict(c, Rating::Misattributed, 100);
+    let s = b.scores();
+    assert_eq!(src(&s, "x-account").s, Micro(1_000_000));
+    assert_eq!(src(&s, "wilson").s, Micro(0));
+    assert_eq!(src(&s, "nova").s, Micro(0));
+    let e = s.explain_source(&sid("wilson")).unwrap();
+    assert_eq!(e.unmoved[0].verdict, v);
+    assert_eq!(e.unmoved[0].why, NoShare::Misattribution);
+    // The claim's origin is unknown: no named origin, no confirmation.
+    let x = s.explain_claim(&c).unwrap();
+    assert!(x.reports[0].misattributed);
+    assert_eq!(x.reports[0].origin, None);
+    assert_eq!(x.score.origins, 0);
+}
+
+#[test]
+fn priors_set_the_base_rate() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    b.prior("nova", Grade::B);
+    let s = src(&b.scores(), "nova");
+    assert_eq!(s.prior, Some(Grade::B));
+    assert_eq!(s.opinion.a, Micro(800_000));
+    assert_eq!(s.opinion.e, Micro(800_000));
+    // No evidence: grade F however good the prior.
+    assert_eq!(s.grade, Grade::F);
+    let p = b.prior("nova", Grade::E);
+    assert_eq!(src(&b.scores(), "nova").opinion.a, Micro(250_000));
+    b.retract(p);
+    assert_eq!(src(&b.scores(), "nova").opinion.a, Micro(800_000));
+}
+
+#[test]
+fn derived_from_passes_the_origin() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    b.outlet("fawasel");
+    let c1 = b.claim("Officers are training in Russia", &["nova", "fawasel"]);
+    let c2 = b.claim("Haftar sent officers to Russia", &["nova"]);
+    let s = b.scores();
+    assert_eq!(s.claim(&c2).unwrap().origins, 1);
+    assert!(!s.claim(&c2).unwrap().circular);
+    b.relation(c2, ClaimRelation::DerivedFrom, c1);
+    let s = b.scores();
+    for c in [c1, c2] {
+        let c = s.claim(&c).unwrap();
+        assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
+    }
+    let x = s.explain_claim(&c2).unwrap();
+    let r2 = &x.reports[1];
+    assert_eq!(r2.derived_from, Some(c1));
+    assert_eq!(r2.origin, Some(sid("fawasel")));
+    assert_eq!(r2.relays, vec![sid("nova")]);
+    // `contradicts` joins nothing.
+    let c3 = b.claim("Nobody went to Russia", &["fawasel"]);
+    b.relation(c3, ClaimRelation::Contradicts, c1);
+    assert_eq!(b.scores().claim(&c3).unwrap().reports, 1);
+}
+
+#[test]
+fn arabic_reports_with_and_without_harakat_are_one_story() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    b.outlet("alwasat");
+    b.outlet("fawasel");
+    let c1 = b.claim("أرسل حفتر وفدا من الضباط إلى روسيا", &["nova", "fawasel"]);
+    let c2 = b.claim(
+        "أَرْسَلَ حَفْتَر وَفْدًا مِنَ الضُّبّاط إِلى روسـيا",
+        &["alwasat", "fawasel"],
+    );
+    let s = b.scores();
+    assert_eq!(s.story(&c1), vec![c1, c2]);
+    let c = s.claim(&c2).unwrap();
+    assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
+}
+
+#[test]
+fn two_independent_confirmations_make_digit_one() {
+    let mut b = Book::new();
+    for s in ["a", "b", "c"] {
+        b.outlet(s);
+    }
+    // Give each origin a strong record.
+    for s in ["a", "b"] {
+        for i in 0..10 {
+            let c = b.claim(&format!("{s} record {i}"), &[s]);
+            b.verdict(c, Rating::True, 100);
+        }
+    }
+    let x = b.claim("The story", &["c", "a"]);
+    let y = b.claim("The story", &["b"]);
+    let s = b.scores();
+    let c = s.claim(&x).unwrap();
+    assert_eq!(c.origins, 2);
+    assert!(c.opinion.e.0 >= 750_000, "{c:?}");
+    assert_eq!(c.credibility, Credibility::Confirmed);
+    assert_eq!(
+        s.claim(&y).unwrap(),
+        &ClaimScore {
+            claim: y,
+            seq: c.seq.next(),
+            ..c.clone()
+        }
+    );
+
+    // One origin and a true verdict: also two confirmations.
+    let z = b.claim("Another story", &["a"]);
+    let ck = crate::keys::KeyPair::from_seed("checker-two", &[4; 32]).unwrap();
+    b.verdict_by(&ck, z, Rating::True, 90, None);
+    let c = b.scores().claim(&z).cloned().unwrap();
+    assert_eq!((c.origins, c.confirmations), (1, 2));
+    assert_eq!(c.credibility, Credibility::Confirmed);
+    let x = b.scores().explain_claim(&z).unwrap();
+    assert_eq!(x.verdicts.len(), 1);
+    assert_eq!(x.verdicts[0].r, Micro(9_000_000));
+    assert!(x.verdicts[0].confirms);
+}
+
+// A verdict signed by a key without the fact-checker role never passes the
+// ledger's rules; fed to the fold directly, it is still ignored.
+#[test]
+fn only_fact_checkers_verdicts_count() {
+    use crate::entry::Draft;
+    use crate::record::{Record, VerdictBody};
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("A", &["nova"]);
+    let last = b.entries.last().unwrap().clone();
+    let editor = crate::keys::KeyPair::from_seed("editor", &[2; 32]).unwrap();
+    let rogue = Draft::new(
+        last.seq().next(),
+        last.hash(),
+        last.time(),
+        editor.verifier().clone(),
+        Record::Verdict(VerdictBody {
+            claim: c,
+            rating: Rating::False,
+            confidence: 100,
+            rationale: "not a checker".into(),
+            evidence: vec![],
+            supersedes: None,
+        }),
+    )
+    .sign(&editor)
+    .unwrap();
+    let mut entries = b.entries.clone();
+    entries.push(rogue.clone());
+    let s = replay(&entries, AsOf::Head, &Params::default()).unwrap();
+    assert_eq!(src(&s, "nova").s, Micro(0));
+    let x = s.explain_claim(&c).unwrap();
+    assert_eq!(x.verdicts[0].status, VerdictStatus::NotFactChecker);
+}
+
+#[test]
+fn replay_insists_on_consecutive_entries() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let err = replay(&b.entries[1..], AsOf::Head, &Params::default())
+        .err()
+        .unwrap();
+    assert!(matches!(err, crate::Error::Sequence { .. }), "{err}");
+    let mut gap = b.entries.clone();
+    gap.remove(2);
+    assert!(replay(&gap, AsOf::Head, &Params::default()).is_err());
+    // An as-of beyond the ledger means all of it.
+    let all = b.scores();
+    let far = b.scores_at(AsOf::Seq(Seq(1_000)));
+    assert_eq!(all.state_root(), far.state_root());
+    // Before the genesis: nothing folded.
+    let none = b.scores_at(AsOf::Time(Timestamp::from_unix(T0 - 1)));
+    assert!(
+        none.state_text()
+            .starts_with("isnad-state-v1\nas-of - 2025-02-18T07:59:59Z\n")
+    );
+}
+
+#[test]
+fn as_of_parses_a_position_or_a_time() {
+    assert_eq!("42".parse::<AsOf>().unwrap(), AsOf::Seq(Seq(42)));
+    assert_eq!(
+        "2025-02-18T09:00:00Z".parse::<AsOf>().unwrap(),
+        AsOf::Time(Timestamp::parse("2025-02-18T09:00:00Z").unwrap())
+    );
+    for bad in ["", "-1", "2025-02-18", "99999999999999999999999"] {
+        assert!(bad.parse::<AsOf>().is_err(), "{bad}");
+    }
+}
+
+// The state text of a tiny ledger, computed by hand:
+//
+// nova: r = 0.8 (one true verdict, confidence 80, age 0), s = 0, a = 0.5,
+//   r+s+W = 2.8: b = 0.8/2.8 = 0.285714, u = 2/2.8 = 0.714286,
+//   E = (0.8 + 1)/2.8 = 0.642857; r+s < 1 so grade F.
+// claim: nova's opinion (T = 1) fused cumulatively with the verdict's
+//   (r = 10·0.8 = 8, s = 0: b = 0.8, u = 0.2): 1/u = 1.4 + 5, K = 5.4,
+//   b = (0.4 + 4)/5.4 = 0.814815, u = 1/5.4 = 0.185185,
+//   E = 0.814815 + 0.0925926 = 0.907407; one origin plus one checker's
+//   true verdict = 2 confirmations, so digit 1; one report, not circular.
+#[test]
+fn state_text_of_a_tiny_ledger() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("It rained.", &["nova"]);
+    b.verdict(c, Rating::True, 80);
+    let s = b.scores();
+    let expected = format!(
+        "isnad-state-v1\n\
+         as-of 6 2025-02-18T08:00:00Z\n\
+         params 63072000 500000 2000000 10 950000 800000 650000 450000 250000 500000 500000 500000\n\
+         source nova 800000 0 500000 285714 0 714286 642857 F\n\
+         claim {c} 814815 0 185185 907407 1 1 2 1 0\n"
+    );
+    assert_eq!(s.state_text(), expected);
+    let root = <sha2::Sha256 as sha2::Digest>::digest(expected.as_bytes());
+    assert_eq!(s.state_root().0, <[u8; 32]>::from(root));
+    // The keys are fixed seeds and the time fixed, so the claim id and the
+    // root are too.
+    assert_eq!(
+        c.to_hex(),
+        "8970830f4e4f4144a273236eca132eaca9dac0d8097d82a2fc05a3665a965f61"
+    );
+    assert_eq!(
+        s.state_root().to_hex(),
+        "502206632ba2018b2e1e7f557afea8c463ca28d6ccb8989ec8b505b9ae32a8cc"
+    );
+}
+
+// The demo ledger's state root, pinned: computed once by this replay
+// (`cargo test -p isnad-core demo_state_root -- --nocapture` prints it).
+// A change here means the demo, the model or the serialisation changed:
+// say so in docs/SCORING.md.
+#[test]
+fn demo_state_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = crate::demo::build(dir.path()).unwrap();
+    let s = replay_ledger(&demo.ledger, AsOf::Head, &Params::default()).unwrap();
+    println!("{}", s.state_text());
+    println!("demo state root {}", s.state_root());
+    assert_eq!(
+        s.state_root().to_hex(),
+        "16bb49d2e0da630ade8feef0aacb5b750cd2210d4df7f50cc8a055a8f0ed72f0"
+    );
+    // Again, and from an imported copy.
+    let again = replay_ledger(&demo.ledger, AsOf::Head, &Params::default()).unwrap();
+    assert_eq!(again.state_root(), s.state_root());
+    let mut export = Vec::new();
+    demo.ledger.export_jsonl(&mut export).unwrap();
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy = crate::store::Ledger::create(copy_dir.path()).unwrap();
+    let now = Timestamp::parse("2030-01-01T00:00:00Z").unwrap();
+    copy.import_jsonl(&mut export.as_slice(), now, &mut |_| {})
+        .unwrap();
+    let imported = replay_ledger(&copy, AsOf::Head, &Params::default()).unwrap();
+    assert_eq!(imported.state_root(), s.state_root());
+    let from_file = replay_jsonl(&mut export.as_slice(), AsOf::Head, &Params::default()).unwrap();
+    assert_eq!(from_file.state_root(), s.state_root());
+
+    // What the demo shows: claim 2 derives from claim 1, one origin.
+    for n in [0, 1] {
+        let c = s.claim(&demo.claims[n]).unwrap();
+        assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
+    }
+    // Claim 10 rests on "several sources": no named origin.
+    assert_eq!(s.claim(&demo.claims[9]).unwrap().origins, 0);
+    // Priors: Nova B (a = 0.8), Fawasel C (a = 0.65).
+    assert_eq!(src(&s, "agenzia-nova").opinion.a, Micro(800_000));
+    assert_eq!(src(&s, "fawasel-media").opinion.a, Micro(650_000));
+}
