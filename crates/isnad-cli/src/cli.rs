@@ -66,6 +66,12 @@ pub enum Command {
     Prove(ProveArgs),
     /// Check a proof with the log's verifier key alone (no ledger needed).
     VerifyProof(VerifyProofArgs),
+    /// Replay the ledger into scores and print the state root.
+    Replay(ReplayArgs),
+    /// Sources ranked by credibility, or one source's score.
+    Score(ScoreArgs),
+    /// A claim's credibility: its story's reports, origins and verdicts.
+    Credibility(CredibilityArgs),
     /// Write the ledger out.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -388,6 +394,49 @@ pub struct VerifyArgs {
     /// earlier (for example from `isnad checkpoint`).
     #[arg(long, value_name = "CHECKPOINT_FILE")]
     pub since: Option<PathBuf>,
+}
+
+/// `replay`.
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    /// Stop at this entry (a sequence number) or time (YYYY-MM-DDTHH:MM:SSZ);
+    /// decay is measured from there [default: the last entry].
+    #[arg(long, value_name = "SEQ|TIME")]
+    pub as_of: Option<String>,
+    /// Verify and replay an export file instead of the ledger (no database).
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+    /// Print the state text whose SHA-256 is the state root.
+    #[arg(long, conflicts_with = "json")]
+    pub state: bool,
+}
+
+/// `score`.
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// One source (its slug); all of them, ranked, when absent.
+    pub source: Option<String>,
+    /// As of this entry or time (see `replay --as-of`).
+    #[arg(long, value_name = "SEQ|TIME")]
+    pub as_of: Option<String>,
+    /// List every verdict that moved the score, its weight after decay and
+    /// the source's share as originator or relay.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `credibility`.
+#[derive(Args, Debug)]
+pub struct CredibilityArgs {
+    /// Claim id or unique prefix.
+    pub claim: String,
+    /// As of this entry or time (see `replay --as-of`).
+    #[arg(long, value_name = "SEQ|TIME")]
+    pub as_of: Option<String>,
+    /// List every report with its chain and trust, the origins, and the
+    /// verdicts with their weights.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// `checkpoint`.

@@ -21,6 +21,7 @@ use crate::VerificationFailed;
 use crate::cli::*;
 use crate::keyfile;
 use crate::output::{clip, outln, print_json, progress};
+use crate::scoring;
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -44,6 +45,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(a) => show(&ctx, &a.id, a.leaf),
         Command::Trace(a) => trace(&ctx, &a.claim),
         Command::Verify(a) => verify(&ctx, a.export.as_deref(), a.since.as_deref()),
+        Command::Replay(a) => scoring::replay(&ctx, &a),
+        Command::Score(a) => scoring::score(&ctx, &a),
+        Command::Credibility(a) => scoring::credibility(&ctx, &a),
         Command::Checkpoint(a) => checkpoint(&ctx, &a),
         Command::Prove(a) => prove(&ctx, &a),
         Command::VerifyProof(a) => verify_proof(&ctx, &a),
@@ -55,14 +59,19 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-struct Ctx {
-    ledger: PathBuf,
-    key: Option<PathBuf>,
-    json: bool,
+/// What every command gets from the global options.
+pub struct Ctx {
+    /// `--ledger`.
+    pub ledger: PathBuf,
+    /// `--key`.
+    pub key: Option<PathBuf>,
+    /// `--json`.
+    pub json: bool,
 }
 
 impl Ctx {
-    fn open(&self) -> Result<Ledger> {
+    /// Opens the ledger.
+    pub fn open(&self) -> Result<Ledger> {
         Ok(Ledger::open(&self.ledger)?)
     }
 
@@ -668,6 +677,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
             "amendments": view.amendments.iter().map(|a| a.hash().to_hex()).collect::<Vec<_>>(),
             "verdicts": verdicts,
             "relations": view.relations.iter().map(|r| r.hash().to_hex()).collect::<Vec<_>>(),
+            "credibility": scoring::trace_json(&ledger, &view.entry.hash())?,
         }))?;
         return Ok(());
     }
@@ -726,6 +736,9 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
     }
     for r in &view.relations {
         outln!("  relation {}: {}", r.hash().short(), summary(r));
+    }
+    for line in scoring::trace_lines(&ledger, &view.entry.hash())? {
+        outln!("  {line}");
     }
     Ok(())
 }
@@ -1230,6 +1243,7 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
             "entries": report.entries,
             "head": report.head.map(|h| h.to_hex()),
             "origin": built.checkpoint.checkpoint().origin(),
+            "state_root": scoring::replay_ledger(ledger, isnad_core::score::AsOf::Head)?.state_root().to_hex(),
             "checkpoint": built.checkpoint.note(),
             "sources": sources,
         }))?;
@@ -1313,6 +1327,12 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
             writeln!(out, "      {}", summary(r))?;
         }
     }
+    writeln!(out)?;
+    let (lines, state_root) = scoring::demo_lines(ledger)?;
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    writeln!(out, "  state root {state_root} (isnad replay)")?;
     writeln!(out)?;
     let cp = built.checkpoint.checkpoint();
     writeln!(out, "Transparency log")?;

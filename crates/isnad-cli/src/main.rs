@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod keyfile;
 mod output;
+mod scoring;
 
 use std::process::ExitCode;
 

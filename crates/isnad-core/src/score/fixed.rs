@@ -34,6 +34,15 @@ impl Micro {
     }
 }
 
+/// Serialises as a JSON number with at most six decimals (`0.666667`): the
+/// shortest decimal that reads back as the same float, which for millionths
+/// is the decimal itself.
+impl serde::Serialize for Micro {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.to_f64())
+    }
+}
+
 impl fmt::Display for Micro {
     /// Decimal with exactly six places: `0.666667`, `8.500000`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -103,7 +103,7 @@ impl Opinion {
 }
 
 /// An opinion as published: every figure in millionths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize)]
 pub struct Published {
     /// Belief.
     pub b: Micro,

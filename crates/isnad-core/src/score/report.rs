@@ -1,6 +1,8 @@
 //! What scoring publishes: a score per source and per claim, the Admiralty
 //! grades and digits, and the explanations behind each number.
 
+use serde::Serialize;
+
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::record::{Grade, Rating};
 use crate::time::Timestamp;
@@ -9,7 +11,7 @@ use super::fixed::Micro;
 use super::opinion::Published;
 
 /// A source's credibility.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceScore {
     /// The source.
     pub id: SourceId,
@@ -37,7 +39,7 @@ pub struct SourceScore {
 
 /// A claim's credibility: the credibility of its story (every report of it
 /// and every verdict on any of them), shown on each claim of the story.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClaimScore {
     /// The claim's entry id.
     pub claim: EntryHash,
@@ -77,6 +79,13 @@ pub enum Credibility {
     CannotBeJudged = 6,
 }
 
+/// Serialises as its digit.
+impl Serialize for Credibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.digit())
+    }
+}
+
 impl Credibility {
     /// The digit, 1-6.
     pub fn digit(self) -> u8 {
@@ -109,7 +118,8 @@ pub fn grade_wording(g: Grade) -> &'static str {
 }
 
 /// Whether a verdict counts, and if not, why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum VerdictStatus {
     /// It counts.
     Counts,
@@ -127,7 +137,8 @@ pub enum VerdictStatus {
 }
 
 /// How a verdict moved a source's evidence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum EvidenceRole {
     /// The source is the claim's originator: the full weight.
     Originator,
@@ -142,7 +153,7 @@ pub enum EvidenceRole {
 }
 
 /// One verdict's effect on one source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EvidenceItem {
     /// The verdict.
     pub verdict: EntryHash,
@@ -173,7 +184,8 @@ pub struct EvidenceItem {
 }
 
 /// Why a verdict on a claim that names a source gave it no evidence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum NoShare {
     /// The verdict does not count.
     Status(VerdictStatus),
@@ -186,7 +198,7 @@ pub enum NoShare {
 }
 
 /// A verdict on a claim naming the source that did not move its evidence.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UnmovedItem {
     /// The verdict.
     pub verdict: EntryHash,
@@ -199,7 +211,7 @@ pub struct UnmovedItem {
 }
 
 /// Everything behind a source's score.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SourceExplanation {
     /// The score.
     pub score: SourceScore,
@@ -211,7 +223,7 @@ pub struct SourceExplanation {
 }
 
 /// One report of a story.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReportItem {
     /// The claim.
     pub claim: EntryHash,
@@ -234,7 +246,7 @@ pub struct ReportItem {
 }
 
 /// The reports of a story that share one named origin, fused by averaging.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OriginItem {
     /// The origin.
     pub source: SourceId,
@@ -245,7 +257,7 @@ pub struct OriginItem {
 }
 
 /// A verdict on a claim of the story, as it enters the claim's credibility.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClaimVerdictItem {
     /// The verdict.
     pub verdict: EntryHash,
@@ -270,7 +282,7 @@ pub struct ClaimVerdictItem {
 }
 
 /// Everything behind a claim's credibility.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClaimExplanation {
     /// The score.
     pub score: ClaimScore,
