@@ -156,6 +156,104 @@ impl Entry {
     /// # Errors
     /// The first problem found, naming the field.
     pub fn parse(bytes: &[u8]) -> Result<Entry, Error> {
+        Parser::new().parse(bytes)
+    }
+}
+
+/// The shape of stored leaf bytes, read without building a value tree:
+/// strings borrowed from the bytes where they have no escapes, the body
+/// kept as raw JSON text until its kind is known.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredWire<'a> {
+    v: u32,
+    seq: u64,
+    prev: EntryHash,
+    #[serde(borrow)]
+    time: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    signer: std::borrow::Cow<'a, str>,
+    kind: Kind,
+    #[serde(borrow)]
+    body: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    sig: std::borrow::Cow<'a, str>,
+}
+
+/// Parses entries one after another, exactly as [`Entry::parse`] does, but
+/// remembers the signer strings it has already checked: decoding an Ed25519
+/// point and ruling out small orders is most of the cost of a parse, and a
+/// ledger has few signers and many entries.
+#[derive(Debug, Default)]
+pub struct Parser {
+    signers: std::collections::HashMap<String, VerifierKey>,
+}
+
+/// Most signer strings a [`Parser`] remembers; past that it starts over.
+const PARSER_SIGNERS: usize = 4096;
+
+impl Parser {
+    /// A parser that remembers nothing yet.
+    pub fn new() -> Self {
+        Parser::default()
+    }
+
+    fn signer(&mut self, text: &str) -> Result<VerifierKey, Error> {
+        if let Some(k) = self.signers.get(text) {
+            return Ok(k.clone());
+        }
+        let k: VerifierKey = text
+            .parse()
+            .map_err(|e: Error| Error::field("signer", e.to_string()))?;
+        if self.signers.len() >= PARSER_SIGNERS {
+            self.signers.clear();
+        }
+        self.signers.insert(text.to_owned(), k.clone());
+        Ok(k)
+    }
+
+    /// Parses leaf bytes that this library checked and stored itself, for
+    /// reading a ledger back: the same fields and types as [`Entry::parse`],
+    /// but the record's content rules are not re-checked and the canonical
+    /// bytes are not rebuilt, which is most of a strict parse's cost.
+    /// `Ledger::verify` still parses every stored entry strictly; this is
+    /// for everything else that reads the store (replay, views, lookups).
+    ///
+    /// # Errors
+    /// Malformed bytes: the store is damaged.
+    pub fn parse_stored(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(Error::field("entry", "larger than an entry can be"));
+        }
+        let wire: StoredWire<'_> = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+            what: "entry",
+            reason: e.to_string(),
+        })?;
+        if wire.v != FORMAT_VERSION {
+            return Err(Error::field("v", "format version is not supported"));
+        }
+        let time = Timestamp::parse(&wire.time)?;
+        let signer = self.signer(&wire.signer)?;
+        let sig: [u8; 64] = STANDARD
+            .decode(wire.sig.as_bytes())
+            .ok()
+            .and_then(|raw| raw.try_into().ok())
+            .ok_or_else(|| Error::field("sig", "not a base64 Ed25519 signature"))?;
+        let record = Record::from_body_json(wire.kind, wire.body.get())?;
+        let draft = Draft::new(Seq(wire.seq), wire.prev, time, signer, record);
+        Ok(Entry {
+            hash: EntryHash::of_leaf(bytes),
+            leaf: bytes.to_vec(),
+            draft,
+            sig,
+        })
+    }
+
+    /// Parses one entry: see [`Entry::parse`].
+    ///
+    /// # Errors
+    /// As [`Entry::parse`].
+    pub fn parse(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(Error::field(
                 "entry",
@@ -190,10 +288,7 @@ impl Entry {
             ));
         }
         let time = Timestamp::parse(&wire.time)?;
-        let signer: VerifierKey = wire
-            .signer
-            .parse()
-            .map_err(|e: Error| Error::field("signer", e.to_string()))?;
+        let signer = self.signer(&wire.signer)?;
         let sig_text = wire
             .sig
             .as_deref()
@@ -218,7 +313,9 @@ impl Entry {
             sig,
         })
     }
+}
 
+impl Entry {
     /// Position in the ledger.
     pub fn seq(&self) -> Seq {
         self.draft.seq
@@ -316,6 +413,35 @@ pub fn content_key(signer: &VerifierKey, record: &Record) -> Result<[u8; 32], Er
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The store's fast read gives exactly the entry the strict parse gives,
+    // for every kind of record in the demo (its claims hold Arabic text,
+    // translations and multi-hop chains).
+    #[test]
+    fn parse_stored_agrees_with_parse() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = crate::demo::build(dir.path()).unwrap();
+        let mut p = Parser::new();
+        let mut kinds = std::collections::BTreeSet::new();
+        for e in demo.ledger.iter() {
+            let e = e.unwrap();
+            let strict = Entry::parse(e.leaf_bytes()).unwrap();
+            let fast = p.parse_stored(e.leaf_bytes()).unwrap();
+            assert_eq!(fast.hash(), strict.hash());
+            assert_eq!(fast.record(), strict.record());
+            assert_eq!(fast.signer(), strict.signer());
+            assert_eq!(
+                (fast.seq(), fast.prev(), fast.time()),
+                (strict.seq(), strict.prev(), strict.time())
+            );
+            assert_eq!(fast.signature(), strict.signature());
+            kinds.insert(e.kind().as_str());
+        }
+        assert_eq!(kinds.len(), 7, "{kinds:?}");
+        // Bytes that are not an entry are still refused.
+        assert!(p.parse_stored(b"{}").is_err());
+        assert!(p.parse_stored(b"not json").is_err());
+    }
 
     // Sequence numbers above 2^53 - 1 cannot cross JSON exactly: refused.
     #[test]

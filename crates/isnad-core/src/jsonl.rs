@@ -3,7 +3,7 @@
 
 use std::io::BufRead;
 
-use crate::entry::Entry;
+use crate::entry::Parser;
 use crate::error::Error;
 use crate::limits::MAX_ENTRY_BYTES;
 use crate::rules::{self, MemoryView, Position};
@@ -23,13 +23,14 @@ pub fn verify_jsonl(
     let mut at = Position::GENESIS;
     let mut n = 0u64;
     let mut lines = Lines::new(input);
+    let mut parser = Parser::new();
     while let Some(line) = lines.next_line()? {
         n += 1;
         let wrap = |e: Error| Error::Line {
             line: n,
             error: Box::new(e),
         };
-        let entry = Entry::parse(line).map_err(wrap)?;
+        let entry = parser.parse(line).map_err(wrap)?;
         let v = rules::check(entry, at, &view).map_err(wrap)?;
         view.add(&v);
         at = Position::after(&v);

@@ -554,6 +554,28 @@ impl Record {
         Ok(r)
     }
 
+    /// Parses a body of the given kind straight from its JSON text, with no
+    /// intermediate value tree; rejects unknown fields like
+    /// [`Record::from_body`].
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming `body` and serde's explanation.
+    pub fn from_body_json(kind: Kind, body: &str) -> Result<Self, Error> {
+        fn p<'a, T: serde::Deserialize<'a>>(s: &'a str) -> Result<T, Error> {
+            serde_json::from_str(s).map_err(|e| Error::field("body", e.to_string()))
+        }
+        let r = match kind {
+            Kind::Key => Record::Key(p(body)?),
+            Kind::Source => Record::Source(p(body)?),
+            Kind::Claim => Record::Claim(p(body)?),
+            Kind::Verdict => Record::Verdict(p(body)?),
+            Kind::Relation => Record::Relation(p(body)?),
+            Kind::Amendment => Record::Amendment(p(body)?),
+            Kind::Prior => Record::Prior(p(body)?),
+        };
+        Ok(r)
+    }
+
     /// Checks everything about the record that needs no ledger: lengths, NFC,
     /// language tags, URLs, dates, list sizes and order.
     ///

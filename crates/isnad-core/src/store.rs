@@ -39,7 +39,7 @@ use std::sync::Mutex;
 use sled::Transactional as _;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use crate::entry::{Draft, Entry, content_key};
+use crate::entry::{Draft, Entry, Parser, content_key};
 use crate::error::Error;
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::jsonl::Lines;
@@ -726,9 +726,11 @@ impl Ledger {
 
     /// All entries in order, parsed (signatures not re-checked).
     pub fn iter(&self) -> impl Iterator<Item = Result<Entry, Error>> + '_ {
-        self.entries.iter().map(|kv| {
+        let mut parser = Parser::new();
+        self.entries.iter().map(move |kv| {
             let (k, v) = kv?;
-            parse_stored(seq_of(&k)?, &v)
+            let seq = seq_of(&k)?;
+            parser.parse_stored(&v).map_err(|e| at_entry(seq, e))
         })
     }
 
@@ -787,9 +789,10 @@ impl Ledger {
             Ok(())
         };
         check_roots(&frontier)?;
+        let mut parser = Parser::new();
         for kv in self.leaves() {
             let (seq, leaf) = kv?;
-            let entry = Entry::parse(&leaf).map_err(|e| at_entry(seq, e))?;
+            let entry = parser.parse(&leaf).map_err(|e| at_entry(seq, e))?;
             if entry.seq() != seq {
                 return Err(Error::Sequence {
                     seq: entry.seq(),
@@ -927,6 +930,7 @@ impl Ledger {
             added: 0,
         };
         let mut lines = Lines::new(input);
+        let mut parser = Parser::new();
         while let Some(line) = lines.next_line()? {
             report.lines += 1;
             let n = report.lines;
@@ -943,7 +947,7 @@ impl Ledger {
                 report.existing += 1;
                 continue;
             }
-            let entry = Entry::parse(line).map_err(wrap)?;
+            let entry = parser.parse(line).map_err(wrap)?;
             check_not_future(&entry, now).map_err(wrap)?;
             let view = rules::Layered {
                 base: self,
@@ -1098,7 +1102,9 @@ fn seq_of(b: &[u8]) -> Result<Seq, Error> {
 }
 
 fn parse_stored(seq: Seq, bytes: &[u8]) -> Result<Entry, Error> {
-    Entry::parse(bytes).map_err(|e| at_entry(seq, e))
+    Parser::new()
+        .parse_stored(bytes)
+        .map_err(|e| at_entry(seq, e))
 }
 
 fn at_entry(seq: Seq, e: Error) -> Error {

@@ -190,13 +190,14 @@ pub fn replay_jsonl(
     let mut at = Position::GENESIS;
     let mut lines = crate::jsonl::Lines::new(input);
     let mut n = 0u64;
+    let mut parser = crate::entry::Parser::new();
     while let Some(line) = lines.next_line()? {
         n += 1;
         let wrap = |e: Error| Error::Line {
             line: n,
             error: Box::new(e),
         };
-        let entry = Entry::parse(line).map_err(wrap)?;
+        let entry = parser.parse(line).map_err(wrap)?;
         let v = rules::check(entry, at, &view).map_err(wrap)?;
         if !r.push(&v)? {
             break;
