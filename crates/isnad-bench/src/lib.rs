@@ -1,6 +1,6 @@
 //! isnad's benchmark suite.
 //!
-//! - [`gen`]: a seeded, deterministic generator of realistic ledgers,
+//! - [`generate`]: a seeded, deterministic generator of realistic ledgers,
 //!   written as an export that `isnad import jsonl` reads;
 //! - [`limits`]: what this machine allows (signing, verification, hashing,
 //!   sled inserts), measured in the same run as the results;
@@ -8,6 +8,6 @@
 
 #![forbid(unsafe_code)]
 
-pub mod gen;
+pub mod generate;
 pub mod limits;
 pub mod run;
