@@ -3,10 +3,10 @@
 
 use std::io::BufRead;
 
-use crate::entry::Parser;
 use crate::error::Error;
 use crate::limits::MAX_ENTRY_BYTES;
-use crate::rules::{self, MemoryView, Position};
+use crate::rules::{self, MemoryView, Position, VerifiedEntry};
+use crate::signatures::{self, How};
 use crate::store::VerifyReport;
 
 /// Verifies an export with no database: every line parsed, canonical, in
@@ -19,31 +19,70 @@ pub fn verify_jsonl(
     input: &mut dyn BufRead,
     progress: &mut dyn FnMut(u64),
 ) -> Result<VerifyReport, Error> {
-    let mut view = MemoryView::new();
-    let mut at = Position::GENESIS;
-    let mut n = 0u64;
-    let mut lines = Lines::new(input);
-    let mut parser = Parser::new();
-    while let Some(line) = lines.next_line()? {
-        n += 1;
-        let wrap = |e: Error| Error::Line {
-            line: n,
-            error: Box::new(e),
-        };
-        let entry = parser.parse(line).map_err(wrap)?;
-        let v = rules::check(entry, at, &view).map_err(wrap)?;
-        view.add(&v);
-        at = Position::after(&v);
-        if n % 1024 == 0 {
-            progress(n);
-        }
-    }
-    progress(n);
+    let (n, at) = check_lines(input, progress, &mut |_| Ok(true))?;
     Ok(VerifyReport {
         checkpoints: 0,
         entries: n,
         head: (n > 0).then_some(at.prev),
     })
+}
+
+/// Checks an export line by line as [`verify_jsonl`] describes, handing each
+/// verified entry to `each` in order until it returns `false`. Lines are
+/// parsed and their signatures checked strictly in parallel, a chunk at a
+/// time; errors are still reported for the first bad line. Returns the
+/// number of entries handed over and the position after the last.
+pub(crate) fn check_lines(
+    input: &mut dyn BufRead,
+    progress: &mut dyn FnMut(u64),
+    each: &mut dyn FnMut(&VerifiedEntry) -> Result<bool, Error>,
+) -> Result<(u64, Position), Error> {
+    let mut view = MemoryView::new();
+    let mut at = Position::GENESIS;
+    let mut n = 0u64;
+    let mut lines = Lines::new(input);
+    let mut chunk = signatures::Chunks::new();
+    let mut batch: Vec<Vec<u8>> = Vec::new();
+    loop {
+        batch.clear();
+        let size = chunk.next_size();
+        while batch.len() < size {
+            match lines.next_line()? {
+                Some(line) => batch.push(line.to_vec()),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let first = n + 1;
+        let wrap = |i: usize, e: Error| Error::Line {
+            line: first + i as u64,
+            error: Box::new(e),
+        };
+        let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
+        let checked = signatures::parse_and_check(&refs, How::Strict, &wrap);
+        for (i, (entry, sig)) in checked
+            .entries
+            .into_iter()
+            .zip(checked.signatures)
+            .enumerate()
+        {
+            let v = rules::check_with(entry, at, &view, Some(sig)).map_err(|e| wrap(i, e))?;
+            if !each(&v)? {
+                return Ok((n, at));
+            }
+            view.add(&v);
+            at = Position::after(&v);
+            n += 1;
+        }
+        if let Some(e) = checked.error {
+            return Err(e);
+        }
+        progress(n);
+    }
+    progress(n);
+    Ok((n, at))
 }
 
 /// Reads `\n`-terminated lines with a bound on their length, so a hostile

@@ -76,6 +76,7 @@ pub mod record;
 pub mod rules;
 pub mod schema;
 pub mod score;
+pub mod signatures;
 pub mod store;
 pub mod time;
 

@@ -139,6 +139,18 @@ impl Position {
 /// # Errors
 /// The first rule broken, naming the entry and the field.
 pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntry, Error> {
+    check_with(entry, at, view, None)
+}
+
+/// [`check`], with the entry's signature already checked elsewhere (in a
+/// parallel batch): `signature` is that result, reported at the same point
+/// of the checks as [`check`] would, so the first error named is the same.
+pub(crate) fn check_with(
+    entry: Entry,
+    at: Position,
+    view: &dyn View,
+    signature: Option<Result<(), Error>>,
+) -> Result<VerifiedEntry, Error> {
     let seq = entry.seq();
     if seq != at.seq {
         return Err(Error::Sequence {
@@ -161,7 +173,10 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
             });
         }
     }
-    entry.check_signature()?;
+    match signature {
+        Some(result) => result?,
+        None => entry.check_signature()?,
+    }
     let before = |s: Seq| s < seq;
     let signer = entry.signer().to_string();
     let facts = |id: &EntryHash| -> Result<Option<EntryFacts>, Error> {

@@ -48,6 +48,7 @@ use crate::limits::MAX_CLOCK_SKEW_SECS;
 use crate::merkle;
 use crate::record::{Change, Record};
 use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
+use crate::signatures::{self, How};
 use crate::time::Timestamp;
 
 pub mod log;
@@ -789,41 +790,63 @@ impl Ledger {
             Ok(())
         };
         check_roots(&frontier)?;
-        let mut parser = Parser::new();
-        for kv in self.leaves() {
-            let (seq, leaf) = kv?;
-            let entry = parser.parse(&leaf).map_err(|e| at_entry(seq, e))?;
-            if entry.seq() != seq {
-                return Err(Error::Sequence {
-                    seq: entry.seq(),
-                    expected: seq,
-                });
+        // Entries are parsed and their signatures batch-checked in parallel
+        // a chunk at a time; the rules, indexes and tree follow in order.
+        let mut leaves = self.leaves();
+        let mut sizes = signatures::Chunks::new();
+        loop {
+            let size = sizes.next_size();
+            let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
+            for kv in leaves.by_ref().take(size) {
+                chunk.push(kv?);
             }
-            let v = rules::check(entry, at, self)?;
-            self.check_index_rows(&v, &mut rows, &mut expected)?;
-            let index = v.seq().0;
-            let mut bad_node = None;
-            frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
-                nodes += 1;
-                let stored = self.merkle.get(node_key(level, index >> level));
-                if !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash) {
-                    bad_node = bad_node.or(Some(level));
+            if chunk.is_empty() {
+                break;
+            }
+            let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
+            let checked =
+                signatures::parse_and_check(&lines, How::Batched, &|i, e| at_entry(chunk[i].0, e));
+            for ((entry, sig), (seq, _)) in checked
+                .entries
+                .into_iter()
+                .zip(checked.signatures)
+                .zip(&chunk)
+            {
+                if entry.seq() != *seq {
+                    return Err(Error::Sequence {
+                        seq: entry.seq(),
+                        expected: *seq,
+                    });
                 }
-            });
-            if let Some(level) = bad_node {
-                return Err(Error::Corrupt {
-                    reason: format!(
-                        "entry {}: Merkle node {level}/{} is missing or wrong",
-                        v.seq(),
-                        index >> level
-                    ),
+                let v = rules::check_with(entry, at, self, Some(sig))?;
+                self.check_index_rows(&v, &mut rows, &mut expected)?;
+                let index = v.seq().0;
+                let mut bad_node = None;
+                frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
+                    nodes += 1;
+                    let stored = self.merkle.get(node_key(level, index >> level));
+                    if !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash) {
+                        bad_node = bad_node.or(Some(level));
+                    }
                 });
+                if let Some(level) = bad_node {
+                    return Err(Error::Corrupt {
+                        reason: format!(
+                            "entry {}: Merkle node {level}/{} is missing or wrong",
+                            v.seq(),
+                            index >> level
+                        ),
+                    });
+                }
+                check_roots(&frontier)?;
+                at = Position::after(&v);
+                n += 1;
+                if n % 1024 == 0 {
+                    progress(n);
+                }
             }
-            check_roots(&frontier)?;
-            at = Position::after(&v);
-            n += 1;
-            if n % 1024 == 0 {
-                progress(n);
+            if let Some(e) = checked.error {
+                return Err(e);
             }
         }
         progress(n);
@@ -930,14 +953,42 @@ impl Ledger {
             added: 0,
         };
         let mut lines = Lines::new(input);
-        let mut parser = Parser::new();
+        // New lines wait here to be parsed and signature-checked in parallel
+        // a chunk at a time; the rules then run over them in order.
+        let mut sizes = signatures::Chunks::new();
+        let mut size = sizes.next_size();
+        let mut batch: Vec<Vec<u8>> = Vec::new();
+        let mut check_batch = |batch: &mut Vec<Vec<u8>>, last_line: u64| -> Result<(), Error> {
+            let first = last_line + 1 - batch.len() as u64;
+            let wrap = |i: usize, e: Error| Error::Line {
+                line: first + i as u64,
+                error: Box::new(e),
+            };
+            let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
+            let checked = signatures::parse_and_check(&refs, How::Strict, &wrap);
+            for (i, (entry, sig)) in checked
+                .entries
+                .into_iter()
+                .zip(checked.signatures)
+                .enumerate()
+            {
+                check_not_future(&entry, now).map_err(|e| wrap(i, e))?;
+                let view = rules::Layered {
+                    base: self,
+                    top: &fresh,
+                };
+                let v = rules::check_with(entry, at, &view, Some(sig)).map_err(|e| wrap(i, e))?;
+                fresh.add(&v);
+                at = Position::after(&v);
+                pending.push(v);
+            }
+            batch.clear();
+            progress(last_line);
+            checked.error.map_or(Ok(()), Err)
+        };
         while let Some(line) = lines.next_line()? {
             report.lines += 1;
             let n = report.lines;
-            let wrap = |e: Error| Error::Line {
-                line: n,
-                error: Box::new(e),
-            };
             if n <= len {
                 let seq = Seq(n - 1);
                 let ours = self.entries.get(seq.to_be_bytes())?;
@@ -947,19 +998,14 @@ impl Ledger {
                 report.existing += 1;
                 continue;
             }
-            let entry = parser.parse(line).map_err(wrap)?;
-            check_not_future(&entry, now).map_err(wrap)?;
-            let view = rules::Layered {
-                base: self,
-                top: &fresh,
-            };
-            let v = rules::check(entry, at, &view).map_err(wrap)?;
-            fresh.add(&v);
-            at = Position::after(&v);
-            pending.push(v);
-            if n % 1024 == 0 {
-                progress(n);
+            batch.push(line.to_vec());
+            if batch.len() == size {
+                check_batch(&mut batch, n)?;
+                size = sizes.next_size();
             }
+        }
+        if !batch.is_empty() {
+            check_batch(&mut batch, report.lines)?;
         }
         for chunk in pending.chunks(4096) {
             self.write(chunk)?;

@@ -184,26 +184,7 @@ pub fn replay_jsonl(
     as_of: AsOf,
     params: &Params,
 ) -> Result<Scores, Error> {
-    use crate::rules::{self, MemoryView, Position};
     let mut r = Replay::new(params.clone(), as_of)?;
-    let mut view = MemoryView::new();
-    let mut at = Position::GENESIS;
-    let mut lines = crate::jsonl::Lines::new(input);
-    let mut n = 0u64;
-    let mut parser = crate::entry::Parser::new();
-    while let Some(line) = lines.next_line()? {
-        n += 1;
-        let wrap = |e: Error| Error::Line {
-            line: n,
-            error: Box::new(e),
-        };
-        let entry = parser.parse(line).map_err(wrap)?;
-        let v = rules::check(entry, at, &view).map_err(wrap)?;
-        if !r.push(&v)? {
-            break;
-        }
-        view.add(&v);
-        at = Position::after(&v);
-    }
+    crate::jsonl::check_lines(input, &mut |_| {}, &mut |v| r.push(v))?;
     Ok(r.finish())
 }

@@ -1,0 +1,217 @@
+//! Checking many entries' signatures at once, on every core.
+//!
+//! Two ways, for two kinds of input:
+//!
+//! - [`strict`]: each signature with `verify_strict`, in parallel. For bytes
+//!   from outside (an import, an export being verified), where the exact
+//!   acceptance rule of docs/FORMAT.md §5 must hold for every signature.
+//! - [`batched`]: Ed25519 batch verification over groups of entries, in
+//!   parallel, falling back to `verify_strict` one by one in a group that
+//!   fails so the error names the first bad entry. For re-verifying the
+//!   ledger's own store, whose every signature passed `verify_strict` on the
+//!   way in. A batch accepts every signature `verify_strict` accepts; the
+//!   only signatures it may accept that `verify_strict` refuses are ones
+//!   that only the key's holder can make (small-order or torsion
+//!   components), never a change by someone without the key.
+//!
+//! Both return one result per entry, in order, so that the caller can
+//! report errors in ledger order.
+
+use ed25519_dalek::Signature;
+use rayon::prelude::*;
+
+use crate::entry::{Entry, Parser};
+use crate::error::Error;
+
+/// Entries per batch verification: large enough to amortise, small enough
+/// that a failed batch is cheap to redo one by one.
+const BATCH: usize = 64;
+
+/// Sizes of the runs of lines checked together: small at first, so that a
+/// bad line near the start is found after little work, then doubling to a
+/// size that keeps every core busy with flat memory.
+#[derive(Debug)]
+pub struct Chunks {
+    next: usize,
+}
+
+/// First and largest run.
+const FIRST_CHUNK: usize = 16;
+const LARGEST_CHUNK: usize = 4096;
+
+impl Chunks {
+    /// Starts small.
+    pub fn new() -> Self {
+        Chunks { next: FIRST_CHUNK }
+    }
+
+    /// The size of the next run.
+    pub fn next_size(&mut self) -> usize {
+        let n = self.next;
+        self.next = (n * 2).min(LARGEST_CHUNK);
+        n
+    }
+}
+
+impl Default for Chunks {
+    fn default() -> Self {
+        Chunks::new()
+    }
+}
+
+/// Which check [`parse_and_check`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// [`strict`]: input from outside.
+    Strict,
+    /// [`batched`]: the store's own bytes.
+    Batched,
+}
+
+/// A run of consecutive lines, parsed strictly and their signatures checked.
+#[derive(Debug)]
+pub struct Checked {
+    /// The entries that parsed, in order, up to the first line that did not.
+    pub entries: Vec<Entry>,
+    /// The signature check of each entry in `entries`.
+    pub signatures: Vec<Result<(), Error>>,
+    /// The parse error of the line after the last entry, if one failed.
+    pub error: Option<Error>,
+}
+
+/// Parses `lines` with [`Entry::parse`]'s rules and checks the signatures
+/// of those that parse, all in parallel; `wrap` turns line `i`'s parse error
+/// into the caller's form (adding a line number, say).
+pub fn parse_and_check(
+    lines: &[&[u8]],
+    how: How,
+    wrap: &(dyn Fn(usize, Error) -> Error + Sync),
+) -> Checked {
+    let parsed: Vec<Result<Entry, Error>> = lines
+        .par_iter()
+        .enumerate()
+        .map_init(Parser::new, |p, (i, line)| {
+            p.parse(line).map_err(|e| wrap(i, e))
+        })
+        .collect();
+    let mut entries = Vec::with_capacity(parsed.len());
+    let mut error = None;
+    for r in parsed {
+        match r {
+            Ok(e) => entries.push(e),
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    let signatures = match how {
+        How::Strict => strict(&entries),
+        How::Batched => batched(&entries),
+    };
+    Checked {
+        entries,
+        signatures,
+        error,
+    }
+}
+
+fn one(e: &Entry) -> Result<(), Error> {
+    e.check_signature()
+}
+
+/// Checks every signature strictly, in parallel.
+pub fn strict(entries: &[Entry]) -> Vec<Result<(), Error>> {
+    entries.par_iter().map(one).collect()
+}
+
+/// Checks every signature by batch verification, in parallel; a group that
+/// fails is checked again one by one.
+pub fn batched(entries: &[Entry]) -> Vec<Result<(), Error>> {
+    entries
+        .par_chunks(BATCH)
+        .flat_map_iter(|group| {
+            if batch_ok(group) {
+                std::iter::repeat_with(|| Ok(()))
+                    .take(group.len())
+                    .collect::<Vec<_>>()
+            } else {
+                group.iter().map(one).collect::<Vec<_>>()
+            }
+        })
+        .collect()
+}
+
+fn batch_ok(group: &[Entry]) -> bool {
+    let mut messages = Vec::with_capacity(group.len());
+    for e in group {
+        match e.signing_input() {
+            Ok(m) => messages.push(m),
+            Err(_) => return false,
+        }
+    }
+    let refs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+    let sigs: Vec<Signature> = group
+        .iter()
+        .map(|e| Signature::from_bytes(e.signature()))
+        .collect();
+    let keys: Vec<ed25519_dalek::VerifyingKey> =
+        group.iter().map(|e| *e.signer().verifying_key()).collect();
+    ed25519_dalek::verify_batch(&refs, &sigs, &keys).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::Draft;
+    use crate::ids::{EntryHash, Seq};
+    use crate::keys::KeyPair;
+    use crate::record::{KeyBody, Record, Role};
+    use crate::time::Timestamp;
+
+    fn entries(n: u64) -> Vec<Entry> {
+        let key = KeyPair::from_seed("k", &[1; 32]).unwrap();
+        (0..n)
+            .map(|i| {
+                let other = KeyPair::from_seed(&format!("k{i}"), &[2; 32]).unwrap();
+                let r = Record::Key(KeyBody {
+                    key: other.verifier().to_string(),
+                    roles: vec![Role::Editor],
+                    holder: None,
+                });
+                let t = Timestamp::from_unix(1_700_000_000);
+                Draft::new(Seq(i), EntryHash::ZERO, t, key.verifier().clone(), r)
+                    .sign(&key)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    // Both ways agree with one-by-one checking, for good signatures and for
+    // a bad one anywhere, in any group.
+    #[test]
+    fn strict_and_batched_agree_with_one_by_one() {
+        let good = entries(200);
+        assert!(strict(&good).iter().all(Result::is_ok));
+        assert!(batched(&good).iter().all(Result::is_ok));
+        // Another entry's signature in place of one: only that one fails.
+        for bad_at in [0usize, 63, 64, 130, 199] {
+            let mut es = good.clone();
+            let line = String::from_utf8(es[bad_at].leaf_bytes().to_vec()).unwrap();
+            let donor = String::from_utf8(es[(bad_at + 1) % 200].leaf_bytes().to_vec()).unwrap();
+            let sig = |l: &str| l.split("\"sig\":\"").nth(1).unwrap()[..88].to_owned();
+            let forged = line.replace(&sig(&line), &sig(&donor));
+            es[bad_at] = Entry::parse(forged.as_bytes()).unwrap();
+            for results in [strict(&es), batched(&es)] {
+                let failed: Vec<usize> = results
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.is_err())
+                    .map(|(i, _)| i)
+                    .collect();
+                assert_eq!(failed, vec![bad_at]);
+                assert!(matches!(results[bad_at], Err(Error::BadSignature { .. })));
+            }
+        }
+    }
+}
