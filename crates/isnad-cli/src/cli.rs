@@ -80,6 +80,9 @@ pub enum Command {
     Import(ImportCommand),
     /// Build the worked example (an Agenzia Nova article, February 2025).
     Demo(DemoArgs),
+    /// Measure import, append, verify, replay, proofs and checkpoints on a
+    /// generated ledger, beside the machine's limits (or `bench gen`).
+    Bench(BenchArgs),
 }
 
 /// `init`.
@@ -519,4 +522,54 @@ pub struct DemoArgs {
     /// Where to build the demo ledger.
     #[arg(default_value = "isnad-demo")]
     pub dir: PathBuf,
+}
+
+/// `bench`: a run of the benchmark, or `bench gen`.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    /// `gen`; a benchmark run when absent.
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+    /// The run's options.
+    #[command(flatten)]
+    pub run: BenchRunArgs,
+}
+
+/// `bench [--entries N] [--seed S] [--dir DIR] [--keep]`.
+#[derive(Args, Debug)]
+pub struct BenchRunArgs {
+    /// Entries in the generated ledger.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 100_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub entries: u64,
+    /// The generator's seed.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Work directory, empty or new [default: a fresh directory under the
+    /// system's temporary directory].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Keep the work directory (export, ledger, key file) afterwards.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// `bench …` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Write a generated ledger of N entries to standard output, as an
+    /// export that `isnad import jsonl` reads (the same for the same seed).
+    Gen {
+        /// Entries.
+        #[arg(value_name = "N")]
+        entries: u64,
+        /// The generator's seed.
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
 }

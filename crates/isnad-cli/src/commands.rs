@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
             import_jsonl(&ctx, &file, origin.as_deref())
         }
         Command::Demo(a) => demo(&ctx, &a.dir),
+        Command::Bench(a) => crate::bench::run(&ctx, a),
     }
 }
 
