@@ -132,6 +132,7 @@ impl Draft {
             leaf,
             draft: self,
             sig,
+            content: std::sync::OnceLock::new(),
         })
     }
 }
@@ -144,6 +145,9 @@ pub struct Entry {
     sig: [u8; 64],
     leaf: Vec<u8>,
     hash: EntryHash,
+    // Computed once, on first use: the stores index every entry by it, and
+    // bulk checks compute it in parallel ahead of the ordered work.
+    content: std::sync::OnceLock<[u8; 32]>,
 }
 
 impl Entry {
@@ -246,6 +250,7 @@ impl Parser {
             leaf: bytes.to_vec(),
             draft,
             sig,
+            content: std::sync::OnceLock::new(),
         })
     }
 
@@ -311,6 +316,7 @@ impl Parser {
             leaf,
             draft,
             sig,
+            content: std::sync::OnceLock::new(),
         })
     }
 }
@@ -391,7 +397,11 @@ impl Entry {
     /// # Errors
     /// Only if canonicalisation fails.
     pub fn content_key(&self) -> Result<[u8; 32], Error> {
-        content_key(self.signer(), self.record())
+        if let Some(k) = self.content.get() {
+            return Ok(*k);
+        }
+        let k = content_key(self.signer(), self.record())?;
+        Ok(*self.content.get_or_init(|| k))
     }
 }
 

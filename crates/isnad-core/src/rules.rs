@@ -417,28 +417,30 @@ pub struct Layered<'a> {
 }
 
 impl View for Layered<'_> {
+    // The new entries are looked up first: they are in memory, and an id,
+    // key or source is in at most one of the two layers.
     fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
-        match self.base.facts(id)? {
+        match self.top.facts(id)? {
             Some(f) => Ok(Some(f)),
-            None => self.top.facts(id),
+            None => self.base.facts(id),
         }
     }
     fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
-        match self.base.key(key)? {
+        match self.top.key(key)? {
             Some(f) => Ok(Some(f)),
-            None => self.top.key(key),
+            None => self.base.key(key),
         }
     }
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
-        match self.base.source(id)? {
+        match self.top.source(id)? {
             Some(f) => Ok(Some(f)),
-            None => self.top.source(id),
+            None => self.base.source(id),
         }
     }
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
-        match self.base.public_key(key)? {
+        match self.top.public_key(key)? {
             Some(f) => Ok(Some(f)),
-            None => self.top.public_key(key),
+            None => self.base.public_key(key),
         }
     }
 }

@@ -91,7 +91,11 @@ pub fn parse_and_check(
         .par_iter()
         .enumerate()
         .map_init(Parser::new, |p, (i, line)| {
-            p.parse(line).map_err(|e| wrap(i, e))
+            let e = p.parse(line).map_err(|e| wrap(i, e))?;
+            // The store indexes every entry by its content key: compute it
+            // here, in parallel, rather than in the ordered pass.
+            e.content_key().map_err(|err| wrap(i, err))?;
+            Ok(e)
         })
         .collect();
     let mut entries = Vec::with_capacity(parsed.len());

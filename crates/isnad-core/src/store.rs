@@ -181,6 +181,9 @@ pub struct Ledger {
     // Merkle nodes of the upper levels, read through: a complete subtree's
     // hash never changes, so the cache never needs invalidating.
     upper_nodes: std::sync::RwLock<std::collections::HashMap<(u32, u64), merkle::Hash>>,
+    // Enrolled keys' facts, read through: an enrolment never changes once
+    // written, and every entry's check asks for its signer's.
+    key_facts: std::sync::RwLock<std::collections::HashMap<String, KeyFacts>>,
     // Appends are checked against the head and then written: one at a time.
     writer: Mutex<()>,
 }
@@ -290,6 +293,7 @@ impl Ledger {
             merkle: t("merkle")?,
             checkpoints: t("checkpoints")?,
             upper_nodes: std::sync::RwLock::default(),
+            key_facts: std::sync::RwLock::default(),
             meta,
             db,
             writer: Mutex::new(()),
@@ -1096,19 +1100,36 @@ impl View for Ledger {
     }
 
     fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
+        // A poisoned lock only means a reader panicked; the map is still valid.
+        let cached = self
+            .key_facts
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned();
+        if cached.is_some() {
+            return Ok(cached);
+        }
         let Some(s) = self.keys.get(key.as_bytes())? else {
             return Ok(None);
         };
         let seq = seq_of(&s)?;
-        match self.entry(seq)?.as_ref().map(Entry::record) {
-            Some(Record::Key(k)) => Ok(Some(KeyFacts {
+        let facts = match self.entry(seq)?.as_ref().map(Entry::record) {
+            Some(Record::Key(k)) => KeyFacts {
                 seq,
                 roles: k.roles.clone(),
-            })),
-            _ => Err(Error::Corrupt {
-                reason: format!("key index names {seq}, which is not a key entry"),
-            }),
-        }
+            },
+            _ => {
+                return Err(Error::Corrupt {
+                    reason: format!("key index names {seq}, which is not a key entry"),
+                });
+            }
+        };
+        self.key_facts
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.to_owned(), facts.clone());
+        Ok(Some(facts))
     }
 
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
