@@ -539,19 +539,7 @@ impl Record {
     /// # Errors
     /// [`Error::Field`] naming `body` and serde's explanation.
     pub fn from_body(kind: Kind, body: serde_json::Value) -> Result<Self, Error> {
-        fn p<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, Error> {
-            serde_json::from_value(v).map_err(|e| Error::field("body", e.to_string()))
-        }
-        let r = match kind {
-            Kind::Key => Record::Key(p(body)?),
-            Kind::Source => Record::Source(p(body)?),
-            Kind::Claim => Record::Claim(p(body)?),
-            Kind::Verdict => Record::Verdict(p(body)?),
-            Kind::Relation => Record::Relation(p(body)?),
-            Kind::Amendment => Record::Amendment(p(body)?),
-            Kind::Prior => Record::Prior(p(body)?),
-        };
-        Ok(r)
+        Record::deserialize_body(kind, body)
     }
 
     /// Parses a body of the given kind straight from its JSON text, with no
@@ -561,19 +549,25 @@ impl Record {
     /// # Errors
     /// [`Error::Field`] naming `body` and serde's explanation.
     pub fn from_body_json(kind: Kind, body: &str) -> Result<Self, Error> {
-        fn p<'a, T: serde::Deserialize<'a>>(s: &'a str) -> Result<T, Error> {
-            serde_json::from_str(s).map_err(|e| Error::field("body", e.to_string()))
+        Record::deserialize_body(kind, &mut serde_json::Deserializer::from_str(body))
+    }
+
+    fn deserialize_body<'de, D>(kind: Kind, d: D) -> Result<Self, Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        fn p<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(d: D) -> Result<T, Error> {
+            T::deserialize(d).map_err(|e| Error::field("body", e.to_string()))
         }
-        let r = match kind {
-            Kind::Key => Record::Key(p(body)?),
-            Kind::Source => Record::Source(p(body)?),
-            Kind::Claim => Record::Claim(p(body)?),
-            Kind::Verdict => Record::Verdict(p(body)?),
-            Kind::Relation => Record::Relation(p(body)?),
-            Kind::Amendment => Record::Amendment(p(body)?),
-            Kind::Prior => Record::Prior(p(body)?),
-        };
-        Ok(r)
+        Ok(match kind {
+            Kind::Key => Record::Key(p(d)?),
+            Kind::Source => Record::Source(p(d)?),
+            Kind::Claim => Record::Claim(p(d)?),
+            Kind::Verdict => Record::Verdict(p(d)?),
+            Kind::Relation => Record::Relation(p(d)?),
+            Kind::Amendment => Record::Amendment(p(d)?),
+            Kind::Prior => Record::Prior(p(d)?),
+        })
     }
 
     /// Checks everything about the record that needs no ledger: lengths, NFC,

@@ -641,49 +641,28 @@ mod tests {
         Micro::from_f64(x)
     }
 
+    // SCORING.md's source rows, in millionths: (r, s) → (b, d, u, E), grade.
     #[test]
     fn source_known_answers_exactly() {
         let w = Micro(2 * ONE);
         let half = Micro(500_000);
-        let fawasel = source_opinion(m(3.0), m(1.0), w, half);
-        assert_eq!(
-            (fawasel.b, fawasel.d, fawasel.u, fawasel.e),
-            (
-                Micro(500_000),
-                Micro(166_667),
-                Micro(333_333),
-                Micro(666_667)
-            )
-        );
-        assert_eq!(reliability(m(3.0), m(1.0), fawasel.e), Grade::C);
-        let nova = source_opinion(m(8.0), m(0.0), w, half);
-        assert_eq!((nova.b, nova.u, nova.e), (m(0.8), m(0.2), m(0.9)));
-        assert_eq!(reliability(m(8.0), m(0.0), nova.e), Grade::A);
-        let f2 = source_opinion(m(3.0), m(2.0), w, half);
-        assert_eq!(
-            (f2.b, f2.d, f2.u, f2.e),
-            (
-                Micro(428_571),
-                Micro(285_714),
-                Micro(285_714),
-                Micro(571_429)
-            )
-        );
-        assert_eq!(reliability(m(3.0), m(2.0), f2.e), Grade::D);
-        let n2 = source_opinion(m(8.0), m(0.5), w, half);
-        assert_eq!(
-            (n2.b, n2.d, n2.u, n2.e),
-            (
-                Micro(761_905),
-                Micro(47_619),
-                Micro(190_476),
-                Micro(857_143)
-            )
-        );
-        assert_eq!(reliability(m(8.0), m(0.5), n2.e), Grade::B);
-        // Less than one unit of evidence: cannot be judged.
-        let thin = source_opinion(m(0.9), m(0.0), w, half);
-        assert_eq!(reliability(m(0.9), m(0.0), thin.e), Grade::F);
+        let rows: [(f64, f64, [u64; 4], Grade); 5] = [
+            (3.0, 1.0, [500_000, 166_667, 333_333, 666_667], Grade::C),
+            (8.0, 0.0, [800_000, 0, 200_000, 900_000], Grade::A),
+            (3.0, 2.0, [428_571, 285_714, 285_714, 571_429], Grade::D),
+            (8.0, 0.5, [761_905, 47_619, 190_476, 857_143], Grade::B),
+            // Less than one unit of evidence: cannot be judged.
+            (0.9, 0.0, [310_345, 0, 689_655, 655_172], Grade::F),
+        ];
+        for (r, s, [b, d, u, e], grade) in rows {
+            let o = source_opinion(m(r), m(s), w, half);
+            assert_eq!(
+                (o.b, o.d, o.u, o.e),
+                (Micro(b), Micro(d), Micro(u), Micro(e)),
+                "r {r} s {s}"
+            );
+            assert_eq!(reliability(m(r), m(s), o.e), grade, "r {r} s {s}");
+        }
     }
 
     #[test]
