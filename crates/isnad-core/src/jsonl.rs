@@ -6,7 +6,7 @@ use std::io::BufRead;
 use crate::error::Error;
 use crate::limits::MAX_ENTRY_BYTES;
 use crate::rules::{self, MemoryView, Position, VerifiedEntry};
-use crate::signatures::{self, How};
+use crate::signatures;
 use crate::store::VerifyReport;
 
 /// Verifies an export with no database: every line parsed, canonical, in
@@ -55,29 +55,19 @@ pub(crate) fn check_lines(
         if batch.is_empty() {
             break;
         }
-        let first = n + 1;
-        let wrap = |i: usize, e: Error| Error::Line {
-            line: first + i as u64,
-            error: Box::new(e),
-        };
         let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
-        let checked = signatures::parse_and_check(&refs, How::Strict, &wrap);
-        for (i, (entry, sig)) in checked
-            .entries
-            .into_iter()
-            .zip(checked.signatures)
-            .enumerate()
-        {
-            let v = rules::check_with(entry, at, &view, Some(sig)).map_err(|e| wrap(i, e))?;
+        let go_on = signatures::check_run(&refs, n + 1, &mut |entry, sig| {
+            let v = rules::check_with(entry, at, &view, Some(sig))?;
             if !each(&v)? {
-                return Ok((n, at));
+                return Ok(false);
             }
             view.add(&v);
             at = Position::after(&v);
             n += 1;
-        }
-        if let Some(e) = checked.error {
-            return Err(e);
+            Ok(true)
+        })?;
+        if !go_on {
+            return Ok((n, at));
         }
         progress(n);
     }

@@ -120,6 +120,38 @@ pub fn parse_and_check(
     }
 }
 
+/// Checks a run of export lines numbered from `first_line`: parses them and
+/// checks their signatures strictly, in parallel, then hands each entry and
+/// its signature result to `each`, in order, until `each` returns `false`.
+/// Every error, from the parse or from `each`, is wrapped in
+/// [`Error::Line`] with its line number. Returns whether `each` asked to go
+/// on to the next run.
+///
+/// # Errors
+/// The first bad line.
+pub fn check_run(
+    lines: &[&[u8]],
+    first_line: u64,
+    each: &mut dyn FnMut(Entry, Result<(), Error>) -> Result<bool, Error>,
+) -> Result<bool, Error> {
+    let wrap = |i: usize, e: Error| Error::Line {
+        line: first_line + i as u64,
+        error: Box::new(e),
+    };
+    let checked = parse_and_check(lines, How::Strict, &wrap);
+    for (i, (entry, sig)) in checked
+        .entries
+        .into_iter()
+        .zip(checked.signatures)
+        .enumerate()
+    {
+        if !each(entry, sig).map_err(|e| wrap(i, e))? {
+            return Ok(false);
+        }
+    }
+    checked.error.map_or(Ok(true), Err)
+}
+
 fn one(e: &Entry) -> Result<(), Error> {
     e.check_signature()
 }

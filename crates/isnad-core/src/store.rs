@@ -964,31 +964,22 @@ impl Ledger {
         let mut batch: Vec<Vec<u8>> = Vec::new();
         let mut check_batch = |batch: &mut Vec<Vec<u8>>, last_line: u64| -> Result<(), Error> {
             let first = last_line + 1 - batch.len() as u64;
-            let wrap = |i: usize, e: Error| Error::Line {
-                line: first + i as u64,
-                error: Box::new(e),
-            };
             let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
-            let checked = signatures::parse_and_check(&refs, How::Strict, &wrap);
-            for (i, (entry, sig)) in checked
-                .entries
-                .into_iter()
-                .zip(checked.signatures)
-                .enumerate()
-            {
-                check_not_future(&entry, now).map_err(|e| wrap(i, e))?;
+            signatures::check_run(&refs, first, &mut |entry, sig| {
+                check_not_future(&entry, now)?;
                 let view = rules::Layered {
                     base: self,
                     top: &fresh,
                 };
-                let v = rules::check_with(entry, at, &view, Some(sig)).map_err(|e| wrap(i, e))?;
+                let v = rules::check_with(entry, at, &view, Some(sig))?;
                 fresh.add(&v);
                 at = Position::after(&v);
                 pending.push(v);
-            }
+                Ok(true)
+            })?;
             batch.clear();
             progress(last_line);
-            checked.error.map_or(Ok(()), Err)
+            Ok(())
         };
         while let Some(line) = lines.next_line()? {
             report.lines += 1;
