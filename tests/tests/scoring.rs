@@ -141,7 +141,7 @@ fn score_ranks_sources_and_explains_each_number() {
     assert!(table.contains("agenzia-nova"));
     let text = d.ok(&["score", "agenzia-nova", "--explain"]);
     assert!(text.contains("as originator"), "{text}");
-    assert!(text.contains("usually reliable") || text.contains("fairly reliable"));
+    assert!(text.contains("grade C (fairly reliable)"), "{text}");
     let line = d.fail(&["score", "nobody"], 2);
     assert!(line.contains("no source `nobody`"), "{line}");
     d.fail(&["score", "Not A Slug"], 2);
