@@ -184,6 +184,25 @@ struct StoredWire<'a> {
     sig: std::borrow::Cow<'a, str>,
 }
 
+/// The shape [`Parser::parse`] reads: every field of [`Wire`], strings
+/// borrowed where they have no escapes, the body as raw JSON text.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParseWire<'a> {
+    v: u32,
+    seq: u64,
+    prev: EntryHash,
+    #[serde(borrow)]
+    time: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    signer: std::borrow::Cow<'a, str>,
+    kind: Kind,
+    #[serde(borrow)]
+    body: &'a serde_json::value::RawValue,
+    #[serde(default, borrow)]
+    sig: Option<std::borrow::Cow<'a, str>>,
+}
+
 /// Parses entries one after another, exactly as [`Entry::parse`] does, but
 /// remembers the signer strings it has already checked: decoding an Ed25519
 /// point and ruling out small orders is most of the cost of a parse, and a
@@ -269,7 +288,9 @@ impl Parser {
             what: "entry",
             offset: e.valid_up_to(),
         })?;
-        let wire: Wire = serde_json::from_str(text).map_err(|e| Error::Json {
+        // The body is kept as raw text and read straight into its record
+        // type: no intermediate value tree.
+        let wire: ParseWire<'_> = serde_json::from_str(text).map_err(|e| Error::Json {
             what: "entry",
             reason: e.to_string(),
         })?;
@@ -304,7 +325,7 @@ impl Parser {
         let sig: [u8; 64] = sig_raw
             .try_into()
             .map_err(|_| Error::field("sig", "an Ed25519 signature is 64 bytes"))?;
-        let record = Record::from_body(wire.kind, wire.body)?;
+        let record = Record::from_body_json(wire.kind, wire.body.get())?;
         record.check()?;
         let draft = Draft::new(seq, wire.prev, time, signer, record);
         let leaf = to_canonical(&draft.wire(Some(STANDARD.encode(sig)))?)?;
@@ -372,7 +393,21 @@ impl Entry {
     /// # Errors
     /// Only if canonicalisation fails, which the types rule out.
     pub fn signing_input(&self) -> Result<Vec<u8>, Error> {
-        self.draft.signing_input()
+        // The leaf is canonical (made by signing or checked by parsing), and
+        // JCS is compositional: removing the top-level `"sig"` member from
+        // the canonical entry leaves exactly the canonical entry without it.
+        // Slicing is much cheaper than serialising and sorting again.
+        match leaf_parts(&self.leaf) {
+            Some(parts) => {
+                let (head, tail) = (&self.leaf[..parts.sig.start], &self.leaf[parts.sig.end..]);
+                let mut out = Vec::with_capacity(SIGNING_CONTEXT.len() + head.len() + tail.len());
+                out.extend_from_slice(SIGNING_CONTEXT);
+                out.extend_from_slice(head);
+                out.extend_from_slice(tail);
+                Ok(out)
+            }
+            None => self.draft.signing_input(),
+        }
     }
 
     /// Checks the Ed25519 signature with `verify_strict`.
@@ -400,9 +435,58 @@ impl Entry {
         if let Some(k) = self.content.get() {
             return Ok(*k);
         }
-        let k = content_key(self.signer(), self.record())?;
+        // As for the signing input: the body's canonical bytes are a slice
+        // of the canonical leaf.
+        let k = match leaf_parts(&self.leaf) {
+            Some(parts) => content_key_of(self.signer(), self.kind(), &self.leaf[parts.body]),
+            None => content_key(self.signer(), self.record())?,
+        };
         Ok(*self.content.get_or_init(|| k))
     }
+}
+
+/// Where the body's value and the `"sig"` member lie in canonical leaf bytes.
+struct LeafParts {
+    /// The body's value: the first member's, from its `{` to its `}`.
+    body: std::ops::Range<usize>,
+    /// `,"sig":"…"`, with its leading comma (the body always precedes it).
+    sig: std::ops::Range<usize>,
+}
+
+/// Finds the body and signature in a canonical leaf. In canonical JSON a
+/// `"` inside a string is always escaped, so `,"kind":"` and `,"sig":"`
+/// only occur as member names; the last occurrence of each is the
+/// top-level one, because every member after them (`kind`, `prev`, `seq`,
+/// `sig`, `signer`, `time`, `v`, in JCS order) holds a plain string or
+/// number. `None` for bytes without that shape (never for an [`Entry`]'s
+/// leaf; callers then fall back to serialising).
+fn leaf_parts(leaf: &[u8]) -> Option<LeafParts> {
+    const BODY: &[u8] = b"{\"body\":";
+    const KIND: &[u8] = b",\"kind\":\"";
+    const SIG: &[u8] = b",\"sig\":\"";
+    let rfind = |needle: &[u8]| leaf.windows(needle.len()).rposition(|w| w == needle);
+    if !leaf.starts_with(BODY) {
+        return None;
+    }
+    let kind = rfind(KIND)?;
+    let sig = rfind(SIG)?;
+    let value = sig + SIG.len();
+    let close = leaf.get(value..)?.iter().position(|&b| b == b'"')?;
+    (kind > BODY.len() && sig > kind).then(|| LeafParts {
+        body: BODY.len()..kind,
+        sig: sig..value + close + 1,
+    })
+}
+
+fn content_key_of(signer: &VerifierKey, kind: Kind, body: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"isnad-content-v1\n");
+    h.update(signer.to_string().as_bytes());
+    h.update(b"\n");
+    h.update(kind.as_str().as_bytes());
+    h.update(b"\n");
+    h.update(body);
+    h.finalize().into()
 }
 
 /// See [`Entry::content_key`].
@@ -410,14 +494,8 @@ impl Entry {
 /// # Errors
 /// Only if canonicalisation fails.
 pub fn content_key(signer: &VerifierKey, record: &Record) -> Result<[u8; 32], Error> {
-    let mut h = Sha256::new();
-    h.update(b"isnad-content-v1\n");
-    h.update(signer.to_string().as_bytes());
-    h.update(b"\n");
-    h.update(record.kind().as_str().as_bytes());
-    h.update(b"\n");
-    h.update(to_canonical(&record.body_value()?)?);
-    Ok(h.finalize().into())
+    let body = to_canonical(&record.body_value()?)?;
+    Ok(content_key_of(signer, record.kind(), &body))
 }
 
 #[cfg(test)]
@@ -451,6 +529,56 @@ mod tests {
         // Bytes that are not an entry are still refused.
         assert!(p.parse_stored(b"{}").is_err());
         assert!(p.parse_stored(b"not json").is_err());
+    }
+
+    /// Checks that the signing input and content key sliced from the leaf
+    /// are exactly the ones serialised from the parts.
+    fn sliced_matches_serialised(e: &Entry) {
+        assert!(leaf_parts(e.leaf_bytes()).is_some());
+        assert_eq!(e.signing_input().unwrap(), e.draft.signing_input().unwrap());
+        assert_eq!(
+            e.content_key().unwrap(),
+            content_key(e.signer(), e.record()).unwrap()
+        );
+    }
+
+    // Every demo entry (all seven kinds, Arabic text, chains, amendments).
+    #[test]
+    fn sliced_signing_input_and_content_key_match_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = crate::demo::build(dir.path()).unwrap();
+        for e in demo.ledger.iter() {
+            let e = Entry::parse(e.unwrap().leaf_bytes()).unwrap();
+            sliced_matches_serialised(&e);
+        }
+    }
+
+    proptest::proptest! {
+        // Text that spells the member names the slicing looks for, with
+        // quotes, backslashes and braces, in a source's name.
+        #[test]
+        fn sliced_signing_input_survives_hostile_text(
+            a in "[a-z\"\\,:{}\\[\\] \u{600}-\u{6ff}]{0,30}",
+            b in "[a-z\"\\,:{} ]{0,30}",
+        ) {
+            let key = KeyPair::from_seed("ed", &[3; 32]).unwrap();
+            let name = format!("{a},\"sig\":\"{b}\",\"kind\":\"claim\"{a}");
+            let record = Record::Source(crate::record::SourceBody {
+                id: "s1".parse().unwrap(),
+                name: crate::canon::nfc(&name),
+                kind: crate::record::SourceKind::Outlet,
+                url: None,
+                language: None,
+                affiliations: vec![],
+                description: None,
+            });
+            let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+            let e = Draft::new(Seq(1), EntryHash::ZERO, t, key.verifier().clone(), record)
+                .sign(&key)
+                .unwrap();
+            sliced_matches_serialised(&e);
+            sliced_matches_serialised(&Entry::parse(e.leaf_bytes()).unwrap());
+        }
     }
 
     // Sequence numbers above 2^53 - 1 cannot cross JSON exactly: refused.

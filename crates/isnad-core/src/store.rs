@@ -36,6 +36,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use sled::Transactional as _;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
@@ -51,6 +52,7 @@ use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEnt
 use crate::signatures::{self, How};
 use crate::time::Timestamp;
 
+mod bulk;
 pub mod log;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
@@ -60,6 +62,10 @@ const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
 const CACHED_LEVEL: u32 = 8;
 /// Most Merkle nodes kept in memory (about 64 bytes each with the map).
 const CACHED_NODES: usize = 1 << 20;
+/// Checked entries an import holds in memory before it writes them
+/// (beyond the head, see `bulk`): an import this small that meets a bad
+/// line has written nothing at all.
+const IMPORT_BUFFER: usize = 8192;
 /// Position of the Merkle node tree in a write transaction's tree list.
 const MERKLE_TREE: usize = 8;
 
@@ -275,7 +281,26 @@ impl Ledger {
         if db.open_tree("meta")?.get("format")?.as_deref() != Some(FORMAT_TAG) {
             return Err(not("its format tag is missing or unknown"));
         }
-        Ledger::from_db(dir, db)
+        let ledger = Ledger::from_db(dir, db)?;
+        // An import that failed or was killed may have left rows beyond the
+        // head; they were never part of the ledger.
+        if ledger.bulk_pending()? {
+            ledger.discard_uncommitted()?;
+        }
+        Ok(ledger)
+    }
+
+    /// Forgets what the in-memory caches hold (after rows were removed).
+    fn forget_cached(&self) {
+        // A poisoned lock only means a reader panicked; clearing is safe.
+        self.upper_nodes
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+        self.key_facts
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 
     fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
@@ -619,6 +644,15 @@ impl Ledger {
     /// # Errors
     /// Storage errors, or [`Error::Corrupt`] if stored bytes do not parse.
     pub fn entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
+        if seq.0 >= self.len()? {
+            return Ok(None);
+        }
+        self.stored_entry(seq)
+    }
+
+    /// The stored entry at `seq`, even beyond the head (an import's own
+    /// checks see the entries it has written but not yet committed).
+    fn stored_entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
         self.entries
             .get(seq.to_be_bytes())?
             .map(|b| parse_stored(seq, &b))
@@ -732,16 +766,30 @@ impl Ledger {
     /// All entries in order, parsed (signatures not re-checked).
     pub fn iter(&self) -> impl Iterator<Item = Result<Entry, Error>> + '_ {
         let mut parser = Parser::new();
-        self.entries.iter().map(move |kv| {
+        self.committed().map(move |kv| {
             let (k, v) = kv?;
             let seq = seq_of(&k)?;
             parser.parse_stored(&v).map_err(|e| at_entry(seq, e))
         })
     }
 
+    /// The `entries` rows up to the head (as it is now); a failed read of
+    /// the head is the first and only item.
+    fn committed(&self) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec), Error>> + '_ {
+        let (end, failed) = match self.len() {
+            Ok(n) => (n, None),
+            Err(e) => (0, Some(Err(e))),
+        };
+        failed.into_iter().chain(
+            self.entries
+                .range(..Seq(end).to_be_bytes())
+                .map(|kv| kv.map_err(Error::from)),
+        )
+    }
+
     /// All leaf bytes in order.
     pub fn leaves(&self) -> impl Iterator<Item = Result<(Seq, sled::IVec), Error>> + '_ {
-        self.entries.iter().map(|kv| {
+        self.committed().map(|kv| {
             let (k, v) = kv?;
             Ok((seq_of(&k)?, v))
         })
@@ -774,7 +822,6 @@ impl Ledger {
     pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
         let mut at = Position::GENESIS;
         let mut n = 0u64;
-        let mut rows = Vec::new();
         let mut expected = [0usize; 7];
         let mut frontier = merkle::Frontier::new();
         let mut nodes = 0usize;
@@ -794,10 +841,17 @@ impl Ledger {
             Ok(())
         };
         check_roots(&frontier)?;
-        // Entries are parsed and their signatures batch-checked in parallel
-        // a chunk at a time; the rules, indexes and tree follow in order.
+        // A chunk at a time, everything that depends on one entry alone runs
+        // in parallel: parsing, signatures (batched), the rules and the index
+        // rows. The rules may look at the whole store because every lookup
+        // they make is limited to entries before the one checked, and an
+        // entry's expected position only needs the raw entry before it (if
+        // that one is bad, its own error comes first). What is left in order
+        // is the hash chain into the Merkle frontier, which is memory only;
+        // the stored nodes it implies are then fetched in parallel.
         let mut leaves = self.leaves();
         let mut sizes = signatures::Chunks::new();
+        let mut node_checks: Vec<(u32, u64, [u8; 32])> = Vec::new();
         loop {
             let size = sizes.next_size();
             let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
@@ -810,64 +864,104 @@ impl Ledger {
             let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
             let checked =
                 signatures::parse_and_check(&lines, How::Batched, &|i, e| at_entry(chunk[i].0, e));
-            for ((entry, sig), (seq, _)) in checked
+            let mut ats = Vec::with_capacity(checked.entries.len());
+            for e in &checked.entries {
+                ats.push(at);
+                at = Position::after(e);
+            }
+            let results: Vec<Result<(VerifiedEntry, [usize; 7]), Error>> = checked
                 .entries
-                .into_iter()
+                .into_par_iter()
                 .zip(checked.signatures)
+                .zip(ats)
                 .zip(&chunk)
-            {
-                if entry.seq() != *seq {
-                    return Err(Error::Sequence {
-                        seq: entry.seq(),
-                        expected: *seq,
-                    });
+                .map(|(((entry, sig), at), (seq, _))| {
+                    if entry.seq() != *seq {
+                        return Err(Error::Sequence {
+                            seq: entry.seq(),
+                            expected: *seq,
+                        });
+                    }
+                    let v = rules::check_with(entry, at, self, Some(sig))?;
+                    let counts = self.check_index_rows(&v)?;
+                    Ok((v, counts))
+                })
+                .collect();
+            // The first error in ledger order wins: a node or checkpoint
+            // error of an entry before a rule error, a parse error last.
+            let mut first_error = None;
+            let mut root_error = None;
+            node_checks.clear();
+            for r in results {
+                let (v, counts) = match r {
+                    Ok(ok) => ok,
+                    Err(e) => {
+                        first_error = Some(e);
+                        break;
+                    }
+                };
+                for (e, c) in expected.iter_mut().zip(counts) {
+                    *e += c;
                 }
-                let v = rules::check_with(entry, at, self, Some(sig))?;
-                self.check_index_rows(&v, &mut rows, &mut expected)?;
                 let index = v.seq().0;
-                let mut bad_node = None;
                 frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
                     nodes += 1;
-                    let stored = self.merkle.get(node_key(level, index >> level));
-                    if !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash) {
-                        bad_node = bad_node.or(Some(level));
-                    }
+                    node_checks.push((level, index, *hash));
                 });
-                if let Some(level) = bad_node {
-                    return Err(Error::Corrupt {
-                        reason: format!(
-                            "entry {}: Merkle node {level}/{} is missing or wrong",
-                            v.seq(),
-                            index >> level
-                        ),
-                    });
+                if root_error.is_none() {
+                    if let Err(e) = check_roots(&frontier) {
+                        root_error = Some((index, e));
+                    }
                 }
-                check_roots(&frontier)?;
-                at = Position::after(&v);
                 n += 1;
                 if n % 1024 == 0 {
                     progress(n);
                 }
             }
-            if let Some(e) = checked.error {
+            let bad_node = node_checks
+                .par_iter()
+                .filter(|(level, index, hash)| {
+                    let stored = self.merkle.get(node_key(*level, index >> level));
+                    !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash)
+                })
+                .min_by_key(|(level, index, _)| (*index, *level));
+            if let Some(&(level, index, _)) = bad_node {
+                if root_error.as_ref().is_none_or(|(at, _)| index <= *at) {
+                    return Err(Error::Corrupt {
+                        reason: format!(
+                            "entry {}: Merkle node {level}/{} is missing or wrong",
+                            Seq(index),
+                            index >> level
+                        ),
+                    });
+                }
+            }
+            if let Some((_, e)) = root_error {
+                return Err(e);
+            }
+            if let Some(e) = first_error.or(checked.error) {
                 return Err(e);
             }
         }
         progress(n);
         // Every index row was found above; no tree may hold rows beyond them.
+        // `entries` was read whole above. Counting a sled tree reads all of
+        // it, so the others (and the Merkle nodes) are counted in parallel.
         let trees = self.index_trees();
-        for (i, tree) in trees.iter().enumerate() {
-            if tree.len() != expected[i] {
+        let others: Vec<&sled::Tree> = trees[1..].iter().copied().chain([&self.merkle]).collect();
+        let counted: Vec<usize> = others.par_iter().map(|t| t.len()).collect();
+        for (i, tree_len) in counted.iter().enumerate().take(trees.len() - 1) {
+            let i = i + 1;
+            if *tree_len != expected[i] {
                 return Err(Error::Corrupt {
                     reason: format!(
                         "index `{}` holds {} rows; the entries account for {}",
-                        TREES[i],
-                        tree.len(),
-                        expected[i]
+                        TREES[i], tree_len, expected[i]
                     ),
                 });
             }
         }
+        let merkle_len = counted.last().copied().unwrap_or_default();
         let head = self.head()?;
         let stored = head.map(|h| (h.seq, h.hash));
         let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
@@ -876,7 +970,7 @@ impl Ledger {
                 reason: format!("the stored head does not match the last entry (entries: {n})"),
             });
         }
-        if self.merkle.len() != nodes || self.tree_root(n)? != frontier.root() {
+        if merkle_len != nodes || self.tree_root(n)? != frontier.root() {
             return Err(Error::Corrupt {
                 reason: format!("the stored Merkle tree does not match the {n} entries"),
             });
@@ -894,28 +988,29 @@ impl Ledger {
         })
     }
 
-    /// Checks that every index row `v` implies is stored, counting them per
-    /// tree in `expected` (the content index keeps only the first entry with
-    /// given content).
-    fn check_index_rows(
-        &self,
-        v: &VerifiedEntry,
-        rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>,
-        expected: &mut [usize; 7],
-    ) -> Result<(), Error> {
+    /// Checks that every index row `v` implies is stored, and counts them
+    /// per tree (the content index keeps only the first entry with given
+    /// content). The entry's own row in `entries` is where it was read from,
+    /// so it is counted, not fetched again.
+    fn check_index_rows(&self, v: &VerifiedEntry) -> Result<[usize; 7], Error> {
         let trees = self.index_trees();
-        rows.clear();
-        index_rows(v, rows)?;
+        let mut rows = Vec::new();
+        let mut counts = [0usize; 7];
+        index_rows(v, &mut rows)?;
         for (t, k, want) in rows.iter() {
+            if *t == 0 {
+                counts[0] += 1;
+                continue;
+            }
             let got = trees[*t].get(k)?;
             let ok = match (*t, got.as_deref()) {
                 (2, Some(first)) => {
                     let first = seq_of(first)?;
-                    expected[2] += usize::from(first == v.seq());
+                    counts[2] += usize::from(first == v.seq());
                     first <= v.seq()
                 }
                 (_, Some(g)) => {
-                    expected[*t] += 1;
+                    counts[*t] += 1;
                     g == want.as_slice()
                 }
                 (_, None) => false,
@@ -930,13 +1025,15 @@ impl Ledger {
                 });
             }
         }
-        Ok(())
+        Ok(counts)
     }
 
     /// Imports an export. Lines the ledger already has must match it byte
-    /// for byte; every new line is checked before any is written, so the
-    /// import is all or nothing. Writes go in large transactions and one
-    /// flush at the end.
+    /// for byte. New lines are checked in order and written in large
+    /// batches beyond the head as they pass; the head moves past them at
+    /// the end, with one flush, so the import is all or nothing: on a bad
+    /// line, or if the process dies, what was written is removed (see
+    /// `store/bulk.rs`). Memory stays bounded whatever the file's length.
     ///
     /// # Errors
     /// The first bad line, with its number; the ledger is unchanged.
@@ -946,15 +1043,66 @@ impl Ledger {
         now: Timestamp,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, Error> {
+        self.import_buffered(input, now, progress, IMPORT_BUFFER)
+    }
+
+    /// [`Ledger::import_jsonl`], writing whenever `buffer` checked entries
+    /// are waiting (tests make it small to exercise the bulk path).
+    fn import_buffered(
+        &self,
+        input: &mut dyn BufRead,
+        now: Timestamp,
+        progress: &mut dyn FnMut(u64),
+        buffer: usize,
+    ) -> Result<ImportReport, Error> {
         let _w = self.lock_writer();
+        let mut bulk = false;
+        let result = self.import_locked(input, now, progress, buffer, &mut bulk);
+        if result.is_err() && bulk {
+            // The error is what the caller needs; if removing the rows fails
+            // too, the mark stays and the next open removes them.
+            let _ = self.discard_uncommitted();
+        }
+        result
+    }
+
+    /// [`Ledger::import_jsonl`] under the writer lock; sets `bulk` once
+    /// rows beyond the head may exist, and leaves them there on error.
+    fn import_locked(
+        &self,
+        input: &mut dyn BufRead,
+        now: Timestamp,
+        progress: &mut dyn FnMut(u64),
+        buffer: usize,
+        bulk: &mut bool,
+    ) -> Result<ImportReport, Error> {
         let len = self.len()?;
         let mut at = self.position()?;
+        // Checked entries not yet written, and what the rules need to know
+        // of them; written (beyond the head) once there are enough.
         let mut fresh = MemoryView::new();
-        let mut pending = Vec::new();
+        let mut pending: Vec<VerifiedEntry> = Vec::new();
+        let mut last: Option<Head> = None;
         let mut report = ImportReport {
             lines: 0,
             existing: 0,
             added: 0,
+        };
+        let flush_pending = |pending: &mut Vec<VerifiedEntry>,
+                             fresh: &mut MemoryView,
+                             bulk: &mut bool|
+         -> Result<(), Error> {
+            if pending.is_empty() {
+                return Ok(());
+            }
+            if !*bulk {
+                self.begin_bulk()?;
+                *bulk = true;
+            }
+            self.write_bulk(pending)?;
+            pending.clear();
+            *fresh = MemoryView::new();
+            Ok(())
         };
         let mut lines = Lines::new(input);
         // New lines wait here to be parsed and signature-checked in parallel
@@ -974,10 +1122,19 @@ impl Ledger {
                 let v = rules::check_with(entry, at, &view, Some(sig))?;
                 fresh.add(&v);
                 at = Position::after(&v);
+                last = Some(Head {
+                    seq: v.seq(),
+                    hash: v.hash(),
+                    time: v.time(),
+                });
                 pending.push(v);
+                report.added += 1;
                 Ok(true)
             })?;
             batch.clear();
+            if pending.len() >= buffer {
+                flush_pending(&mut pending, &mut fresh, bulk)?;
+            }
             progress(last_line);
             Ok(())
         };
@@ -1002,11 +1159,10 @@ impl Ledger {
         if !batch.is_empty() {
             check_batch(&mut batch, report.lines)?;
         }
-        for chunk in pending.chunks(4096) {
-            self.write(chunk)?;
+        flush_pending(&mut pending, &mut fresh, bulk)?;
+        if let Some(head) = last {
+            self.commit_bulk(head)?;
         }
-        self.db.flush()?;
-        report.added = pending.len() as u64;
         progress(report.lines);
         Ok(report)
     }
@@ -1087,7 +1243,12 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
 
 impl View for Ledger {
     fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
-        Ok(self.entry_by_hash(id)?.map(|e| EntryFacts::of(&e)))
+        let Some(seq) = self.ids.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        Ok(self
+            .stored_entry(seq_of(&seq)?)?
+            .map(|e| EntryFacts::of(&e)))
     }
 
     fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
@@ -1105,7 +1266,7 @@ impl View for Ledger {
             return Ok(None);
         };
         let seq = seq_of(&s)?;
-        let facts = match self.entry(seq)?.as_ref().map(Entry::record) {
+        let facts = match self.stored_entry(seq)?.as_ref().map(Entry::record) {
             Some(Record::Key(k)) => KeyFacts {
                 seq,
                 roles: k.roles.clone(),

@@ -1,0 +1,294 @@
+//! Bulk writes: an import's entries go to the store as they are checked, in
+//! large per-tree batches, and become part of the ledger only when the head
+//! moves past them.
+//!
+//! The head is the commit point. Rows beyond it are never read as ledger
+//! entries: [`Ledger::entry`], [`Ledger::leaves`] and [`Ledger::iter`]
+//! stop at the head. A mark in `meta`, written and flushed before the first
+//! row, says that rows beyond the head may exist; the head moves and the
+//! mark goes in one atomic batch. If the import fails, or the process dies,
+//! the rows are removed ([`Ledger::discard_uncommitted`], run by
+//! [`Ledger::open`] whenever it finds the mark), leaving the ledger exactly
+//! as it was.
+//!
+//! Why not one sled transaction per chunk, as an append uses: across nine
+//! trees they cost most of an import's time, and holding every entry until
+//! all are checked costs memory in proportion to the file.
+
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::ids::Seq;
+use crate::rules::VerifiedEntry;
+
+use super::{Head, Ledger, MERKLE_TREE, index_rows, node_key, seq_of};
+
+/// `meta` key present while rows beyond the head may exist.
+pub(super) const BULK_MARK: &str = "bulk";
+
+impl Ledger {
+    /// Marks, durably, that rows beyond the head are about to be written.
+    pub(super) fn begin_bulk(&self) -> Result<(), Error> {
+        self.meta.insert(BULK_MARK, &self.len()?.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Writes checked entries, which must follow the last one written,
+    /// without moving the head. One sled batch per tree, applied in
+    /// parallel.
+    pub(super) fn write_bulk(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
+        let mut rows: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        for v in batch {
+            index_rows(v, &mut rows)?;
+        }
+        self.merkle_rows(batch, &mut rows)?;
+        let [t0, t1, t2, t3, t4, t5, t6] = self.index_trees();
+        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta, &self.merkle];
+        let mut batches: Vec<sled::Batch> = trees.iter().map(|_| sled::Batch::default()).collect();
+        // The content index keeps the first entry with given content: skip
+        // contents already stored or seen earlier in this batch.
+        let mut seen = std::collections::HashSet::new();
+        for (tree, k, v) in &rows {
+            if *tree == 2 && (!seen.insert(k.as_slice()) || self.content.contains_key(k)?) {
+                continue;
+            }
+            if let Some(b) = batches.get_mut(*tree) {
+                b.insert(k.as_slice(), v.as_slice());
+            }
+        }
+        debug_assert!(MERKLE_TREE == trees.len() - 1);
+        trees
+            .par_iter()
+            .zip(batches)
+            .try_for_each(|(tree, b)| tree.apply_batch(b))?;
+        Ok(())
+    }
+
+    /// Moves the head to `head` and removes the mark, atomically, then
+    /// flushes: the bulk-written rows are now the ledger's.
+    pub(super) fn commit_bulk(&self, head: Head) -> Result<(), Error> {
+        let mut b = sled::Batch::default();
+        b.insert("head", &head.to_bytes()[..]);
+        b.remove(BULK_MARK);
+        self.meta.apply_batch(b)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// True when a bulk write began and did not commit: rows beyond the
+    /// head may exist.
+    pub(super) fn bulk_pending(&self) -> Result<bool, Error> {
+        Ok(self.meta.contains_key(BULK_MARK)?)
+    }
+
+    /// Removes every row that belongs to an entry beyond the head (rows a
+    /// bulk write left when it failed or its process died), forgets what
+    /// the in-memory caches learnt from them, removes the mark and flushes.
+    /// Returns the number of rows removed.
+    ///
+    /// Index rows are found by the sequence number each carries (in its
+    /// value, or at the end of its key), so a batch that was only partly
+    /// written is removed as completely as a whole one. This reads every
+    /// index: it runs only after a failed import.
+    pub(super) fn discard_uncommitted(&self) -> Result<u64, Error> {
+        let len = self.len()?;
+        let beyond = |b: &[u8]| -> Result<bool, Error> { Ok(seq_of(b)?.0 >= len) };
+        let mut removed = 0u64;
+        let mut doomed: Vec<sled::IVec> = Vec::new();
+        // entries: keyed by sequence number.
+        for kv in self.entries.range(Seq(len).to_be_bytes()..) {
+            doomed.push(kv?.0);
+        }
+        removed += remove_all(&self.entries, &mut doomed)?;
+        // ids, content, keys, sources: the sequence number is the value.
+        for tree in [&self.ids, &self.content, &self.keys, &self.sources] {
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                if beyond(&v)? {
+                    doomed.push(k);
+                }
+            }
+            removed += remove_all(tree, &mut doomed)?;
+        }
+        // refs, mentions: the sequence number ends the key.
+        for tree in [&self.refs, &self.mentions] {
+            for kv in tree.iter() {
+                let (k, _) = kv?;
+                let tail = k.len().checked_sub(8).map(|at| &k[at..]);
+                if tail.map(beyond).transpose()?.unwrap_or(false) {
+                    doomed.push(k);
+                }
+            }
+            removed += remove_all(tree, &mut doomed)?;
+        }
+        // Merkle nodes: a node at level l, index i covers leaves up to
+        // (i + 1)·2^l; those reaching past the head are removed.
+        for level in 0u32..64 {
+            let from = node_key(level, len >> level);
+            let to = node_key(level + 1, 0);
+            for kv in self.merkle.range(from..to) {
+                doomed.push(kv?.0);
+            }
+            removed += remove_all(&self.merkle, &mut doomed)?;
+        }
+        self.forget_cached();
+        self.meta.remove(BULK_MARK)?;
+        self.db.flush()?;
+        Ok(removed)
+    }
+}
+
+fn remove_all(tree: &sled::Tree, keys: &mut Vec<sled::IVec>) -> Result<u64, Error> {
+    let n = keys.len() as u64;
+    let mut b = sled::Batch::default();
+    for k in keys.drain(..) {
+        b.remove(k);
+    }
+    tree.apply_batch(b)?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::KeyPair;
+    use crate::record::Record;
+    use crate::time::Timestamp;
+
+    type Dump = Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>;
+
+    /// Every row of every tree.
+    fn dump(l: &Ledger) -> Dump {
+        let mut out = Vec::new();
+        for name in l.db.tree_names() {
+            let rows =
+                l.db.open_tree(&name)
+                    .unwrap()
+                    .iter()
+                    .map(|kv| {
+                        let (k, v) = kv.unwrap();
+                        (k.to_vec(), v.to_vec())
+                    })
+                    .collect();
+            out.push((name.to_vec(), rows));
+        }
+        out.sort();
+        out
+    }
+
+    fn t() -> Timestamp {
+        Timestamp::parse("2025-02-18T08:00:00Z").unwrap()
+    }
+
+    /// An export of `n` outlets after a founding admin and an editor.
+    fn export(n: usize) -> Vec<Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
+        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
+        let l = crate::init(&dir.path().join("l"), &admin, t()).unwrap();
+        l.append(
+            &admin,
+            Record::Key(crate::record::KeyBody {
+                key: ed.verifier().to_string(),
+                roles: vec![crate::Role::Editor],
+                holder: None,
+            }),
+            t(),
+        )
+        .unwrap();
+        for i in 0..n {
+            l.append(&ed, crate::store::tests::outlet(i), t()).unwrap();
+        }
+        l.leaves().map(|kv| kv.unwrap().1.to_vec()).collect()
+    }
+
+    fn jsonl(lines: &[Vec<u8>]) -> Vec<u8> {
+        lines
+            .iter()
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect()
+    }
+
+    /// A ledger holding the first `n` lines.
+    fn with_prefix(dir: &std::path::Path, lines: &[Vec<u8>], n: usize) -> Ledger {
+        let l = Ledger::create(&dir.join("l")).unwrap();
+        l.import_jsonl(&mut &jsonl(&lines[..n])[..], t(), &mut |_| {})
+            .unwrap();
+        l
+    }
+
+    // An import written in many bulk batches gives the same ledger as the
+    // appends that made the export.
+    #[test]
+    fn bulk_import_gives_the_same_ledger() {
+        let lines = export(300);
+        let dir = tempfile::tempdir().unwrap();
+        let l = with_prefix(dir.path(), &lines, 5);
+        let r = l
+            .import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+            .unwrap();
+        assert_eq!((r.existing, r.added), (5, lines.len() as u64 - 5));
+        let got: Vec<Vec<u8>> = l.leaves().map(|kv| kv.unwrap().1.to_vec()).collect();
+        assert_eq!(got, lines);
+        assert_eq!(l.verify(&mut |_| {}).unwrap().entries, lines.len() as u64);
+        assert!(!l.bulk_pending().unwrap());
+    }
+
+    // A bad line after several bulk batches were written: the error names
+    // it, and every row those batches wrote is gone.
+    #[test]
+    fn failed_bulk_import_leaves_the_ledger_as_it_was() {
+        let mut lines = export(300);
+        let dir = tempfile::tempdir().unwrap();
+        let l = with_prefix(dir.path(), &lines, 5);
+        let before = dump(&l);
+        let last = lines.len() - 1;
+        let mut bad = lines[last].clone();
+        let at = bad.len() - 20;
+        bad[at] ^= 1;
+        lines[last] = bad;
+        let err = l
+            .import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("line {}", last + 1)),
+            "{err}"
+        );
+        assert_eq!(dump(&l), before);
+        assert_eq!(l.verify(&mut |_| {}).unwrap().entries, 5);
+        // The caches forgot the discarded entries: the same import, fixed,
+        // goes through.
+        lines.pop();
+        l.import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+            .unwrap();
+        assert_eq!(l.verify(&mut |_| {}).unwrap().entries, lines.len() as u64);
+    }
+
+    // A process that dies in the middle of an import leaves rows beyond the
+    // head. Until then nothing reads them as entries; the next open removes
+    // them, leaving the ledger exactly as it was.
+    #[test]
+    fn rows_left_by_a_dead_import_are_removed_on_open() {
+        let mut lines = export(200);
+        let dir = tempfile::tempdir().unwrap();
+        let l = with_prefix(dir.path(), &lines, 5);
+        let before = dump(&l);
+        lines.push(b"{}".to_vec());
+        let mut bulk = false;
+        let _w = l.lock_writer();
+        l.import_locked(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16, &mut bulk)
+            .unwrap_err();
+        drop(_w);
+        assert!(bulk && l.bulk_pending().unwrap());
+        assert!(l.entries.len() > 5, "the import wrote rows beyond the head");
+        assert_eq!(l.len().unwrap(), 5);
+        assert_eq!(l.iter().count(), 5);
+        assert_eq!(l.leaves().count(), 5);
+        assert!(l.entry(Seq(5)).unwrap().is_none());
+        drop(l);
+        let l = Ledger::open(&dir.path().join("l")).unwrap();
+        assert_eq!(dump(&l), before);
+        assert_eq!(l.verify(&mut |_| {}).unwrap().entries, 5);
+    }
+}
