@@ -40,6 +40,10 @@
 //!    [`Config::checkpoints`] times an append (untimed) and
 //!    `Ledger::sign_checkpoint` (timed: the consistency check from the last
 //!    checkpoint, the signature and a flush); `checkpoint_us` is the median.
+//!    With the `isnad` executable, `isnad verify` then runs as a process
+//!    over the ledger; `verify_rss_bytes` is its peak resident memory
+//!    (`VmHWM` of its `/proc/<pid>/status`, read every few milliseconds
+//!    until it exits), which the bench process's own peak cannot show.
 //! 9. **peak RSS and disk**: the ledger is flushed and closed;
 //!    `peak_rss_bytes` is `VmHWM` of `/proc/self/status` at that point: the
 //!    peak resident memory of the whole bench process so far (generation,
@@ -169,6 +173,8 @@ pub enum Step {
     Append,
     /// Appends by the `isnad` executable.
     CliAppend,
+    /// `isnad verify` as a process, for its peak memory.
+    VerifyProcess,
     /// Verifying the ledger.
     Verify,
     /// Replaying and scoring it.
@@ -189,6 +195,7 @@ impl Step {
             Step::Import => "importing",
             Step::Append => "appending",
             Step::CliAppend => "appending with the CLI",
+            Step::VerifyProcess => "verifying with the CLI",
             Step::Verify => "verifying",
             Step::Replay => "replaying",
             Step::Proofs => "proving",
@@ -272,6 +279,8 @@ pub struct Seconds {
     pub cli_append: f64,
     /// Verifying.
     pub verify: f64,
+    /// Verifying as an `isnad verify` process.
+    pub verify_process: f64,
     /// Replaying.
     pub replay: f64,
     /// The proof step.
@@ -353,6 +362,9 @@ pub struct Report {
     pub checkpoint_us: f64,
     /// Peak resident memory of the bench process, bytes.
     pub peak_rss_bytes: Option<u64>,
+    /// Peak resident memory of an `isnad verify` process over the ledger,
+    /// bytes (`None` without the binary or `/proc`).
+    pub verify_rss_bytes: Option<u64>,
     /// Bytes on disk per ledger entry.
     pub disk_bytes_per_entry: f64,
     /// The machine's limits.
@@ -514,6 +526,7 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
     // 4. CLI appends: the process must not hold the ledger meanwhile.
     drop(ledger);
     let mut cli_append_ms = None;
+    let mut verify_rss_bytes = None;
     if let Some(isnad) = &config.isnad {
         let step = Step::CliAppend;
         phase(Phase::Start {
@@ -538,6 +551,13 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
         }
         cli_append_ms = median(&mut times);
         seconds.cli_append = done(phase, step, t);
+
+        // 4b. `isnad verify` as a process, for its own peak memory.
+        let step = Step::VerifyProcess;
+        phase(Phase::Start { step, total: 1 });
+        let t = Instant::now();
+        verify_rss_bytes = verify_process(isnad, &ledger_dir)?;
+        seconds.verify_process = done(phase, step, t);
     }
     let ledger = Ledger::open(&ledger_dir)?;
 
@@ -621,6 +641,7 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
         verify_proof_us: proofs.verify_us,
         checkpoint_us,
         peak_rss_bytes,
+        verify_rss_bytes,
         disk_bytes_per_entry: disk_bytes as f64 / ledger_entries.max(1) as f64,
         limits,
         ratios: Ratios::new(import_per_s, verify_per_s, &limits),
@@ -774,6 +795,61 @@ impl CliAppend<'_> {
     }
 }
 
+/// How often [`verify_process`] reads the child's peak memory.
+const RSS_POLL: Duration = Duration::from_millis(5);
+
+/// Runs `isnad verify` over `ledger` and returns its peak resident memory:
+/// `VmHWM` never decreases, so the last reading before the process exits
+/// is its peak, give or take what it allocated in the last [`RSS_POLL`].
+/// `None` where there is no `/proc`.
+fn verify_process(isnad: &Path, ledger: &Path) -> Result<Option<u64>, Error> {
+    let mut child = Command::new(isnad)
+        .arg("--ledger")
+        .arg(ledger)
+        .arg("verify")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::io(isnad, e))?;
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak = None;
+    let status = loop {
+        if let Some(kib) = std::fs::read_to_string(&status_file)
+            .ok()
+            .as_deref()
+            .and_then(vm_hwm_kib)
+        {
+            peak = Some(kib * 1024);
+        }
+        if let Some(status) = child.try_wait().map_err(|e| Error::io(isnad, e))? {
+            break status;
+        }
+        std::thread::sleep(RSS_POLL);
+    };
+    if !status.success() {
+        let mut stderr = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            // The exit status is the error; its message is a courtesy.
+            let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+        }
+        return Err(Error::Command {
+            command: format!("{} verify", isnad.display()),
+            reason: format!(
+                "{status}: {}",
+                stderr.lines().next().unwrap_or("no error output")
+            ),
+        });
+    }
+    Ok(peak)
+}
+
+/// The `VmHWM` line of a `/proc/<pid>/status` text, in KiB.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// The proof timings.
 struct Proofs {
     prove_us: f64,
@@ -858,9 +934,7 @@ fn missing(seq: u64) -> Error {
 /// `VmHWM` of this process, in bytes, where `/proc` has it.
 fn peak_rss() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
+    Some(vm_hwm_kib(&status)? * 1024)
 }
 
 /// The CPU's model name, where `/proc/cpuinfo` has it.

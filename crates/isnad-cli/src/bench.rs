@@ -258,6 +258,12 @@ fn print_table(r: &Report) -> Result<()> {
             String::new(),
         ),
         (
+            "peak RSS of `isnad verify`",
+            r.verify_rss_bytes
+                .map_or_else(|| "-".into(), |b| bytes(b as f64)),
+            "sled's page cache + parallel chunks".into(),
+        ),
+        (
             "disk per entry",
             bytes(r.disk_bytes_per_entry),
             format!("export {} per entry", bytes(leaf_bytes)),

@@ -66,6 +66,8 @@ const CACHED_NODES: usize = 1 << 20;
 /// (beyond the head, see `bulk`): an import this small that meets a bad
 /// line has written nothing at all.
 const IMPORT_BUFFER: usize = 8192;
+/// Entries [`Ledger::for_each_chunk`] parses at a time.
+const READ_CHUNK: usize = 4096;
 /// Position of the Merkle node tree in a write transaction's tree list.
 const MERKLE_TREE: usize = 8;
 
@@ -210,6 +212,11 @@ fn db_path(dir: &Path) -> PathBuf {
 const LOCK_RETRIES: u32 = 20;
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
 
+/// sled's page cache. Its default (1 GiB) made a verify of a million
+/// entries hold gigabytes; past about 100 MiB a larger cache bought no
+/// speed on the benchmark ledgers (docs/PERFORMANCE.md).
+const CACHE_BYTES: u64 = 128 << 20;
+
 fn open_db(dir: &Path) -> Result<sled::Db, Error> {
     let mut tries = 0;
     loop {
@@ -217,6 +224,7 @@ fn open_db(dir: &Path) -> Result<sled::Db, Error> {
             .path(db_path(dir))
             .mode(sled::Mode::HighThroughput)
             .flush_every_ms(None)
+            .cache_capacity(CACHE_BYTES)
             .open();
         match result {
             Ok(db) => return Ok(db),
@@ -785,6 +793,37 @@ impl Ledger {
                 .range(..Seq(end).to_be_bytes())
                 .map(|kv| kv.map_err(Error::from)),
         )
+    }
+
+    /// All entries in order, parsed in parallel a chunk at a time (the
+    /// reading and `f` stay in order): `f` gets each chunk and returns
+    /// whether to go on. For passes over the whole ledger, such as a replay.
+    ///
+    /// # Errors
+    /// Storage errors, stored bytes that do not parse, and `f`'s errors.
+    pub fn for_each_chunk(
+        &self,
+        f: &mut dyn FnMut(Vec<Entry>) -> Result<bool, Error>,
+    ) -> Result<(), Error> {
+        let mut leaves = self.leaves();
+        loop {
+            let chunk = leaves
+                .by_ref()
+                .take(READ_CHUNK)
+                .collect::<Result<Vec<_>, Error>>()?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let entries = chunk
+                .par_iter()
+                .map_init(Parser::new, |p, (seq, leaf)| {
+                    p.parse_stored(leaf).map_err(|e| at_entry(*seq, e))
+                })
+                .collect::<Result<Vec<Entry>, Error>>()?;
+            if !f(entries)? {
+                return Ok(());
+            }
+        }
     }
 
     /// All leaf bytes in order.

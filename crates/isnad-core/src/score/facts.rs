@@ -130,6 +130,20 @@ impl Hasher for IdHasher {
     fn write_usize(&mut self, _: usize) {}
 }
 
+/// The story key a fold of `entry` needs (a claim's text, or a corrected
+/// claim's), if any. Normalising is the costliest part of a fold and
+/// depends on the entry alone, so a caller may compute it in parallel.
+pub(crate) fn text_key_of(entry: &Entry) -> Option<TextKey> {
+    match entry.record() {
+        Record::Claim(c) => Some(super::normalize::text_key(&c.text)),
+        Record::Amendment(a) => match &a.change {
+            Change::CorrectClaim { claim } => Some(super::normalize::text_key(&claim.text)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Everything the fold kept.
 #[derive(Default)]
 pub(crate) struct Facts {
@@ -194,7 +208,9 @@ impl Facts {
         (*self.keys[k as usize].name == *signer.name()).then_some(k)
     }
 
-    fn fold(&mut self, entry: &Entry) {
+    /// Folds `entry`; `key` is its [`text_key_of`], when the caller
+    /// computed it already (in parallel).
+    fn fold(&mut self, entry: &Entry, key: Option<TextKey>) {
         let hash = entry.hash();
         match entry.record() {
             Record::Key(k) => {
@@ -229,7 +245,7 @@ impl Facts {
                 let Some(chain) = self.chain(&c.chain) else {
                     return;
                 };
-                let text = text_key_with(&c.text, &mut self.text_buf);
+                let text = key.unwrap_or_else(|| text_key_with(&c.text, &mut self.text_buf));
                 let i = ix(self.claims.len());
                 self.claims.push(ClaimFact {
                     entry: hash,
@@ -291,7 +307,9 @@ impl Facts {
                         let Some(c) = self.chain(&claim.chain) else {
                             return;
                         };
-                        Amend::CorrectClaim(c, text_key_with(&claim.text, &mut self.text_buf))
+                        let text =
+                            key.unwrap_or_else(|| text_key_with(&claim.text, &mut self.text_buf));
+                        Amend::CorrectClaim(c, text)
                     }
                     (Change::CorrectSource { source }, Node::Source(s))
                         if self.sources[s as usize].id == source.id =>
@@ -369,6 +387,15 @@ impl Replay {
     /// [`Error::Sequence`] when `entry` is not the next entry (the first
     /// must be entry 0): a replay must see the whole ledger, in order.
     pub fn push(&mut self, entry: &Entry) -> Result<bool, Error> {
+        self.push_keyed(entry, None)
+    }
+
+    /// [`Replay::push`] with the entry's [`text_key_of`] computed already.
+    pub(crate) fn push_keyed(
+        &mut self,
+        entry: &Entry,
+        key: Option<TextKey>,
+    ) -> Result<bool, Error> {
         if self.stopped {
             return Ok(false);
         }
@@ -389,7 +416,7 @@ impl Replay {
             return Ok(false);
         }
         self.next += 1;
-        self.facts.fold(entry);
+        self.facts.fold(entry, key);
         self.facts.last = Some((seq, entry.time()));
         Ok(true)
     }

@@ -81,6 +81,7 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
+use rayon::prelude::*;
 use std::io::BufRead;
 use std::str::FromStr;
 
@@ -164,12 +165,49 @@ pub fn replay<'a>(
 /// Storage errors, and those of [`replay`].
 pub fn replay_ledger(ledger: &Ledger, as_of: AsOf, params: &Params) -> Result<Scores, Error> {
     let mut r = Replay::new(params.clone(), as_of)?;
-    for e in ledger.iter() {
-        if !r.push(&e?)? {
-            break;
+    // Reading and parsing the store, and normalising claim texts, take
+    // longer than the fold: a reader thread does them (the parsing in
+    // parallel) a chunk ahead of the fold, which stays in ledger order.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Entry, Option<TextKey>)>>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            ledger.for_each_chunk(&mut |chunk| {
+                let keyed: Vec<(Entry, Option<TextKey>)> = chunk
+                    .into_par_iter()
+                    .map(|e| {
+                        let key = facts::text_key_of(&e);
+                        (e, key)
+                    })
+                    .collect();
+                // A closed channel means the fold has stopped: so do we.
+                Ok(tx.send(keyed).is_ok())
+            })
+        });
+        let folded = fold_chunks(&mut r, rx);
+        let read = match reader.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        // A storage error explains a short read; report it first.
+        read.and(folded)
+    })?;
+    Ok(r.finish())
+}
+
+/// Folds chunks from `rx` until they end, an entry lies past the as-of
+/// bound, or an error; dropping `rx` then tells the reader to stop.
+fn fold_chunks(
+    r: &mut Replay,
+    rx: std::sync::mpsc::Receiver<Vec<(Entry, Option<TextKey>)>>,
+) -> Result<(), Error> {
+    for chunk in rx {
+        for (e, key) in &chunk {
+            if !r.push_keyed(e, *key)? {
+                return Ok(());
+            }
         }
     }
-    Ok(r.finish())
+    Ok(())
 }
 
 /// Verifies an export (as [`crate::jsonl::verify_jsonl`] does: every line
