@@ -905,8 +905,11 @@ fn a_ledger_in_use_by_another_process_is_a_clear_error() {
                 "outlet",
             ],
         ] {
-            let line = d.fail(args, 2);
+            let mut waiting = vec!["--wait", "0.2"];
+            waiting.extend_from_slice(args);
+            let line = d.fail(&waiting, 2);
             assert!(line.contains("ledger is in use"), "{args:?}: {line}");
+            assert!(line.contains("--wait SECONDS"), "{args:?}: {line}");
         }
     }
     assert_eq!(d.state(), before);

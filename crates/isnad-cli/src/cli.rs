@@ -24,6 +24,10 @@ pub struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Seconds to wait for another process using the ledger to finish
+    /// before giving up (decimals allowed).
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "3", value_parser = parse_wait)]
+    pub wait: std::time::Duration,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -572,4 +576,20 @@ pub enum BenchCommand {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// The longest `--wait`: a day.
+const MAX_WAIT_SECS: f64 = 86_400.0;
+
+/// `--wait`: seconds, decimals allowed, from 0 to a day.
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.0..=MAX_WAIT_SECS).contains(&secs) {
+        return Err(format!(
+            "{text} is not between 0 and {MAX_WAIT_SECS} seconds"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
 }

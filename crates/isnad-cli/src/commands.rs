@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         ledger: cli.ledger,
         key: cli.key,
         json: cli.json,
+        wait: cli.wait,
     };
     match cli.command {
         Command::Init(a) => init(&ctx, &a),
@@ -68,12 +69,21 @@ pub struct Ctx {
     pub key: Option<PathBuf>,
     /// `--json`.
     pub json: bool,
+    /// `--wait`.
+    pub wait: std::time::Duration,
 }
 
 impl Ctx {
     /// Opens the ledger.
     pub fn open(&self) -> Result<Ledger> {
-        Ok(Ledger::open(&self.ledger)?)
+        let options = isnad_core::OpenOptions { wait: self.wait };
+        match Ledger::open_with(&self.ledger, &options) {
+            Ok(l) => Ok(l),
+            Err(e @ isnad_core::Error::InUse { .. }) => {
+                Err(anyhow::anyhow!("{e} (`--wait SECONDS` waits longer)"))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     fn signing_key(&self) -> Result<KeyPair> {

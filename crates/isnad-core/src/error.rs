@@ -129,11 +129,14 @@ pub enum Error {
     },
     /// Another process has the ledger open.
     #[error(
-        "ledger is in use by another process ({path}); wait for it to finish or stop it, then retry"
+        "ledger is in use by another process ({path}), still after waiting {waited_ms} ms; \
+         wait for it to finish or stop it, then retry"
     )]
     InUse {
         /// The ledger directory.
         path: String,
+        /// How long the open waited for it.
+        waited_ms: u64,
     },
     /// The directory is not an isnad ledger.
     #[error("{path} is not an isnad ledger ({reason})")]

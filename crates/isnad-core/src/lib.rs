@@ -86,7 +86,7 @@ pub use ids::{EntryHash, Seq, SourceId};
 pub use keys::{KeyPair, VerifierKey};
 pub use record::{Kind, Record, Role};
 pub use rules::VerifiedEntry;
-pub use store::{Appended, Head, Ledger};
+pub use store::{Appended, Head, Ledger, OpenOptions};
 pub use time::Timestamp;
 
 /// Creates a ledger in `dir` whose genesis entry enrols `admin` as the

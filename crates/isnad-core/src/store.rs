@@ -206,10 +206,27 @@ fn db_path(dir: &Path) -> PathBuf {
     dir.join("db")
 }
 
-/// How long to retry sled's lock before reporting "in use": sled releases
-/// the lock from a background thread shortly after a handle is dropped, so a
-/// reopen in the same process can briefly find it still held.
-const LOCK_RETRIES: u32 = 20;
+/// How to open a ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long to wait for another process to let go of the ledger
+    /// before giving up with [`Error::InUse`]. sled holds an exclusive lock
+    /// on an open database; the wait is bounded so that nothing hangs.
+    pub wait: std::time::Duration,
+}
+
+impl Default for OpenOptions {
+    /// Half a second: sled releases its lock from a background thread
+    /// shortly after a handle is dropped, so even a reopen in the same
+    /// process can briefly find it held.
+    fn default() -> Self {
+        OpenOptions {
+            wait: std::time::Duration::from_millis(500),
+        }
+    }
+}
+
+/// How often a waiting open retries sled's lock.
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
 
 /// sled's page cache. Its default (1 GiB) made a verify of a million
@@ -217,8 +234,8 @@ const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(2
 /// speed on the benchmark ledgers (docs/PERFORMANCE.md).
 const CACHE_BYTES: u64 = 128 << 20;
 
-fn open_db(dir: &Path) -> Result<sled::Db, Error> {
-    let mut tries = 0;
+fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
+    let started = std::time::Instant::now();
     loop {
         let result = sled::Config::new()
             .path(db_path(dir))
@@ -229,13 +246,14 @@ fn open_db(dir: &Path) -> Result<sled::Db, Error> {
         match result {
             Ok(db) => return Ok(db),
             Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
-                tries += 1;
-                if tries > LOCK_RETRIES {
+                let waited = started.elapsed();
+                if waited >= options.wait {
                     return Err(Error::InUse {
                         path: dir.display().to_string(),
+                        waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
                     });
                 }
-                std::thread::sleep(LOCK_RETRY_PAUSE);
+                std::thread::sleep(LOCK_RETRY_PAUSE.min(options.wait - waited));
             }
             Err(e) => return Err(Error::Storage(e)),
         }
@@ -261,7 +279,7 @@ impl Ledger {
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let db = open_db(dir)?;
+        let db = open_db(dir, &OpenOptions::default())?;
         db.open_tree("meta")?.insert("format", FORMAT_TAG)?;
         db.flush()?;
         // Keep this handle: sled releases its file lock from a background
@@ -275,6 +293,15 @@ impl Ledger {
     /// [`Error::NotALedger`] when `dir` is not one, [`Error::InUse`] when
     /// another process has it open.
     pub fn open(dir: &Path) -> Result<Ledger, Error> {
+        Ledger::open_with(dir, &OpenOptions::default())
+    }
+
+    /// Opens an existing ledger, waiting as `options` say for another
+    /// process to let go of it.
+    ///
+    /// # Errors
+    /// As [`Ledger::open`].
+    pub fn open_with(dir: &Path, options: &OpenOptions) -> Result<Ledger, Error> {
         let not = |reason: &str| Error::NotALedger {
             path: dir.display().to_string(),
             reason: reason.into(),
@@ -285,7 +312,7 @@ impl Ledger {
         if !db_path(dir).join("conf").is_file() {
             return Err(not("no database in it"));
         }
-        let db = open_db(dir)?;
+        let db = open_db(dir, options)?;
         if db.open_tree("meta")?.get("format")?.as_deref() != Some(FORMAT_TAG) {
             return Err(not("its format tag is missing or unknown"));
         }
@@ -1014,6 +1041,13 @@ impl Ledger {
                 reason: format!("the stored Merkle tree does not match the {n} entries"),
             });
         }
+        // Reads stop at the head, so an entry row past it would go unseen:
+        // none may exist outside an import under way.
+        if self.entries.range(Seq(n).to_be_bytes()..).next().is_some() {
+            return Err(Error::Corrupt {
+                reason: format!("`entries` holds rows beyond the head (entry {n} and on)"),
+            });
+        }
         if let Some(cp) = signed.iter().find(|c| c.size() > n) {
             return Err(Error::Checkpoint {
                 size: cp.size(),
@@ -1485,6 +1519,19 @@ mod tests {
             .insert(b"nobody\0\0\0\0\0\0\0\0\x09", &[][..])
             .unwrap();
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
+    }
+
+    // Regression: reads stop at the head, so an entry row planted past it
+    // was invisible to verify once imports could leave rows there.
+    #[test]
+    fn verify_finds_an_entry_beyond_the_head() {
+        let (_d, l, last) = small();
+        l.verify(&mut |_| {}).unwrap();
+        l.entries
+            .insert(last.seq().next().to_be_bytes(), last.leaf_bytes())
+            .unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("beyond the head"), "{err}");
     }
 
     // One public key cannot be enrolled twice under different names.

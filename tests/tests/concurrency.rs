@@ -1,0 +1,208 @@
+//! Several writers and readers at once. Between processes: sled's lock lets
+//! one in at a time, and the others wait (`--wait`) and then proceed, or
+//! stop with a clear "in use" error; nothing is lost and the ledger
+//! verifies. Within one process: threads read while one appends, and every
+//! reader sees a consistent prefix of the ledger.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers panic on failed setup"
+)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use common::{Desk, bin, claim_args, s};
+use isnad_core::{Ledger, Record, Timestamp};
+
+/// Where the children append: the working directory, ledger and key.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    dir: &'a Path,
+    ledger: &'a Path,
+    key: &'a Path,
+}
+
+impl<'a> Target<'a> {
+    fn editor_of(d: &'a Desk) -> Self {
+        Target {
+            dir: d.dir(),
+            ledger: &d.ledger,
+            key: &d.editor,
+        }
+    }
+}
+
+/// `isnad --ledger L --wait W --key K --json claim add …` as a child.
+fn append_process(t: Target<'_>, wait: &str, text: &str) -> std::process::Child {
+    let mut args = vec![
+        "--ledger",
+        s(t.ledger),
+        "--wait",
+        wait,
+        "--json",
+        "--key",
+        s(t.key),
+    ];
+    args.extend_from_slice(&claim_args(text));
+    Command::new(bin())
+        .current_dir(t.dir)
+        .env_remove("ISNAD_LEDGER")
+        .env_remove("ISNAD_KEY")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn isnad")
+}
+
+/// The id a successful `--json` append printed.
+fn appended_id(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["id"].as_str().expect("id").to_owned()
+}
+
+// A process that finds the ledger held waits for it, within `--wait`, and
+// then does its work.
+#[test]
+fn a_waiting_process_proceeds_once_the_ledger_is_free() {
+    let d = Desk::with_sources();
+    let held = Ledger::open(&d.ledger).unwrap();
+    let mut child = append_process(Target::editor_of(&d), "120", "appended after a wait");
+    // Let it find the ledger held (it cannot finish meanwhile).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "it waits");
+    drop(held);
+    let id = appended_id(&child.wait_with_output().unwrap());
+    let v = d.json(&["verify"]);
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["head"].as_str(), Some(id.as_str()));
+}
+
+// Four processes, each appending five claims, all at once: every append
+// is acknowledged, every acknowledged claim is in the ledger once, and the
+// ledger verifies.
+#[test]
+fn processes_appending_at_once_all_land() {
+    let d = Desk::with_sources();
+    let before = d.json(&["verify"])["entries"].as_u64().unwrap();
+    let ids: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                let t = Target::editor_of(&d);
+                scope.spawn(move || {
+                    (0..5)
+                        .map(|i| {
+                            let text = format!("claim {i} of writer {w}");
+                            let out = append_process(t, "120", &text).wait_with_output().unwrap();
+                            appended_id(&out)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 20);
+    let v = d.json(&["verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["entries"].as_u64().unwrap(), before + 20);
+    for id in &ids {
+        d.ok(&["show", id]);
+    }
+}
+
+// In one process, one thread appends while others read. Every read sees a
+// prefix: sequence numbers from 0 without gaps, each entry linked to the
+// one before, the count at least what the ledger held when the read began,
+// and the tree root of that count equal to the root recomputed from the
+// leaves read.
+#[test]
+fn readers_in_one_process_see_a_consistent_prefix_while_one_appends() {
+    let d = Desk::with_sources();
+    let ledger = Ledger::open(&d.ledger).unwrap();
+    let editor = common::Desk::keypair(&d.editor);
+    let done = AtomicBool::new(false);
+    let clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let t = Timestamp::from_unix(i64::try_from(clock.as_secs()).unwrap());
+    std::thread::scope(|scope| {
+        let ledger = &ledger;
+        let done = &done;
+        for _ in 0..3 {
+            scope.spawn(move || {
+                let mut reads = 0;
+                while !done.load(Ordering::Relaxed) || reads == 0 {
+                    let n = ledger.len().unwrap();
+                    let mut prev = isnad_core::EntryHash::ZERO;
+                    let mut leaves = Vec::new();
+                    for (i, e) in ledger.iter().enumerate() {
+                        let e = e.unwrap();
+                        assert_eq!(e.seq().0, i as u64);
+                        assert_eq!(e.prev(), prev);
+                        prev = e.hash();
+                        leaves.push(*e.hash().as_bytes());
+                    }
+                    let seen = leaves.len() as u64;
+                    assert!(seen >= n, "read {seen} entries of at least {n}");
+                    assert_eq!(
+                        ledger.tree_root(n).unwrap(),
+                        isnad_core::merkle::root(&leaves[..n as usize])
+                    );
+                    reads += 1;
+                }
+            });
+        }
+        // Readers stop when the appends end, even if one fails.
+        let _stop = Stop(done);
+        for i in 0..60 {
+            let record = claim_record(i);
+            ledger.append(&editor, record, t).unwrap();
+        }
+    });
+    assert_eq!(ledger.verify(&mut |_| {}).unwrap().entries, 7 + 60);
+}
+
+/// Sets its flag when dropped.
+struct Stop<'a>(&'a AtomicBool);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A one-hop claim by `rusi`, numbered `i`.
+fn claim_record(i: usize) -> Record {
+    use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation};
+    Record::Claim(ClaimBody {
+        text: format!("Concurrent claim number {i}"),
+        lang: "en".into(),
+        quote: None,
+        translations: vec![],
+        chain: vec![Hop {
+            source: "rusi".parse().unwrap(),
+            relation: HopRelation::Reported,
+        }],
+        appeared: Appearance {
+            date: "2025-02-18".into(),
+            url: None,
+            venue: None,
+        },
+    })
+}

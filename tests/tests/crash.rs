@@ -1,0 +1,229 @@
+//! Crash safety: `isnad` processes killed with SIGKILL at seeded random
+//! moments. After every kill the ledger opens, `isnad verify` passes, every
+//! append acknowledged before the kill is there, and an import is all or
+//! nothing.
+//!
+//! `cargo test` kills 40 appends and 20 imports. A longer run, with the
+//! kill count per test:
+//!
+//! ```sh
+//! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-tests --test crash -- --nocapture
+//! ```
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers panic on failed setup"
+)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Desk, bin, claim_args, s};
+use sha2::{Digest, Sha256};
+
+/// Kills per test: `ISNAD_CRASH_KILLS`, or `default`.
+fn kills_wanted(default: usize) -> usize {
+    std::env::var("ISNAD_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// xorshift64*: the kill moments are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+    }
+}
+
+/// The binary on `ledger`, spawned with its output captured.
+fn spawn(dir: &Path, ledger: &Path, args: &[&str]) -> Child {
+    Command::new(bin())
+        .current_dir(dir)
+        .env_remove("ISNAD_LEDGER")
+        .env_remove("ISNAD_KEY")
+        .arg("--ledger")
+        .arg(ledger)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn isnad")
+}
+
+/// Lets `child` run for `after`, kills it with SIGKILL (if it is still
+/// running) and returns its output; `true` when the kill ended it.
+fn kill_after(child: Child, after: Duration) -> (Output, bool) {
+    let mut child = child;
+    std::thread::sleep(after);
+    // Killing a child that already exited is harmless.
+    let _ = child.kill();
+    let out = child.wait_with_output().expect("wait for isnad");
+    let killed = out.status.code().is_none();
+    if !killed {
+        assert!(
+            out.status.success(),
+            "isnad failed on its own: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (out, killed)
+}
+
+/// Waits for `child`, which must succeed.
+fn run_to_end(child: Child) {
+    let out = child.wait_with_output().expect("wait for isnad");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `isnad verify --json` passes; the entry count.
+fn verified(dir: &Path, ledger: &Path) -> u64 {
+    let out = Command::new(bin())
+        .current_dir(dir)
+        .arg("--json")
+        .arg("--ledger")
+        .arg(ledger)
+        .arg("verify")
+        .output()
+        .expect("run isnad verify");
+    assert!(
+        out.status.success(),
+        "verify after a kill: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    v["entries"].as_u64().expect("entries")
+}
+
+/// The ids (leaf hashes) of every exported entry.
+fn ids(d: &Desk) -> HashSet<String> {
+    let export = d.ok(&["export", "jsonl"]);
+    export
+        .lines()
+        .map(|l| {
+            let mut h = Sha256::new();
+            h.update([0u8]);
+            h.update(l.as_bytes());
+            hex::encode(h.finalize())
+        })
+        .collect()
+}
+
+// Appends, each a process of its own, killed at random points of their
+// run: what was acknowledged (exit 0, id printed) is always there, and the
+// ledger verifies after every kill.
+#[test]
+fn killed_appends_lose_nothing_acknowledged() {
+    let d = Desk::with_sources();
+    let mut rng = Rng(0x15ad_0001);
+    // An untimed append shows how long one takes here; kills are spread
+    // over one and a half times that.
+    let t = Instant::now();
+    d.add_claim(&d.editor, "warm-up claim");
+    let span = (t.elapsed().as_micros() as u64 * 3 / 2).max(1);
+    let wanted = kills_wanted(40);
+    let (mut kills, mut acked) = (0, Vec::new());
+    let mut entries = verified(d.dir(), &d.ledger);
+    for i in 0.. {
+        if kills >= wanted {
+            break;
+        }
+        assert!(i < wanted * 20, "only {kills} of {i} appends were killed");
+        let text = format!("claim {i} for the crash test");
+        let mut args = vec!["--json", "--key", s(&d.editor)];
+        args.extend_from_slice(&claim_args(&text));
+        let child = spawn(d.dir(), &d.ledger, &args);
+        let (out, killed) = kill_after(child, Duration::from_micros(rng.below(span)));
+        if killed {
+            kills += 1;
+        } else {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            acked.push(v["id"].as_str().expect("id").to_owned());
+        }
+        let now = verified(d.dir(), &d.ledger);
+        assert!(now >= entries, "the ledger shrank from {entries} to {now}");
+        entries = now;
+        let have = ids(&d);
+        for id in &acked {
+            assert!(have.contains(id), "acknowledged append {id} is missing");
+        }
+    }
+    println!(
+        "{kills} appends killed, {} acknowledged, {entries} entries",
+        acked.len()
+    );
+}
+
+// Imports of a generated ledger killed at random points: afterwards the
+// ledger verifies and holds either what it held before or the whole file,
+// never part of it. The file is longer than an import holds in memory, so
+// kills also land while it writes beyond the head.
+#[test]
+fn killed_imports_are_all_or_nothing() {
+    let d = Desk::bare();
+    let generated = Command::new(bin())
+        .args(["bench", "gen", "9000", "--seed", "3"])
+        .output()
+        .expect("run isnad bench gen");
+    assert!(generated.status.success());
+    let lines: Vec<&[u8]> = generated.stdout.split_inclusive(|&b| b == b'\n').collect();
+    let total = lines.len() as u64;
+    let file = d.dir().join("gen.jsonl");
+    std::fs::write(&file, &generated.stdout).unwrap();
+    let head = d.dir().join("head.jsonl");
+    std::fs::write(&head, lines[..3].concat()).unwrap();
+    let fresh = |ledger: &Path| {
+        if ledger.exists() {
+            std::fs::remove_dir_all(ledger).unwrap();
+        }
+        run_to_end(spawn(d.dir(), ledger, &["import", "jsonl", s(&head)]));
+        assert_eq!(verified(d.dir(), ledger), 3);
+    };
+    // An untimed whole import shows how long one takes here.
+    let ledger = d.dir().join("ledger");
+    fresh(&ledger);
+    let t = Instant::now();
+    run_to_end(spawn(d.dir(), &ledger, &["import", "jsonl", s(&file)]));
+    let span = t.elapsed().as_micros() as u64;
+    assert_eq!(verified(d.dir(), &ledger), total);
+    let mut rng = Rng(0x15ad_0002);
+    let wanted = kills_wanted(20);
+    let (mut kills, mut whole) = (0, 0);
+    fresh(&ledger);
+    for i in 0.. {
+        if kills >= wanted {
+            break;
+        }
+        assert!(i < wanted * 20, "only {kills} of {i} imports were killed");
+        let child = spawn(d.dir(), &ledger, &["import", "jsonl", s(&file)]);
+        // Between a third of the way in and a little past the end.
+        let at = span / 3 + rng.below(span * 4 / 5);
+        let (_, killed) = kill_after(child, Duration::from_micros(at));
+        kills += usize::from(killed);
+        match verified(d.dir(), &ledger) {
+            3 => {}
+            n if n == total => {
+                whole += 1;
+                fresh(&ledger);
+            }
+            n => panic!("a killed import left {n} entries, neither 3 nor {total}"),
+        }
+    }
+    println!("{kills} imports killed, {whole} finished first");
+}
