@@ -780,6 +780,7 @@ fn ledger_with_an_id_collision() -> (Vec<u8>, String, Vec<String>) {
             key: k.verifier().to_string(),
             roles: vec![role],
             holder: None,
+            replaces: None,
         })
     };
     ids.push(push(&admin, enrol(&admin, Role::Admin), &mut lines));

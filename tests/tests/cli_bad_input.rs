@@ -476,6 +476,7 @@ fn a_time_more_than_five_minutes_in_the_future_is_refused_on_import() {
         key: newcomer.verifier().to_string(),
         roles: vec![Role::Auditor],
         holder: None,
+        replaces: None,
     });
     let future = next_entry(&d, &admin, enrol.clone(), unix_now() + 10 * 60);
     import_rejected(

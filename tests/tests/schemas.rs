@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use isnad_core::canon::to_canonical;
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
-    PriorBody, Rating, RelationBody, SourceBody, SourceKind, Translation, VerdictBody,
+    PriorBody, Rating, RelationBody, RevocationBody, RevocationReason, SourceBody, SourceKind,
+    Translation, VerdictBody,
 };
 use isnad_core::schema;
 use isnad_core::{Entry, EntryHash, KeyPair, Kind, Ledger, Record, Role, Timestamp, init};
@@ -166,6 +167,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
             key: editor.verifier().to_string(),
             roles: vec![Role::Editor],
             holder: Some("The editing desk".into()),
+            replaces: None,
         }),
         now(),
     );
@@ -175,6 +177,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
             key: checker.verifier().to_string(),
             roles: vec![Role::FactChecker, Role::Auditor],
             holder: None,
+            replaces: None,
         }),
         now(),
     );
@@ -363,6 +366,28 @@ fn sample_export(dir: &Path) -> Vec<String> {
         }),
         now(),
     );
+    // The checker hands over to a new key, which the admin then revokes.
+    let checker2 = key("desk-checker-2", 4);
+    append(
+        &checker,
+        Record::Key(KeyBody {
+            key: checker2.verifier().to_string(),
+            roles: vec![Role::FactChecker],
+            holder: Some("Verification desk".into()),
+            replaces: Some(checker.verifier().to_string()),
+        }),
+        now(),
+    );
+    let when = now();
+    append(
+        &admin,
+        Record::Revocation(RevocationBody {
+            key: checker2.verifier().to_string(),
+            reason: RevocationReason::Compromised,
+            since: Some(t0.to_string()),
+        }),
+        when,
+    );
     export(&ledger)
 }
 
@@ -421,7 +446,7 @@ fn all_kinds() -> Vec<String> {
 fn exported_entries_validate() {
     let dir = tempfile::tempdir().unwrap();
     let lines = sample_export(dir.path());
-    assert_eq!(lines.len(), 18);
+    assert_eq!(lines.len(), 20);
     assert_eq!(check_lines(&lines), all_kinds());
 }
 
@@ -646,7 +671,7 @@ fn genesis_rule() {
         !entry.is_valid(&second),
         "seq 0 with a non-zero prev accepted"
     );
-    let mut prior: Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    let mut prior: Value = serde_json::from_str(&lines[lines.len() - 3]).unwrap();
     assert_eq!(prior["kind"], "prior");
     prior["seq"] = json!(0);
     prior["prev"] = genesis["prev"].clone();
@@ -664,5 +689,8 @@ fn demo_entries_validate() {
     let lines = export(&demo.ledger);
     assert!(lines.len() > 30, "{} lines", lines.len());
     let kinds = check_lines(&lines);
-    assert_eq!(kinds, all_kinds());
+    // The demo revokes no key.
+    let mut want = all_kinds();
+    want.retain(|k| k != "revocation");
+    assert_eq!(kinds, want);
 }

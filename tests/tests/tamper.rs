@@ -67,6 +67,7 @@ fn build(dir: &Path, variant: u8) -> Ledger {
             key: kp.verifier().to_string(),
             roles: vec![role],
             holder: Some(format!("{} desk", kp.name())),
+            replaces: None,
         })
     };
     add(&k.admin, enrol(&k.editor, Role::Editor));

@@ -668,6 +668,7 @@ impl Gen {
                 key: k.verifier().to_string(),
                 roles: vec![role],
                 holder: Some(holder),
+                replaces: None,
             }),
             effect: Effect::None,
         };

@@ -484,6 +484,7 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
             key: editor.verifier().to_string(),
             roles: vec![Role::Editor],
             holder: Some("isnad bench".into()),
+            replaces: None,
         }),
         clock(),
     )?;

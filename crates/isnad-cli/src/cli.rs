@@ -131,6 +131,34 @@ pub enum KeyCommand {
         #[arg(long)]
         holder: Option<String>,
     },
+    /// Replace the --key key with a new one: the old key signs the
+    /// handover, the new key gets its roles, and the old key signs nothing
+    /// more. Writes the new private key file (mode 0600).
+    Rotate {
+        /// The new key's name (no spaces, no '+').
+        name: String,
+        /// Where to write the new private key [default: NAME.key].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Who holds the new key.
+        #[arg(long)]
+        holder: Option<String>,
+    },
+    /// Revoke a key: it signs nothing more (signed by an admin key, the
+    /// ledger's own if --key is not given, or by the key itself).
+    Revoke {
+        /// Verifier key string (name+id+key) or a private key file.
+        #[arg(value_name = "KEY")]
+        vkey: String,
+        /// superseded (retired in the ordinary way) or compromised (its
+        /// verdicts from --since on stop counting).
+        #[arg(long)]
+        reason: String,
+        /// For a compromised key: from when its signatures are not to be
+        /// trusted (YYYY-MM-DDTHH:MM:SSZ) [default: now].
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 /// `source …`.

@@ -12,7 +12,8 @@ use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
-    PriorBody, Rating, RelationBody, SourceBody, SourceKind, Translation, VerdictBody,
+    PriorBody, Rating, RelationBody, RevocationBody, RevocationReason, SourceBody, SourceKind,
+    Translation, VerdictBody,
 };
 use isnad_core::{Entry, KeyPair, Kind, Ledger, Record, Role, SourceId, Timestamp, VerifierKey};
 use serde_json::json;
@@ -215,28 +216,14 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
             roles,
             holder,
         } => {
-            let vkey: VerifierKey = match key.parse::<VerifierKey>() {
-                Ok(v) => v,
-                Err(parse_err) => {
-                    let p = Path::new(&key);
-                    if p.is_file() {
-                        keyfile::read(p)?.verifier().clone()
-                    } else {
-                        return Err(parse_err).context("key to enrol");
-                    }
-                }
-            };
+            let vkey = verifier_arg(&key, "key to enrol")?;
             let mut roles = roles
                 .iter()
                 .map(|r| r.parse::<Role>())
                 .collect::<Result<Vec<_>, _>>()?;
             roles.sort();
             roles.dedup();
-            let signer = match &ctx.key {
-                Some(p) => keyfile::read(p)?,
-                None => keyfile::read(&keys_dir(&ctx.ledger).join("admin.key"))
-                    .context("no --key given and the ledger's admin key is not readable")?,
-            };
+            let signer = admin_or_key(ctx)?;
             append(
                 ctx,
                 &signer,
@@ -244,8 +231,88 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
                     key: vkey.to_string(),
                     roles,
                     holder: holder.map(|h| isnad_core::canon::nfc(&h)),
+                    replaces: None,
                 }),
             )
+        }
+        KeyCommand::Rotate { name, out, holder } => key_rotate(ctx, &name, out, holder),
+        KeyCommand::Revoke {
+            vkey,
+            reason,
+            since,
+        } => {
+            let vkey = verifier_arg(&vkey, "key to revoke")?;
+            let reason: RevocationReason = reason.parse()?;
+            let since = since
+                .map(|t| Timestamp::parse(&t).map(|t| t.to_string()))
+                .transpose()
+                .context("--since")?;
+            let signer = admin_or_key(ctx)?;
+            append(
+                ctx,
+                &signer,
+                Record::Revocation(RevocationBody {
+                    key: vkey.to_string(),
+                    reason,
+                    since,
+                }),
+            )
+        }
+    }
+}
+
+/// A verifier key given as its string or as a private key file.
+fn verifier_arg(text: &str, what: &'static str) -> Result<VerifierKey> {
+    match text.parse::<VerifierKey>() {
+        Ok(v) => Ok(v),
+        Err(parse_err) => {
+            let p = Path::new(text);
+            if p.is_file() {
+                Ok(keyfile::read(p)?.verifier().clone())
+            } else {
+                Err(parse_err).context(what)
+            }
+        }
+    }
+}
+
+/// The --key key, or the ledger's own admin key.
+fn admin_or_key(ctx: &Ctx) -> Result<KeyPair> {
+    match &ctx.key {
+        Some(p) => keyfile::read(p),
+        None => keyfile::read(&keys_dir(&ctx.ledger).join("admin.key"))
+            .context("no --key given and the ledger's admin key is not readable"),
+    }
+}
+
+/// `key rotate`: the new key file is written first (refusing to overwrite
+/// one), so an enrolled key never lacks its private half; it is removed
+/// again if the ledger refuses the handover.
+fn key_rotate(ctx: &Ctx, name: &str, out: Option<PathBuf>, holder: Option<String>) -> Result<()> {
+    let old = ctx.signing_key()?;
+    let ledger = ctx.open()?;
+    let roles = isnad_core::rules::View::key(&ledger, &old.verifier().to_string())?
+        .map(|f| f.roles)
+        .ok_or_else(|| anyhow!("the --key key {} is not enrolled", old.verifier()))?;
+    let new = KeyPair::generate(name)?;
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{name}.key")));
+    keyfile::write_new(&path, &new)?;
+    let record = Record::Key(KeyBody {
+        key: new.verifier().to_string(),
+        roles,
+        holder: holder.map(|h| isnad_core::canon::nfc(&h)),
+        replaces: Some(old.verifier().to_string()),
+    });
+    match ledger.append(&old, record, now()) {
+        Ok(appended) => {
+            report_append(ctx, &appended)?;
+            eprintln!("new private key written to {} (mode 0600)", path.display());
+            Ok(())
+        }
+        Err(e) => {
+            // Nothing refers to the new key: do not leave it behind.
+            let _ = std::fs::remove_file(&path);
+            Err(e.into())
         }
     }
 }
@@ -522,8 +589,24 @@ fn summary(e: &Entry) -> String {
         Record::Key(k) => {
             let roles: Vec<&str> = k.roles.iter().map(|r| r.as_str()).collect();
             let name = k.key.split('+').next().unwrap_or("");
-            format!("enrol {name} as {}", roles.join(", "))
+            match &k.replaces {
+                Some(old) => format!(
+                    "rotate {} to {name} as {}",
+                    old.split('+').next().unwrap_or(""),
+                    roles.join(", ")
+                ),
+                None => format!("enrol {name} as {}", roles.join(", ")),
+            }
         }
+        Record::Revocation(r) => format!(
+            "revoke {} ({}{})",
+            r.key.split('+').next().unwrap_or(""),
+            r.reason.as_str(),
+            r.since
+                .as_deref()
+                .map(|t| format!(" since {t}"))
+                .unwrap_or_default()
+        ),
         Record::Source(s) => format!("{} \"{}\" ({})", s.id, clip(&s.name, 40), s.kind.as_str()),
         Record::Claim(c) => {
             let chain: Vec<&str> = c.chain.iter().map(|h| h.source.as_str()).collect();
@@ -589,7 +672,7 @@ fn log(ctx: &Ctx, a: &LogArgs) -> Result<()> {
     }
     for e in &rows {
         outln!(
-            "{:>5}  {}  {}  {:<9} {:<18} {}",
+            "{:>5}  {}  {}  {:<10} {:<18} {}",
             e.seq().0,
             e.hash().short(),
             e.time(),
@@ -790,7 +873,7 @@ fn source_show(ctx: &Ctx, id: &str) -> Result<()> {
     }
     for m in &mentions {
         outln!(
-            "  {} {:<9} {}",
+            "  {} {:<10} {}",
             m.hash().short(),
             m.kind().as_str(),
             summary(m)

@@ -228,6 +228,7 @@ fn status_text(s: VerdictStatus) -> String {
     match s {
         VerdictStatus::Counts => "counts".into(),
         VerdictStatus::NotFactChecker => "not by a fact-checker".into(),
+        VerdictStatus::KeyCompromised => "its signer's key was compromised".into(),
         VerdictStatus::Retracted => "retracted".into(),
         VerdictStatus::Superseded { by } => format!("superseded by {}", by.short()),
         VerdictStatus::ClaimRetracted => "its claim is retracted".into(),

@@ -84,6 +84,7 @@ fn records(n: u64) -> Vec<(usize, Record)> {
             key: keys[k].verifier().to_string(),
             roles: vec![role],
             holder: None,
+            replaces: None,
         };
         out.push((ADMIN, Record::Key(body)));
     }

@@ -208,6 +208,7 @@ mod tests {
             key: ed.verifier().to_string(),
             roles: vec![Role::Editor],
             holder: None,
+            replaces: None,
         });
         l.append(&admin, key, t).unwrap();
         let src = SourceBody {

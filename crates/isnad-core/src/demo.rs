@@ -232,6 +232,7 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
                 key: k.verifier().to_string(),
                 roles: vec![role],
                 holder: Some(holder.to_owned()),
+                replaces: None,
             }),
         )?;
     }
@@ -339,6 +340,7 @@ fn genesis(admin: &KeyPair) -> Record {
         key: admin.verifier().to_string(),
         roles: vec![Role::Admin],
         holder: None,
+        replaces: None,
     })
 }
 

@@ -589,6 +589,7 @@ mod tests {
             key: key.verifier().to_string(),
             roles: vec![crate::record::Role::Admin],
             holder: None,
+            replaces: None,
         });
         let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
         for (seq, ok) in [(MAX_SEQ, true), (MAX_SEQ + 1, false)] {

@@ -79,6 +79,16 @@ pub enum Error {
         /// The signer.
         signer: String,
     },
+    /// The signer's key was revoked (or rotated) before this entry.
+    #[error("entry {seq}: signer {signer} was revoked at entry {at}")]
+    Revoked {
+        /// The entry.
+        seq: Seq,
+        /// The signer.
+        signer: String,
+        /// The revocation (or rotation) entry.
+        at: Seq,
+    },
     /// The signer is enrolled but lacks the role to write this kind.
     #[error("entry {seq}: signer {signer} has no role that may write a {kind} record")]
     RoleNotAllowed {
@@ -249,6 +259,7 @@ impl Error {
             | Error::PrevLink { seq, .. }
             | Error::BadSignature { seq, .. }
             | Error::NotEnrolled { seq, .. }
+            | Error::Revoked { seq, .. }
             | Error::RoleNotAllowed { seq, .. }
             | Error::Reference { seq, .. }
             | Error::Time { seq, .. }

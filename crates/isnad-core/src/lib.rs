@@ -24,6 +24,7 @@
 //!     key: editor.verifier().to_string(),
 //!     roles: vec![Role::Editor],
 //!     holder: None,
+//!     replaces: None,
 //! }), now)?;
 //!
 //! for (id, name) in [("agenzia-nova", "Agenzia Nova"), ("fawasel-media", "Fawasel Media")] {
@@ -102,6 +103,7 @@ pub fn init(dir: &std::path::Path, admin: &KeyPair, now: Timestamp) -> Result<Le
             key: admin.verifier().to_string(),
             roles: vec![Role::Admin],
             holder: None,
+            replaces: None,
         }),
         now,
     )?;

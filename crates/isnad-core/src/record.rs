@@ -46,7 +46,7 @@ impl Role {
     pub fn may_write(self, kind: Kind) -> bool {
         use Kind::*;
         match self {
-            Role::Admin => matches!(kind, Key),
+            Role::Admin => matches!(kind, Key | Revocation),
             Role::Editor => matches!(kind, Source | Claim | Relation | Amendment | Prior),
             Role::FactChecker => matches!(kind, Verdict | Claim | Relation),
             Role::Auditor => false,
@@ -92,6 +92,8 @@ pub enum Kind {
     Amendment,
     /// An editor's Admiralty grade for a source.
     Prior,
+    /// Retires a signing key: no entry it signs after this is accepted.
+    Revocation,
 }
 
 impl Kind {
@@ -105,11 +107,12 @@ impl Kind {
             Kind::Relation => "relation",
             Kind::Amendment => "amendment",
             Kind::Prior => "prior",
+            Kind::Revocation => "revocation",
         }
     }
 
     /// All kinds, in wire order.
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Key,
         Kind::Source,
         Kind::Claim,
@@ -117,6 +120,7 @@ impl Kind {
         Kind::Relation,
         Kind::Amendment,
         Kind::Prior,
+        Kind::Revocation,
     ];
 }
 
@@ -141,6 +145,12 @@ pub struct KeyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = limits::MAX_NAME))]
     pub holder: Option<String>,
+    /// A rotation: the key this one replaces, which signs this entry
+    /// itself. The new key takes (some of) its roles, and the old key is
+    /// retired (superseded) from this entry on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
+    pub replaces: Option<String>,
 }
 
 /// What a source is.
@@ -482,6 +492,62 @@ pub struct PriorBody {
     pub reason: String,
 }
 
+/// Why a key is revoked.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RevocationReason {
+    /// Retired in the ordinary way (replaced, or its holder left): what it
+    /// signed before stays valid.
+    Superseded,
+    /// Its private key may be known to someone else: nothing it signs
+    /// after the revocation is accepted, and scoring ignores its verdicts
+    /// from `since` on.
+    Compromised,
+}
+
+impl RevocationReason {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevocationReason::Superseded => "superseded",
+            RevocationReason::Compromised => "compromised",
+        }
+    }
+}
+
+impl std::str::FromStr for RevocationReason {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "superseded" => Ok(RevocationReason::Superseded),
+            "compromised" => Ok(RevocationReason::Compromised),
+            _ => Err(Error::field(
+                "reason",
+                format!("`{s}` is not superseded or compromised"),
+            )),
+        }
+    }
+}
+
+/// `revocation`: retires a signing key. Signed by an admin or by the key
+/// itself; entries the key signs after this one are refused.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevocationBody {
+    /// The revoked key's verifier key string.
+    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
+    pub key: String,
+    /// Why.
+    pub reason: RevocationReason,
+    /// For a compromised key: the time (`YYYY-MM-DDTHH:MM:SSZ`) from which
+    /// its signatures are not to be trusted, at or before this entry's
+    /// time; scoring ignores its verdicts from then on. Absent: this
+    /// entry's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(crate::schema::TIME_PATTERN))]
+    pub since: Option<String>,
+}
+
 /// A record: the `kind` and `body` of an entry.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Record {
@@ -499,6 +565,8 @@ pub enum Record {
     Amendment(AmendmentBody),
     /// See [`PriorBody`].
     Prior(PriorBody),
+    /// See [`RevocationBody`].
+    Revocation(RevocationBody),
 }
 
 impl Record {
@@ -512,6 +580,7 @@ impl Record {
             Record::Relation(_) => Kind::Relation,
             Record::Amendment(_) => Kind::Amendment,
             Record::Prior(_) => Kind::Prior,
+            Record::Revocation(_) => Kind::Revocation,
         }
     }
 
@@ -528,6 +597,7 @@ impl Record {
             Record::Relation(b) => serde_json::to_value(b),
             Record::Amendment(b) => serde_json::to_value(b),
             Record::Prior(b) => serde_json::to_value(b),
+            Record::Revocation(b) => serde_json::to_value(b),
         };
         v.map_err(|e| Error::Canonical {
             reason: e.to_string(),
@@ -567,6 +637,7 @@ impl Record {
             Kind::Relation => Record::Relation(p(d)?),
             Kind::Amendment => Record::Amendment(p(d)?),
             Kind::Prior => Record::Prior(p(d)?),
+            Kind::Revocation => Record::Revocation(p(d)?),
         })
     }
 
@@ -591,6 +662,13 @@ impl Record {
                     ));
                 }
                 opt_text("body.holder", b.holder.as_deref(), limits::MAX_NAME)?;
+                if let Some(old) = &b.replaces {
+                    old.parse::<crate::keys::VerifierKey>()
+                        .map_err(|e| Error::field("body.replaces", e.to_string()))?;
+                    if *old == b.key {
+                        return Err(Error::field("body.replaces", "a key cannot replace itself"));
+                    }
+                }
             }
             Record::Source(b) => check_source("body", b)?,
             Record::Claim(b) => check_claim("body", b)?,
@@ -634,6 +712,21 @@ impl Record {
                 }
             }
             Record::Prior(b) => text("body.reason", &b.reason, limits::MAX_TEXT)?,
+            Record::Revocation(b) => {
+                b.key
+                    .parse::<crate::keys::VerifierKey>()
+                    .map_err(|e| Error::field("body.key", e.to_string()))?;
+                if let Some(since) = &b.since {
+                    crate::time::Timestamp::parse(since)
+                        .map_err(|e| Error::field("body.since", e.to_string()))?;
+                    if b.reason != RevocationReason::Compromised {
+                        return Err(Error::field(
+                            "body.since",
+                            "only a compromised key is revoked from an earlier time",
+                        ));
+                    }
+                }
+            }
         }
         Ok(())
     }

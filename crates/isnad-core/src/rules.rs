@@ -78,6 +78,12 @@ pub trait View {
     /// # Errors
     /// Storage errors only.
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error>;
+    /// The entry that revoked this key (a revocation, or a rotation to a
+    /// new key), if any.
+    ///
+    /// # Errors
+    /// Storage errors only.
+    fn revoked(&self, key: &str) -> Result<Option<Seq>, Error>;
 }
 
 /// An entry that passed every check at its position: canonical bytes,
@@ -231,7 +237,17 @@ pub(crate) fn check_with(
                 seq,
                 signer: signer.clone(),
             })?;
-        if !key.roles.iter().any(|r| r.may_write(entry.kind())) {
+        if let Some(at) = view.revoked(&signer)?.filter(|s| before(*s)) {
+            return Err(Error::Revoked { seq, signer, at });
+        }
+        // A key may hand itself over to a new key, and revoke itself,
+        // whatever its roles.
+        let own = match entry.record() {
+            Record::Key(k) => k.replaces.as_deref() == Some(signer.as_str()),
+            Record::Revocation(r) => r.key == signer,
+            _ => false,
+        };
+        if !own && !key.roles.iter().any(|r| r.may_write(entry.kind())) {
             return Err(Error::RoleNotAllowed {
                 seq,
                 signer,
@@ -263,6 +279,24 @@ pub(crate) fn check_with(
                     "body.key",
                     "this public key is already enrolled under another name",
                 ));
+            }
+            if let Some(old) = &k.replaces {
+                // The old key signs its own handover (checked above as
+                // enrolled and not revoked) and passes on no more than it
+                // has.
+                if *old != signer {
+                    return Err(Error::field(
+                        "body.replaces",
+                        "a rotation is signed by the key it replaces",
+                    ));
+                }
+                let held = view.key(old)?.map(|f| f.roles).unwrap_or_default();
+                if let Some(r) = k.roles.iter().find(|r| !held.contains(r)) {
+                    return Err(Error::field(
+                        "body.roles",
+                        format!("the replaced key does not hold the {} role", r.as_str()),
+                    ));
+                }
             }
         }
         Record::Source(s) => {
@@ -343,6 +377,30 @@ pub(crate) fn check_with(
             }
         }
         Record::Prior(p) => need_source("body.source", &p.source)?,
+        Record::Revocation(r) => {
+            if !view.key(&r.key)?.is_some_and(|f| before(f.seq)) {
+                return Err(Error::Reference {
+                    seq,
+                    field: "body.key".into(),
+                    reason: format!("{} is not an enrolled key", r.key),
+                });
+            }
+            if let Some(at) = view.revoked(&r.key)?.filter(|s| before(*s)) {
+                return Err(Error::field(
+                    "body.key",
+                    format!("{} was already revoked at entry {at}", r.key),
+                ));
+            }
+            if let Some(since) = &r.since {
+                let since = crate::time::Timestamp::parse(since)?;
+                if since > entry.time() {
+                    return Err(Error::field(
+                        "body.since",
+                        format!("{since} is after this entry's time {}", entry.time()),
+                    ));
+                }
+            }
+        }
     }
     Ok(VerifiedEntry(entry))
 }
@@ -356,6 +414,7 @@ pub(crate) fn check_with(
 pub struct MemoryView {
     facts: HashMap<EntryHash, EntryFacts>,
     keys: HashMap<String, KeyFacts>,
+    revoked: HashMap<String, Seq>,
     public_keys: HashMap<[u8; 32], Seq>,
     sources: HashMap<SourceId, Seq>,
 }
@@ -383,7 +442,17 @@ impl MemoryView {
             Record::Source(s) => {
                 self.sources.entry(s.id.clone()).or_insert(entry.seq());
             }
+            Record::Revocation(r) => {
+                self.revoked.entry(r.key.clone()).or_insert(entry.seq());
+            }
             _ => {}
+        }
+        if let Record::Key(crate::record::KeyBody {
+            replaces: Some(old),
+            ..
+        }) = entry.record()
+        {
+            self.revoked.entry(old.clone()).or_insert(entry.seq());
         }
         // Keys and priors are never referenced by id; everything else may be.
         if !matches!(entry.kind(), Kind::Key) {
@@ -404,6 +473,9 @@ impl View for MemoryView {
     }
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
         Ok(self.public_keys.get(key).copied())
+    }
+    fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
+        Ok(self.revoked.get(key).copied())
     }
 }
 
@@ -441,6 +513,14 @@ impl View for Layered<'_> {
         match self.top.public_key(key)? {
             Some(f) => Ok(Some(f)),
             None => self.base.public_key(key),
+        }
+    }
+    // A key enrolled in the ledger may be revoked by a new entry: look in
+    // both, the ledger first (its revocation is the earlier).
+    fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
+        match self.base.revoked(key)? {
+            Some(s) => Ok(Some(s)),
+            None => self.top.revoked(key),
         }
     }
 }

@@ -53,7 +53,8 @@ use serde_json::{Map, Value, json};
 use crate::error::Error;
 use crate::ids::EntryHash;
 use crate::record::{
-    AmendmentBody, ClaimBody, KeyBody, Kind, PriorBody, RelationBody, SourceBody, VerdictBody,
+    AmendmentBody, ClaimBody, KeyBody, Kind, PriorBody, RelationBody, RevocationBody, SourceBody,
+    VerdictBody,
 };
 
 /// The meta-schema every schema declares in `$schema`: JSON Schema draft 2020-12.
@@ -124,6 +125,7 @@ pub fn body_file(kind: Kind) -> &'static str {
         Kind::Relation => "relation.schema.json",
         Kind::Amendment => "amendment.schema.json",
         Kind::Prior => "prior.schema.json",
+        Kind::Revocation => "revocation.schema.json",
     }
 }
 
@@ -151,6 +153,7 @@ pub fn body_schema(kind: Kind) -> Value {
         Kind::Relation => root::<RelationBody>(),
         Kind::Amendment => root::<AmendmentBody>(),
         Kind::Prior => root::<PriorBody>(),
+        Kind::Revocation => root::<RevocationBody>(),
     };
     let doc = generated
         .get("description")
@@ -187,6 +190,7 @@ pub fn entry_schema() -> Value {
                 Kind::Relation => g.subschema_for::<RelationBody>(),
                 Kind::Amendment => g.subschema_for::<AmendmentBody>(),
                 Kind::Prior => g.subschema_for::<PriorBody>(),
+                Kind::Revocation => g.subschema_for::<RevocationBody>(),
             };
             (k, r.to_value())
         })

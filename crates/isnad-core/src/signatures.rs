@@ -214,6 +214,7 @@ mod tests {
                     key: other.verifier().to_string(),
                     roles: vec![Role::Editor],
                     holder: None,
+                    replaces: None,
                 });
                 let t = Timestamp::from_unix(1_700_000_000);
                 Draft::new(Seq(i), EntryHash::ZERO, t, key.verifier().clone(), r)

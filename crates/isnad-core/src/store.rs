@@ -81,6 +81,15 @@ fn node_key(level: u32, index: u64) -> [u8; 9] {
 /// Prefix of `keys` rows indexed by raw public key; a key string never
 /// starts with a space.
 const PUBLIC_KEY_PREFIX: &[u8] = b" pk:";
+/// Prefix of `keys` rows naming the entry that revoked a key (by key
+/// string): a revocation, or a rotation away from it.
+const REVOKED_PREFIX: &[u8] = b" rv:";
+
+fn revoked_key(key: &str) -> Vec<u8> {
+    let mut k = REVOKED_PREFIX.to_vec();
+    k.extend_from_slice(key.as_bytes());
+    k
+}
 const TREES: [&str; 7] = [
     "entries", "ids", "content", "keys", "sources", "refs", "mentions",
 ];
@@ -1264,6 +1273,9 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
     match v.record() {
         Record::Key(k) => {
             rows.push((3, k.key.as_bytes().to_vec(), seq.clone()));
+            if let Some(old) = &k.replaces {
+                rows.push((3, revoked_key(old), seq.clone()));
+            }
             // Keyed by the raw public key too, under a prefix no key string has.
             if let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() {
                 let mut pk = PUBLIC_KEY_PREFIX.to_vec();
@@ -1302,6 +1314,7 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
             }
         }
         Record::Prior(p) => mentioned.push(&p.source),
+        Record::Revocation(r) => rows.push((3, revoked_key(&r.key), seq.clone())),
     }
     mentioned.sort();
     mentioned.dedup();
@@ -1366,6 +1379,13 @@ impl View for Ledger {
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
         self.sources
             .get(id.as_str())?
+            .map(|s| seq_of(&s))
+            .transpose()
+    }
+
+    fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
+        self.keys
+            .get(revoked_key(key))?
             .map(|s| seq_of(&s))
             .transpose()
     }
@@ -1479,6 +1499,7 @@ mod tests {
             key: ed.verifier().to_string(),
             roles: vec![crate::Role::Editor],
             holder: None,
+            replaces: None,
         });
         l.append(&admin, key, t).unwrap();
         let src = Record::Source(SourceBody {
@@ -1549,6 +1570,7 @@ mod tests {
                     key: alias.verifier().to_string(),
                     roles: vec![crate::Role::Editor],
                     holder: None,
+                    replaces: None,
                 }),
                 t,
             )

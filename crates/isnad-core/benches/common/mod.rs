@@ -70,6 +70,7 @@ pub fn generate(n: u64) -> Vec<u8> {
                     key: admin.verifier().to_string(),
                     roles: vec![Role::Admin],
                     holder: None,
+                    replaces: None,
                 }),
             ),
             1 => (
@@ -78,6 +79,7 @@ pub fn generate(n: u64) -> Vec<u8> {
                     key: editor.verifier().to_string(),
                     roles: vec![Role::Editor],
                     holder: None,
+                    replaces: None,
                 }),
             ),
             2 => (

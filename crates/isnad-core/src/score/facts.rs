@@ -20,7 +20,8 @@ use crate::entry::Entry;
 use crate::error::Error;
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::record::{
-    Change, ClaimRelation, Grade, Hop as WireHop, HopRelation, Rating, Record, Role, SourceKind,
+    Change, ClaimRelation, Grade, Hop as WireHop, HopRelation, Rating, Record, RevocationReason,
+    Role, SourceKind,
 };
 use crate::time::Timestamp;
 
@@ -46,6 +47,8 @@ pub(crate) struct KeyFact {
     pub name: Box<str>,
     pub fact_checker: bool,
     pub editor: bool,
+    /// Revoked as compromised: its verdicts from this time on do not count.
+    pub compromised_since: Option<Timestamp>,
 }
 
 pub(crate) struct SourceFact {
@@ -226,6 +229,7 @@ impl Facts {
                     name: vk.name().into(),
                     fact_checker: k.roles.contains(&Role::FactChecker),
                     editor: k.roles.contains(&Role::Editor),
+                    compromised_since: None,
                 });
             }
             Record::Source(s) => {
@@ -338,6 +342,23 @@ impl Facts {
                     by_editor,
                 });
                 self.nodes.insert(hash, Node::Prior(i));
+            }
+            Record::Revocation(r) => {
+                if r.reason != RevocationReason::Compromised {
+                    return;
+                }
+                let Ok(vk) = r.key.parse::<crate::keys::VerifierKey>() else {
+                    return;
+                };
+                let Some(&k) = self.key_index.get(vk.verifying_key().as_bytes()) else {
+                    return;
+                };
+                let since = r
+                    .since
+                    .as_deref()
+                    .and_then(|t| Timestamp::parse(t).ok())
+                    .unwrap_or_else(|| entry.time());
+                self.keys[k as usize].compromised_since.get_or_insert(since);
             }
         }
     }

@@ -125,6 +125,9 @@ pub enum VerdictStatus {
     Counts,
     /// Its signer is not enrolled with the fact-checker role.
     NotFactChecker,
+    /// Its signer's key was revoked as compromised from a time at or
+    /// before the verdict's.
+    KeyCompromised,
     /// An amendment retracted it.
     Retracted,
     /// A later verdict by the same signer superseded it.

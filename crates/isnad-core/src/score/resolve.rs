@@ -132,6 +132,12 @@ impl Standing {
         let fact = &f.verdicts[v as usize];
         if !fact.signer.is_some_and(|k| f.keys[k as usize].fact_checker) {
             VerdictStatus::NotFactChecker
+        } else if fact
+            .signer
+            .and_then(|k| f.keys[k as usize].compromised_since)
+            .is_some_and(|since| fact.time >= since)
+        {
+            VerdictStatus::KeyCompromised
         } else if self.verdict_retracted[v as usize] {
             VerdictStatus::Retracted
         } else if let Some(by) = fact.superseded_by {

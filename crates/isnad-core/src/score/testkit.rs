@@ -60,6 +60,7 @@ impl Book {
             key: b.admin.verifier().to_string(),
             roles: vec![Role::Admin],
             holder: None,
+            replaces: None,
         });
         let admin = key("admin", 1);
         b.put(&admin, genesis);
@@ -74,6 +75,7 @@ impl Book {
                     key: k,
                     roles: vec![role],
                     holder: None,
+                    replaces: None,
                 }),
             );
         }

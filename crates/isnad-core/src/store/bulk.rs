@@ -193,6 +193,7 @@ mod tests {
                 key: ed.verifier().to_string(),
                 roles: vec![crate::Role::Editor],
                 holder: None,
+                replaces: None,
             }),
             t(),
         )

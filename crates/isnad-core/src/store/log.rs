@@ -327,6 +327,7 @@ mod tests {
                 key: ed.verifier().to_string(),
                 roles: vec![crate::Role::Editor],
                 holder: None,
+                replaces: None,
             }),
             t(),
         )
