@@ -83,7 +83,19 @@ impl Ctx {
             Err(e @ isnad_core::Error::InUse { .. }) => {
                 Err(anyhow::anyhow!("{e} (`--wait SECONDS` waits longer)"))
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(self.storage(e)),
+        }
+    }
+
+    /// A library error, naming the ledger when the storage under it failed
+    /// (a read-only or full file system, a damaged database): sled's own
+    /// message does not say which directory it was working in.
+    pub fn storage(&self, e: isnad_core::Error) -> anyhow::Error {
+        match e {
+            e @ isnad_core::Error::Storage(_) => {
+                anyhow::Error::new(e).context(format!("ledger {}", self.ledger.display()))
+            }
+            e => e.into(),
         }
     }
 
@@ -143,7 +155,9 @@ fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) -> Result<()> {
 
 fn append(ctx: &Ctx, key: &KeyPair, record: Record) -> Result<()> {
     let ledger = ctx.open()?;
-    let appended = ledger.append(key, record, now())?;
+    let appended = ledger
+        .append(key, record, now())
+        .map_err(|e| ctx.storage(e))?;
     report_append(ctx, &appended)?;
     Ok(())
 }
@@ -390,8 +404,24 @@ fn parse_chain(c: &ChainArgs) -> Result<Option<Vec<Hop>>> {
     Ok(Some(chain))
 }
 
+/// Largest `--text-file` read. NFC may shrink a text up to threefold and
+/// trailing newlines are dropped, so a file may be somewhat larger than the
+/// longest text; anything past this could never make one.
+const MAX_TEXT_FILE: u64 = 4 * isnad_core::limits::MAX_TEXT as u64;
+
 fn read_text_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(MAX_TEXT_FILE + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("{}", path.display()))?;
+    if bytes.len() as u64 > MAX_TEXT_FILE {
+        bail!(
+            "{}: larger than {MAX_TEXT_FILE} bytes, more than a text of at most {} bytes can come from",
+            path.display(),
+            isnad_core::limits::MAX_TEXT
+        );
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         anyhow!(
             "{}: invalid UTF-8 at byte {}",
@@ -468,7 +498,9 @@ fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
             .collect(),
         supersedes,
     };
-    let appended = ledger.append(&key, Record::Verdict(body), now())?;
+    let appended = ledger
+        .append(&key, Record::Verdict(body), now())
+        .map_err(|e| ctx.storage(e))?;
     report_append(ctx, &appended)?;
     Ok(())
 }
@@ -490,7 +522,9 @@ fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
         to,
         note: nfc_opt(a.note),
     };
-    let appended = ledger.append(&key, Record::Relation(body), now())?;
+    let appended = ledger
+        .append(&key, Record::Relation(body), now())
+        .map_err(|e| ctx.storage(e))?;
     report_append(ctx, &appended)?;
     Ok(())
 }
@@ -567,7 +601,9 @@ fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
         change,
         reason: isnad_core::canon::nfc(&a.reason),
     };
-    let appended = ledger.append(&key, Record::Amendment(body), now())?;
+    let appended = ledger
+        .append(&key, Record::Amendment(body), now())
+        .map_err(|e| ctx.storage(e))?;
     report_append(ctx, &appended)?;
     Ok(())
 }
@@ -1279,6 +1315,9 @@ fn import_jsonl(ctx: &Ctx, file: &Path, origin: Option<&str>) -> Result<()> {
                 if existed {
                     let _ = std::fs::create_dir(&ctx.ledger);
                 }
+            }
+            if matches!(e, isnad_core::Error::Storage(_)) {
+                return Err(ctx.storage(e));
             }
             return Err(e).with_context(|| format!("{}", file.display()));
         }

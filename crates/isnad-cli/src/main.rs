@@ -41,6 +41,24 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// The error and its causes joined by ": ", on one line. A cause whose text
+/// the line already ends with is left out: some errors (sled's among them)
+/// print their source in their own message, and saying it twice is noise.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg.replace('\n', " ")
+}
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -74,9 +92,7 @@ fn main() -> ExitCode {
             } else {
                 EXIT_INPUT
             };
-            // One line: anyhow's alternate form joins the causes with ": ".
-            let msg = format!("{err:#}").replace('\n', " ");
-            eprintln!("isnad: error: {msg}");
+            eprintln!("isnad: error: {}", one_line(&err));
             ExitCode::from(code)
         }
     }

@@ -1,0 +1,492 @@
+//! Storage faults, given to the `isnad` binary as a process: a directory
+//! that is not an isnad ledger, a ledger on a read-only file system and a
+//! ledger on a full one. Each gives exit code 2 and one clear error line,
+//! and leaves the data that was there intact.
+//!
+//! The read-only and full file systems are small tmpfs mounts made by the
+//! test, which needs root (permission bits alone do not stop root). Where
+//! mounting is refused the test says so on stderr and checks nothing.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers panic on failed setup"
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use common::{Desk, error_line, isnad_in, jsonl, s};
+use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation};
+use isnad_core::{Draft, Record, Timestamp};
+use tempfile::TempDir;
+
+/// How long any one command may take here before it counts as hung: a
+/// storage fault must end in an error, not a wait.
+const HUNG: Duration = Duration::from_secs(120);
+
+/// A tmpfs mounted on a fresh temp directory, unmounted when dropped (also
+/// when the test fails), so no mount outlives its test.
+struct Tmpfs {
+    dir: PathBuf,
+    _tmp: TempDir,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` bytes, or says loudly why it cannot and
+    /// returns `None`.
+    fn mount(size: u64, test: &str) -> Option<Tmpfs> {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("mnt");
+        std::fs::create_dir(&dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(Tmpfs { dir, _tmp: tmp }),
+            other => {
+                let why = match other {
+                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_owned(),
+                    Err(e) => e.to_string(),
+                };
+                eprintln!(
+                    "WARNING: {test}: NOT CHECKED: cannot mount a tmpfs here ({why}); \
+                     run the tests as root to check this fault"
+                );
+                None
+            }
+        }
+    }
+
+    /// Remounts read-only (`ro`) or read-write (`rw`).
+    fn remount(&self, how: &str) {
+        let o = Command::new("mount")
+            .args(["-o", &format!("remount,{how}")])
+            .arg(&self.dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "remount {how}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let ok = Command::new("umount")
+            .arg(&self.dir)
+            .status()
+            .is_ok_and(|st| st.success());
+        if !ok {
+            // Still busy (a hung child): detach it now, it goes when freed.
+            let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        }
+    }
+}
+
+/// Copies a directory tree, file modes included (key files stay 0600).
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file and directory under `path` (or `path` itself, if a file),
+/// with the SHA-256 of each file (short enough to print when they differ).
+fn snapshot(path: &Path) -> BTreeMap<PathBuf, Option<String>> {
+    fn walk(root: &Path, at: &Path, out: &mut BTreeMap<PathBuf, Option<String>>) {
+        use sha2::Digest as _;
+        let rel = at.strip_prefix(root).unwrap().to_path_buf();
+        if at.is_dir() {
+            out.insert(rel, None);
+            for e in std::fs::read_dir(at).unwrap() {
+                walk(root, &e.unwrap().path(), out);
+            }
+        } else {
+            let bytes = std::fs::read(at).unwrap();
+            out.insert(rel, Some(hex::encode(sha2::Sha256::digest(&bytes))));
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(path, path, &mut out);
+    out
+}
+
+/// The commands every fault is tried with: reads, then writes.
+fn commands(d: &Desk, import: &Path) -> Vec<Vec<String>> {
+    let editor = s(&d.editor).to_owned();
+    let v = |a: &[&str]| a.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    vec![
+        v(&["verify"]),
+        v(&["log"]),
+        v(&["export", "jsonl"]),
+        v(&[
+            "--key",
+            &editor,
+            "claim",
+            "add",
+            "--text",
+            "During the fault",
+        ])
+        .into_iter()
+        .chain(v(&[
+            "--lang",
+            "en",
+            "--publisher",
+            "rusi",
+            "--date",
+            "2025-02-18",
+        ]))
+        .collect(),
+        v(&[
+            "--key", &editor, "source", "add", "late", "--name", "Late", "--kind", "outlet",
+        ]),
+        v(&["import", "jsonl", s(import)]),
+    ]
+}
+
+/// Runs `isnad --ledger LEDGER ARGS…` from the desk, giving up if it hangs.
+fn run_on(d: &Desk, ledger: &Path, args: &[String]) -> std::process::Output {
+    d.run(
+        isnad_in(d.dir())
+            .arg("--ledger")
+            .arg(ledger)
+            .args(args)
+            .timeout(HUNG),
+    )
+}
+
+/// An import file: the desk's export and one new claim after it, signed
+/// with the library, so that importing it writes.
+fn import_file(d: &Desk) -> PathBuf {
+    extending(d, d.export_lines())
+}
+
+/// An import file: `lines` (an export) and one new claim after them.
+fn extending(d: &Desk, mut lines: Vec<Vec<u8>>) -> PathBuf {
+    let key = Desk::keypair(&d.editor);
+    let last = isnad_core::Entry::parse(lines.last().unwrap()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let entry = Draft::new(
+        last.seq().next(),
+        last.hash(),
+        Timestamp::from_unix(i64::try_from(now).unwrap()),
+        key.verifier().clone(),
+        Record::Claim(ClaimBody {
+            text: "Imported during the fault".into(),
+            lang: "en".into(),
+            quote: None,
+            translations: vec![],
+            chain: vec![Hop {
+                source: "rusi".parse().unwrap(),
+                relation: HopRelation::Reported,
+            }],
+            appeared: Appearance {
+                date: "2025-02-18".into(),
+                url: None,
+                venue: None,
+            },
+        }),
+    )
+    .sign(&key)
+    .unwrap();
+    lines.push(entry.leaf_bytes().to_vec());
+    d.file("extends.jsonl", &jsonl(&lines))
+}
+
+/// A sled database at `dir/db`, as another program might leave one: data,
+/// and a `meta` tree holding `format` = `tag` when one is given.
+fn foreign_sled(dir: &Path, tag: Option<&[u8]>) {
+    let db = sled::open(dir.join("db")).unwrap();
+    db.insert("greeting", "hello").unwrap();
+    if let Some(tag) = tag {
+        db.open_tree("meta").unwrap().insert("format", tag).unwrap();
+    }
+    db.flush().unwrap();
+}
+
+/// A ledger made by `isnad init` at `dir`, with its `db/db` file replaced
+/// by what `damage` makes of it.
+fn damaged_ledger(d: &Desk, dir: &Path, damage: impl FnOnce(&mut Vec<u8>)) {
+    let o = run_on(d, dir, &["init".to_owned()]);
+    common::assert_success(&o, &["init"]);
+    let file = dir.join("db").join("db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    damage(&mut bytes);
+    std::fs::write(&file, bytes).unwrap();
+}
+
+/// The directories of the not-a-ledger tests, beside the desk's ledger.
+fn not_ledgers(d: &Desk) -> Vec<PathBuf> {
+    let empty = d.dir().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let untagged = d.dir().join("untagged-sled");
+    foreign_sled(&untagged, None);
+    let other = d.dir().join("other-format-sled");
+    foreign_sled(&other, Some(b"someone-elses-format-v3"));
+    let garbage = d.dir().join("garbage-db");
+    damaged_ledger(d, &garbage, |b| {
+        for (i, x) in b.iter_mut().enumerate() {
+            *x = u8::try_from(i * 7 % 251).unwrap();
+        }
+    });
+    vec![empty, untagged, other, garbage]
+}
+
+#[test]
+fn directories_that_are_not_ledgers_are_refused_with_one_clear_line() {
+    let d = Desk::with_sources();
+    let before = d.state();
+    let import = import_file(&d);
+    for dir in not_ledgers(&d) {
+        let empty = std::fs::read_dir(&dir).unwrap().next().is_none();
+        for args in commands(&d, &import) {
+            if empty && args[0] == "import" {
+                continue; // importing into an empty directory makes a ledger
+            }
+            let o = run_on(&d, &dir, &args);
+            let line = error_line(&o, 2);
+            assert!(line.contains("not an isnad ledger"), "{args:?}: {line}");
+            assert!(line.contains(s(&dir)), "{args:?}: {line}");
+        }
+    }
+    assert_eq!(d.state(), before, "the desk's own ledger changed");
+}
+
+#[test]
+fn an_empty_directory_is_refused_and_stays_empty() {
+    let d = Desk::with_sources();
+    let dir = d.dir().join("empty");
+    std::fs::create_dir(&dir).unwrap();
+    for args in commands(&d, &d.file("unused", b"")) {
+        if args[0] == "import" {
+            continue;
+        }
+        let o = run_on(&d, &dir, &args);
+        let line = error_line(&o, 2);
+        assert!(line.contains("no database in it"), "{line}");
+    }
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+#[test]
+#[ignore = "opening runs sled on the database, which rewrites its files (and \
+            adds a `meta` tree) before isnad can check the format tag: see the \
+            store's open"]
+fn a_database_that_is_not_a_ledger_is_left_byte_for_byte() {
+    let d = Desk::with_sources();
+    let import = import_file(&d);
+    for dir in not_ledgers(&d) {
+        let before = snapshot(&dir);
+        for args in commands(&d, &import) {
+            if before.len() == 1 && args[0] == "import" {
+                continue; // the empty directory: import makes a ledger there
+            }
+            error_line(&run_on(&d, &dir, &args), 2);
+            assert_eq!(snapshot(&dir), before, "{args:?} changed {}", dir.display());
+        }
+    }
+}
+
+#[test]
+#[ignore = "sled recovers a truncated log as if a write had been cut short, \
+            so the ledger opens with its entries gone and verifies as empty: \
+            the store keeps no record of its head outside sled to notice"]
+fn a_truncated_database_is_not_taken_for_an_empty_ledger() {
+    let d = Desk::with_sources();
+    let dir = d.dir().join("truncated");
+    damaged_ledger(&d, &dir, |b| b.truncate(b.len() / 2));
+    let before = snapshot(&dir);
+    for args in [["verify"], ["log"]] {
+        let args = args.map(str::to_owned);
+        let o = run_on(&d, &dir, &args);
+        let line = error_line(&o, 2);
+        assert!(line.contains(s(&dir)), "{line}");
+    }
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn a_read_only_ledger_refuses_writes_and_keeps_its_data() {
+    let Some(fs) = Tmpfs::mount(64 << 20, "a_read_only_ledger") else {
+        return;
+    };
+    let mut d = Desk::with_sources();
+    d.add_claim(&d.editor, "Recorded before the remount");
+    let import = import_file(&d);
+    let ledger = fs.dir.join("ledger");
+    copy_dir(&d.ledger, &ledger);
+    d.ledger = ledger;
+    let before = d.state();
+    fs.remount("ro");
+    for args in commands(&d, &import) {
+        let o = run_on(&d, &d.ledger, &args);
+        let write = args.iter().any(|a| a == "add" || a == "import");
+        if o.status.success() {
+            assert!(!write, "{args:?} succeeded on a read-only file system");
+            continue;
+        }
+        let line = error_line(&o, 2);
+        eprintln!("read-only: {}: {line}", args.join(" "));
+        assert!(line.contains("Read-only file system"), "{args:?}: {line}");
+        assert!(line.contains(s(&d.ledger)), "{args:?}: {line}");
+        assert_eq!(line.matches("os error").count(), 1, "said once: {line}");
+    }
+    fs.remount("rw");
+    assert_eq!(d.state(), before);
+}
+
+/// Writes zeros to `path` until the file system is full.
+fn fill(path: &Path) {
+    let mut f = std::fs::File::create(path).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    loop {
+        if let Err(e) = f.write_all(&chunk) {
+            assert_eq!(e.raw_os_error(), Some(28), "ENOSPC: {e}");
+            break;
+        }
+    }
+    // What is left is smaller than a chunk: fill it byte by byte.
+    while f.write_all(&[0]).is_ok() {}
+    let _ = f.sync_all();
+}
+
+/// A desk whose ledger lives on a full tmpfs of 16 MiB, after three
+/// acknowledged claims, appends until the disk refused one. Returns the
+/// desk, the mount, the filler file, the acknowledged ids and the refusal.
+fn fill_up(fs: &Tmpfs) -> (Desk, PathBuf, Vec<String>, String) {
+    let mut d = Desk::with_sources();
+    let ledger = fs.dir.join("ledger");
+    copy_dir(&d.ledger, &ledger);
+    d.ledger = ledger;
+    let claim = |text: &str| {
+        let mut args = vec!["--json".to_owned(), "--key".to_owned(), s(&d.editor).into()];
+        args.extend(common::claim_args(text).map(str::to_owned));
+        let o = run_on(&d, &d.ledger, &args);
+        if o.status.success() {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            Ok(v["id"].as_str().unwrap().to_owned())
+        } else {
+            Err(error_line(&o, 2))
+        }
+    };
+    let mut acknowledged: Vec<String> = (0..3)
+        .map(|i| claim(&format!("Claim {i} while there is room")).unwrap())
+        .collect();
+    let filler = fs.dir.join("filler");
+    fill(&filler);
+    // The database may still have room in pages it holds: append until the
+    // disk refuses one.
+    let mut refusal = None;
+    for i in 0..500 {
+        match claim(&format!("Claim {i} on a full disk")) {
+            Ok(id) => acknowledged.push(id),
+            Err(line) => {
+                refusal = Some(line);
+                break;
+            }
+        }
+    }
+    let line = refusal.expect("the full disk refused an append");
+    (d, filler, acknowledged, line)
+}
+
+/// Checks that every acknowledged id is in the export of `d`'s ledger.
+fn all_there(d: &Desk, acknowledged: &[String]) {
+    let ids: Vec<String> = d
+        .export_lines()
+        .iter()
+        .map(|l| isnad_core::EntryHash::of_leaf(l).to_hex())
+        .collect();
+    for id in acknowledged {
+        assert!(ids.contains(id), "acknowledged {id} is gone");
+    }
+}
+
+#[test]
+fn a_full_disk_refuses_appends_with_one_clear_line() {
+    let Some(fs) = Tmpfs::mount(16 << 20, "a_full_disk") else {
+        return;
+    };
+    let (mut d, filler, acknowledged, line) = fill_up(&fs);
+    eprintln!(
+        "full disk: claim add (after {} acknowledged): {line}",
+        acknowledged.len()
+    );
+    assert!(line.contains("No space left on device"), "{line}");
+    assert!(line.contains(s(&d.ledger)), "{line}");
+    assert_eq!(line.matches("os error").count(), 1, "said once: {line}");
+    let full = d.ledger.clone();
+    // An import is refused too (with what the open meets; see the ignored
+    // test below). Its file extends the ledger as a copy of it reads now.
+    d.ledger = usable_copy(&d, &full, "copy-full");
+    let import = import_file(&d);
+    d.ledger = full.clone();
+    let o = run_on(
+        &d,
+        &d.ledger,
+        &["import".into(), "jsonl".into(), s(&import).into()],
+    );
+    let line = error_line(&o, 2);
+    eprintln!("full disk: import jsonl: {line}");
+    assert!(line.contains(s(&d.ledger)), "{line}");
+    // With room again, nothing acknowledged was lost, and the ledger takes
+    // appends: checked on a copy, for the reason above.
+    std::fs::remove_file(&filler).unwrap();
+    d.ledger = usable_copy(&d, &full, "copy-freed");
+    all_there(&d, &acknowledged);
+    d.add_claim(&d.editor, "Recorded once there was room again");
+}
+
+/// A copy of `ledger` in the desk's directory without the empty snapshot
+/// file sled leaves behind when it cannot write one (`snap.*.generating`),
+/// which stops it opening the ledger at all.
+fn usable_copy(d: &Desk, ledger: &Path, name: &str) -> PathBuf {
+    let copy = d.dir().join(name);
+    copy_dir(ledger, &copy);
+    for e in std::fs::read_dir(copy.join("db")).unwrap() {
+        let p = e.unwrap().path();
+        if p.to_string_lossy().ends_with(".generating") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    copy
+}
+
+#[test]
+#[ignore = "a failed snapshot write leaves an empty `db/snap.*.generating` \
+            file, which sled 0.34 then reads as the newest snapshot: every \
+            later open fails with `Read corrupted data` until it is removed"]
+fn a_full_disk_ledger_opens_again_once_there_is_room() {
+    let Some(fs) = Tmpfs::mount(16 << 20, "a_full_disk_ledger_opens_again") else {
+        return;
+    };
+    let (d, filler, acknowledged, _) = fill_up(&fs);
+    // A read on the full disk, as someone looking into the failure would.
+    let o = run_on(&d, &d.ledger, &["verify".into()]);
+    eprintln!(
+        "full disk: verify: {:?}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::remove_file(&filler).unwrap();
+    all_there(&d, &acknowledged);
+    d.add_claim(&d.editor, "Recorded once there was room again");
+}
