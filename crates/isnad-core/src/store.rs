@@ -243,8 +243,28 @@ const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(2
 /// speed on the benchmark ledgers (docs/PERFORMANCE.md).
 const CACHE_BYTES: u64 = 128 << 20;
 
+/// Removes snapshot files sled left half-written (`snap.*.generating`):
+/// sled writes a snapshot under that name and renames it when complete, so
+/// one that is still there was cut short (a full disk, a kill), and sled
+/// 0.34 would read it as the newest snapshot and refuse to open. Returns
+/// how many it removed.
+fn remove_unfinished_snapshots(dir: &Path) -> Result<usize, Error> {
+    let db = db_path(dir);
+    let mut removed = 0;
+    for item in std::fs::read_dir(&db).map_err(|e| io(&db, e))? {
+        let path = item.map_err(|e| io(&db, e))?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
     let started = std::time::Instant::now();
+    let mut cleaned = false;
     loop {
         let result = sled::Config::new()
             .path(db_path(dir))
@@ -263,6 +283,13 @@ fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
                     });
                 }
                 std::thread::sleep(LOCK_RETRY_PAUSE.min(options.wait - waited));
+            }
+            // Only once, and only after sled itself failed: a process that
+            // holds the ledger would have made the open fail on its lock.
+            Err(sled::Error::Corruption { .. })
+                if !cleaned && remove_unfinished_snapshots(dir)? > 0 =>
+            {
+                cleaned = true;
             }
             Err(e) => return Err(Error::Storage(e)),
         }
