@@ -287,14 +287,18 @@ fn an_empty_directory_is_refused_and_stays_empty() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
 
+// Regression: opening ran sled on any database, which rewrites its files
+// (and adds a `meta` tree), before isnad could check the format tag; the
+// `isnad.ledger` file beside the database is now checked first. (The
+// garbled ledger of `not_ledgers` is an isnad ledger, damaged: sled may
+// rewrite it while finding out, so it is not among these.)
 #[test]
-#[ignore = "opening runs sled on the database, which rewrites its files (and \
-            adds a `meta` tree) before isnad can check the format tag: see the \
-            store's open"]
 fn a_database_that_is_not_a_ledger_is_left_byte_for_byte() {
     let d = Desk::with_sources();
     let import = import_file(&d);
-    for dir in not_ledgers(&d) {
+    let mut dirs = not_ledgers(&d);
+    dirs.pop();
+    for dir in dirs {
         let before = snapshot(&dir);
         for args in commands(&d, &import) {
             if before.len() == 1 && args[0] == "import" {

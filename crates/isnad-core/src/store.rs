@@ -215,6 +215,17 @@ fn db_path(dir: &Path) -> PathBuf {
     dir.join("db")
 }
 
+/// The file beside the database that says "this is an isnad ledger", read
+/// before sled is let near the directory: sled rewrites a database when it
+/// opens it, so a directory that is not a ledger must be refused first.
+const MARKER_FILE: &str = "isnad.ledger";
+
+fn marker_bytes() -> Vec<u8> {
+    let mut b = FORMAT_TAG.to_vec();
+    b.push(b'\n');
+    b
+}
+
 /// How to open a ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpenOptions {
@@ -315,6 +326,8 @@ impl Ledger {
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let marker = dir.join(MARKER_FILE);
+        std::fs::write(&marker, marker_bytes()).map_err(|e| io(&marker, e))?;
         let db = open_db(dir, &OpenOptions::default())?;
         db.open_tree("meta")?.insert("format", FORMAT_TAG)?;
         db.flush()?;
@@ -344,6 +357,14 @@ impl Ledger {
         };
         if !dir.is_dir() {
             return Err(not("no such directory; create one with `isnad init`"));
+        }
+        match std::fs::read(dir.join(MARKER_FILE)) {
+            Ok(b) if b == marker_bytes() => {}
+            Ok(_) => return Err(not("its isnad.ledger file names another format")),
+            Err(_) if db_path(dir).join("conf").is_file() => {
+                return Err(not("no isnad.ledger file beside its database"));
+            }
+            Err(_) => return Err(not("no database in it")),
         }
         if !db_path(dir).join("conf").is_file() {
             return Err(not("no database in it"));
