@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
                 Err(e) => common::check_err("InclusionProof::verify_entry", &e, data),
             }
         }
-        Err(e) => common::check_err("InclusionProof from JSON", &e, data),
+        Err(e) => common::check_serde_err("InclusionProof from JSON", &e, data),
     }
     match serde_json::from_str::<ConsistencyProof>(doc) {
         Ok(p) => {
@@ -55,6 +55,6 @@ fuzz_target!(|data: &[u8]| {
                 Err(e) => common::check_err("ConsistencyProof::verify_from", &e, data),
             }
         }
-        Err(e) => common::check_err("ConsistencyProof from JSON", &e, data),
+        Err(e) => common::check_serde_err("ConsistencyProof from JSON", &e, data),
     }
 });

@@ -29,7 +29,7 @@ pub fn to_canonical<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
 pub fn canonicalize_json(text: &str) -> Result<Vec<u8>, Error> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Json {
         what: "input",
-        reason: e.to_string(),
+        reason: crate::error::one_line(&e.to_string()),
     })?;
     to_canonical(&value)
 }

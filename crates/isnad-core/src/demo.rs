@@ -462,7 +462,7 @@ impl Fixture {
     fn load() -> Result<Fixture, Error> {
         let mut f: Fixture = serde_json::from_str(FIXTURE).map_err(|e| Error::Json {
             what: "demo fixture",
-            reason: e.to_string(),
+            reason: crate::error::one_line(&e.to_string()),
         })?;
         f.normalise();
         for (i, c) in f.claims.iter().enumerate() {

@@ -250,7 +250,7 @@ impl Parser {
         }
         let wire: StoredWire<'_> = serde_json::from_slice(bytes).map_err(|e| Error::Json {
             what: "entry",
-            reason: e.to_string(),
+            reason: crate::error::one_line(&e.to_string()),
         })?;
         if wire.v != FORMAT_VERSION {
             return Err(Error::field("v", "format version is not supported"));
@@ -292,7 +292,7 @@ impl Parser {
         // type: no intermediate value tree.
         let wire: ParseWire<'_> = serde_json::from_str(text).map_err(|e| Error::Json {
             what: "entry",
-            reason: e.to_string(),
+            reason: crate::error::one_line(&e.to_string()),
         })?;
         let seq = Seq(wire.seq);
         if wire.seq > MAX_SEQ {

@@ -247,7 +247,7 @@ impl Error {
     pub fn field(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Field {
             field: field.into(),
-            reason: reason.into(),
+            reason: one_line(&reason.into()),
         }
     }
 
@@ -276,4 +276,19 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// `text` with every control character (and the Unicode line and paragraph
+/// separators) written as an escape, so that a message quoting input stays
+/// one line whatever the input holds.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

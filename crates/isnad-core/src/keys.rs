@@ -34,7 +34,8 @@ pub fn check_key_name(name: &str) -> Result<(), Error> {
     {
         return Err(Error::Key {
             reason: format!(
-                "key name `{name}` must be NFC without '+', spaces or control characters"
+                "key name `{}` must be NFC without '+', spaces or control characters",
+                crate::error::one_line(name)
             ),
         });
     }
@@ -122,7 +123,10 @@ impl FromStr for VerifierKey {
             .take(64)
             .collect();
         let bad = |why: &str| Error::Key {
-            reason: format!("verifier key named `{shown}`: {why}"),
+            reason: format!(
+                "verifier key named `{}`: {why}",
+                crate::error::one_line(&shown)
+            ),
         };
         let mut parts = s.splitn(3, '+');
         let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
