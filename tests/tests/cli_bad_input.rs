@@ -12,30 +12,10 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{Desk, error_line, isnad_in, jsonl, s};
-use isnad_core::record::{
-    Appearance, ClaimBody, Hop, HopRelation, KeyBody, SourceBody, SourceKind,
-};
+use common::{Desk, error_line, isnad_in, jsonl, one_hop_claim, s, unix_now};
+use isnad_core::record::{KeyBody, SourceBody, SourceKind};
 use isnad_core::{Draft, Entry, KeyPair, Ledger, Record, Role, Timestamp};
 use serde_json::Value;
-
-/// Runs `args` (with `--key key` when given) and checks: exit 2, one error
-/// line containing every fragment, and the ledger unchanged. Returns the line.
-fn rejected(d: &Desk, key: Option<&Path>, args: &[&str], fragments: &[&str]) -> String {
-    let before = d.state();
-    let line = match key {
-        Some(k) => d.fail_as(k, args, 2),
-        None => d.fail(args, 2),
-    };
-    for f in fragments {
-        assert!(line.contains(f), "{line:?} should mention {f:?}");
-    }
-    assert_eq!(d.state(), before, "{args:?} changed the ledger");
-    d.assert_no_secrets();
-    line
-}
 
 /// The ledger's export with `extra` lines appended, imported (1) into the
 /// ledger itself and (2) into a directory that does not exist yet: both are
@@ -51,7 +31,7 @@ fn import_rejected(d: &Desk, extra: &[Vec<u8>], fragments: &[&str]) -> String {
 /// Like [`import_rejected`] for a whole file's bytes.
 fn import_bytes_rejected(d: &Desk, bytes: &[u8], fragments: &[&str]) -> String {
     let f = d.file("import.jsonl", bytes);
-    let line = rejected(d, None, &["import", "jsonl", s(&f)], fragments);
+    let line = d.refused(None, &["import", "jsonl", s(&f)], fragments);
     let fresh = d.dir().join("fresh");
     let o = d.run(
         isnad_in(d.dir())
@@ -64,13 +44,6 @@ fn import_bytes_rejected(d: &Desk, bytes: &[u8], fragments: &[&str]) -> String {
     }
     assert!(!fresh.exists(), "a failed import left {}", fresh.display());
     line
-}
-
-fn unix_now() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    i64::try_from(d.as_secs()).unwrap()
 }
 
 /// An entry signed with the library at the ledger's next position.
@@ -96,24 +69,6 @@ fn source(id: &str) -> Record {
         language: None,
         affiliations: vec![],
         description: None,
-    })
-}
-
-fn claim_from(publisher: &str) -> Record {
-    Record::Claim(ClaimBody {
-        text: "A claim".into(),
-        lang: "en".into(),
-        quote: None,
-        translations: vec![],
-        chain: vec![Hop {
-            source: publisher.parse().unwrap(),
-            relation: HopRelation::Reported,
-        }],
-        appeared: Appearance {
-            date: "2025-02-18".into(),
-            url: None,
-            venue: None,
-        },
     })
 }
 
@@ -172,8 +127,7 @@ fn invalid_utf8_on_import_and_in_a_text_file() {
     import_rejected(&d, &[bad], &["line 8", "UTF-8"]);
 
     let f = d.file("bad.txt", b"Haftar \xc3\x28 Russia\n");
-    let line = rejected(
-        &d,
+    let line = d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -222,8 +176,7 @@ fn unknown_fields_on_import() {
 #[test]
 fn unknown_source_in_a_claim_chain() {
     let d = Desk::with_sources();
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -241,8 +194,7 @@ fn unknown_source_in_a_claim_chain() {
         ],
         &["body.chain[1].source", "nobody"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -259,8 +211,7 @@ fn unknown_source_in_a_claim_chain() {
         &["body.chain[0].source", "nobody"],
     );
     // Unknown affiliation, prior for an unknown source.
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "source",
@@ -275,8 +226,7 @@ fn unknown_source_in_a_claim_chain() {
         ],
         &["body.affiliations[0]", "nobody"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["prior", "nobody", "A", "--reason", "r"],
         &["body.source", "nobody"],
@@ -285,7 +235,7 @@ fn unknown_source_in_a_claim_chain() {
     let e = next_entry(
         &d,
         &Desk::keypair(&d.editor),
-        claim_from("nobody"),
+        one_hop_claim("A claim", "nobody"),
         unix_now(),
     );
     import_rejected(
@@ -313,7 +263,7 @@ fn unknown_claim_in_a_verdict() {
     };
     let args = verdict(&"0".repeat(64));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    rejected(&d, Some(&d.checker), &args, &["claim", "no entry matches"]);
+    d.refused(Some(&d.checker), &args, &["claim", "no entry matches"]);
     // An id that exists but is not a claim.
     let src = d.json(&["source", "show", "rusi"])["entry"]
         .as_str()
@@ -321,28 +271,24 @@ fn unknown_claim_in_a_verdict() {
         .to_owned();
     let args = verdict(&src);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    rejected(
-        &d,
+    d.refused(
         Some(&d.checker),
         &args,
         &["body.claim", "source entry, expected claim"],
     );
     // Relations name both ends.
     let c = d.add_claim(&d.editor, "x");
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["relate", &c, "corroborates", "ffffffff"],
         &["to", "ffffffff"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["relate", &c, "corroborates", &c[..10]],
         &["body.to", "itself"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["amend", "eeeeeeee", "--retract", "--reason", "r"],
         &["target", "eeeeeeee"],
@@ -354,11 +300,10 @@ fn empty_text_is_refused() {
     let d = Desk::with_sources();
     for t in ["", "   ", "\n\t"] {
         let a = common::claim_args(t);
-        rejected(&d, Some(&d.editor), &a, &["body.text", "empty"]);
+        d.refused(Some(&d.editor), &a, &["body.text", "empty"]);
     }
     let f = d.file("empty.txt", b"\n");
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -374,14 +319,12 @@ fn empty_text_is_refused() {
         ],
         &["body.text", "empty"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["source", "add", "x", "--name", "", "--kind", "outlet"],
         &["body.name", "empty"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["prior", "rusi", "B", "--reason", " "],
         &["body.reason", "empty"],
@@ -392,8 +335,7 @@ fn empty_text_is_refused() {
 fn text_over_64_kib_is_refused_and_64_kib_is_accepted() {
     let d = Desk::with_sources();
     let too_long = "a".repeat(65537);
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -410,8 +352,7 @@ fn text_over_64_kib_is_refused_and_64_kib_is_accepted() {
         &["body.text", "65537", "65536"],
     );
     let f = d.file("long.txt", too_long.as_bytes());
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -430,8 +371,7 @@ fn text_over_64_kib_is_refused_and_64_kib_is_accepted() {
     // Multi-byte text is measured in bytes: 32769 Arabic letters are 65538.
     let ar = "ب".repeat(32769);
     let f = d.file("long-ar.txt", ar.as_bytes());
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "claim",
@@ -505,22 +445,19 @@ fn an_unenrolled_key_is_refused() {
     let d = Desk::with_sources();
     let stranger = d.dir().join("stranger.key");
     d.ok(&["key", "new", "stranger", "--out", s(&stranger)]);
-    let line = rejected(
-        &d,
+    let line = d.refused(
         Some(&stranger),
         &["source", "add", "x", "--name", "X", "--kind", "outlet"],
         &["not enrolled", "stranger+"],
     );
     assert!(line.contains("entry #7"), "{line}");
-    rejected(
-        &d,
+    d.refused(
         Some(&stranger),
         &["prior", "rusi", "A", "--reason", "r"],
         &["not enrolled"],
     );
     // Nor may a stranger enrol itself.
-    rejected(
-        &d,
+    d.refused(
         Some(&stranger),
         &["key", "enroll", s(&stranger), "--role", "admin"],
         &["not enrolled", "stranger+"],
@@ -529,8 +466,7 @@ fn an_unenrolled_key_is_refused() {
     let e = next_entry(&d, &Desk::keypair(&stranger), source("x"), unix_now());
     import_rejected(&d, &[e.leaf_bytes().to_vec()], &["line 8", "not enrolled"]);
     // A missing key file, a key file that is not a key.
-    rejected(
-        &d,
+    d.refused(
         Some(&d.dir().join("missing.key")),
         &["prior", "rusi", "A", "--reason", "r"],
         &["missing.key"],
@@ -542,8 +478,7 @@ fn an_unenrolled_key_is_refused() {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&junk, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
-    rejected(
-        &d,
+    d.refused(
         Some(&junk),
         &["prior", "rusi", "A", "--reason", "r"],
         &["junk.key"],
@@ -556,8 +491,7 @@ fn a_key_file_others_can_read_is_refused() {
     use std::os::unix::fs::PermissionsExt as _;
     let d = Desk::with_sources();
     std::fs::set_permissions(&d.editor, std::fs::Permissions::from_mode(0o644)).unwrap();
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["prior", "rusi", "A", "--reason", "r"],
         &["editor.key", "644", "chmod 600"],
@@ -569,8 +503,7 @@ fn a_role_that_may_not_write_the_record_is_refused() {
     let d = Desk::with_sources();
     let c = d.add_claim(&d.editor, "x");
     // An editor signing a verdict.
-    let line = rejected(
-        &d,
+    let line = d.refused(
         Some(&d.editor),
         &[
             "verdict",
@@ -587,34 +520,29 @@ fn a_role_that_may_not_write_the_record_is_refused() {
     );
     assert!(line.contains("no role"), "{line}");
     // A fact-checker adding a source, setting a prior, amending.
-    rejected(
-        &d,
+    d.refused(
         Some(&d.checker),
         &["source", "add", "x", "--name", "X", "--kind", "outlet"],
         &["checker+", "no role", "source"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.checker),
         &["prior", "rusi", "A", "--reason", "r"],
         &["checker+", "no role", "prior"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.checker),
         &["amend", &c[..8], "--retract", "--reason", "r"],
         &["checker+", "no role", "amendment"],
     );
     // An editor enrolling keys; the admin writing anything but keys.
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["key", "enroll", s(&d.checker), "--role", "admin"],
         &["editor+", "no role", "key"],
     );
     let admin = d.ledger.join("keys").join("admin.key");
-    rejected(
-        &d,
+    d.refused(
         Some(&admin),
         &["source", "add", "x", "--name", "X", "--kind", "outlet"],
         &["admin+", "no role", "source"],
@@ -623,8 +551,7 @@ fn a_role_that_may_not_write_the_record_is_refused() {
     let auditor = d.dir().join("auditor.key");
     d.ok(&["key", "new", "auditor", "--out", s(&auditor)]);
     d.ok(&["key", "enroll", s(&auditor), "--role", "auditor"]);
-    rejected(
-        &d,
+    d.refused(
         Some(&auditor),
         &[
             "claim",
@@ -737,11 +664,10 @@ fn other_field_errors_name_the_field() {
     ] {
         let a = claim(extra);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
-        rejected(&d, Some(&d.editor), &a, fragments);
+        d.refused(Some(&d.editor), &a, fragments);
     }
     let c = d.add_claim(&d.editor, "x");
-    rejected(
-        &d,
+    d.refused(
         Some(&d.checker),
         &[
             "verdict",
@@ -756,15 +682,13 @@ fn other_field_errors_name_the_field() {
         ],
         &["body.confidence", "0-100"],
     );
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &["prior", "rusi", "Z", "--reason", "r"],
         &["grade", "Z"],
     );
     // A second source with an existing id (different content).
-    rejected(
-        &d,
+    d.refused(
         Some(&d.editor),
         &[
             "source", "add", "rusi", "--name", "Other", "--kind", "outlet",
@@ -772,8 +696,7 @@ fn other_field_errors_name_the_field() {
         &["body.id", "rusi", "already exists"],
     );
     // A key enrolled twice with other roles.
-    rejected(
-        &d,
+    d.refused(
         None,
         &["key", "enroll", s(&d.editor), "--role", "admin"],
         &["body.key", "already enrolled"],
@@ -792,7 +715,7 @@ fn a_tampered_line_is_refused_on_import() {
     let mut bad = lines.clone();
     bad[2] = replace(&lines[2], "\"fact-checker\"", b"\"admin\"");
     let f = p.file("diverged.jsonl", &jsonl(&bad));
-    rejected(&p, None, &["import", "jsonl", s(&f)], &["line 3", "#2"]);
+    p.refused(None, &["import", "jsonl", s(&f)], &["line 3", "#2"]);
     // Lines out of order, or one missing.
     let mut swapped = lines.clone();
     swapped.swap(4, 5);
@@ -803,8 +726,7 @@ fn a_tampered_line_is_refused_on_import() {
     // The whole export of another ledger does not extend this one.
     let other = Desk::with_sources();
     let f = p.file("other.jsonl", &other.state().export);
-    rejected(
-        &p,
+    p.refused(
         None,
         &["import", "jsonl", s(&f)],
         &["line 1", "does not extend"],
@@ -979,8 +901,7 @@ fn a_file_error_is_reported_once() {
 fn a_private_key_given_as_a_verifier_key_is_not_echoed() {
     let d = Desk::new();
     let secret = std::fs::read_to_string(&d.editor).unwrap();
-    let line = rejected(
-        &d,
+    let line = d.refused(
         None,
         &["key", "enroll", secret.trim(), "--role", "editor"],
         &["key"],

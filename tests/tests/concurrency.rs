@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::{Desk, bin, claim_args, s};
-use isnad_core::{Ledger, Record, Timestamp};
+use isnad_core::Ledger;
 
 /// Where the children append: the working directory, ledger and key.
 #[derive(Clone, Copy)]
@@ -137,10 +137,7 @@ fn readers_in_one_process_see_a_consistent_prefix_while_one_appends() {
     let ledger = Ledger::open(&d.ledger).unwrap();
     let editor = common::Desk::keypair(&d.editor);
     let done = AtomicBool::new(false);
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let t = Timestamp::from_unix(i64::try_from(clock.as_secs()).unwrap());
+    let t = common::now();
     std::thread::scope(|scope| {
         let ledger = &ledger;
         let done = &done;
@@ -171,7 +168,7 @@ fn readers_in_one_process_see_a_consistent_prefix_while_one_appends() {
         // Readers stop when the appends end, even if one fails.
         let _stop = Stop(done);
         for i in 0..60 {
-            let record = claim_record(i);
+            let record = common::one_hop_claim(&format!("Concurrent claim number {i}"), "rusi");
             ledger.append(&editor, record, t).unwrap();
         }
     });
@@ -185,24 +182,4 @@ impl Drop for Stop<'_> {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
     }
-}
-
-/// A one-hop claim by `rusi`, numbered `i`.
-fn claim_record(i: usize) -> Record {
-    use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation};
-    Record::Claim(ClaimBody {
-        text: format!("Concurrent claim number {i}"),
-        lang: "en".into(),
-        quote: None,
-        translations: vec![],
-        chain: vec![Hop {
-            source: "rusi".parse().unwrap(),
-            relation: HopRelation::Reported,
-        }],
-        appeared: Appearance {
-            date: "2025-02-18".into(),
-            url: None,
-            venue: None,
-        },
-    })
 }

@@ -22,8 +22,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{Desk, error_line, isnad_in, jsonl, s};
-use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation};
-use isnad_core::{Draft, Record, Timestamp};
+use isnad_core::Draft;
 use tempfile::TempDir;
 
 /// How long any one command may take here before it counts as hung: a
@@ -88,20 +87,6 @@ impl Drop for Tmpfs {
         if !ok {
             // Still busy (a hung child): detach it now, it goes when freed.
             let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
-        }
-    }
-}
-
-/// Copies a directory tree, file modes included (key files stay 0600).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
         }
     }
 }
@@ -181,30 +166,12 @@ fn import_file(d: &Desk) -> PathBuf {
 fn extending(d: &Desk, mut lines: Vec<Vec<u8>>) -> PathBuf {
     let key = Desk::keypair(&d.editor);
     let last = isnad_core::Entry::parse(lines.last().unwrap()).unwrap();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
     let entry = Draft::new(
         last.seq().next(),
         last.hash(),
-        Timestamp::from_unix(i64::try_from(now).unwrap()),
+        common::now(),
         key.verifier().clone(),
-        Record::Claim(ClaimBody {
-            text: "Imported during the fault".into(),
-            lang: "en".into(),
-            quote: None,
-            translations: vec![],
-            chain: vec![Hop {
-                source: "rusi".parse().unwrap(),
-                relation: HopRelation::Reported,
-            }],
-            appeared: Appearance {
-                date: "2025-02-18".into(),
-                url: None,
-                venue: None,
-            },
-        }),
+        common::one_hop_claim("Imported during the fault", "rusi"),
     )
     .sign(&key)
     .unwrap();
@@ -337,7 +304,7 @@ fn a_read_only_ledger_refuses_writes_and_keeps_its_data() {
     d.add_claim(&d.editor, "Recorded before the remount");
     let import = import_file(&d);
     let ledger = fs.dir.join("ledger");
-    copy_dir(&d.ledger, &ledger);
+    common::copy_dir(&d.ledger, &ledger);
     d.ledger = ledger;
     let before = d.state();
     fs.remount("ro");
@@ -379,7 +346,7 @@ fn fill(path: &Path) {
 fn fill_up(fs: &Tmpfs) -> (Desk, PathBuf, Vec<String>, String) {
     let mut d = Desk::with_sources();
     let ledger = fs.dir.join("ledger");
-    copy_dir(&d.ledger, &ledger);
+    common::copy_dir(&d.ledger, &ledger);
     d.ledger = ledger;
     let claim = |text: &str| {
         let mut args = vec!["--json".to_owned(), "--key".to_owned(), s(&d.editor).into()];
@@ -465,7 +432,7 @@ fn a_full_disk_refuses_appends_with_one_clear_line() {
 /// which stops it opening the ledger at all.
 fn usable_copy(d: &Desk, ledger: &Path, name: &str) -> PathBuf {
     let copy = d.dir().join(name);
-    copy_dir(ledger, &copy);
+    common::copy_dir(ledger, &copy);
     for e in std::fs::read_dir(copy.join("db")).unwrap() {
         let p = e.unwrap().path();
         if p.to_string_lossy().ends_with(".generating") {

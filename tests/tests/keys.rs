@@ -98,10 +98,7 @@ fn a_rotation_is_signed_by_the_old_key_and_adds_no_role() {
         holder: None,
         replaces: Some(editor.verifier().to_string()),
     });
-    let clock = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let now = isnad_core::Timestamp::from_unix(i64::try_from(clock.as_secs()).unwrap());
+    let now = common::now();
     let err = ledger.append(&editor, wider, now).unwrap_err().to_string();
     assert!(err.contains("does not hold the admin role"), "{err}");
     // The admin may not rotate someone else's key.
@@ -160,6 +157,20 @@ fn a_key_is_revoked_by_an_admin_or_by_itself() {
     let line = d.fail(&["key", "revoke", &checker, "--reason", "compromised"], 2);
     assert!(line.contains("already revoked"), "{line}");
     // A --since is for compromised keys only, and a bad reason is named.
+    let admin = d.admin().verifier().to_string();
+    let line = d.fail(
+        &[
+            "key",
+            "revoke",
+            &admin,
+            "--reason",
+            "superseded",
+            "--since",
+            "2000-01-01T00:00:00Z",
+        ],
+        2,
+    );
+    assert!(line.contains("only a compromised key"), "{line}");
     let line = d.fail(&["key", "revoke", s(&d.editor), "--reason", "lost"], 2);
     assert!(
         line.contains("`lost` is not superseded or compromised"),

@@ -17,7 +17,7 @@ mod common;
 use std::path::Path;
 
 use base64::Engine as _;
-use common::{Desk, jsonl, s};
+use common::{Desk, jsonl, s, unix_now};
 use isnad_core::limits::{
     MAX_AFFILIATIONS, MAX_CHAIN, MAX_ENTRY_BYTES, MAX_EVIDENCE, MAX_NAME, MAX_TEXT,
     MAX_TRANSLATIONS, MAX_URL,
@@ -28,28 +28,6 @@ use isnad_core::record::{
 };
 use isnad_core::{Draft, Entry, EntryHash, KeyPair, Record, Seq, Timestamp};
 use serde_json::Value;
-
-/// Runs `args` (with `--key key` when given) and checks: exit 2, one error
-/// line holding every fragment, and the ledger unchanged. Returns the line.
-fn refused(d: &Desk, key: Option<&Path>, args: &[&str], fragments: &[&str]) -> String {
-    let before = d.state();
-    let line = match key {
-        Some(k) => d.fail_as(k, args, 2),
-        None => d.fail(args, 2),
-    };
-    for f in fragments {
-        assert!(line.contains(f), "{line:?} should mention {f:?}");
-    }
-    assert_eq!(d.state(), before, "{args:?} changed the ledger");
-    line
-}
-
-fn unix_now() -> i64 {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    i64::try_from(d.as_secs()).unwrap()
-}
 
 /// Signs `record` at `seq` after `prev` without the record's own checks
 /// (which `Draft::sign` runs), so that a line can break a bound and still
@@ -108,7 +86,7 @@ fn import_refused(d: &Desk, key: &Path, record: Record, fragments: &[&str]) -> S
     let mut t = Tail::of(d);
     let n = t.push(&Desk::keypair(key), record);
     let f = d.file("over.jsonl", &t.bytes());
-    let line = refused(d, None, &["import", "jsonl", s(&f)], fragments);
+    let line = d.refused(None, &["import", "jsonl", s(&f)], fragments);
     assert!(line.contains(&format!("line {n}:")), "{line}");
     line
 }
@@ -209,8 +187,7 @@ fn an_attribution_chain_of_16_hops_is_accepted_and_17_refused() {
     let bound = format!("the limit is {MAX_CHAIN}");
     let hops_over = format!("{} hops", MAX_CHAIN + 1);
     let fragments = ["body.chain", &hops_over, &bound];
-    refused(
-        &d,
+    d.refused(
         Some(&d.editor),
         &strs(&claim_add_args("Too far back", &over)),
         &fragments,
@@ -276,8 +253,7 @@ fn sixteen_translations_are_accepted_and_17_refused() {
     };
     let bound = format!("at most {MAX_TRANSLATIONS} translations");
     let fragments = ["body.translations", &bound];
-    refused(
-        &d,
+    d.refused(
         Some(&d.editor),
         &strs(&args(MAX_TRANSLATIONS + 1, "Too many")),
         &fragments,
@@ -344,8 +320,7 @@ fn thirty_two_evidence_items_of_2048_bytes_are_accepted_and_more_refused() {
     let c = d.add_claim(&d.editor, "Rated once per test case");
     let bound = format!("at most {MAX_EVIDENCE} items");
     let fragments = ["body.evidence", &bound];
-    refused(
-        &d,
+    d.refused(
         Some(&d.checker),
         &strs(&verdict_args(&c, &items(MAX_EVIDENCE + 1))),
         &fragments,
@@ -362,8 +337,7 @@ fn thirty_two_evidence_items_of_2048_bytes_are_accepted_and_more_refused() {
     let over = format!("{} bytes", MAX_URL + 1);
     let bound = format!("the limit is {MAX_URL}");
     let fragments = ["body.evidence[0]", &over, &bound];
-    refused(
-        &d,
+    d.refused(
         Some(&d.checker),
         &strs(&verdict_args(&c, &[long(MAX_URL + 1)])),
         &fragments,
@@ -402,12 +376,7 @@ fn thirty_two_affiliations_are_accepted_and_33_refused() {
     };
     let bound = format!("at most {MAX_AFFILIATIONS} affiliations");
     let fragments = ["body.affiliations", &bound];
-    refused(
-        &d,
-        Some(&d.editor),
-        &strs(&args("umbrella", &over)),
-        &fragments,
-    );
+    d.refused(Some(&d.editor), &strs(&args("umbrella", &over)), &fragments);
     import_refused(
         &d,
         &d.editor,
@@ -444,8 +413,7 @@ fn names_of_1024_bytes_and_urls_of_2048_are_accepted_and_one_more_refused() {
     let over = format!("{} bytes", MAX_NAME + 1);
     let bound = format!("the limit is {MAX_NAME}");
     let fragments = ["body.name", &over, &bound];
-    refused(
-        &d,
+    d.refused(
         Some(editor),
         &strs(&add("long-name", &name_over, None)),
         &fragments,
@@ -455,8 +423,7 @@ fn names_of_1024_bytes_and_urls_of_2048_are_accepted_and_one_more_refused() {
     let over = format!("{} bytes", MAX_URL + 1);
     let bound = format!("the limit is {MAX_URL}");
     let fragments = ["body.url", &over, &bound];
-    refused(
-        &d,
+    d.refused(
         Some(editor),
         &strs(&add("long-url", "Long URL", Some(&url(MAX_URL + 1)))),
         &fragments,
@@ -526,7 +493,7 @@ fn an_entry_of_1_mib_is_accepted_and_one_byte_more_refused() {
         ]);
     }
     let bound = format!("the limit is {MAX_ENTRY_BYTES}");
-    refused(&d, Some(&d.editor), &strs(&args), &["entry", &bound]);
+    d.refused(Some(&d.editor), &strs(&args), &["entry", &bound]);
     let over = claim_of_line_size(&d, &editor, MAX_ENTRY_BYTES + 1);
     let size = format!("is {} bytes", MAX_ENTRY_BYTES + 1);
     import_refused(&d, &d.editor, over, &["field `entry`", &size, &bound]);
@@ -545,15 +512,14 @@ fn an_import_line_longer_than_an_entry_is_refused_without_reading_it_all() {
     let over = format!("line is longer than the {MAX_ENTRY_BYTES}-byte limit");
     // Eight times the limit, and no newline at all.
     let f = d.file("long-line.jsonl", &vec![b'x'; 8 * MAX_ENTRY_BYTES]);
-    refused(&d, None, &["import", "jsonl", s(&f)], &["line 1:", &over]);
+    d.refused(None, &["import", "jsonl", s(&f)], &["line 1:", &over]);
     // After good lines, the number of the long one is named.
     let mut bytes = d.state().export;
     let n = d.export_lines().len() + 1;
     bytes.extend(vec![b'{'; MAX_ENTRY_BYTES + 2]);
     bytes.push(b'\n');
     let f = d.file("late-long-line.jsonl", &bytes);
-    refused(
-        &d,
+    d.refused(
         None,
         &["import", "jsonl", s(&f)],
         &[&format!("line {n}:"), &over],
@@ -564,12 +530,7 @@ fn an_import_line_longer_than_an_entry_is_refused_without_reading_it_all() {
     // An endless input: the import stops at the limit and says why.
     #[cfg(unix)]
     {
-        refused(
-            &d,
-            None,
-            &["import", "jsonl", "/dev/zero"],
-            &["line 1:", &over],
-        );
+        d.refused(None, &["import", "jsonl", "/dev/zero"], &["line 1:", &over]);
         let o = d.out(&["verify", "--export", "/dev/zero"]);
         let line = common::error_line(&o, 1);
         assert!(line.contains(&over), "{line}");
@@ -601,10 +562,9 @@ fn a_text_file_is_read_only_up_to_a_bound() {
     };
     let bound = format!("larger than {limit} bytes");
     let f = d.file("over.txt", &over);
-    refused(&d, Some(&d.editor), &strs(&args(&f)), &[s(&f), &bound]);
+    d.refused(Some(&d.editor), &strs(&args(&f)), &[s(&f), &bound]);
     #[cfg(unix)]
-    refused(
-        &d,
+    d.refused(
         Some(&d.editor),
         &strs(&args(Path::new("/dev/zero"))),
         &["/dev/zero", &bound],

@@ -10,7 +10,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::*;
 use isnad_core::checkpoint::Checkpoint;
@@ -312,28 +312,13 @@ fn consistency_proofs_between_checkpoints() {
     assert!(line.contains("no checkpoint"), "{line}");
 }
 
-/// Copies a closed ledger directory, keys and all: a second copy of the
-/// log with the same origin and keys.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn verify_since_accepts_extensions_and_catches_a_fork() {
     let d = Desk::with_sources();
     let saved = file(&d, "saved.cp", &d.ok(&["checkpoint"]));
     // A fork: the same ledger copied, then each copy gets a different entry.
     let fork_dir = d.dir().join("fork");
-    copy_dir(&d.ledger, &fork_dir);
+    common::copy_dir(&d.ledger, &fork_dir);
     d.add_claim(&d.editor, "what the original says");
     let fork = |args: &[&str]| {
         let mut c = isnad_in(d.dir());

@@ -41,22 +41,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// The error and its causes joined by ": ", on one line. A cause whose text
-/// the line already ends with is left out: some errors (sled's among them)
-/// print their source in their own message, and saying it twice is noise.
+/// The error and its causes joined by ": ", on one line.
 fn one_line(err: &anyhow::Error) -> String {
-    let mut msg = String::new();
-    for cause in err.chain() {
-        let text = cause.to_string();
-        if msg.ends_with(&text) {
-            continue;
-        }
-        if !msg.is_empty() {
-            msg.push_str(": ");
-        }
-        msg.push_str(&text);
-    }
-    msg.replace('\n', " ")
+    format!("{err:#}").replace('\n', " ")
 }
 
 fn main() -> ExitCode {

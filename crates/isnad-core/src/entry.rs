@@ -164,31 +164,12 @@ impl Entry {
     }
 }
 
-/// The shape of stored leaf bytes, read without building a value tree:
-/// strings borrowed from the bytes where they have no escapes, the body
-/// kept as raw JSON text until its kind is known.
+/// The shape both parsers read, without building a value tree: every field
+/// of [`Wire`], strings borrowed where they have no escapes, the body kept
+/// as raw JSON text until its kind is known.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct StoredWire<'a> {
-    v: u32,
-    seq: u64,
-    prev: EntryHash,
-    #[serde(borrow)]
-    time: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    signer: std::borrow::Cow<'a, str>,
-    kind: Kind,
-    #[serde(borrow)]
-    body: &'a serde_json::value::RawValue,
-    #[serde(borrow)]
-    sig: std::borrow::Cow<'a, str>,
-}
-
-/// The shape [`Parser::parse`] reads: every field of [`Wire`], strings
-/// borrowed where they have no escapes, the body as raw JSON text.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ParseWire<'a> {
+struct WireRef<'a> {
     v: u32,
     seq: u64,
     prev: EntryHash,
@@ -248,7 +229,7 @@ impl Parser {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(Error::field("entry", "larger than an entry can be"));
         }
-        let wire: StoredWire<'_> = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+        let wire: WireRef<'_> = serde_json::from_slice(bytes).map_err(|e| Error::Json {
             what: "entry",
             reason: crate::error::one_line(&e.to_string()),
         })?;
@@ -258,7 +239,7 @@ impl Parser {
         let time = Timestamp::parse(&wire.time)?;
         let signer = self.signer(&wire.signer)?;
         let sig: [u8; 64] = STANDARD
-            .decode(wire.sig.as_bytes())
+            .decode(wire.sig.as_deref().unwrap_or_default())
             .ok()
             .and_then(|raw| raw.try_into().ok())
             .ok_or_else(|| Error::field("sig", "not a base64 Ed25519 signature"))?;
@@ -290,7 +271,7 @@ impl Parser {
         })?;
         // The body is kept as raw text and read straight into its record
         // type: no intermediate value tree.
-        let wire: ParseWire<'_> = serde_json::from_str(text).map_err(|e| Error::Json {
+        let wire: WireRef<'_> = serde_json::from_str(text).map_err(|e| Error::Json {
             what: "entry",
             reason: crate::error::one_line(&e.to_string()),
         })?;

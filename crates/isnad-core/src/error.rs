@@ -223,9 +223,11 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// sled reported an error.
+    /// sled reported an error. Its message is in this one's, so it is not
+    /// also given as the `source` (a report walking the chain would print
+    /// it twice).
     #[error("storage: {0}")]
-    Storage(#[from] sled::Error),
+    Storage(sled::Error),
     /// A file could not be read or written.
     #[error("{path}: {error}")]
     Io {
@@ -291,4 +293,10 @@ pub(crate) fn one_line(text: &str) -> String {
         }
     }
     out
+}
+
+impl From<sled::Error> for Error {
+    fn from(e: sled::Error) -> Self {
+        Error::Storage(e)
+    }
 }

@@ -248,6 +248,23 @@ impl Desk {
         error_line(&out, code)
     }
 
+    /// Runs `args` (with `--key key` when given) and checks: exit 2, one
+    /// error line containing every fragment, the ledger unchanged, and no
+    /// secret printed. Returns the line.
+    pub fn refused(&self, key: Option<&Path>, args: &[&str], fragments: &[&str]) -> String {
+        let before = self.state();
+        let line = match key {
+            Some(k) => self.fail_as(k, args, 2),
+            None => self.fail(args, 2),
+        };
+        for f in fragments {
+            assert!(line.contains(f), "{line:?} should mention {f:?}");
+        }
+        assert_eq!(self.state(), before, "{args:?} changed the ledger");
+        self.assert_no_secrets();
+        line
+    }
+
     /// The ledger's entry count, head and export bytes.
     pub fn state(&self) -> State {
         let v = self.json(&["verify"]);
@@ -383,4 +400,52 @@ pub fn jsonl(lines: &[Vec<u8>]) -> Vec<u8> {
 pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(p).expect("stat").permissions().mode() & 0o777
+}
+
+/// Seconds since the Unix epoch, by the system clock (entries are refused
+/// more than five minutes ahead of it).
+pub fn unix_now() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970");
+    i64::try_from(d.as_secs()).expect("seconds fit i64")
+}
+
+/// [`unix_now`] as a timestamp.
+pub fn now() -> isnad_core::Timestamp {
+    isnad_core::Timestamp::from_unix(unix_now())
+}
+
+/// A claim saying `text`, published by `publisher` alone, dated 2025-02-18.
+pub fn one_hop_claim(text: &str, publisher: &str) -> isnad_core::Record {
+    use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation};
+    isnad_core::Record::Claim(ClaimBody {
+        text: text.into(),
+        lang: "en".into(),
+        quote: None,
+        translations: vec![],
+        chain: vec![Hop {
+            source: publisher.parse().expect("slug"),
+            relation: HopRelation::Reported,
+        }],
+        appeared: Appearance {
+            date: "2025-02-18".into(),
+            url: None,
+            venue: None,
+        },
+    })
+}
+
+/// Copies a directory tree, file modes included (key files stay 0600).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("dir entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("file type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
 }
