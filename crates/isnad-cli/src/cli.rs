@@ -532,6 +532,12 @@ pub enum ExportCommand {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// The attribution graph as W3C PROV-JSON.
+    Prov {
+        /// Output file [default: standard output].
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `import …`.

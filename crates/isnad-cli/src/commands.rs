@@ -54,6 +54,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Prove(a) => prove(&ctx, &a),
         Command::VerifyProof(a) => verify_proof(&ctx, &a),
         Command::Export(ExportCommand::Jsonl { out }) => export_jsonl(&ctx, out.as_deref()),
+        Command::Export(ExportCommand::Prov { out }) => {
+            crate::interop::export_prov(&ctx, out.as_deref())
+        }
         Command::Import(ImportCommand::Jsonl { file, origin }) => {
             import_jsonl(&ctx, &file, origin.as_deref())
         }

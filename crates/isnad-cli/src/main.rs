@@ -8,6 +8,7 @@
 mod bench;
 mod cli;
 mod commands;
+mod interop;
 mod keyfile;
 mod output;
 mod scoring;

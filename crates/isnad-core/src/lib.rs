@@ -67,6 +67,7 @@ pub mod demo;
 pub mod entry;
 pub mod error;
 pub mod ids;
+pub mod interop;
 pub mod jsonl;
 pub mod keys;
 pub mod limits;

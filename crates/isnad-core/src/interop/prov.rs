@@ -1,0 +1,1 @@
+//! W3C PROV-JSON export of the attribution graph.
