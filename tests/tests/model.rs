@@ -300,7 +300,10 @@ fn may_write(role: Role, kind: Kind) -> bool {
             kind,
             Kind::Source | Kind::Claim | Kind::Relation | Kind::Amendment | Kind::Prior
         ),
-        Role::FactChecker => matches!(kind, Kind::Verdict | Kind::Claim | Kind::Relation),
+        Role::FactChecker => matches!(
+            kind,
+            Kind::Verdict | Kind::Claim | Kind::Relation | Kind::Source
+        ),
         Role::Auditor => false,
     }
 }

@@ -532,12 +532,56 @@ pub enum ExportCommand {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// One schema.org ClaimReview (JSON-LD) per verdict that stands, as a
+    /// JSON array.
+    Claimreview(ClaimReviewExportArgs),
     /// The attribution graph as W3C PROV-JSON.
     Prov {
         /// Output file [default: standard output].
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+/// `export claimreview`.
+#[derive(Args, Debug)]
+pub struct ClaimReviewExportArgs {
+    /// Output file [default: standard output].
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Where the ledger's entries are published: each review's url is this
+    /// followed by /VERDICT-ID [default: reviews have no url].
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The fact-checking organisation to name as every review's author
+    /// [default: the signing key's holder].
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+    /// The organisation's home page.
+    #[arg(long, value_name = "URL", requires = "org")]
+    pub org_url: Option<String>,
+}
+
+/// `import claimreview`.
+#[derive(Args, Debug)]
+pub struct ClaimReviewImportArgs {
+    /// ClaimReview JSON-LD (an object, an array, an @graph, JSON Lines),
+    /// an HTML page with JSON-LD in it, or a Fact Check Tools
+    /// `claims:search` response.
+    pub file: PathBuf,
+    /// Import the reviews that can be imported and count the rest
+    /// [default: import nothing unless all can be].
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Confidence (0-100) of every verdict imported.
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub confidence: u8,
+    /// Language (BCP-47) of claims whose markup does not say.
+    #[arg(long, default_value = "und")]
+    pub lang: String,
+    /// The page the markup came from, to resolve relative URLs against.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 /// `import …`.
@@ -552,6 +596,9 @@ pub enum ImportCommand {
         #[arg(long)]
         origin: Option<String>,
     },
+    /// Import fact-checks published as schema.org ClaimReview: sources,
+    /// claims and verdicts signed with --key (a fact-checker's).
+    Claimreview(ClaimReviewImportArgs),
 }
 
 /// `demo`.

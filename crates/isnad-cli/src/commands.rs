@@ -54,6 +54,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Prove(a) => prove(&ctx, &a),
         Command::VerifyProof(a) => verify_proof(&ctx, &a),
         Command::Export(ExportCommand::Jsonl { out }) => export_jsonl(&ctx, out.as_deref()),
+        Command::Export(ExportCommand::Claimreview(a)) => {
+            crate::interop::export_claimreview(&ctx, &a)
+        }
+        Command::Import(ImportCommand::Claimreview(a)) => {
+            crate::interop::import_claimreview(&ctx, &a)
+        }
         Command::Export(ExportCommand::Prov { out }) => {
             crate::interop::export_prov(&ctx, out.as_deref())
         }
@@ -102,7 +108,8 @@ impl Ctx {
         }
     }
 
-    fn signing_key(&self) -> Result<KeyPair> {
+    /// The `--key` key pair.
+    pub fn signing_key(&self) -> Result<KeyPair> {
         match &self.key {
             Some(p) => keyfile::read(p),
             None => bail!("no signing key: pass --key FILE or set ISNAD_KEY"),
@@ -1061,7 +1068,7 @@ const MAX_ENTRY_FILE: u64 = 4 * 1024 * 1024;
 
 /// Reads a small text file whole, refusing files larger than `limit`
 /// before reading them.
-fn read_small(path: &Path, limit: u64) -> Result<String> {
+pub(crate) fn read_small(path: &Path, limit: u64) -> Result<String> {
     use std::io::Read as _;
     let f = File::open(path).with_context(|| format!("{}", path.display()))?;
     let mut text = String::new();

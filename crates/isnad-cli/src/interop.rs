@@ -1,13 +1,166 @@
 //! `export claimreview`, `import claimreview` and `export prov`: reading
 //! and writing other tools' formats through `isnad_core::interop`.
 
+use std::fs::File;
+use std::io::{BufWriter, Write as _};
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+use isnad_core::interop::claimreview::{self, ExportOptions, Organization};
+use isnad_core::interop::import::{self, ImportOptions};
+use isnad_core::interop::read::{self, ReadOptions};
+use serde_json::json;
 
+use crate::cli::{ClaimReviewExportArgs, ClaimReviewImportArgs};
 use crate::commands::Ctx;
+use crate::output::{outln, print_json};
 
 /// `export prov`.
 pub fn export_prov(_ctx: &Ctx, _out: Option<&Path>) -> Result<()> {
     bail!("export prov is not written yet")
+}
+
+/// Largest ClaimReview file read (they are read whole).
+const MAX_REVIEW_FILE: u64 = 512 * 1024 * 1024;
+
+/// Writes `value` as pretty JSON to `out`, or standard output.
+fn write_json<T: serde::Serialize>(value: &T, out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(p) => {
+            let f = File::create(p).with_context(|| format!("{}", p.display()))?;
+            let mut w = BufWriter::new(f);
+            serde_json::to_writer_pretty(&mut w, value)?;
+            w.write_all(b"\n")?;
+            w.into_inner()
+                .map_err(|e| anyhow!("{}: {}", p.display(), e.error()))?
+                .sync_all()
+                .with_context(|| format!("{}", p.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            serde_json::to_writer_pretty(&mut w, value)?;
+            w.write_all(b"\n")?;
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL given on the command line.
+fn url_arg(flag: &str, raw: &str) -> Result<url::Url> {
+    let u = url::Url::parse(raw).map_err(|e| anyhow!("{flag} `{raw}`: {e}"))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        bail!("{flag} `{raw}`: not an http(s) URL");
+    }
+    Ok(u)
+}
+
+/// `export claimreview`.
+pub fn export_claimreview(ctx: &Ctx, a: &ClaimReviewExportArgs) -> Result<()> {
+    if let Some(b) = &a.base_url {
+        url_arg("--base-url", b)?;
+    }
+    if let Some(u) = &a.org_url {
+        url_arg("--org-url", u)?;
+    }
+    let options = ExportOptions {
+        base_url: a.base_url.clone(),
+        organization: a.org.as_ref().map(|name| Organization {
+            name: name.clone(),
+            url: a.org_url.clone(),
+        }),
+    };
+    let ledger = ctx.open()?;
+    let reviews = claimreview::export(&ledger, &options).map_err(|e| ctx.storage(e))?;
+    write_json(&reviews, a.out.as_deref())?;
+    let missing = reviews.iter().filter(|r| r.url.is_none()).count();
+    if missing > 0 {
+        eprintln!(
+            "isnad: note: {missing} of {} reviews have no url, which Google's Fact Check \
+             Tools require; --base-url gives every review one",
+            reviews.len()
+        );
+    }
+    if a.out.is_some() {
+        eprintln!("exported {} reviews", reviews.len());
+    }
+    Ok(())
+}
+
+/// `import claimreview`.
+pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
+    let key = ctx.signing_key()?;
+    isnad_core::record::check_lang("--lang", &a.lang)?;
+    let base_url = match &a.base_url {
+        Some(b) => Some(url_arg("--base-url", b)?),
+        None => None,
+    };
+    let text = crate::commands::read_small(&a.file, MAX_REVIEW_FILE)?;
+    let file = a.file.display().to_string();
+    let reading = read::read(
+        &text,
+        &ReadOptions {
+            base_url,
+            lang: a.lang.clone(),
+        },
+    )
+    .with_context(|| file.clone())?;
+    let options = ImportOptions {
+        confidence: a.confidence,
+    };
+    let (prepared, unfit) = import::prepare(&reading.reviews, &options);
+    let mut problems = reading.problems;
+    problems.extend(unfit);
+    let total = prepared.len() + problems.len();
+    for p in &problems {
+        eprintln!("isnad: {file}: {p}");
+    }
+    if !problems.is_empty() && !a.skip_invalid {
+        bail!(
+            "{} of {total} reviews in {file} cannot be imported (listed above); nothing was \
+             written (--skip-invalid imports the other {})",
+            problems.len(),
+            prepared.len()
+        );
+    }
+    if prepared.is_empty() {
+        bail!("{file}: no review can be imported; nothing was written");
+    }
+    let ledger = ctx.open()?;
+    let report = import::apply(&ledger, &key, &prepared, now()).map_err(|e| ctx.storage(e))?;
+    if ctx.json {
+        print_json(&json!({
+            "reviews": report.reviews,
+            "skipped": problems.len(),
+            "added": report.added(),
+            "sources": report.sources,
+            "claims": report.claims,
+            "verdicts": report.verdicts,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        }))?;
+    } else {
+        outln!(
+            "imported {} reviews: {} new entries ({} sources, {} claims, {} verdicts, {} of them \
+             updates), {} already present{}",
+            report.reviews,
+            report.added(),
+            report.sources,
+            report.claims,
+            report.verdicts,
+            report.updated,
+            report.unchanged,
+            if problems.is_empty() {
+                String::new()
+            } else {
+                format!("; {} invalid reviews skipped", problems.len())
+            }
+        );
+    }
+    Ok(())
+}
+
+fn now() -> isnad_core::Timestamp {
+    isnad_core::Timestamp::from_datetime(chrono::Utc::now())
 }

@@ -117,6 +117,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A record built from one review of an imported document was refused.
+    #[error("{at}: {error}")]
+    Review {
+        /// Where the review was in the document (`$.@graph[2]`).
+        at: String,
+        /// Why its record was refused.
+        error: Box<Error>,
+    },
     /// An id prefix matched nothing.
     #[error("no entry matches id `{prefix}`")]
     UnknownId {

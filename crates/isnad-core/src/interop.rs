@@ -5,4 +5,9 @@
 //! Each direction is lossy in its own way; `docs/INTEROP.md` maps every
 //! field and says what is lost and why.
 
+pub mod claimreview;
+pub mod import;
+mod jsonld;
 pub mod prov;
+pub mod rating;
+pub mod read;

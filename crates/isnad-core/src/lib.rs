@@ -88,7 +88,7 @@ pub use ids::{EntryHash, Seq, SourceId};
 pub use keys::{KeyPair, VerifierKey};
 pub use record::{Kind, Record, Role};
 pub use rules::VerifiedEntry;
-pub use store::{Appended, Head, Ledger, OpenOptions};
+pub use store::{Appended, Batch, Head, Ledger, OpenOptions};
 pub use time::Timestamp;
 
 /// Creates a ledger in `dir` whose genesis entry enrols `admin` as the

@@ -25,7 +25,7 @@ pub enum Role {
     Admin,
     /// Sources, claims, relations, amendments, priors.
     Editor,
-    /// Verdicts, claims, relations.
+    /// Verdicts, claims, relations, sources.
     FactChecker,
     /// Reads and verifies; writes nothing.
     Auditor,
@@ -48,7 +48,9 @@ impl Role {
         match self {
             Role::Admin => matches!(kind, Key | Revocation),
             Role::Editor => matches!(kind, Source | Claim | Relation | Amendment | Prior),
-            Role::FactChecker => matches!(kind, Verdict | Claim | Relation),
+            // Sources too, so that a fact-checker can record who made a claim
+            // it rates (an imported ClaimReview names its claimant).
+            Role::FactChecker => matches!(kind, Verdict | Claim | Relation | Source),
             Role::Auditor => false,
         }
     }

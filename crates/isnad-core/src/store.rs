@@ -52,7 +52,9 @@ use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEnt
 use crate::signatures::{self, How};
 use crate::time::Timestamp;
 
+mod batch;
 mod bulk;
+pub use batch::Batch;
 pub mod log;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";

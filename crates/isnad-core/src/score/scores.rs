@@ -394,6 +394,21 @@ impl Scores {
         })
     }
 
+    /// Every verdict folded, in ledger order: its id, the claim it rates
+    /// and whether it counts (the one rule for which verdicts stand, used
+    /// by exports as well as scores).
+    pub fn verdicts(&self) -> impl Iterator<Item = (EntryHash, EntryHash, VerdictStatus)> + '_ {
+        let (f, st) = (&self.facts, &self.standing);
+        (0..f.verdicts.len()).map(move |v| {
+            let fact = &f.verdicts[v];
+            (
+                fact.entry,
+                f.claims[fact.claim as usize].entry,
+                st.verdict_status(f, v as Ix),
+            )
+        })
+    }
+
     /// The parameters the scores were computed with.
     pub fn params(&self) -> &Params {
         &self.params

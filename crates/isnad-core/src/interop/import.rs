@@ -1,0 +1,452 @@
+//! ClaimReview in: [`Review`]s turned into sources, claims and verdicts.
+//!
+//! [`prepare`] builds every record a review needs and checks each on its
+//! own, so that a review that would be refused is reported with the
+//! others before anything is written. [`apply`] then appends them all in
+//! one [`crate::Batch`], signed by the importing fact-checker's key: all
+//! of them or (on any error) none.
+//!
+//! For each review:
+//! - the originator, and the publisher when the markup names another, are
+//!   sources. A source's id is the slug the markup gives (`identifier`),
+//!   else a slug of its name ([`slug_for`]); a source already in the ledger
+//!   under that id is used as it is, never redefined;
+//! - each claim text is a claim, `[originator (reported)]` or
+//!   `[publisher (reported), originator (quoted)]`, appeared where and when
+//!   the markup says;
+//! - the rating is a verdict with the review's URL as its first evidence
+//!   and its citations after it, the configured confidence, and a
+//!   rationale that keeps the published words: "Full Fact rated it “Pants
+//!   on fire” on 2024-05-02. …".
+//!
+//! Importing the same file again adds nothing: every record comes out the
+//! same, and the ledger keeps one entry per signer and content. When a
+//! review of the same claim at the same URL was imported before with
+//! another outcome (the fact-checker updated it), the new verdict
+//! supersedes the old one.
+
+use sha2::{Digest as _, Sha256};
+
+use crate::entry::Entry;
+use crate::error::Error;
+use crate::ids::{EntryHash, SourceId};
+use crate::interop::read::{Party, Problem, Review};
+use crate::keys::KeyPair;
+use crate::limits;
+use crate::record::{Appearance, ClaimBody, Hop, HopRelation, Record, SourceBody, VerdictBody};
+use crate::store::Ledger;
+use crate::time::Timestamp;
+
+/// How to import.
+#[derive(Clone, Copy, Debug)]
+pub struct ImportOptions {
+    /// The confidence, in percent, of every verdict imported (ClaimReview
+    /// has no such figure).
+    pub confidence: u8,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        // A published fact-check is a considered finding; less than
+        // certain because the import cannot see how it was reached.
+        ImportOptions { confidence: 80 }
+    }
+}
+
+/// A review's records, built and checked, not yet appended.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    at: String,
+    sources: Vec<SourceBody>,
+    claims: Vec<ClaimBody>,
+    verdict: VerdictBody,
+}
+
+impl Prepared {
+    /// Where the review was in the input.
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+}
+
+/// What an import added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Reviews imported.
+    pub reviews: usize,
+    /// New source entries.
+    pub sources: usize,
+    /// New claim entries.
+    pub claims: usize,
+    /// New verdict entries.
+    pub verdicts: usize,
+    /// Of those, verdicts that supersede an earlier import of the same review.
+    pub updated: usize,
+    /// Records already in the ledger (nothing added for them).
+    pub unchanged: usize,
+}
+
+impl ImportReport {
+    /// Every new entry.
+    pub fn added(&self) -> usize {
+        self.sources + self.claims + self.verdicts
+    }
+}
+
+/// Builds and checks each review's records; reviews that would be refused
+/// come back as problems.
+pub fn prepare(reviews: &[Review], options: &ImportOptions) -> (Vec<Prepared>, Vec<Problem>) {
+    let mut ok = Vec::new();
+    let mut problems = Vec::new();
+    for r in reviews {
+        match prepare_one(r, options) {
+            Ok(p) => ok.push(p),
+            Err(e) => problems.push(Problem {
+                at: r.at.clone(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+    (ok, problems)
+}
+
+fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
+    if options.confidence > 100 {
+        return Err(Error::field("confidence", "must be 0-100"));
+    }
+    let originator = source_body(&r.originator);
+    let publisher = r.publisher.as_ref().map(source_body);
+    let mut chain = Vec::new();
+    if let Some(p) = &publisher {
+        if p.id != originator.id {
+            chain.push(Hop {
+                source: p.id.clone(),
+                relation: HopRelation::Reported,
+            });
+        }
+    }
+    chain.push(Hop {
+        source: originator.id.clone(),
+        relation: if chain.is_empty() {
+            HopRelation::Reported
+        } else {
+            HopRelation::Quoted
+        },
+    });
+    let mut sources = Vec::new();
+    for s in publisher.into_iter().chain([originator]) {
+        if !sources.iter().any(|x: &SourceBody| x.id == s.id) {
+            Record::Source(s.clone()).check()?;
+            sources.push(s);
+        }
+    }
+    let claims = r
+        .claims
+        .iter()
+        .map(|text| {
+            let body = ClaimBody {
+                text: text.clone(),
+                lang: r.lang.clone(),
+                quote: None,
+                translations: Vec::new(),
+                chain: chain.clone(),
+                appeared: Appearance {
+                    date: r.appeared_on.clone(),
+                    url: r.appeared_at.clone().filter(|u| u.len() <= limits::MAX_URL),
+                    venue: r.venue.clone().map(|v| clip(&v, limits::MAX_NAME)),
+                },
+            };
+            Record::Claim(body.clone()).check().map(|()| body)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut evidence = vec![r.url.clone()];
+    for c in &r.citations {
+        if evidence.len() < limits::MAX_EVIDENCE && !evidence.contains(c) {
+            evidence.push(clip(c, limits::MAX_URL));
+        }
+    }
+    let verdict = VerdictBody {
+        // Set for each claim when applied.
+        claim: EntryHash::ZERO,
+        rating: r.rating.rating,
+        confidence: options.confidence,
+        rationale: rationale(r),
+        evidence,
+        supersedes: None,
+    };
+    Record::Verdict(verdict.clone()).check()?;
+    Ok(Prepared {
+        at: r.at.clone(),
+        sources,
+        claims,
+        verdict,
+    })
+}
+
+/// The verdict's rationale: who rated it, in what words, when; then what
+/// the review says.
+fn rationale(r: &Review) -> String {
+    let who = r.reviewer.as_deref().unwrap_or("The fact-checker");
+    let how = match (&r.rating.words, r.rating.value) {
+        (Some(w), Some((v, worst, best))) => {
+            format!(
+                "“{w}” ({} on a scale of {} to {})",
+                num(v),
+                num(worst),
+                num(best)
+            )
+        }
+        (Some(w), None) => format!("“{w}”"),
+        (None, Some((v, worst, best))) => {
+            format!("{} on a scale of {} to {}", num(v), num(worst), num(best))
+        }
+        (None, None) => "without a rating".into(),
+    };
+    let mut out = format!("{who} rated it {how}");
+    if let Some(d) = &r.reviewed_on {
+        out.push_str(&format!(" on {}", d.get(..10).unwrap_or(d)));
+    }
+    out.push('.');
+    if r.rating.unmapped {
+        out.push_str(" (No isnad rating matches these words: recorded as unverifiable.)");
+    }
+    if let Some(b) = &r.body {
+        out.push(' ');
+        out.push_str(b);
+    }
+    clip(&out, limits::MAX_TEXT)
+}
+
+fn num(x: f64) -> String {
+    // Whole numbers without a decimal point; others as Rust prints them.
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// `s` cut to at most `max` bytes at a character boundary, with an
+/// ellipsis when cut.
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &s[..end])
+}
+
+fn source_body(p: &Party) -> SourceBody {
+    SourceBody {
+        id: p
+            .slug
+            .clone()
+            .unwrap_or_else(|| slug_for(&p.name, p.url.as_deref())),
+        name: clip(&p.name, limits::MAX_NAME),
+        kind: p.kind,
+        url: p.url.clone().filter(|u| u.len() <= limits::MAX_URL),
+        language: None,
+        affiliations: Vec::new(),
+        description: None,
+    }
+}
+
+/// A source id for a name: its Latin letters and digits, lower case,
+/// joined by `-` (`Agenzia Nova` → `agenzia-nova`); for a name with too
+/// few of those (Arabic, Devanagari), the host of its URL
+/// (`fawasel.example`→ `fawasel-example`); failing both, `src-` and 12 hex
+/// digits of the name's SHA-256. The same name always gets the same id.
+pub fn slug_for(name: &str, url: Option<&str>) -> SourceId {
+    fn sluggify(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars().flat_map(char::to_lowercase) {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        }
+        let mut out: String = out.chars().take(SourceId::MAX_LEN).collect();
+        while out.ends_with('-') {
+            out.pop();
+        }
+        out
+    }
+    let latin = sluggify(name);
+    let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
+    // Mostly Latin: use it. (A name half in another script would lose
+    // what tells it apart.)
+    if latin.len() >= 2 && latin.chars().filter(char::is_ascii_alphanumeric).count() * 2 >= letters
+    {
+        if let Ok(id) = SourceId::parse(&latin, "source") {
+            return id;
+        }
+    }
+    if let Some(host) = url.and_then(|u| url::Url::parse(u).ok()).and_then(|u| {
+        u.host_str()
+            .map(|h| h.trim_start_matches("www.").to_owned())
+    }) {
+        if let Ok(id) = SourceId::parse(&sluggify(&host), "source") {
+            return id;
+        }
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let hex = hex::encode(&digest[..6]);
+    #[allow(clippy::expect_used, reason = "a constant shape")]
+    // Invariant: `src-` and 12 lower-case hex digits are a valid slug.
+    SourceId::parse(&format!("src-{hex}"), "source").expect("src- and hex digits form a slug")
+}
+
+/// Appends every prepared review, signed by `key`, in one batch.
+///
+/// # Errors
+/// The first record the ledger refuses, naming the review; the ledger is
+/// unchanged.
+pub fn apply(
+    ledger: &Ledger,
+    key: &KeyPair,
+    prepared: &[Prepared],
+    now: Timestamp,
+) -> Result<ImportReport, Error> {
+    let mut batch = ledger.batch(now)?;
+    let mut report = ImportReport::default();
+    let signer = key.verifier().to_string();
+    for p in prepared {
+        let in_review = |e: Error| Error::Review {
+            at: p.at.clone(),
+            error: Box::new(e),
+        };
+        for s in &p.sources {
+            if batch.has_source(&s.id)? {
+                continue;
+            }
+            let a = batch
+                .append(key, Record::Source(s.clone()))
+                .map_err(in_review)?;
+            count(a.is_new(), &mut report.sources, &mut report.unchanged);
+        }
+        for c in &p.claims {
+            let a = batch
+                .append(key, Record::Claim(c.clone()))
+                .map_err(in_review)?;
+            count(a.is_new(), &mut report.claims, &mut report.unchanged);
+            let claim = a.entry().hash();
+            let mut verdict = VerdictBody {
+                claim,
+                ..p.verdict.clone()
+            };
+            match earlier_review(batch.ledger(), &signer, &claim, &verdict)? {
+                Earlier::Same => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                Earlier::Replaced(old) => verdict.supersedes = Some(old),
+                Earlier::None => {}
+            }
+            let updated = verdict.supersedes.is_some();
+            let a = batch
+                .append(key, Record::Verdict(verdict))
+                .map_err(in_review)?;
+            count(a.is_new(), &mut report.verdicts, &mut report.unchanged);
+            if a.is_new() && updated {
+                report.updated += 1;
+            }
+        }
+        report.reviews += 1;
+    }
+    batch.commit()?;
+    Ok(report)
+}
+
+fn count(new: bool, added: &mut usize, unchanged: &mut usize) {
+    if new {
+        *added += 1;
+    } else {
+        *unchanged += 1;
+    }
+}
+
+enum Earlier {
+    /// No standing verdict of this signer on this claim from the same review.
+    None,
+    /// The standing one says the same (an import of the same review).
+    Same,
+    /// The standing one says something else: the review was updated.
+    Replaced(EntryHash),
+}
+
+/// This signer's standing verdict on `claim` from the same review (same
+/// first evidence), if any, and whether `new` says the same.
+fn earlier_review(
+    ledger: &Ledger,
+    signer: &str,
+    claim: &EntryHash,
+    new: &VerdictBody,
+) -> Result<Earlier, Error> {
+    let mine = |e: &Entry| -> Option<VerdictBody> {
+        match e.record() {
+            Record::Verdict(v)
+                if e.signer().to_string() == signer
+                    && v.claim == *claim
+                    && v.evidence.first() == new.evidence.first() =>
+            {
+                Some(v.clone())
+            }
+            _ => None,
+        }
+    };
+    let verdicts: Vec<(EntryHash, VerdictBody)> = ledger
+        .referrers(claim)?
+        .iter()
+        .filter_map(|e| mine(e).map(|v| (e.hash(), v)))
+        .collect();
+    // The standing one: not superseded by another of them.
+    let standing = verdicts
+        .iter()
+        .rev()
+        .find(|(id, _)| !verdicts.iter().any(|(_, v)| v.supersedes == Some(*id)));
+    Ok(match standing {
+        None => Earlier::None,
+        Some((_, v))
+            if VerdictBody {
+                supersedes: None,
+                ..v.clone()
+            } == *new =>
+        {
+            Earlier::Same
+        }
+        Some((id, _)) => Earlier::Replaced(*id),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug_for("Agenzia Nova", None).as_str(), "agenzia-nova");
+        assert_eq!(slug_for("  Full   Fact! ", None).as_str(), "full-fact");
+        assert_eq!(
+            slug_for("فواصل ميديا", Some("https://www.fawasel.example/x")).as_str(),
+            "fawasel-example"
+        );
+        let hashed = slug_for("फ़ैक्ट", None);
+        assert!(hashed.as_str().starts_with("src-"), "{hashed}");
+        assert_eq!(hashed, slug_for("फ़ैक्ट", None));
+        assert_ne!(hashed, slug_for("सच", None));
+        let long = "x".repeat(100);
+        assert_eq!(slug_for(&long, None).as_str().len(), SourceId::MAX_LEN);
+    }
+
+    #[test]
+    fn clipping_respects_characters() {
+        assert_eq!(clip("abc", 3), "abc");
+        let s = "ééééé";
+        let c = clip(s, 6);
+        assert!(c.len() <= 6 && c.ends_with('…'), "{c}");
+    }
+}
