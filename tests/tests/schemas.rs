@@ -9,6 +9,8 @@
 //!    the Rust parser judges them (extra or missing fields, nulls, empty
 //!    lists, bad patterns), so a schema that accepts too much fails here.
 //! 4. Every line of the demo ledger validates.
+//! 5. The demo's ClaimReview export validates, and the schema is strict
+//!    enough to reject a review missing a field or carrying an extra one.
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
@@ -69,7 +71,7 @@ fn committed_schemas_match_the_generated_ones() {
         schema::write_all(&dir).unwrap();
     }
     let all = schema::all();
-    assert_eq!(all.len(), Kind::ALL.len() + 1);
+    assert_eq!(all.len(), Kind::ALL.len() + 2);
     let mut problems = Vec::new();
     for (name, s) in &all {
         let want = schema::render(s);
@@ -96,6 +98,7 @@ fn schemas_are_valid_draft_2020_12() {
         .map(|k| body_schema_file(k.as_str()))
         .collect();
     want.push("entry.schema.json".into());
+    want.push("claimreview-export.schema.json".into());
     assert_eq!(names, want);
 
     for (name, s) in schema::all() {
@@ -121,7 +124,20 @@ fn schemas_are_valid_draft_2020_12() {
         // Not vacuous: an empty object and a non-object are both rejected.
         assert!(!v.is_valid(&json!({})), "{name} accepts {{}}");
         assert!(!v.is_valid(&json!("body")), "{name} accepts a string");
-        assert_eq!(s["additionalProperties"], json!(false), "{name}");
+        // Closed objects: the schema's own, or (for an export, which is an
+        // array) its items'.
+        let closed = if s["type"] == "array" {
+            let item = s["items"]["$ref"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap();
+            &s["$defs"][item]["additionalProperties"]
+        } else {
+            &s["additionalProperties"]
+        };
+        assert_eq!(*closed, json!(false), "{name}");
     }
 }
 
@@ -693,4 +709,39 @@ fn demo_entries_validate() {
     let mut want = all_kinds();
     want.retain(|k| k != "revocation");
     assert_eq!(kinds, want);
+}
+
+// ---------------------------------------------------------------------------
+// 5. The export formats.
+
+#[test]
+fn claimreview_export_validates() {
+    use isnad_core::interop::claimreview::{ExportOptions, export};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = isnad_core::demo::build(&dir.path().join("demo")).unwrap();
+    let options = ExportOptions {
+        base_url: Some("https://desk.example/isnad".into()),
+        organization: None,
+    };
+    let reviews = serde_json::to_value(export(&demo.ledger, &options).unwrap()).unwrap();
+    assert_eq!(reviews.as_array().map(Vec::len), Some(3));
+    let v = validator(schema::CLAIMREVIEW_EXPORT_FILE);
+    assert_eq!(errors(&v, &reviews), Vec::<String>::new());
+    // Without a base URL reviews have no url, and still validate.
+    let bare =
+        serde_json::to_value(export(&demo.ledger, &ExportOptions::default()).unwrap()).unwrap();
+    assert_eq!(errors(&v, &bare), Vec::<String>::new());
+
+    let mut missing = reviews.clone();
+    missing[0]["itemReviewed"]
+        .as_object_mut()
+        .unwrap()
+        .remove("author");
+    assert!(!errors(&v, &missing).is_empty());
+    let mut extra = reviews.clone();
+    extra[1]["reviewRating"]["ratingValu"] = json!(3);
+    assert!(!errors(&v, &extra).is_empty());
+    let mut out_of_scale = reviews;
+    out_of_scale[1]["reviewRating"]["ratingValue"] = json!(6);
+    assert!(!errors(&v, &out_of_scale).is_empty());
 }

@@ -12,6 +12,7 @@
 //! |------|-----------|
 //! | `key.schema.json` … `prior.schema.json` | the `body` of an entry of that `kind` |
 //! | `entry.schema.json` | one line of `isnad export jsonl`: the whole entry, its `body` checked against the body schema its `kind` names |
+//! | `claimreview-export.schema.json` | the output of `isnad export claimreview` |
 //!
 //! Every schema's `$id` is [`ID_BASE`] followed by its file name, e.g.
 //! `https://isnad.invalid/schemas/claim.schema.json`. The `.invalid` top-level
@@ -137,7 +138,27 @@ pub fn all() -> Vec<(&'static str, Value)> {
         .map(|kind| (body_file(kind), body_schema(kind)))
         .collect();
     out.push((ENTRY_SCHEMA_FILE, entry_schema()));
+    out.push((CLAIMREVIEW_EXPORT_FILE, claimreview_export_schema()));
     out
+}
+
+/// The file name of the schema of `isnad export claimreview`'s output.
+pub const CLAIMREVIEW_EXPORT_FILE: &str = "claimreview-export.schema.json";
+
+/// The schema of `isnad export claimreview`'s output: a JSON array of
+/// schema.org ClaimReview objects in the shape isnad writes them.
+pub fn claimreview_export_schema() -> Value {
+    let generated = generator()
+        .into_root_schema_for::<Vec<crate::interop::claimreview::ClaimReview>>()
+        .to_value();
+    finish(
+        generated,
+        CLAIMREVIEW_EXPORT_FILE,
+        "isnad ClaimReview export",
+        "The output of `isnad export claimreview`: one schema.org ClaimReview (JSON-LD) per \
+         verdict that stands, in ledger order. This describes what isnad writes, which is \
+         stricter than what ClaimReview allows; `isnad import claimreview` reads far more.",
+    )
 }
 
 /// The schema of the `body` of an entry of `kind`.

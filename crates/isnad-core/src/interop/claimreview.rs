@@ -88,7 +88,7 @@ pub enum PartyType {
 
 /// One schema.org `ClaimReview`.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClaimReview {
     /// Always [`CONTEXT`].
     #[serde(rename = "@context")]
@@ -120,13 +120,13 @@ pub struct ClaimReview {
     /// The verdict's rationale.
     pub review_body: String,
     /// The verdict's evidence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub citation: Vec<String>,
 }
 
 /// A review's `reviewRating`.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReviewRating {
     /// Always `Rating`.
     #[serde(rename = "@type")]
@@ -147,7 +147,7 @@ pub struct ReviewRating {
 
 /// The `Claim` a review rates.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClaimItem {
     /// Always `Claim`.
     #[serde(rename = "@type")]
@@ -173,7 +173,7 @@ pub struct ClaimItem {
 
 /// Where a claim appeared.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Appearance {
     /// Always `CreativeWork`.
     #[serde(rename = "@type")]
@@ -192,7 +192,7 @@ pub struct Appearance {
 
 /// A source, or the fact-checker's organisation.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
     /// `Organization` or `Person`.
     #[serde(rename = "@type")]
@@ -329,8 +329,12 @@ pub fn shorten(text: &str, max: usize) -> String {
         return text.to_owned();
     }
     let keep: String = text.chars().take(max.saturating_sub(1)).collect();
+    let at_boundary = text
+        .chars()
+        .nth(max.saturating_sub(1))
+        .is_some_and(char::is_whitespace);
     let cut = match keep.rfind(char::is_whitespace) {
-        Some(at) if keep[..at].chars().count() >= max * 2 / 3 => &keep[..at],
+        Some(at) if !at_boundary && keep[..at].chars().count() >= max * 2 / 3 => &keep[..at],
         _ => keep.as_str(),
     };
     format!("{}…", cut.trim_end())

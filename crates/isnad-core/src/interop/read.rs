@@ -236,9 +236,16 @@ fn read_document(prefix: &str, doc: &Value, options: &ReadOptions, reading: &mut
                     continue;
                 }
             };
+            // The claim's language is the first review's: reviews in other
+            // languages rate the same words, not a translation of them.
+            let lang = reviews
+                .iter()
+                .filter_map(|r| r.get("languageCode").and_then(text))
+                .find(|l| check_lang("lang", l).is_ok())
+                .unwrap_or_else(|| options.lang.clone());
             for (j, r) in reviews.iter().enumerate() {
                 let at = format!("{at}.claimReview[{j}]");
-                match google_review(c, r, options) {
+                match google_review(c, r, &lang, options) {
                     Ok(review) => reading.reviews.push(Review { at, ..review }),
                     Err(reason) => reading.problems.push(Problem { at, reason }),
                 }
@@ -465,6 +472,7 @@ fn schema_review(g: &Graph<'_>, r: &Node, options: &ReadOptions) -> Result<Revie
 fn google_review(
     claim: &serde_json::Map<String, Value>,
     review: &Value,
+    lang: &str,
     options: &ReadOptions,
 ) -> Result<Review, String> {
     let r = review.as_object().ok_or("not an object")?;
@@ -488,14 +496,11 @@ fn google_review(
     let rating = rate(words, None, None, None)?;
     let publisher = r.get("publisher").and_then(Value::as_object);
     let reviewer = publisher.and_then(|p| get(p, "name").or_else(|| get(p, "site")));
-    let lang = get(r, "languageCode")
-        .filter(|l| check_lang("lang", l).is_ok())
-        .unwrap_or_else(|| options.lang.clone());
     Ok(Review {
         at: String::new(),
         url,
         claims: vec![text],
-        lang,
+        lang: lang.to_owned(),
         originator,
         publisher: None,
         appeared_on,
@@ -692,7 +697,7 @@ fn kind_named(s: &str) -> Option<SourceKind> {
 /// editor can correct a wrong guess with `amend --source`.
 pub fn guess_kind(name: &str) -> SourceKind {
     let n = name.to_lowercase();
-    const SOCIAL: [&str; 12] = [
+    const SOCIAL: [&str; 22] = [
         "facebook",
         "twitter",
         "tiktok",
@@ -705,6 +710,16 @@ pub fn guess_kind(name: &str) -> SourceKind {
         "posts",
         "users",
         "x.com",
+        "فيسبوك",
+        "تويتر",
+        "واتساب",
+        "تيك توك",
+        "منشورات",
+        "फेसबुक",
+        "व्हाट्सएप",
+        "publicaciones",
+        "publicações",
+        "publications",
     ];
     const UNNAMED: [&str; 5] = [
         "unknown",
@@ -738,3 +753,6 @@ fn same_party(a: &Party, b: &Party) -> bool {
         _ => a.name == b.name,
     }
 }
+
+#[cfg(test)]
+mod tests;
