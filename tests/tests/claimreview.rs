@@ -628,3 +628,50 @@ fn pyld_expands_every_field() {
         );
     }
 }
+
+/// The rating table as docs/INTEROP.md prints it.
+fn rating_table() -> String {
+    use isnad_core::interop::rating::{Category, WORDS};
+    const LANGS: [&str; 7] = ["en", "ar", "es", "pt", "fr", "de", "hi"];
+    let mut out = String::from("| words for | isnad rating |");
+    for l in LANGS {
+        out.push_str(&format!(" {l} |"));
+    }
+    out.push_str("\n|---|---|");
+    out.push_str(&"---|".repeat(LANGS.len()));
+    out.push('\n');
+    for c in Category::ALL {
+        out.push_str(&format!("| {} | `{}` |", c.name(), c.rating().as_str()));
+        for l in LANGS {
+            let words: Vec<&str> = WORDS
+                .iter()
+                .filter(|(cc, ll, _)| *cc == c && *ll == l)
+                .flat_map(|(_, _, w)| w.iter().copied())
+                .collect();
+            out.push_str(&format!(" {} |", words.join(", ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_documented_rating_table_is_the_one_in_the_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/INTEROP.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- rating-table:begin -->\n", "<!-- rating-table:end -->");
+    let start = doc.find(begin).expect("begin marker") + begin.len();
+    let stop = doc.find(end).expect("end marker");
+    let want = rating_table();
+    if std::env::var("ISNAD_BLESS").as_deref() == Ok("1") {
+        let fresh = format!("{}{want}{}", &doc[..start], &doc[stop..]);
+        std::fs::write(&path, fresh).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[start..stop],
+        want,
+        "docs/INTEROP.md's rating table is stale: run ISNAD_BLESS=1 cargo test -p isnad-tests \
+         --test claimreview"
+    );
+}
