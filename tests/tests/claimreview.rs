@@ -675,3 +675,127 @@ fn the_documented_rating_table_is_the_one_in_the_code() {
          --test claimreview"
     );
 }
+
+// ---------------------------------------------------------------------------
+// A property: for generated reviews, importing twice adds nothing, and an
+// export read back gives the same claims, ratings and originators.
+
+mod property {
+    use isnad_core::interop::claimreview::{ExportOptions, export};
+    use isnad_core::interop::import::{ImportOptions, apply, prepare};
+    use isnad_core::interop::read::{ReadOptions, read};
+    use isnad_core::record::{KeyBody, Role};
+    use isnad_core::{KeyPair, Record, Timestamp};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    fn text() -> impl Strategy<Value = String> {
+        // Latin, Arabic and Devanagari words, HTML entities and odd spacing.
+        let word = prop_oneof![
+            "[a-zA-Z]{1,10}",
+            Just("حفتر".to_owned()),
+            Just("روسيا".to_owned()),
+            Just("प्रशिक्षण".to_owned()),
+            Just("&amp;".to_owned()),
+            Just("Zürich".to_owned()),
+        ];
+        proptest::collection::vec(word, 1..30).prop_map(|w| w.join("  "))
+    }
+
+    fn rating() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (1u8..=5).prop_map(|v| json!({"ratingValue": v, "bestRating": 5, "worstRating": 1})),
+            (0u8..=10).prop_map(
+                |v| json!({"ratingValue": v.to_string(), "bestRating": "10", "worstRating": "0"})
+            ),
+            prop::sample::select(vec![
+                "False",
+                "Engañoso",
+                "صحيح",
+                "आधा सच",
+                "Satire",
+                "Unknown words",
+                "Misattributed"
+            ])
+            .prop_map(|w| json!({"alternateName": w})),
+        ]
+    }
+
+    fn review() -> impl Strategy<Value = Value> {
+        (text(), rating(), "[A-Z][a-z]{2,8}( [A-Z][a-z]{2,8})?", any::<bool>(), 0u32..1000)
+            .prop_map(|(claim, rating, author, person, n)| {
+                json!({
+                    "@type": "ClaimReview",
+                    "url": format!("https://checks.example/{n}"),
+                    "claimReviewed": claim,
+                    "datePublished": "2025-02-20",
+                    "author": {"@type": "Organization", "name": "Checks"},
+                    "reviewRating": rating,
+                    "itemReviewed": {"@type": "Claim",
+                        "author": {"@type": if person { "Person" } else { "Organization" }, "name": author}}
+                })
+            })
+    }
+
+    fn essentials(doc: &str) -> Vec<(Vec<String>, String, String)> {
+        let r = read(doc, &ReadOptions::default()).unwrap();
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let mut out: Vec<_> = r
+            .reviews
+            .iter()
+            .map(|r| {
+                (
+                    r.claims.clone(),
+                    r.rating.rating.as_str().to_owned(),
+                    r.originator.name.clone(),
+                )
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn import_is_idempotent_and_round_trips(reviews in proptest::collection::vec(review(), 1..6)) {
+            let t = Timestamp::parse("2025-03-01T00:00:00Z").unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
+            let checker = KeyPair::from_seed("checker", &[2; 32]).unwrap();
+            let ledger = isnad_core::init(&dir.path().join("a"), &admin, t).unwrap();
+            ledger.append(&admin, Record::Key(KeyBody {
+                key: checker.verifier().to_string(), roles: vec![Role::FactChecker],
+                holder: Some("Checks".into()), replaces: None,
+            }), t).unwrap();
+            let doc = Value::Array(reviews).to_string();
+            let reading = read(&doc, &ReadOptions::default()).unwrap();
+            prop_assert!(reading.problems.is_empty(), "{:?}", reading.problems);
+            let (prepared, unfit) = prepare(&reading.reviews, &ImportOptions::default());
+            prop_assert!(unfit.is_empty(), "{:?}", unfit);
+            let first = apply(&ledger, &checker, &prepared, t).unwrap();
+            prop_assert!(first.added() > 0);
+            let len = ledger.len().unwrap();
+            let again = apply(&ledger, &checker, &prepared, t).unwrap();
+            prop_assert_eq!(again.added(), 0);
+            prop_assert_eq!(ledger.len().unwrap(), len);
+            ledger.verify(&mut |_| {}).unwrap();
+
+            let exported = export(&ledger, &ExportOptions::default()).unwrap();
+            let text = serde_json::to_string(&exported).unwrap();
+            let back = essentials(&text);
+            let want = essentials(&doc);
+            // Every claim comes back, and every review exported is one of
+            // the input's (text, rating, originator).
+            let claims = |v: &[(Vec<String>, String, String)]| {
+                v.iter().map(|e| e.0.clone()).collect::<std::collections::BTreeSet<_>>()
+            };
+            prop_assert_eq!(claims(&back), claims(&want));
+            for b in &back {
+                prop_assert!(want.contains(b), "{:?} not in {:?}", b, want);
+            }
+        }
+    }
+}

@@ -1178,6 +1178,9 @@ fn write_fuzz_corpus() {
         bytes.extend_from_slice(fx.notes[i + 1].as_bytes());
         write("proof_verify", format!("consistency-{:02}", i + 1), &bytes);
     }
+    for (i, seed) in review_seeds().iter().enumerate() {
+        write("claimreview_read", format!("seed-{i}"), seed);
+    }
     for (i, key) in fx.keys.iter().enumerate() {
         write("verifier_key", format!("key-{i}"), key.as_bytes());
     }
@@ -1240,4 +1243,99 @@ fn known_multiline_entry_hash() {
 fn known_multiline_time() {
     // time.rs, Timestamp::parse: "`…` is not YYYY-MM-DDTHH:MM:SSZ (UTC)".
     assert_one_line(&Timestamp::parse("2025-02-18\nT08:00:00Z").unwrap_err());
+}
+
+// ---------------------------------------------------------------------------
+// ClaimReview markup (`import claimreview` reads whatever a web page holds).
+
+/// Valid review documents: the demo's export and the test fixtures.
+fn review_seeds() -> &'static [Vec<u8>] {
+    static SEEDS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    SEEDS.get_or_init(|| {
+        use isnad_core::interop::claimreview::{ExportOptions, export};
+        let dir = tempfile::tempdir().unwrap();
+        let d = demo::build(&dir.path().join("demo")).unwrap();
+        let options = ExportOptions {
+            base_url: Some("https://desk.example/isnad".into()),
+            organization: None,
+        };
+        let mut seeds = vec![serde_json::to_vec(&export(&d.ledger, &options).unwrap()).unwrap()];
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/claimreview");
+        for name in ["graph.jsonld", "factcheck-tools.json", "page.html"] {
+            seeds.push(std::fs::read(fixtures.join(name)).unwrap());
+        }
+        seeds
+    })
+}
+
+/// Reading and preparing reviews from `bytes`: no panic, every problem and
+/// error on one line, every review read either prepared or reported.
+fn check_reviews(bytes: &[u8]) {
+    use isnad_core::interop::{import, read};
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    match read::read(text, &read::ReadOptions::default()) {
+        Err(e) => check_err("claimreview read", &e),
+        Ok(r) => {
+            for p in &r.problems {
+                check_err("claimreview problem", p);
+            }
+            let (ok, unfit) = import::prepare(&r.reviews, &import::ImportOptions::default());
+            assert_eq!(ok.len() + unfit.len(), r.reviews.len());
+            for p in &unfit {
+                check_err("claimreview unfit", p);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(400))]
+
+    #[test]
+    fn claimreview_arbitrary_bytes(bytes in vec(any::<u8>(), 0..400)) {
+        check_reviews(&bytes);
+    }
+
+    #[test]
+    fn claimreview_json_mutated(i in any::<usize>(), edits in json_edits()) {
+        let seeds = review_seeds();
+        // The HTML page is not JSON; its edits are byte edits below.
+        let seed = &seeds[i % (seeds.len() - 1)];
+        check_reviews(&mutate_json(seed, &edits).unwrap());
+    }
+
+    #[test]
+    fn claimreview_byte_mutated(i in any::<usize>(), edits in edits()) {
+        let seeds = review_seeds();
+        let seed = &seeds[i % seeds.len()];
+        let donors: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
+        check_reviews(&apply(seed, &edits, &donors));
+    }
+}
+
+#[test]
+fn known_multiline_claimreview_quotes() {
+    // Problems quote ids, urls and dates from the markup; a line break in
+    // one must not break the report's one line per review.
+    let doc = r#"[
+      {"@type": "ClaimReview", "url": "https://x.example/1", "claimReviewed": "c",
+       "datePublished": "2025-01-01", "reviewRating": {"alternateName": "False"},
+       "itemReviewed": {"@id": "a\nb"}},
+      {"@type": "ClaimReview", "url": "/a\nb", "claimReviewed": "c",
+       "datePublished": "2025-01-01", "reviewRating": {"alternateName": "False"}},
+      {"@type": "ClaimReview", "url": "https://x.example/2", "claimReviewed": "c",
+       "datePublished": "May\r\n3", "reviewRating": {"alternateName": "False"}},
+      {"@type": "ClaimReview", "url": "https://x.example/3", "claimReviewed": "c",
+       "datePublished": "2025-01-01", "reviewRating": {"alternateName": "False"},
+       "itemReviewed": {"author": {"@id": "x\u2028y"}}}
+    ]"#;
+    let r = isnad_core::interop::read::read(doc, &Default::default()).unwrap();
+    assert_eq!(r.problems.len(), 4, "{:?}", r.problems);
+    for p in &r.problems {
+        check_err("claimreview problem", p);
+        assert!(!p.to_string().contains('\u{2028}'), "{p}");
+    }
 }

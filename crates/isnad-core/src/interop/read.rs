@@ -117,8 +117,11 @@ pub struct Problem {
 }
 
 impl std::fmt::Display for Problem {
+    /// One line whatever the markup held: control characters and line
+    /// separators in quoted input are escaped.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.at, self.reason)
+        let line = crate::error::one_line(&format!("{}: {}", self.at, self.reason));
+        f.write_str(&line)
     }
 }
 
@@ -290,6 +293,8 @@ fn find_reviews<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Node)>)
                 return;
             }
             for (k, child) in o {
+                // Member names come from the input: keep the path one line.
+                let k = crate::error::one_line(k);
                 find_reviews(child, format!("{at}.{k}"), out);
             }
         }
