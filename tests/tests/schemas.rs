@@ -11,6 +11,9 @@
 //! 4. Every line of the demo ledger validates.
 //! 5. The demo's ClaimReview export validates, and the schema is strict
 //!    enough to reject a review missing a field or carrying an extra one.
+//! 6. The PROV-JSON export (`isnad export prov`) of the demo ledger and of
+//!    the ledger of 3 validates against `prov-export.schema.json`, which
+//!    rejects what the export never writes.
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
@@ -71,7 +74,7 @@ fn committed_schemas_match_the_generated_ones() {
         schema::write_all(&dir).unwrap();
     }
     let all = schema::all();
-    assert_eq!(all.len(), Kind::ALL.len() + 2);
+    assert_eq!(all.len(), Kind::ALL.len() + 3);
     let mut problems = Vec::new();
     for (name, s) in &all {
         let want = schema::render(s);
@@ -99,6 +102,7 @@ fn schemas_are_valid_draft_2020_12() {
         .collect();
     want.push("entry.schema.json".into());
     want.push("claimreview-export.schema.json".into());
+    want.push("prov-export.schema.json".into());
     assert_eq!(names, want);
 
     for (name, s) in schema::all() {
@@ -712,7 +716,7 @@ fn demo_entries_validate() {
 }
 
 // ---------------------------------------------------------------------------
-// 5. The export formats.
+// 5. The ClaimReview export validates.
 
 #[test]
 fn claimreview_export_validates() {
@@ -744,4 +748,90 @@ fn claimreview_export_validates() {
     let mut out_of_scale = reviews;
     out_of_scale[1]["reviewRating"]["ratingValue"] = json!(6);
     assert!(!errors(&v, &out_of_scale).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// 6. The PROV export validates.
+
+fn prov_export(ledger: &Ledger) -> Value {
+    let doc = isnad_core::interop::prov::export(ledger)
+        .unwrap_or_else(|e| panic!("interop::prov::export failed: {e}"));
+    serde_json::to_value(doc).unwrap()
+}
+
+fn assert_valid_prov(v: &Validator, doc: &Value, what: &str) {
+    let errs = errors(v, doc);
+    assert!(
+        errs.is_empty(),
+        "{what}: the PROV export fails prov-export.schema.json: {errs:?}"
+    );
+}
+
+#[test]
+fn prov_exports_validate() {
+    let v = validator("prov-export.schema.json");
+
+    let dir = tempfile::tempdir().unwrap();
+    let demo = isnad_core::demo::build(&dir.path().join("demo"))
+        .unwrap_or_else(|e| panic!("isnad_core::demo::build failed: {e}"));
+    let doc = prov_export(&demo.ledger);
+    assert_valid_prov(&v, &doc, "demo");
+    // 13 sources; 12 claims with their appearances and one middle hop.
+    assert_eq!(doc["agent"].as_object().unwrap().len(), 13);
+    assert_eq!(doc["entity"].as_object().unwrap().len(), 12 * 2 + 1);
+
+    // Every optional field: URLs, a translation, a quote, a time, amended
+    // claims and sources.
+    let sample = tempfile::tempdir().unwrap();
+    sample_export(sample.path());
+    let ledger = Ledger::open(sample.path()).unwrap();
+    let doc = prov_export(&ledger);
+    assert_valid_prov(&v, &doc, "sample ledger");
+    let claims: Vec<&Value> = doc["entity"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter(|e| e["prov:type"]["$"] == "isnad:Claim")
+        .collect();
+    assert!(claims.iter().any(|c| c.get("isnad:translation").is_some()));
+    assert!(claims.iter().any(|c| c.get("isnad:amendedBy").is_some()));
+
+    // Not vacuous: what the export never writes is rejected.
+    let some_key = |m: &str| doc[m].as_object().unwrap().keys().next().unwrap().clone();
+    let (agent, entity, derivation) = (
+        some_key("agent"),
+        some_key("entity"),
+        some_key("wasDerivedFrom"),
+    );
+    let rejects = |label: &str, mutate: &dyn Fn(&mut Value)| {
+        let mut m = doc.clone();
+        mutate(&mut m);
+        assert!(!v.is_valid(&m), "prov-export.schema.json accepts {label}");
+    };
+    rejects("an unknown member", &|d| d["bundle"] = json!({}));
+    rejects("another namespace", &|d| {
+        d["prefix"]["src"] = json!("https://example.org/");
+    });
+    rejects("an agent without isnad:entry", &|d| {
+        d["agent"][agent.as_str()]
+            .as_object_mut()
+            .unwrap()
+            .remove("isnad:entry");
+    });
+    rejects("an agent with an extra attribute", &|d| {
+        d["agent"][agent.as_str()]["isnad:grade"] = json!("B");
+    });
+    rejects("an agent named outside src:", &|d| {
+        d["agent"]["ex:nova"] = d["agent"][agent.as_str()].clone();
+    });
+    rejects("an entity with a short entry id", &|d| {
+        d["entity"][entity.as_str()]["isnad:entry"] = json!("ad8f");
+    });
+    rejects("an unknown derivation type", &|d| {
+        d["wasDerivedFrom"][derivation.as_str()]["prov:type"] =
+            json!({"$": "prov:Revision", "type": "xsd:QName"});
+    });
+    rejects("an unknown hop relation", &|d| {
+        d["wasDerivedFrom"][derivation.as_str()]["isnad:relation"] = json!("heard");
+    });
 }

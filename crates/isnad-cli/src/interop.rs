@@ -2,12 +2,13 @@
 //! and writing other tools' formats through `isnad_core::interop`.
 
 use std::fs::File;
-use std::io::{BufWriter, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::interop::claimreview::{self, ExportOptions, Organization};
 use isnad_core::interop::import::{self, ImportOptions};
+use isnad_core::interop::prov;
 use isnad_core::interop::read::{self, ReadOptions};
 use serde_json::json;
 
@@ -15,32 +16,41 @@ use crate::cli::{ClaimReviewExportArgs, ClaimReviewImportArgs};
 use crate::commands::Ctx;
 use crate::output::{outln, print_json};
 
-/// `export prov`.
-pub fn export_prov(_ctx: &Ctx, _out: Option<&Path>) -> Result<()> {
-    bail!("export prov is not written yet")
+/// `export prov`: the attribution graph as pretty-printed PROV-JSON, to
+/// `out` or standard output.
+pub fn export_prov(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
+    let ledger = ctx.open()?;
+    let doc = prov::export(&ledger).map_err(|e| ctx.storage(e))?;
+    write_json(&doc, out)?;
+    if out.is_some() {
+        eprintln!(
+            "exported {} agents, {} entities",
+            doc.agent.len(),
+            doc.entity.len()
+        );
+    }
+    Ok(())
 }
 
 /// Largest ClaimReview file read (they are read whole).
 const MAX_REVIEW_FILE: u64 = 512 * 1024 * 1024;
 
-/// Writes `value` as pretty JSON to `out`, or standard output.
+/// Writes `value` as pretty JSON to `out` (synced), or standard output.
+/// The text is made first and written in one go, so that an I/O error (a
+/// closed pipe under `| head`) reaches `main` as itself.
 fn write_json<T: serde::Serialize>(value: &T, out: Option<&Path>) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
     match out {
         Some(p) => {
-            let f = File::create(p).with_context(|| format!("{}", p.display()))?;
-            let mut w = BufWriter::new(f);
-            serde_json::to_writer_pretty(&mut w, value)?;
-            w.write_all(b"\n")?;
-            w.into_inner()
-                .map_err(|e| anyhow!("{}: {}", p.display(), e.error()))?
-                .sync_all()
+            let mut f = File::create(p).with_context(|| format!("{}", p.display()))?;
+            f.write_all(text.as_bytes())
+                .and_then(|()| f.sync_all())
                 .with_context(|| format!("{}", p.display()))?;
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut w = BufWriter::new(stdout.lock());
-            serde_json::to_writer_pretty(&mut w, value)?;
-            w.write_all(b"\n")?;
+            let mut w = std::io::stdout().lock();
+            w.write_all(text.as_bytes())?;
             w.flush()?;
         }
     }

@@ -1,5 +1,5 @@
-//! JSON Schemas (draft 2020-12) for the record bodies and for an exported
-//! entry, generated from the Rust types.
+//! JSON Schemas (draft 2020-12) for the record bodies, for an exported
+//! entry and for the PROV-JSON export, generated from the Rust types.
 //!
 //! The files under `schemas/` in the repository are the output of
 //! [`write_all`]; the test `tests/tests/schemas.rs` fails when they differ
@@ -13,6 +13,7 @@
 //! | `key.schema.json` … `prior.schema.json` | the `body` of an entry of that `kind` |
 //! | `entry.schema.json` | one line of `isnad export jsonl`: the whole entry, its `body` checked against the body schema its `kind` names |
 //! | `claimreview-export.schema.json` | the output of `isnad export claimreview` |
+//! | `prov-export.schema.json` | the output of `isnad export prov`: the PROV-JSON document of [`crate::interop::prov::export`] |
 //!
 //! Every schema's `$id` is [`ID_BASE`] followed by its file name, e.g.
 //! `https://isnad.invalid/schemas/claim.schema.json`. The `.invalid` top-level
@@ -53,6 +54,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::ids::EntryHash;
+use crate::interop::prov::ProvDocument;
 use crate::record::{
     AmendmentBody, ClaimBody, KeyBody, Kind, PriorBody, RelationBody, RevocationBody, SourceBody,
     VerdictBody,
@@ -66,6 +68,9 @@ pub const ID_BASE: &str = "https://isnad.invalid/schemas/";
 
 /// File name of the exported-entry schema.
 pub const ENTRY_SCHEMA_FILE: &str = "entry.schema.json";
+
+/// File name of the schema of the PROV-JSON export.
+pub const PROV_SCHEMA_FILE: &str = "prov-export.schema.json";
 
 /// Characters a key name (and a URL) may not contain, as the inside of a
 /// regex character class: `+`, Unicode control characters (`Cc`) and Unicode
@@ -131,7 +136,7 @@ pub fn body_file(kind: Kind) -> &'static str {
 }
 
 /// Every schema with its file name: the body schema of each record kind, in
-/// [`Kind::ALL`] order, then [`ENTRY_SCHEMA_FILE`].
+/// [`Kind::ALL`] order, then [`ENTRY_SCHEMA_FILE`], then [`PROV_SCHEMA_FILE`].
 pub fn all() -> Vec<(&'static str, Value)> {
     let mut out: Vec<(&'static str, Value)> = Kind::ALL
         .into_iter()
@@ -139,6 +144,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         .collect();
     out.push((ENTRY_SCHEMA_FILE, entry_schema()));
     out.push((CLAIMREVIEW_EXPORT_FILE, claimreview_export_schema()));
+    out.push((PROV_SCHEMA_FILE, prov_schema()));
     out
 }
 
@@ -315,6 +321,32 @@ pub fn entry_schema() -> Value {
         ENTRY_SCHEMA_FILE,
         "isnad entry (export line)",
         &description,
+    )
+}
+
+/// The schema of the PROV-JSON document `isnad export prov` writes.
+///
+/// It describes what the export writes (schemars' serialize contract), which
+/// is a small, fixed subset of PROV-JSON: a PROV-JSON reader needs no schema
+/// to read it, and a document that passes this one came from the mapping in
+/// [`crate::interop::prov`] (or looks exactly like it).
+pub fn prov_schema() -> Value {
+    let generated = SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<ProvDocument>()
+        .to_value();
+    let description = "The output of `isnad export prov`: a ledger's attribution graph as a \
+         W3C PROV-JSON document. Standing sources are agents `src:<slug>` (affiliations as \
+         actedOnBehalfOf); standing claims are entities `entry:<claim id>`, with an appearance \
+         `entry:<claim id>/appearance` and one entity `entry:<claim id>/hop/<i>` per middle hop \
+         of the chain; wasAttributedTo and wasDerivedFrom follow the chain. `isnad:entry` \
+         holds the id (leaf hash) of the signed entry each agent or entity comes from.";
+    finish(
+        generated,
+        PROV_SCHEMA_FILE,
+        "isnad PROV-JSON export",
+        description,
     )
 }
 
@@ -501,7 +533,7 @@ mod tests {
     #[test]
     fn every_schema_has_its_header() {
         let all = all();
-        assert_eq!(all.len(), Kind::ALL.len() + 1);
+        assert_eq!(all.len(), Kind::ALL.len() + 3);
         for (name, s) in &all {
             assert_eq!(s["$schema"], META_SCHEMA, "{name}");
             assert_eq!(s["$id"], format!("{ID_BASE}{name}"), "{name}");
