@@ -57,6 +57,11 @@
 //!
 //! The same checks run on an export with no database at all:
 //! [`jsonl::verify_jsonl`]. The byte format is specified in `docs/FORMAT.md`.
+//!
+//! Fact-checks published as schema.org ClaimReview come in, and verdicts and
+//! the attribution graph go out as ClaimReview and W3C PROV, through
+//! [`interop`] (with a tour of its own). Several records that must land
+//! together are appended as one with [`Ledger::batch`].
 
 #![forbid(unsafe_code)]
 
