@@ -13,7 +13,7 @@
 //! `$.claims[0].claimReview[1]`, `document 2: $[4]`) and what is wrong;
 //! the rest are still read, and the caller decides whether to go on.
 //! Markup is read leniently where meaning is clear (see
-//! [`super::jsonld`]) and strictly where a guess would put words in a
+//! `interop/jsonld.rs`) and strictly where a guess would put words in a
 //! fact-checker's mouth: a review needs its own URL (or an `@id` that
 //! names it), a claim text, a rating and a date.
 
