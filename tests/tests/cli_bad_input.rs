@@ -519,7 +519,20 @@ fn a_role_that_may_not_write_the_record_is_refused() {
         &["editor+", "verdict"],
     );
     assert!(line.contains("no role"), "{line}");
-    // A fact-checker setting a prior, amending (it may add sources).
+    // A fact-checker setting a prior, amending; it may define a source
+    // (the claimant of a claim it rates).
+    d.add(
+        &d.checker,
+        &[
+            "source",
+            "add",
+            "claimant",
+            "--name",
+            "A claimant",
+            "--kind",
+            "person",
+        ],
+    );
     d.refused(
         Some(&d.checker),
         &["prior", "rusi", "A", "--reason", "r"],
@@ -570,11 +583,18 @@ fn a_role_that_may_not_write_the_record_is_refused() {
         jsonl(&l)
     });
     d.ok(&["import", "jsonl", s(&ok)]);
-    let e = next_entry(&d, &Desk::keypair(&d.checker), source("z"), unix_now());
+    // A prior signed by the fact-checker (who may define sources, not
+    // grade them).
+    let prior = isnad_core::Record::Prior(isnad_core::record::PriorBody {
+        source: "rusi".parse().unwrap(),
+        grade: isnad_core::record::Grade::A,
+        reason: "r".into(),
+    });
+    let e = next_entry(&d, &Desk::keypair(&d.checker), prior, unix_now());
     import_rejected(
         &d,
         &[e.leaf_bytes().to_vec()],
-        &["line 11", "no role", "source"],
+        &["line 12", "no role", "prior"],
     );
 }
 
