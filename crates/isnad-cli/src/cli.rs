@@ -24,6 +24,10 @@ pub struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Write through the `isnad serve` process at this URL instead of
+    /// opening the ledger (entries are signed here; keys stay here).
+    #[arg(long, global = true, env = "ISNAD_SERVER", value_name = "URL")]
+    pub server: Option<String>,
     /// Seconds to wait for another process using the ledger to finish
     /// before giving up (decimals allowed).
     #[arg(long, global = true, value_name = "SECONDS", default_value = "3", value_parser = parse_wait)]
@@ -84,6 +88,9 @@ pub enum Command {
     Import(ImportCommand),
     /// Build the worked example (an Agenzia Nova article, February 2025).
     Demo(DemoArgs),
+    /// Serve the ledger over HTTP: the API for writers and readers, the
+    /// signed checkpoint and tiles, and the web explorer.
+    Serve(ServeArgs),
     /// Measure import, append, verify, replay, proofs and checkpoints on a
     /// generated ledger, beside the machine's limits (or `bench gen`).
     Bench(BenchArgs),
@@ -599,6 +606,18 @@ pub enum ImportCommand {
     /// Import fact-checks published as schema.org ClaimReview: sources,
     /// claims and verdicts signed with --key (a fact-checker's).
     Claimreview(ClaimReviewImportArgs),
+}
+
+/// `serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on (`HOST:PORT`; a bare host listens on port 8350).
+    #[arg(long, default_value = "127.0.0.1:8350", value_name = "ADDR")]
+    pub listen: String,
+    /// The log key that signs checkpoints [default: <ledger>/keys/log.key,
+    /// when readable; without one the server serves the checkpoints kept].
+    #[arg(long, value_name = "FILE")]
+    pub log_key: Option<PathBuf>,
 }
 
 /// `demo`.

@@ -31,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         key: cli.key,
         json: cli.json,
         wait: cli.wait,
+        server: cli.server,
     };
     match cli.command {
         Command::Init(a) => init(&ctx, &a),
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> Result<()> {
             import_jsonl(&ctx, &file, origin.as_deref())
         }
         Command::Demo(a) => demo(&ctx, &a.dir),
+        Command::Serve(a) => crate::serve::run(&ctx, &a),
         Command::Bench(a) => crate::bench::run(&ctx, a),
     }
 }
@@ -81,11 +83,74 @@ pub struct Ctx {
     pub json: bool,
     /// `--wait`.
     pub wait: std::time::Duration,
+    /// `--server`.
+    pub server: Option<String>,
+}
+
+/// Where a write goes: the local ledger, or the server that owns it.
+pub enum Target {
+    /// The ledger directory, opened by this process (boxed: a ledger is
+    /// large beside a client).
+    Local(Box<Ledger>),
+    /// `--server URL`.
+    Remote(crate::remote::Remote),
+}
+
+impl Target {
+    /// The entry an id prefix names.
+    fn resolve(&self, prefix: &str) -> Result<Entry> {
+        match self {
+            Target::Local(l) => Ok(l.resolve(prefix)?),
+            Target::Remote(r) => r.resolve(prefix),
+        }
+    }
+
+    /// Signs and appends `record`; the entry and whether it is new.
+    fn append(&self, ctx: &Ctx, key: &KeyPair, record: Record) -> Result<(Entry, bool)> {
+        match self {
+            Target::Local(l) => {
+                let a = l.append(key, record, now()).map_err(|e| ctx.storage(e))?;
+                Ok((a.entry().entry().clone(), a.is_new()))
+            }
+            Target::Remote(r) => r.append(key, record, now()),
+        }
+    }
+
+    /// A claim as it stands after its amendments.
+    fn claim_current(&self, claim: &Entry) -> Result<ClaimBody> {
+        match self {
+            Target::Local(l) => Ok(ClaimView::load(l, claim.clone())?.current),
+            Target::Remote(r) => r.claim_current(&claim.hash()),
+        }
+    }
+
+    /// A source as it stands after corrections.
+    fn source_current(&self, id: &SourceId) -> Result<Option<SourceBody>> {
+        match self {
+            Target::Local(l) => Ok(SourceView::load(l, id)?.map(|v| v.current)),
+            Target::Remote(r) => r.source_current(id),
+        }
+    }
 }
 
 impl Ctx {
+    /// Where writes go: `--server`, else the local ledger.
+    pub fn target(&self) -> Result<Target> {
+        match &self.server {
+            Some(url) => Ok(Target::Remote(crate::remote::Remote::new(url)?)),
+            None => Ok(Target::Local(Box::new(self.open()?))),
+        }
+    }
+
     /// Opens the ledger.
     pub fn open(&self) -> Result<Ledger> {
+        if self.server.is_some() {
+            bail!(
+                "--server applies to the commands that write (source add, claim add, verdict add, \
+                 relate, amend, prior, key enroll, key revoke); read a served ledger through its \
+                 API or web explorer"
+            );
+        }
         let options = isnad_core::OpenOptions { wait: self.wait };
         match Ledger::open_with(&self.ledger, &options) {
             Ok(l) => Ok(l),
@@ -121,7 +186,7 @@ fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
 
-fn keys_dir(ledger: &Path) -> PathBuf {
+pub(crate) fn keys_dir(ledger: &Path) -> PathBuf {
     ledger.join("keys")
 }
 
@@ -142,15 +207,19 @@ fn new_log_key(origin: Option<&str>) -> Result<KeyPair> {
 
 /// Prints what an append did: the id, and whether it was already there.
 fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) -> Result<()> {
-    let e = appended.entry();
+    report_entry(ctx, appended.entry().entry(), appended.is_new())
+}
+
+/// Prints what a write did: the id, and whether it was already there.
+fn report_entry(ctx: &Ctx, e: &Entry, new: bool) -> Result<()> {
     if ctx.json {
         print_json(&json!({
             "id": e.hash().to_hex(),
             "seq": e.seq().0,
             "kind": e.kind().as_str(),
-            "new": appended.is_new(),
+            "new": new,
         }))?;
-    } else if appended.is_new() {
+    } else if new {
         outln!("{} {} {}", e.kind(), e.seq(), e.hash());
     } else {
         outln!(
@@ -164,12 +233,9 @@ fn report_append(ctx: &Ctx, appended: &isnad_core::Appended) -> Result<()> {
 }
 
 fn append(ctx: &Ctx, key: &KeyPair, record: Record) -> Result<()> {
-    let ledger = ctx.open()?;
-    let appended = ledger
-        .append(key, record, now())
-        .map_err(|e| ctx.storage(e))?;
-    report_append(ctx, &appended)?;
-    Ok(())
+    let target = ctx.target()?;
+    let (entry, new) = target.append(ctx, key, record)?;
+    report_entry(ctx, &entry, new)
 }
 
 fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
@@ -481,10 +547,10 @@ fn claim_add(ctx: &Ctx, a: ClaimAddArgs) -> Result<()> {
 
 fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
     let key = ctx.signing_key()?;
-    let ledger = ctx.open()?;
-    let claim = ledger.resolve(&a.claim).context("claim")?.hash();
+    let target = ctx.target()?;
+    let claim = target.resolve(&a.claim).context("claim")?.hash();
     let supersedes = match &a.supersedes {
-        Some(p) => Some(ledger.resolve(p).context("--supersedes")?.hash()),
+        Some(p) => Some(target.resolve(p).context("--supersedes")?.hash()),
         None => None,
     };
     let rating = match a.rating {
@@ -508,18 +574,15 @@ fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
             .collect(),
         supersedes,
     };
-    let appended = ledger
-        .append(&key, Record::Verdict(body), now())
-        .map_err(|e| ctx.storage(e))?;
-    report_append(ctx, &appended)?;
-    Ok(())
+    let (entry, new) = target.append(ctx, &key, Record::Verdict(body))?;
+    report_entry(ctx, &entry, new)
 }
 
 fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
     let key = ctx.signing_key()?;
-    let ledger = ctx.open()?;
-    let from = ledger.resolve(&a.from).context("from")?.hash();
-    let to = ledger.resolve(&a.to).context("to")?.hash();
+    let target = ctx.target()?;
+    let from = target.resolve(&a.from).context("from")?.hash();
+    let to = target.resolve(&a.to).context("to")?.hash();
     let relation = match a.relation {
         RelationArg::Corroborates => ClaimRelation::Corroborates,
         RelationArg::Contradicts => ClaimRelation::Contradicts,
@@ -532,17 +595,14 @@ fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
         to,
         note: nfc_opt(a.note),
     };
-    let appended = ledger
-        .append(&key, Record::Relation(body), now())
-        .map_err(|e| ctx.storage(e))?;
-    report_append(ctx, &appended)?;
-    Ok(())
+    let (entry, new) = target.append(ctx, &key, Record::Relation(body))?;
+    report_entry(ctx, &entry, new)
 }
 
 fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
     let key = ctx.signing_key()?;
-    let ledger = ctx.open()?;
-    let target = ledger.resolve(&a.target).context("target")?;
+    let target_ledger = ctx.target()?;
+    let target = target_ledger.resolve(&a.target).context("target")?;
     let chain = parse_chain(&a.chain)?;
     let source_fix = a.name.is_some()
         || a.description.is_some()
@@ -557,8 +617,7 @@ fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
                 "--name, --description, --url and --affiliation correct a source, and the target is a claim"
             ),
             Record::Claim(_) if claim_fix => {
-                let view = ClaimView::load(&ledger, target.clone())?;
-                let mut claim = view.current;
+                let mut claim = target_ledger.claim_current(&target)?;
                 if let Some(t) = &a.text {
                     claim.text = isnad_core::canon::nfc(t);
                 }
@@ -587,8 +646,9 @@ fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
                         "say what to amend: --retract, or --name/--description/--url/--affiliation"
                     );
                 }
-                let mut source =
-                    SourceView::load(&ledger, &s.id)?.map_or_else(|| s.clone(), |v| v.current);
+                let mut source = target_ledger
+                    .source_current(&s.id)?
+                    .unwrap_or_else(|| s.clone());
                 if let Some(n) = &a.name {
                     source.name = isnad_core::canon::nfc(n);
                 }
@@ -611,11 +671,8 @@ fn amend(ctx: &Ctx, a: AmendArgs) -> Result<()> {
         change,
         reason: isnad_core::canon::nfc(&a.reason),
     };
-    let appended = ledger
-        .append(&key, Record::Amendment(body), now())
-        .map_err(|e| ctx.storage(e))?;
-    report_append(ctx, &appended)?;
-    Ok(())
+    let (entry, new) = target_ledger.append(ctx, &key, Record::Amendment(body))?;
+    report_entry(ctx, &entry, new)
 }
 
 fn prior(ctx: &Ctx, a: PriorArgs) -> Result<()> {

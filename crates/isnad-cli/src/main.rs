@@ -11,7 +11,9 @@ mod commands;
 mod interop;
 mod keyfile;
 mod output;
+mod remote;
 mod scoring;
+mod serve;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,463 @@
+//! The HTTP API: writing entries, reading entries, claims, sources and
+//! scores, proofs, the checkpoint and the C2SP tiles.
+//!
+//! Every handler runs its ledger work on the blocking pool (sled and the
+//! replay block); errors are RFC 9457 problems ([`crate::problem`]).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use isnad_core::attribution::{ClaimView, SourceView};
+use isnad_core::record::Record;
+use isnad_core::score::{grade_wording, normalize};
+use isnad_core::{Entry, Kind, Seq, SourceId, Timestamp};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::problem::Problem;
+use crate::state::{AppState, MAX_BODY};
+
+/// Shared state, as handlers take it.
+pub type Shared = Arc<AppState>;
+
+/// Runs `f` on the blocking pool.
+pub async fn blocking<T, F>(f: F) -> Result<T, Problem>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, Problem> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Problem::internal(format!("request failed: {e}")))?
+}
+
+fn json_response(status: StatusCode, v: &Value) -> Response {
+    let mut r = (status, axum::Json(v.clone())).into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+fn now() -> Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Timestamp::from_unix(i64::try_from(secs).unwrap_or(i64::MAX))
+}
+
+/// An entry as the API shows it: its id, its fields, and its exact signed
+/// line (`leaf`), which a client can check on its own.
+pub fn entry_json(e: &Entry) -> Value {
+    let fields: Value = serde_json::from_slice(e.leaf_bytes()).unwrap_or(Value::Null);
+    json!({
+        "id": e.hash().to_hex(),
+        "seq": e.seq().0,
+        "kind": e.kind().as_str(),
+        "time": e.time().to_string(),
+        "signer": e.signer().to_string(),
+        "entry": fields,
+        "leaf": String::from_utf8_lossy(e.leaf_bytes()),
+    })
+}
+
+/// `GET /v1/head`: where the next entry goes (what a client signs at).
+pub async fn head(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let l = s.ledger();
+        let head = l.head()?;
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "size": l.len()?,
+                "head": head.map(|h| h.hash.to_hex()),
+                "time": head.map(|h| h.time.to_string()),
+                "origin": l.origin()?,
+            }),
+        ))
+    })
+    .await
+}
+
+/// `POST /v1/entries`: one entry line signed by the client, appended with
+/// exactly the checks of a local append. 201 when new, 200 when the same
+/// signer already recorded the same content (nothing added), 409 when
+/// another writer took the position first (sign again at the new head).
+pub async fn post_entry(
+    State(s): State<Shared>,
+    req: axum::extract::Request,
+) -> Result<Response, Problem> {
+    // Refuse an announced oversized body at once, before reading any of it.
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY) {
+        return Err(Problem::too_large(MAX_BODY));
+    }
+    let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| Problem::too_large(MAX_BODY))?;
+    blocking(move || {
+        let line = body.strip_suffix(b"\n").unwrap_or(&body);
+        let entry = Entry::parse(line)?;
+        let appended = s.ledger().append_entry(entry, now())?;
+        let e = appended.entry();
+        let status = if appended.is_new() {
+            StatusCode::CREATED
+        } else {
+            StatusCode::OK
+        };
+        let mut r = json_response(
+            status,
+            &json!({
+                "id": e.hash().to_hex(),
+                "seq": e.seq().0,
+                "kind": e.kind().as_str(),
+                "new": appended.is_new(),
+            }),
+        );
+        if let Ok(v) = header::HeaderValue::from_str(&format!("/v1/entries/{}", e.hash().to_hex()))
+        {
+            r.headers_mut().insert(header::LOCATION, v);
+        }
+        Ok(r)
+    })
+    .await
+}
+
+/// Paging of `GET /v1/entries`.
+#[derive(Deserialize)]
+pub struct Page {
+    after: Option<u64>,
+    limit: Option<usize>,
+}
+
+/// `GET /v1/entries?after=SEQ&limit=N`: entries in ledger order.
+pub async fn entries(State(s): State<Shared>, Query(p): Query<Page>) -> Result<Response, Problem> {
+    blocking(move || {
+        let limit = p.limit.unwrap_or(100).clamp(1, 1000);
+        let start = p.after.map_or(0, |a| a.saturating_add(1));
+        let l = s.ledger();
+        let len = l.len()?;
+        let mut out = Vec::new();
+        let mut seq = start;
+        while seq < len && out.len() < limit {
+            if let Some(e) = l.entry(Seq(seq))? {
+                out.push(entry_json(&e));
+            }
+            seq += 1;
+        }
+        let next = (seq < len).then(|| seq - 1);
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({"entries": out, "size": len, "next_after": next}),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/entries/{id}`: one entry by id or unique prefix.
+pub async fn entry(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+    blocking(move || {
+        let e = s.ledger().resolve(&id)?;
+        Ok(json_response(StatusCode::OK, &entry_json(&e)))
+    })
+    .await
+}
+
+/// Search terms.
+#[derive(Deserialize)]
+pub struct Search {
+    q: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `GET /v1/claims?q=TEXT`: standing claims whose text (or a translation)
+/// contains the words, compared after the same normalisation as story
+/// matching (case, Arabic diacritics and letter forms, punctuation).
+pub async fn claims(State(s): State<Shared>, Query(q): Query<Search>) -> Result<Response, Problem> {
+    blocking(move || {
+        let limit = q.limit.unwrap_or(50).clamp(1, 500);
+        let needle = normalize(q.q.as_deref().unwrap_or(""));
+        let index = s.search_index()?;
+        let scores = s.scores()?;
+        let mut out = Vec::new();
+        for c in index.iter() {
+            if out.len() >= limit {
+                break;
+            }
+            if !needle.is_empty() && !c.normalized.contains(&needle) {
+                continue;
+            }
+            let Some(e) = s.ledger().entry_by_hash(&c.id)? else {
+                continue;
+            };
+            let view = ClaimView::load(s.ledger(), e)?;
+            let body = &view.current;
+            out.push(json!({
+                "id": c.id.to_hex(),
+                "text": body.text,
+                "lang": body.lang,
+                "date": body.appeared.date,
+                "publisher": body.chain.first().map(|h| h.source.as_str()),
+                "originator": body.chain.last().map(|h| h.source.as_str()),
+                "credibility": scores.claim(&c.id),
+            }));
+        }
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({"query": q.q, "claims": out}),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/claims/{id}`: a claim as it stands, its chain with each
+/// source's name and score, its verdicts and its credibility explained.
+pub async fn claim(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+    blocking(move || {
+        let l = s.ledger();
+        let e = l.resolve(&id)?;
+        if e.kind() != Kind::Claim {
+            return Err(Problem::not_found(format!(
+                "{} is a {} entry, not a claim",
+                e.hash().short(),
+                e.kind()
+            )));
+        }
+        let id = e.hash();
+        let view = ClaimView::load(l, e.clone())?;
+        let scores = s.scores()?;
+        let mut chain = Vec::new();
+        for hop in &view.current.chain {
+            let source = SourceView::load(l, &hop.source)?;
+            let score = scores.source(&hop.source);
+            chain.push(json!({
+                "source": hop.source.as_str(),
+                "relation": hop.relation,
+                "name": source.as_ref().map(|v| v.current.name.clone()),
+                "kind": source.as_ref().map(|v| v.current.kind),
+                "expected": score.map(|sc| sc.opinion.e),
+                "grade": score.map(|sc| sc.grade),
+            }));
+        }
+        let verdicts: Vec<Value> = view
+            .verdicts
+            .iter()
+            .map(|v| {
+                let body = match v.entry.record() {
+                    Record::Verdict(b) => serde_json::to_value(b).unwrap_or(Value::Null),
+                    _ => Value::Null,
+                };
+                json!({
+                    "id": v.entry.hash().to_hex(),
+                    "time": v.entry.time().to_string(),
+                    "signer": v.entry.signer().name(),
+                    "verdict": body,
+                    "current": v.is_current(),
+                    "superseded_by": v.superseded_by.map(|h| h.to_hex()),
+                    "retracted_by": v.retracted_by.map(|h| h.to_hex()),
+                })
+            })
+            .collect();
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "id": id.to_hex(),
+                "seq": e.seq().0,
+                "time": e.time().to_string(),
+                "signer": e.signer().name(),
+                "claim": view.current,
+                "amended": !view.amendments.is_empty(),
+                "retracted_by": view.retracted_by.map(|h| h.to_hex()),
+                "chain": chain,
+                "verdicts": verdicts,
+                "credibility": scores.claim(&id),
+                "explanation": scores.explain_claim(&id),
+            }),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/sources`: every source, ranked by credibility.
+pub async fn sources(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let scores = s.scores()?;
+        let mut out = Vec::new();
+        for sc in scores.ranked() {
+            let name = SourceView::load(s.ledger(), &sc.id)?.map(|v| v.current.name);
+            let mut v = serde_json::to_value(sc).unwrap_or(Value::Null);
+            v["name"] = json!(name);
+            v["grade_wording"] = json!(grade_wording(sc.grade));
+            out.push(v);
+        }
+        Ok(json_response(StatusCode::OK, &json!({"sources": out})))
+    })
+    .await
+}
+
+fn slug(id: &str) -> Result<SourceId, Problem> {
+    SourceId::parse(id, "source").map_err(|e| Problem::from(e).with_field("source"))
+}
+
+/// `GET /v1/sources/{slug}`: a source as it stands, its score, Admiralty
+/// grade and the verdicts behind them.
+pub async fn source(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+    blocking(move || {
+        let id = slug(&id)?;
+        let Some(view) = SourceView::load(s.ledger(), &id)? else {
+            return Err(Problem::not_found(format!("no source `{id}`")));
+        };
+        let scores = s.scores()?;
+        let score = scores.source(&id);
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "id": id.as_str(),
+                "entry": view.entry.hash().to_hex(),
+                "source": view.current,
+                "retracted_by": view.retracted_by.map(|h| h.to_hex()),
+                "prior": view.prior,
+                "score": score,
+                "grade_wording": score.map(|sc| grade_wording(sc.grade)),
+                "explanation": scores.explain_source(&id),
+            }),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/sources/{slug}/history`: the source's expected value over time.
+pub async fn source_history(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    blocking(move || {
+        let id = slug(&id)?;
+        let points = s
+            .history(&id)?
+            .ok_or_else(|| Problem::not_found(format!("no source `{id}`")))?;
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({"id": id.as_str(), "points": *points}),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/scores`: the replay's state root and the ranked sources.
+pub async fn scores(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let scores = s.scores()?;
+        let ranked: Vec<Value> = scores
+            .ranked()
+            .iter()
+            .map(|sc| serde_json::to_value(sc).unwrap_or(Value::Null))
+            .collect();
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "state_root": scores.state_root().to_hex(),
+                "as_of": scores.last_entry().map(|(seq, t)| json!({"seq": seq.0, "time": t.to_string()})),
+                "sources": ranked,
+            }),
+        ))
+    })
+    .await
+}
+
+/// The proof's size: given, or the current one (signing its checkpoint if
+/// none is kept for it).
+fn proof_size(s: &AppState, size: Option<u64>) -> Result<u64, Problem> {
+    if let Some(n) = size {
+        return Ok(n);
+    }
+    let cp = current_checkpoint(s)?;
+    Ok(cp.size())
+}
+
+/// The checkpoint of the current size, signed now if the server holds the
+/// log key and none is kept for this size yet.
+pub fn current_checkpoint(
+    s: &AppState,
+) -> Result<isnad_core::checkpoint::SignedCheckpoint, Problem> {
+    let l = s.ledger();
+    let len = l.len()?;
+    if let Some(cp) = l.latest_checkpoint()? {
+        if cp.size() == len {
+            return Ok(cp);
+        }
+    }
+    match s.log_key() {
+        Some(k) => Ok(l.sign_checkpoint(k)?),
+        None => l
+            .latest_checkpoint()?
+            .ok_or_else(|| Problem::not_found("the ledger has no signed checkpoint yet")),
+    }
+}
+
+/// Proof parameters.
+#[derive(Deserialize)]
+pub struct ProofQuery {
+    size: Option<u64>,
+    old: Option<u64>,
+}
+
+/// `GET /v1/proofs/inclusion/{id}?size=N`: the inclusion proof document
+/// (as `isnad prove` prints it).
+pub async fn inclusion(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<ProofQuery>,
+) -> Result<Response, Problem> {
+    blocking(move || {
+        let e = s.ledger().resolve(&id)?;
+        let size = proof_size(&s, q.size)?;
+        let proof = s.ledger().prove_inclusion(e.seq(), size)?;
+        let v = serde_json::to_value(&proof).map_err(|e| Problem::internal(e.to_string()))?;
+        Ok(json_response(StatusCode::OK, &v))
+    })
+    .await
+}
+
+/// `GET /v1/proofs/consistency?old=N&size=M`.
+pub async fn consistency(
+    State(s): State<Shared>,
+    Query(q): Query<ProofQuery>,
+) -> Result<Response, Problem> {
+    blocking(move || {
+        let old = q.old.ok_or_else(|| {
+            Problem::bad_request("give old=N, the size to prove from").with_field("old")
+        })?;
+        let size = proof_size(&s, q.size)?;
+        let proof = s.ledger().prove_consistency(old, size)?;
+        let v = serde_json::to_value(&proof).map_err(|e| Problem::internal(e.to_string()))?;
+        Ok(json_response(StatusCode::OK, &v))
+    })
+    .await
+}
+
+/// `GET /checkpoint`: the signed note of the current size, as C2SP
+/// tlog-tiles serves it.
+pub async fn checkpoint(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let cp = current_checkpoint(&s)?;
+        let mut r = (StatusCode::OK, cp.note().to_owned()).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+        Ok(r)
+    })
+    .await
+}

@@ -1,0 +1,153 @@
+//! The OpenAPI 3.1 document of the API, served at `/v1/openapi.json`.
+//!
+//! Written out here rather than derived: it is the contract clients read,
+//! and a test (`paths_match_the_routes`) keeps its paths and methods equal
+//! to [`crate::ROUTES`], which the router is built from.
+
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+fn problem_responses() -> Value {
+    json!({
+        "400": {"$ref": "#/components/responses/Problem"},
+        "404": {"$ref": "#/components/responses/Problem"},
+        "500": {"$ref": "#/components/responses/Problem"}
+    })
+}
+
+fn get(summary: &str, params: Value, ok: Value) -> Value {
+    let mut responses = problem_responses();
+    responses["200"] = ok;
+    json!({"get": {"summary": summary, "parameters": params, "responses": responses}})
+}
+
+fn ok_json(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"type": "object"}}}})
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
+}
+
+fn query_param(name: &str, description: &str, kind: &str) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": {"type": kind}})
+}
+
+/// The document.
+pub fn document() -> Value {
+    let id = path_param(
+        "id",
+        "An entry id (64 hex digits) or a unique prefix of at least 4",
+    );
+    let slug = path_param("slug", "A source's slug");
+    let mut entries = get(
+        "Entries in ledger order",
+        json!([
+            query_param("after", "Start after this sequence number", "integer"),
+            query_param(
+                "limit",
+                "At most this many (1-1000, default 100)",
+                "integer"
+            )
+        ]),
+        ok_json(
+            "`entries` (each with `id`, `seq`, `kind`, `time`, `signer`, `entry` and its exact signed line `leaf`), `size`, `next_after`",
+        ),
+    );
+    entries["post"] = json!({
+        "summary": "Append one entry signed by the client, with exactly the checks of a local append",
+        "requestBody": {"required": true, "description": "One entry line (its canonical JSON with the signature), as `isnad export jsonl` writes it; at most 1 MiB",
+            "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {
+            "201": ok_json("Appended: `id`, `seq`, `kind`, `new: true`"),
+            "200": ok_json("The same signer already recorded the same content: the existing entry, `new: false`"),
+            "400": {"$ref": "#/components/responses/Problem"},
+            "403": {"$ref": "#/components/responses/Problem"},
+            "409": {"$ref": "#/components/responses/Problem"},
+            "413": {"$ref": "#/components/responses/Problem"},
+            "500": {"$ref": "#/components/responses/Problem"}
+        }
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "isnad",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "A claim-provenance and source-credibility ledger. Writers sign entries themselves and post them; readers get entries, claims, sources, scores and proofs. Errors are RFC 9457 problem details. The log is also published as a C2SP signed checkpoint."
+        },
+        "paths": {
+            "/v1/head": get("Where the next entry goes: size, head id and time, origin", json!([]), ok_json("`size`, `head`, `time`, `origin`")),
+            "/v1/entries": entries,
+            "/v1/entries/{id}": get("One entry", json!([id]), ok_json("The entry")),
+            "/v1/claims": get("Search standing claims (normalised text, any language)", json!([
+                query_param("q", "Words to find", "string"),
+                query_param("limit", "At most this many (1-500, default 50)", "integer")
+            ]), ok_json("`claims`: id, text, lang, date, publisher, originator, credibility")),
+            "/v1/claims/{id}": get("A claim as it stands: chain, verdicts, credibility and its explanation", json!([id]), ok_json("The claim")),
+            "/v1/sources": get("Every source, ranked by credibility", json!([]), ok_json("`sources`")),
+            "/v1/sources/{slug}": get("A source as it stands: score, Admiralty grade, the verdicts behind them", json!([slug]), ok_json("The source")),
+            "/v1/sources/{slug}/history": get("A source's expected value over time", json!([slug]), ok_json("`points`: seq, time, expected, grade")),
+            "/v1/scores": get("The replay's state root and the ranked sources", json!([]), ok_json("`state_root`, `as_of`, `sources`")),
+            "/v1/proofs/inclusion/{id}": get("An inclusion proof document, as `isnad prove` prints it", json!([id,
+                query_param("size", "Tree size (a signed checkpoint's); default the current one", "integer")
+            ]), ok_json("The proof with its signed checkpoint")),
+            "/v1/proofs/consistency": get("A consistency proof document", json!([
+                {"name": "old", "in": "query", "required": true, "description": "The older size", "schema": {"type": "integer"}},
+                query_param("size", "The newer size; default the current one", "integer")
+            ]), ok_json("The proof with its signed checkpoint")),
+            "/v1/openapi.json": get("This document", json!([]), ok_json("OpenAPI 3.1")),
+            "/checkpoint": get("The signed checkpoint of the current size (C2SP signed note)", json!([]),
+                json!({"description": "The note", "content": {"text/plain": {"schema": {"type": "string"}}}}))
+        },
+        "components": {
+            "responses": {
+                "Problem": {
+                    "description": "RFC 9457 problem details",
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                }
+            },
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "required": ["type", "title", "status", "detail"],
+                    "properties": {
+                        "type": {"type": "string", "description": "A relative URI naming the kind of problem"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string", "description": "One line, as the command line prints it"},
+                        "field": {"type": "string", "description": "The field at fault"},
+                        "entry": {"type": "integer", "description": "The sequence number of the entry at fault"}
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `GET /v1/openapi.json`.
+pub async fn serve() -> Response {
+    axum::Json(document()).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_the_routes() {
+        let doc = document();
+        let mut documented: Vec<(String, String)> = Vec::new();
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for method in ops.as_object().unwrap().keys() {
+                documented.push((method.clone(), path.clone()));
+            }
+        }
+        documented.sort();
+        let mut routes: Vec<(String, String)> = crate::ROUTES
+            .iter()
+            .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+            .collect();
+        routes.sort();
+        assert_eq!(documented, routes);
+    }
+}
