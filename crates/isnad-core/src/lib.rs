@@ -85,6 +85,7 @@ pub mod schema;
 pub mod score;
 pub mod signatures;
 pub mod store;
+pub mod tiles;
 pub mod time;
 
 pub use entry::{Draft, Entry};
