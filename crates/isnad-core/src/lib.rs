@@ -77,6 +77,7 @@ pub mod jsonl;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+pub mod mirror;
 pub mod note;
 pub mod proof;
 pub mod record;
