@@ -12,6 +12,7 @@ mod interop;
 mod keyfile;
 mod output;
 mod scoring;
+mod tiles;
 
 use std::process::ExitCode;
 
