@@ -358,6 +358,37 @@ fn export_tiles_of_the_demo_are_its_tree_and_entries() {
     );
 }
 
+/// docs/FORMAT.md's known answers for the demo's tiles are what
+/// `export tiles` writes.
+#[test]
+fn format_known_answers_are_the_demo_tiles() {
+    let format =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md")).unwrap();
+    let section = format
+        .split("## 18. Tiles")
+        .nth(1)
+        .expect("FORMAT.md has section 18")
+        .split("**Using tiles.**")
+        .next()
+        .unwrap()
+        .replace('\n', " ");
+    let d = demo_desk();
+    let out = d.dir().join("pub");
+    export_tiles(&d, &d.ledger, &out);
+    for path in ["tile/0/000.p/35", "tile/entries/000.p/35"] {
+        let bytes = std::fs::read(out.join(path)).unwrap();
+        let len = bytes.len().to_string();
+        let len = format!("{},{}", &len[..len.len() - 3], &len[len.len() - 3..]);
+        let want = format!(
+            "`{path}` is {len} bytes with SHA-256 `{}`",
+            hex::encode(Sha256::digest(&bytes))
+        );
+        assert!(section.contains(&want), "FORMAT.md should say {want:?}");
+    }
+    let root = root_from_files(35, &files(&out));
+    assert!(section.contains(&format!("`{}`", base64_std(&root))));
+}
+
 fn base64_std(h: &Hash) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(h)
