@@ -228,7 +228,7 @@ pub enum Error {
     /// A tile path, a tile or an entry bundle is malformed: not the C2SP
     /// tlog-tiles form, the wrong length, bad framing, or an entry too long
     /// for a bundle. The input is unusable rather than proven false.
-    #[error("tile {path}: {reason}")]
+    #[error("{path}: {reason}")]
     Tile {
         /// The tile's path (`tile/0/x001/067`), or what was given as one.
         path: String,
@@ -237,7 +237,7 @@ pub enum Error {
     },
     /// A well-formed tile that the tree does not have (yet): its leaves
     /// reach past the ledger's size. A server answers it with "not found".
-    #[error("tile {path}: not in the tree of {size} entries")]
+    #[error("{path}: no such tile in the tree of {size} entries")]
     NoTile {
         /// The tile's path.
         path: String,
