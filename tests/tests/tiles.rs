@@ -709,6 +709,18 @@ fn mirror_input_errors_exit_2() {
     assert!(line.contains("not empty"), "{line}");
     assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1);
     assert!(!m.exists());
+    // A mirror another process has open: in use, after --wait.
+    assert_success(&mirror(&d, s(&out), &m, &vk), &["mirror"]);
+    {
+        let _held = Ledger::open(&m.join("ledger")).unwrap();
+        let mut c = isnad_in(d.dir());
+        c.args(["--wait", "0.2", "mirror", s(&out), s(&m), "--vkey", s(&vk)]);
+        let line = error_line(&d.run(&mut c), 2);
+        assert!(
+            line.contains("in use") && line.contains("--wait SECONDS"),
+            "{line}"
+        );
+    }
     d.assert_no_secrets();
 }
 
