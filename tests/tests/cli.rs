@@ -1126,8 +1126,10 @@ fn help_works_on_every_subcommand() {
         &["verify-proof"],
         &["export"],
         &["export", "jsonl"],
+        &["export", "tiles"],
         &["import"],
         &["import", "jsonl"],
+        &["mirror"],
         &["demo"],
     ];
     for p in paths {

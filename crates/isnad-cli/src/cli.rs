@@ -86,6 +86,9 @@ pub enum Command {
     /// Read a ledger in.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Follow a published log (tiles over HTTP or in a directory): check
+    /// its new checkpoint, tiles and entries, and add them to a local copy.
+    Mirror(MirrorArgs),
     /// Build the worked example (an Agenzia Nova article, February 2025).
     Demo(DemoArgs),
     /// Serve the ledger over HTTP: the API for writers and readers, the
@@ -548,6 +551,36 @@ pub enum ExportCommand {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// The transparency log as C2SP tlog-tiles static files: the signed
+    /// checkpoint of the current size, every hash tile and entry bundle.
+    /// Upload DIR to any static host; exporting again after the ledger
+    /// grows writes only what changed.
+    Tiles {
+        /// Directory to write (new, empty, or an earlier export of this log).
+        dir: PathBuf,
+        /// The log's private key, to sign the current checkpoint if it is
+        /// not signed yet [default: <ledger>/keys/log.key].
+        #[arg(long, value_name = "FILE")]
+        log_key: Option<PathBuf>,
+    },
+}
+
+/// `mirror`.
+#[derive(Args, Debug)]
+pub struct MirrorArgs {
+    /// Where the log is published: an http:// or https:// URL prefix (the
+    /// one under which `checkpoint` and `tile/…` are found), or a directory
+    /// written by `export tiles`.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The mirror: created on the first run. It holds `ledger/`, an
+    /// ordinary ledger (`isnad --ledger DIR/ledger verify`, `trace`, …),
+    /// and `checkpoint`, the last checkpoint verified.
+    pub dir: PathBuf,
+    /// The log's verifier key (`isnad checkpoint --vkey` prints it): the
+    /// key string itself, or a file holding it.
+    #[arg(long)]
+    pub vkey: String,
 }
 
 /// `export claimreview`.

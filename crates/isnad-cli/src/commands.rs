@@ -64,6 +64,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Export(ExportCommand::Prov { out }) => {
             crate::interop::export_prov(&ctx, out.as_deref())
         }
+        Command::Export(ExportCommand::Tiles { dir, log_key }) => {
+            crate::tiles::export_tiles(&ctx, &dir, log_key.as_deref())
+        }
+        Command::Mirror(a) => crate::tiles::mirror(&ctx, &a),
         Command::Import(ImportCommand::Jsonl { file, origin }) => {
             import_jsonl(&ctx, &file, origin.as_deref())
         }
@@ -182,7 +186,7 @@ impl Ctx {
     }
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }
 
@@ -191,7 +195,7 @@ pub(crate) fn keys_dir(ledger: &Path) -> PathBuf {
 }
 
 /// Where a ledger keeps its log key unless told otherwise.
-fn log_key_path(ledger: &Path, given: Option<&Path>) -> PathBuf {
+pub(crate) fn log_key_path(ledger: &Path, given: Option<&Path>) -> PathBuf {
     given.map_or_else(|| keys_dir(ledger).join("log.key"), Path::to_path_buf)
 }
 
@@ -1138,7 +1142,7 @@ pub(crate) fn read_small(path: &Path, limit: u64) -> Result<String> {
     Ok(text)
 }
 
-fn b64(h: &[u8; 32]) -> String {
+pub(crate) fn b64(h: &[u8; 32]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(h)
 }
@@ -1208,7 +1212,7 @@ fn prove(ctx: &Ctx, a: &ProveArgs) -> Result<()> {
 
 /// A verifier key given on the command line: the string itself or a file
 /// holding it.
-fn read_vkey(arg: &str) -> Result<VerifierKey> {
+pub(crate) fn read_vkey(arg: &str) -> Result<VerifierKey> {
     let text = if Path::new(arg).is_file() {
         read_small(Path::new(arg), MAX_NOTE_FILE)?
     } else {

@@ -14,6 +14,7 @@ mod output;
 mod remote;
 mod scoring;
 mod serve;
+mod tiles;
 
 use std::process::ExitCode;
 

@@ -225,6 +225,44 @@ pub enum Error {
         /// The tree size asked for.
         size: u64,
     },
+    /// A tile path, a tile or an entry bundle is malformed: not the C2SP
+    /// tlog-tiles form, the wrong length, bad framing, or an entry too long
+    /// for a bundle. The input is unusable rather than proven false.
+    #[error("{path}: {reason}")]
+    Tile {
+        /// The tile's path (`tile/0/x001/067`), or what was given as one.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A well-formed tile that the tree does not have (yet): its leaves
+    /// reach past the ledger's size. A server answers it with "not found".
+    #[error("{path}: no such tile in the tree of {size} entries")]
+    NoTile {
+        /// The tile's path.
+        path: String,
+        /// The tree's size.
+        size: u64,
+    },
+    /// A published resource (checkpoint, tile, bundle) could not be fetched:
+    /// a network error, a missing file, an HTTP error status, or a body
+    /// larger than the resource can be.
+    #[error("fetching {path}: {reason}")]
+    Fetch {
+        /// The resource's path under the log's prefix (`checkpoint`, `tile/…`).
+        path: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A published tile or bundle is well-formed but is not what the
+    /// signed checkpoint commits to: a hash or an entry differs.
+    #[error("{path}: {reason}")]
+    TileMismatch {
+        /// The tile's path.
+        path: String,
+        /// What differs.
+        reason: String,
+    },
     /// The ledger has no log key, or a different one.
     #[error("log key: {reason}")]
     LogKey {

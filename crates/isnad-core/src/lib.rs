@@ -77,6 +77,7 @@ pub mod jsonl;
 pub mod keys;
 pub mod limits;
 pub mod merkle;
+pub mod mirror;
 pub mod note;
 pub mod proof;
 pub mod record;
@@ -85,6 +86,7 @@ pub mod schema;
 pub mod score;
 pub mod signatures;
 pub mod store;
+pub mod tiles;
 pub mod time;
 
 pub use entry::{Draft, Entry};

@@ -554,6 +554,43 @@ impl Frontier {
         self.size += 1;
     }
 
+    /// Adds a whole complete subtree of `2^height` leaves, given by its
+    /// hash, as if its leaves had been pushed one by one. It must start
+    /// where the tree ends and be aligned: the size so far must be a
+    /// multiple of its leaf count (so that it is a subtree of the RFC 6962
+    /// tree, as a stored node or a tile's hash is).
+    ///
+    /// # Errors
+    /// [`Error::Proof`] when the subtree would not be aligned, or the tree
+    /// would outgrow 2^64 − 1 leaves.
+    pub fn push_subtree(&mut self, height: u32, hash: Hash) -> Result<(), Error> {
+        let leaves = 1u64
+            .checked_shl(height)
+            .filter(|_| height < 64)
+            .ok_or_else(|| proof_err(format!("a subtree of height {height} is too tall")))?;
+        if self.size % leaves != 0 {
+            return Err(proof_err(format!(
+                "a subtree of {leaves} leaves cannot follow {} leaves",
+                self.size
+            )));
+        }
+        let size = self
+            .size
+            .checked_add(leaves)
+            .ok_or_else(|| proof_err("the tree would outgrow 2^64 - 1 leaves".into()))?;
+        let mut node = (height, hash);
+        while let Some(&(h, left)) = self.stack.last() {
+            if h != node.0 {
+                break;
+            }
+            self.stack.pop();
+            node = (h + 1, node_hash(&left, &node.1));
+        }
+        self.stack.push(node);
+        self.size = size;
+        Ok(())
+    }
+
     /// The root of the tree so far.
     pub fn root(&self) -> Hash {
         let mut it = self.stack.iter().rev();
@@ -580,5 +617,33 @@ mod frontier_tests {
             f.push(*l);
             assert_eq!(f.root(), root(&leaves[..=n]), "size {}", n + 1);
         }
+    }
+
+    // Pushing the binary decomposition of a size as whole subtrees gives
+    // the same tree as pushing its leaves; misaligned subtrees are refused.
+    #[test]
+    fn subtrees_push_like_their_leaves() {
+        let leaves: Vec<Hash> = (0u32..100).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        for n in 0..=leaves.len() {
+            let mut f = Frontier::new();
+            let mut at = 0usize;
+            for bit in (0..7).rev() {
+                let width = 1usize << bit;
+                if n & width != 0 {
+                    f.push_subtree(bit, root(&leaves[at..at + width])).unwrap();
+                    at += width;
+                }
+            }
+            assert_eq!((f.size(), f.root()), (n as u64, root(&leaves[..n])));
+            for l in &leaves[n..] {
+                f.push(*l);
+            }
+            assert_eq!(f.root(), root(&leaves));
+        }
+        let mut f = Frontier::new();
+        f.push(leaves[0]);
+        assert!(f.push_subtree(1, leaves[1]).is_err());
+        assert_eq!(f.size(), 1);
+        assert!(Frontier::new().push_subtree(64, leaves[0]).is_err());
     }
 }

@@ -56,6 +56,9 @@ mod batch;
 mod bulk;
 pub use batch::Batch;
 pub mod log;
+mod tiles;
+pub use tiles::TilesExport;
+pub(crate) use tiles::write_if_changed;
 
 const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
 /// Lowest Merkle level whose nodes [`Ledger`] keeps in memory once read:
@@ -1175,21 +1178,42 @@ impl Ledger {
         now: Timestamp,
         progress: &mut dyn FnMut(u64),
     ) -> Result<ImportReport, Error> {
-        self.import_buffered(input, now, progress, IMPORT_BUFFER)
+        self.import_buffered(input, Seq(0), now, progress, IMPORT_BUFFER)
     }
 
-    /// [`Ledger::import_jsonl`], writing whenever `buffer` checked entries
-    /// are waiting (tests make it small to exercise the bulk path).
+    /// [`Ledger::import_jsonl`] for a file that starts at entry `first`
+    /// rather than at the genesis entry: the part of a log that follows
+    /// what the ledger holds (a mirror imports what was published since its
+    /// last run). Lines for entries the ledger has must match them byte for
+    /// byte; line numbers in errors count from the file's first line.
+    ///
+    /// # Errors
+    /// [`Error::Sequence`] (on line 1) when `first` is past the ledger's
+    /// end, so the file would leave a gap; otherwise as
+    /// [`Ledger::import_jsonl`]. The ledger is unchanged.
+    pub fn import_jsonl_at(
+        &self,
+        input: &mut dyn BufRead,
+        first: Seq,
+        now: Timestamp,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<ImportReport, Error> {
+        self.import_buffered(input, first, now, progress, IMPORT_BUFFER)
+    }
+
+    /// [`Ledger::import_jsonl_at`], writing whenever `buffer` checked
+    /// entries are waiting (tests make it small to exercise the bulk path).
     fn import_buffered(
         &self,
         input: &mut dyn BufRead,
+        first: Seq,
         now: Timestamp,
         progress: &mut dyn FnMut(u64),
         buffer: usize,
     ) -> Result<ImportReport, Error> {
         let _w = self.lock_writer();
         let mut bulk = false;
-        let result = self.import_locked(input, now, progress, buffer, &mut bulk);
+        let result = self.import_locked(input, first, now, progress, buffer, &mut bulk);
         if result.is_err() && bulk {
             // The error is what the caller needs; if removing the rows fails
             // too, the mark stays and the next open removes them.
@@ -1203,12 +1227,22 @@ impl Ledger {
     fn import_locked(
         &self,
         input: &mut dyn BufRead,
+        first: Seq,
         now: Timestamp,
         progress: &mut dyn FnMut(u64),
         buffer: usize,
         bulk: &mut bool,
     ) -> Result<ImportReport, Error> {
         let len = self.len()?;
+        if first.0 > len {
+            return Err(Error::Line {
+                line: 1,
+                error: Box::new(Error::Sequence {
+                    seq: first,
+                    expected: Seq(len),
+                }),
+            });
+        }
         let mut at = self.position()?;
         // Checked entries not yet written, and what the rules need to know
         // of them; written (beyond the head) once there are enough.
@@ -1273,8 +1307,9 @@ impl Ledger {
         while let Some(line) = lines.next_line()? {
             report.lines += 1;
             let n = report.lines;
-            if n <= len {
-                let seq = Seq(n - 1);
+            // Line n is entry first + n - 1; at most u64::MAX lines fit.
+            let seq = Seq(first.0.saturating_add(n - 1));
+            if seq.0 < len {
                 let ours = self.entries.get(seq.to_be_bytes())?;
                 if ours.as_deref() != Some(line) {
                     return Err(Error::Diverged { line: n, seq });

@@ -227,7 +227,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let l = with_prefix(dir.path(), &lines, 5);
         let r = l
-            .import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+            .import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
             .unwrap();
         assert_eq!((r.existing, r.added), (5, lines.len() as u64 - 5));
         let got: Vec<Vec<u8>> = l.leaves().map(|kv| kv.unwrap().1.to_vec()).collect();
@@ -250,7 +250,7 @@ mod tests {
         bad[at] ^= 1;
         lines[last] = bad;
         let err = l
-            .import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+            .import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
             .unwrap_err();
         assert!(
             err.to_string().contains(&format!("line {}", last + 1)),
@@ -261,7 +261,7 @@ mod tests {
         // The caches forgot the discarded entries: the same import, fixed,
         // goes through.
         lines.pop();
-        l.import_buffered(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16)
+        l.import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
             .unwrap();
         assert_eq!(l.verify(&mut |_| {}).unwrap().entries, lines.len() as u64);
     }
@@ -278,8 +278,15 @@ mod tests {
         lines.push(b"{}".to_vec());
         let mut bulk = false;
         let _w = l.lock_writer();
-        l.import_locked(&mut &jsonl(&lines)[..], t(), &mut |_| {}, 16, &mut bulk)
-            .unwrap_err();
+        l.import_locked(
+            &mut &jsonl(&lines)[..],
+            Seq(0),
+            t(),
+            &mut |_| {},
+            16,
+            &mut bulk,
+        )
+        .unwrap_err();
         drop(_w);
         assert!(bulk && l.bulk_pending().unwrap());
         assert!(l.entries.len() > 5, "the import wrote rows beyond the head");

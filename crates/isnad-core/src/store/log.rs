@@ -60,7 +60,7 @@ impl Ledger {
             .map_err(|_| corrupt("the stored log key does not parse"))
     }
 
-    fn require_log_key(&self) -> Result<VerifierKey, Error> {
+    pub(super) fn require_log_key(&self) -> Result<VerifierKey, Error> {
         self.log_key()?.ok_or_else(|| Error::LogKey {
             reason: "this ledger has no log key, so it cannot sign or check checkpoints".into(),
         })
@@ -162,6 +162,51 @@ impl Ledger {
                 .map_err(|_| refuse(m, "the consistency proof to the new size fails"))?;
         }
         let signed = Checkpoint::new(log.name(), size, root)?.into_signed(key)?;
+        self.checkpoints
+            .insert(size.to_be_bytes(), signed.note().as_bytes())?;
+        self.db.flush()?;
+        Ok(signed)
+    }
+
+    /// Keeps a checkpoint that this log's key signed elsewhere: a mirror
+    /// keeps the source's checkpoints it verified, so that it can prove
+    /// entries against them, republish them, and check the next one. The
+    /// checkpoint must be of the ledger's current size and its root the
+    /// ledger's root; every kept checkpoint is then one the entries
+    /// themselves confirm, as [`Ledger::verify`] rechecks. Keeping a
+    /// checkpoint of the same size and root again returns the one kept.
+    ///
+    /// # Errors
+    /// [`Error::Note`] when the note does not verify with the log key;
+    /// [`Error::Checkpoint`] for another origin, another size or another
+    /// root (nothing is kept).
+    pub fn keep_checkpoint(&self, note: &str) -> Result<SignedCheckpoint, Error> {
+        let key = self.require_log_key()?;
+        let signed = SignedCheckpoint::open(note, &key)?;
+        let size = signed.size();
+        let refuse = |reason: String| Error::Checkpoint { size, reason };
+        if signed.checkpoint().origin() != key.name() {
+            return Err(refuse(format!(
+                "its origin is `{}`, this log's is `{}`",
+                signed.checkpoint().origin(),
+                key.name()
+            )));
+        }
+        let _w = self.lock_writer();
+        let len = self.len()?;
+        if size != len {
+            return Err(refuse(format!(
+                "only a checkpoint of the ledger's own size ({len}) can be kept"
+            )));
+        }
+        if &self.tree_root(size)? != signed.checkpoint().root() {
+            return Err(refuse(
+                "its root is not the root of the ledger's entries".into(),
+            ));
+        }
+        if let Some(kept) = self.checkpoint_at(size)? {
+            return Ok(kept);
+        }
         self.checkpoints
             .insert(size.to_be_bytes(), signed.note().as_bytes())?;
         self.db.flush()?;
@@ -445,6 +490,83 @@ mod tests {
             .sign(&other)
             .unwrap();
         assert!(matches!(a.check_extends(&foreign), Err(Error::Note { .. })));
+    }
+
+    // A checkpoint signed elsewhere by the log key is kept only for the
+    // ledger's own size and root.
+    #[test]
+    fn a_copy_keeps_the_checkpoints_of_its_source() {
+        let d = tempfile::tempdir().unwrap();
+        let src = ledger(&d.path().join("src"));
+        let early = src.sign_checkpoint(&log_key()).unwrap();
+        src.append(&ed(), source(0), t()).unwrap();
+        let late = src.sign_checkpoint(&log_key()).unwrap();
+        let mut export = Vec::new();
+        src.export_jsonl(&mut export).unwrap();
+        let copy = Ledger::create(&d.path().join("copy")).unwrap();
+        copy.set_log_key(log_key().verifier()).unwrap();
+        let two: Vec<u8> = export
+            .split_inclusive(|b| *b == b'\n')
+            .take(2)
+            .flatten()
+            .copied()
+            .collect();
+        copy.import_jsonl(&mut &two[..], t(), &mut |_| {}).unwrap();
+        assert!(matches!(
+            copy.keep_checkpoint(late.note()),
+            Err(Error::Checkpoint { size: 3, .. })
+        ));
+        assert_eq!(copy.keep_checkpoint(early.note()).unwrap(), early);
+        assert_eq!(copy.keep_checkpoint(early.note()).unwrap(), early);
+        copy.import_jsonl(&mut &export[..], t(), &mut |_| {})
+            .unwrap();
+        // Same size, another root: refused.
+        let forged = Checkpoint::new(log_key().name(), 3, [7; 32])
+            .unwrap()
+            .sign(&log_key())
+            .unwrap();
+        assert!(copy.keep_checkpoint(&forged).is_err());
+        let other = KeyPair::from_seed("isnad.test/newsroom", &[8; 32]).unwrap();
+        let foreign = Checkpoint::new(other.name(), 3, copy.tree_root(3).unwrap())
+            .unwrap()
+            .sign(&other)
+            .unwrap();
+        assert!(matches!(
+            copy.keep_checkpoint(&foreign),
+            Err(Error::Note { .. })
+        ));
+        copy.keep_checkpoint(late.note()).unwrap();
+        let sizes: Vec<u64> = copy
+            .checkpoints()
+            .unwrap()
+            .iter()
+            .map(|c| c.size())
+            .collect();
+        assert_eq!(sizes, [2, 3]);
+        assert_eq!(copy.verify(&mut |_| {}).unwrap().checkpoints, 2);
+        // A continuation: only the lines after what the copy holds.
+        let tail = Ledger::create(&d.path().join("tail")).unwrap();
+        tail.import_jsonl(&mut &two[..], t(), &mut |_| {}).unwrap();
+        let rest: Vec<u8> = export
+            .split_inclusive(|b| *b == b'\n')
+            .skip(2)
+            .flatten()
+            .copied()
+            .collect();
+        let gap = tail
+            .import_jsonl_at(&mut &rest[..], Seq(3), t(), &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(gap, Error::Line { line: 1, .. }), "{gap}");
+        let r = tail
+            .import_jsonl_at(&mut &rest[..], Seq(2), t(), &mut |_| {})
+            .unwrap();
+        assert_eq!((r.added, tail.len().unwrap()), (1, 3));
+        // Overlapping lines must match what is there.
+        let r = tail
+            .import_jsonl_at(&mut &export[..], Seq(0), t(), &mut |_| {})
+            .unwrap();
+        assert_eq!((r.existing, r.added), (3, 0));
+        assert_eq!(tail.tree_root(3).unwrap(), src.tree_root(3).unwrap());
     }
 
     // An import adds many entries at once: the sizes inside it were never
