@@ -93,8 +93,12 @@ fn get(url: &str) -> (u16, String, String) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let body = r.body_mut().read_to_string().unwrap();
-    (r.status().as_u16(), ct, body)
+    let body = r.body_mut().read_to_vec().unwrap();
+    (
+        r.status().as_u16(),
+        ct,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
 }
 
 fn get_json(url: &str) -> Value {
@@ -299,7 +303,8 @@ fn openapi_describes_exactly_the_routes_served() {
         }
         let concrete = path
             .replace("{id}", "ad8f")
-            .replace("{slug}", "fawasel-media");
+            .replace("{slug}", "fawasel-media")
+            .replace("{path}", "0/000.p/35");
         let query = if concrete.ends_with("consistency") {
             "?old=1"
         } else {
@@ -554,4 +559,56 @@ fn shutdown_while_writing_loses_nothing_acknowledged() {
     for id in &acknowledged {
         d.ok(&["show", &id[..16]]);
     }
+}
+
+#[test]
+fn a_mirror_follows_a_served_ledger() {
+    let d = Desk::with_sources();
+    let srv = Server::start(&d.ledger);
+    let u = srv.url.clone();
+    let vkey = d.ok(&["key", "show", s(&d.ledger.join("keys").join("log.key"))]);
+    let mirror = d.dir().join("mirror");
+    let follow = || {
+        let out = isnad_in(d.dir())
+            .args(["mirror", &u, s(&mirror), "--vkey", vkey.trim()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = follow();
+    assert!(first.contains("mirrored"), "{first}");
+    // A write through the server, then the mirror catches up.
+    let mut args = vec!["--server", u.as_str(), "--key", s(&d.checker)];
+    args.extend_from_slice(&claim_args("Written after the first mirror"));
+    let out = isnad_in(d.dir()).args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = follow();
+    assert!(second.contains("mirrored 1 new"), "{second}");
+    // Tiles: a full-size entry bundle and its hash tile, as C2SP lays them out.
+    let size = get_json(&format!("{u}/v1/head"))["size"].as_u64().unwrap();
+    let (status, ct, _) = get(&format!("{u}/tile/entries/000.p/{size}"));
+    assert_eq!((status, ct.as_str()), (200, "application/octet-stream"));
+    let (status, _, _) = get(&format!("{u}/tile/0/000.p/{}", size + 1));
+    assert_eq!(status, 404);
+    let (status, _, _) = get(&format!("{u}/tile/0/0"));
+    assert_eq!(status, 400);
+    drop(srv);
+    let out = isnad_in(d.dir())
+        .args(["--ledger", s(&mirror.join("ledger")), "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

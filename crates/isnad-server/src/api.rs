@@ -461,3 +461,31 @@ pub async fn checkpoint(State(s): State<Shared>) -> Result<Response, Problem> {
     })
     .await
 }
+
+/// `GET /tile/{path}`: a C2SP tlog-tiles hash tile or entry bundle, the
+/// same bytes `isnad export tiles` writes. Full tiles never change, so
+/// they may be cached for good; partial ones change as the log grows.
+pub async fn tile(State(s): State<Shared>, Path(rest): Path<String>) -> Result<Response, Problem> {
+    blocking(move || {
+        let path = format!("tile/{rest}");
+        let t = isnad_core::tiles::Tile::parse(&path)
+            .map_err(|e| Problem::from(e).with_field("path"))?;
+        let bytes = s.ledger().tile_data(&t)?;
+        let mut r = (StatusCode::OK, bytes).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/octet-stream"),
+        );
+        let cache = if t.is_partial() {
+            "no-store"
+        } else {
+            "public, max-age=31536000, immutable"
+        };
+        r.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static(cache),
+        );
+        Ok(r)
+    })
+    .await
+}

@@ -9,8 +9,10 @@
 //!   exactly the checks of a local append. Keys never leave the writers.
 //! - **Reading**: entries, claims with chains, verdicts and credibility,
 //!   sources with scores and explanations, inclusion and consistency
-//!   proofs, under `/v1/`; the signed checkpoint at `/checkpoint`; the
-//!   OpenAPI document at `/v1/openapi.json`.
+//!   proofs, under `/v1/`; the signed checkpoint at `/checkpoint` and the
+//!   log's C2SP tiles under `/tile/` (the layout `isnad export tiles`
+//!   writes and `isnad mirror` follows); the OpenAPI document at
+//!   `/v1/openapi.json`.
 //! - **Errors**: RFC 9457 problem details ([`problem`]).
 //!
 //! The routes are in [`router`]; [`serve`] runs them until a shutdown
@@ -67,6 +69,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/proofs/consistency"),
     ("get", "/v1/openapi.json"),
     ("get", "/checkpoint"),
+    ("get", "/tile/{path}"),
 ];
 
 /// The application: every route of [`ROUTES`] over `state`.
@@ -86,6 +89,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/proofs/consistency", get(consistency))
         .route("/v1/openapi.json", get(openapi::serve))
         .route("/checkpoint", get(checkpoint))
+        .route("/tile/{*path}", get(tile))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state::MAX_BODY))
         .with_state(state)

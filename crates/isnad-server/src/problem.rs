@@ -134,7 +134,9 @@ impl From<Error> for Problem {
                 "/problems/stale-position",
                 "The entry is not at the ledger's next position",
             ),
-            Error::UnknownId { .. } => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
+            Error::UnknownId { .. } | Error::NoTile { .. } => {
+                (StatusCode::NOT_FOUND, "/problems/not-found", "Not found")
+            }
             Error::Storage(_) | Error::Io { .. } | Error::Corrupt { .. } | Error::InUse { .. } => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "/problems/internal",
