@@ -612,3 +612,36 @@ fn a_mirror_follows_a_served_ledger() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_load_test_runs_and_accounts_for_every_append() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = isnad_in(tmp.path())
+        .args([
+            "--json",
+            "bench",
+            "serve",
+            "--clients",
+            "3",
+            "--appends",
+            "30",
+            "--readers",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["appends"], 30);
+    assert!(v["appends_per_s"].as_f64().unwrap() > 0.0);
+    let l = &v["latency_ms"];
+    assert!(
+        l["p50"].as_f64() <= l["p99"].as_f64() && l["p99"].as_f64() <= l["max"].as_f64(),
+        "{v}"
+    );
+    assert!(v["machine"]["cores"].as_u64().unwrap() >= 1);
+}

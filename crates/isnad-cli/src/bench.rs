@@ -22,6 +22,11 @@ use crate::output::{outln, progress};
 pub fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     match a.command {
         Some(BenchCommand::Gen { entries, seed }) => gen_export(entries, seed),
+        Some(BenchCommand::Serve {
+            clients,
+            appends,
+            readers,
+        }) => crate::loadtest::run(ctx, clients, appends, readers),
         None => bench(ctx, &a.run),
     }
 }

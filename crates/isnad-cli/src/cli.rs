@@ -709,6 +709,20 @@ pub enum BenchCommand {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
+    /// A loopback load test of `isnad serve`: CLIENTS writers each sign
+    /// and post their share of APPENDS claims at once, while READERS read;
+    /// reports appends per second and latency percentiles.
+    Serve {
+        /// Concurrent writers.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+        clients: u32,
+        /// Appends in all (bounded: the test ends when they are done).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        appends: u32,
+        /// Concurrent readers (claim searches and checkpoints).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=64))]
+        readers: u32,
+    },
 }
 
 /// The longest `--wait`: a day.

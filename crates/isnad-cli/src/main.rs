@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod interop;
 mod keyfile;
+mod loadtest;
 mod output;
 mod remote;
 mod scoring;

@@ -16,12 +16,14 @@ use isnad_core::{Draft, Entry, EntryHash, KeyPair, Seq, SourceId, Timestamp};
 use serde_json::Value;
 
 /// How many times an append is signed again after losing its position.
-const RETRIES: u32 = 16;
+const RETRIES: u32 = 64;
 
 /// A server at a base URL.
 pub struct Remote {
     base: String,
     agent: ureq::Agent,
+    /// Appends signed again because another writer took the position.
+    conflicts: std::sync::atomic::AtomicU64,
 }
 
 impl Remote {
@@ -36,7 +38,16 @@ impl Remote {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
-        Ok(Remote { base, agent })
+        Ok(Remote {
+            base,
+            agent,
+            conflicts: std::sync::atomic::AtomicU64::new(0),
+        })
+    }
+
+    /// How many times an append was signed again after a 409.
+    pub fn conflicts(&self) -> u64 {
+        self.conflicts.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A JSON answer, or the server's problem as an error.
@@ -103,7 +114,7 @@ impl Remote {
     /// Signs `record` with `key` at the server's next position and posts
     /// it; returns the entry and whether it is new.
     pub fn append(&self, key: &KeyPair, record: Record, now: Timestamp) -> Result<(Entry, bool)> {
-        for _ in 0..RETRIES {
+        for attempt in 0..RETRIES {
             let head = self.get("/v1/head")?;
             let size = head["size"]
                 .as_u64()
@@ -139,8 +150,14 @@ impl Remote {
                     let id = v["id"].as_str().ok_or_else(|| anyhow!("server: no id"))?;
                     return Ok((self.resolve(id)?, false));
                 }
-                // Another writer took the position: sign again.
-                409 => continue,
+                // Another writer took the position: sign again, after a
+                // short random pause that grows with each attempt, so
+                // that writers racing for the head spread out.
+                409 => {
+                    self.conflicts
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    std::thread::sleep(backoff(attempt));
+                }
                 _ => return Err(problem(&self.base, status, &v)),
             }
         }
@@ -149,6 +166,14 @@ impl Remote {
             self.base
         )
     }
+}
+
+/// A random pause of up to 2 ms times the attempt number.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher as _, RandomState};
+    let random = RandomState::new().hash_one(std::time::Instant::now());
+    let cap = 2_000 * u64::from(attempt + 1);
+    Duration::from_micros(random % cap)
 }
 
 /// An entry from the API's JSON, parsed and its signature checked.
