@@ -14,6 +14,10 @@
 //!   writes and `isnad mirror` follows); the OpenAPI document at
 //!   `/v1/openapi.json`.
 //! - **Errors**: RFC 9457 problem details ([`problem`]).
+//! - **The web explorer** at `/`: claim search, claim pages with their
+//!   attribution chains drawn, source pages with their grades and history,
+//!   the latest checkpoint and proofs to download ([`explorer`]). Its routes
+//!   are pages, not API, and are not in [`ROUTES`].
 //!
 //! The routes are in [`router`]; [`serve`] runs them until a shutdown
 //! signal, finishing the requests in flight. Every append is durable before
@@ -37,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod explorer;
 pub mod openapi;
 pub mod problem;
 pub mod state;
@@ -52,8 +57,10 @@ use axum::routing::get;
 pub use problem::Problem;
 pub use state::AppState;
 
-/// Every route the server answers, with its handler. The OpenAPI document
-/// ([`openapi::document`]) lists the same paths; a test keeps them equal.
+/// Every API route the server answers, with its handler. The OpenAPI
+/// document ([`openapi::document`]) lists the same paths; a test keeps them
+/// equal. The explorer's pages ([`explorer::PAGES`]) are not API and are
+/// not listed here.
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/v1/head"),
     ("get", "/v1/entries"),
@@ -72,7 +79,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/tile/{path}"),
 ];
 
-/// The application: every route of [`ROUTES`] over `state`.
+/// The application: every route of [`ROUTES`] over `state`, and the
+/// explorer's pages ([`explorer::routes`]).
 pub fn router(state: Arc<AppState>) -> Router {
     use api::*;
     Router::new()
@@ -90,6 +98,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/openapi.json", get(openapi::serve))
         .route("/checkpoint", get(checkpoint))
         .route("/tile/{*path}", get(tile))
+        .merge(explorer::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state::MAX_BODY))
         .with_state(state)

@@ -1,0 +1,869 @@
+// The isnad explorer: a single page over this server's JSON API.
+//
+// Hash routes: #/ (search, checkpoint, sources), #/search?q=TEXT,
+// #/claim/ID and #/source/SLUG. Everything the API returns is written
+// into the page as text nodes or attribute values through h() and svg()
+// below, never parsed as markup; links to other sites are shown only when
+// they are plain http(s) URLs.
+'use strict';
+
+(function () {
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+
+  // Admiralty wordings (STANAG 2511), as the server's score module has them.
+  const GRADE_WORDING = {
+    A: 'completely reliable',
+    B: 'usually reliable',
+    C: 'fairly reliable',
+    D: 'not usually reliable',
+    E: 'unreliable',
+    F: 'reliability cannot be judged',
+  };
+  const CREDIBILITY_WORDING = {
+    1: 'confirmed by other sources',
+    2: 'probably true',
+    3: 'possibly true',
+    4: 'doubtful',
+    5: 'improbable',
+    6: 'truth cannot be judged',
+  };
+  // How each hop stands to the one before it (FORMAT.md, chain rules).
+  const RELATION_WORDING = {
+    reported: 'reported it',
+    quoted: 'quoted',
+    cited: 'cited',
+    'published-on': 'published on',
+    anonymous: 'credits unnamed sources',
+  };
+  const RTL_LANGS = ['ar', 'fa', 'he', 'ur', 'ps', 'ckb', 'yi', 'dv', 'sd', 'ug'];
+
+  // ---- building the page: data becomes text, never markup ----
+
+  function setAttributes(el, attrs) {
+    if (!attrs) return;
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === null || value === undefined || value === false) continue;
+      const lower = name.toLowerCase();
+      if (lower.startsWith('on') || lower === 'style') {
+        throw new Error('refusing to set the ' + name + ' attribute');
+      }
+      el.setAttribute(name, value === true ? '' : String(value));
+    }
+  }
+
+  function appendChildren(el, children) {
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      el.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  // Appends children (nodes, text, nested arrays; null and false skipped).
+  function add(el, ...children) {
+    appendChildren(el, children);
+    return el;
+  }
+
+  // An HTML element: h('p', {class: 'x'}, 'text', otherNode, ...).
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    setAttributes(el, attrs);
+    appendChildren(el, children);
+    return el;
+  }
+
+  // An SVG element, the same way.
+  function svg(tag, attrs, ...children) {
+    const el = document.createElementNS(SVG_NS, tag);
+    setAttributes(el, attrs);
+    appendChildren(el, children);
+    return el;
+  }
+
+  // A link to another site, or just the text when it is not plain http(s).
+  function externalLink(url, label) {
+    let parsed = null;
+    try {
+      parsed = new URL(url);
+    } catch (_) {
+      parsed = null;
+    }
+    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      return h('span', { class: 'url', dir: 'auto' }, label || url);
+    }
+    return h('a', { href: parsed.href, rel: 'noopener noreferrer nofollow', class: 'external', dir: 'auto' }, label || url);
+  }
+
+  // Text in a language: `lang` set, and the direction from the language
+  // when it is written right to left, else from the text itself.
+  function langAttrs(lang, extra) {
+    const attrs = Object.assign({}, extra || {});
+    if (lang) {
+      attrs.lang = lang;
+      const primary = String(lang).toLowerCase().split('-')[0];
+      attrs.dir = RTL_LANGS.includes(primary) ? 'rtl' : 'auto';
+    } else {
+      attrs.dir = 'auto';
+    }
+    return attrs;
+  }
+
+  const claimHref = (id) => '#/claim/' + encodeURIComponent(id);
+  const sourceHref = (slug) => '#/source/' + encodeURIComponent(slug);
+  const short = (id) => (typeof id === 'string' ? id.slice(0, 8) : '');
+  const num = (x, digits) => (typeof x === 'number' && isFinite(x) ? x.toFixed(digits === undefined ? 2 : digits) : '–');
+  const when = (t) => (t ? h('time', { datetime: t }, String(t).replace('T', ' ').replace(/Z$/, ' UTC')) : '–');
+
+  function gradeBadge(grade, attrs) {
+    const g = grade || '?';
+    const a = Object.assign({ class: 'grade grade-' + g, title: GRADE_WORDING[g] || '' }, attrs || {});
+    return h('span', a, g);
+  }
+
+  function credibilityBadge(digit, attrs) {
+    const a = Object.assign(
+      { class: 'credibility credibility-' + digit, title: CREDIBILITY_WORDING[digit] || '' },
+      attrs || {},
+    );
+    return h('span', a, digit === undefined || digit === null ? '?' : String(digit));
+  }
+
+  function ratingBadge(rating) {
+    return h('span', { class: 'rating rating-' + rating }, rating || '?');
+  }
+
+  function expectedMeter(e, label) {
+    return h(
+      'span',
+      { class: 'expected' },
+      h('meter', { min: 0, max: 1, low: 0.35, high: 0.65, optimum: 1, value: typeof e === 'number' ? e : 0, 'aria-label': label || 'expected value' }),
+      ' ',
+      h('span', { class: 'num' }, num(e)),
+    );
+  }
+
+  function dl(rows) {
+    const list = h('dl', { class: 'facts' });
+    for (const [term, ...desc] of rows) {
+      if (desc.length === 0 || desc[0] === null || desc[0] === undefined) continue;
+      add(list, h('dt', null, term), h('dd', null, desc));
+    }
+    return list;
+  }
+
+  function section(id, title, ...children) {
+    const headingId = id + '-heading';
+    return h('section', { id, class: 'panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), children);
+  }
+
+  function errorBox(err) {
+    return h('div', { class: 'error', role: 'alert' }, h('strong', null, 'Could not load this page. '), err && err.message ? err.message : String(err));
+  }
+
+  // ---- the API ----
+
+  async function request(path, accept) {
+    const response = await fetch(path, { headers: { Accept: accept }, credentials: 'same-origin' });
+    const text = await response.text();
+    if (!response.ok) {
+      let detail = response.status + ' ' + response.statusText;
+      try {
+        const problem = JSON.parse(text);
+        if (problem && problem.detail) detail = problem.detail;
+      } catch (_) {
+        // not a problem document; keep the status line
+      }
+      const err = new Error(detail);
+      err.status = response.status;
+      throw err;
+    }
+    return text;
+  }
+
+  const api = async (path) => JSON.parse(await request(path, 'application/json'));
+  const apiText = (path) => request(path, 'text/plain');
+  // A request whose failure leaves a part of the page out, not the page.
+  const optional = (promise) => promise.catch((err) => ({ failed: err }));
+
+  async function sourceNames() {
+    const names = new Map();
+    const all = await optional(api('/v1/sources'));
+    if (all && Array.isArray(all.sources)) {
+      for (const s of all.sources) names.set(s.id, s.name || s.id);
+    }
+    return names;
+  }
+
+  // ---- the signed checkpoint ----
+
+  // A signed note: origin, size, root hash, a blank line, "— name sig" lines.
+  function parseNote(note) {
+    const [body, sigs] = String(note).split('\n\n');
+    const lines = (body || '').split('\n');
+    const signers = (sigs || '')
+      .split('\n')
+      .filter((l) => l.startsWith('\u2014 '))
+      .map((l) => l.slice(2).split(' ')[0]);
+    return { origin: lines[0], size: lines[1], root: lines[2], signers };
+  }
+
+  function checkpointView(note, extra) {
+    const cp = parseNote(note);
+    return h(
+      'div',
+      { class: 'checkpoint' },
+      dl([
+        ['Log', h('code', null, cp.origin)],
+        ['Entries', h('span', { class: 'num', id: 'checkpoint-size' }, cp.size)],
+        ['Root hash', h('code', { class: 'hash' }, cp.root)],
+        ['Signed by', cp.signers.length ? cp.signers.join(', ') : '–'],
+        ...(extra || []),
+      ]),
+      h('details', null, h('summary', null, 'The signed note'), h('pre', { class: 'note' }, note)),
+    );
+  }
+
+  // ---- pages ----
+
+  async function homePage(view) {
+    const [head, note, sources, claims] = await Promise.all([
+      optional(api('/v1/head')),
+      optional(apiText('/checkpoint')),
+      api('/v1/sources'),
+      optional(api('/v1/claims?limit=20')),
+    ]);
+    add(view,
+      h('h1', { tabindex: -1 }, 'Claims, their sources, and the log'),
+      h(
+        'p',
+        { class: 'lead' },
+        'Search the claims recorded in this ledger in Arabic or English, follow each claim back through the sources it came from, and see how credible they have proved.',
+      ),
+    );
+
+    const cpPanel = section('checkpoint', 'Latest checkpoint');
+    if (typeof note === 'string') {
+      add(cpPanel,
+        checkpointView(note, [
+          ['Latest entry', head && !head.failed && head.time ? when(head.time) : null],
+        ]),
+        h('p', null, h('a', { href: '/checkpoint', download: 'checkpoint.txt', class: 'download' }, 'Download the checkpoint')),
+      );
+    } else {
+      add(cpPanel, h('p', { class: 'muted' }, 'No signed checkpoint yet: ', note.failed.message));
+    }
+    add(view, cpPanel);
+
+    const rows = (sources.sources || []).map((s, i) =>
+      h(
+        'tr',
+        null,
+        h('td', { class: 'num' }, String(i + 1)),
+        h('td', null, h('a', { href: sourceHref(s.id), dir: 'auto' }, s.name || s.id), s.retracted ? h('span', { class: 'flag' }, ' retracted') : null),
+        h('td', null, gradeBadge(s.grade), ' ', h('span', { class: 'muted' }, s.grade_wording || GRADE_WORDING[s.grade] || '')),
+        h('td', null, expectedMeter(s.opinion && s.opinion.e, 'expected value of ' + (s.name || s.id))),
+        h('td', { class: 'num' }, String(s.verdicts === undefined ? '–' : s.verdicts)),
+      ),
+    );
+    add(view,
+      section(
+        'sources',
+        'Sources, most credible first',
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'ranked' },
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Source'), h('th', { scope: 'col' }, 'Admiralty grade'), h('th', { scope: 'col' }, 'Expected value'), h('th', { scope: 'col' }, 'Verdicts'))),
+            h('tbody', null, rows),
+          ),
+        ),
+      ),
+    );
+
+    if (claims && Array.isArray(claims.claims)) {
+      const names = new Map((sources.sources || []).map((src) => [src.id, src.name || src.id]));
+      add(view, section('recent', 'Claims', claimList(claims.claims, '', names)));
+    }
+    return 'isnad explorer';
+  }
+
+  function claimList(claims, query, names) {
+    const source = (slug) => h('a', { href: sourceHref(slug), dir: 'auto' }, (names && names.get(slug)) || slug);
+    if (claims.length === 0) {
+      return h('p', { class: 'empty', id: 'no-results' }, 'No claim matches \u201c', h('bdi', null, query), '\u201d.');
+    }
+    return h(
+      'ol',
+      { class: 'results', id: 'results', 'data-query': query },
+      claims.map((c) => {
+        const cred = c.credibility || {};
+        return h(
+          'li',
+          { class: 'result' },
+          h('a', { class: 'claim-link', href: claimHref(c.id) }, h('p', langAttrs(c.lang, { class: 'claim-snippet' }), c.text)),
+          h(
+            'p',
+            { class: 'meta' },
+            when(c.date),
+            ' · ',
+            c.publisher ? source(c.publisher) : '–',
+            c.originator && c.originator !== c.publisher ? [' \u2192 ', source(c.originator)] : null,
+            ' · credibility ',
+            credibilityBadge(cred.credibility),
+            ' · expected ',
+            h('span', { class: 'num' }, num(cred.opinion && cred.opinion.e)),
+            cred.circular ? h('span', { class: 'flag' }, ' circular reporting') : null,
+            ' · ',
+            h('code', null, short(c.id)),
+          ),
+        );
+      }),
+    );
+  }
+
+  async function searchPage(view, query) {
+    const [result, names] = await Promise.all([api('/v1/claims?limit=100&q=' + encodeURIComponent(query)), sourceNames()]);
+    const claims = result.claims || [];
+    add(view,
+      h('h1', { tabindex: -1 }, query ? ['Claims matching \u201c', h('bdi', null, query), '\u201d'] : 'All claims'),
+      h('p', { class: 'muted', id: 'result-count' }, claims.length === 1 ? '1 claim' : claims.length + ' claims', ' (text and translations, compared after normalising case, Arabic diacritics and letter forms)'),
+      claimList(claims, query, names),
+    );
+    return query ? 'Search: ' + query : 'All claims';
+  }
+
+  // The chain as a graph: publisher first, originator last; each edge
+  // labelled with how the later hop stands to the earlier one.
+  function chainGraph(chain) {
+    const nodeW = 200;
+    const nodeH = 84;
+    const gap = 128;
+    const pad = 14;
+    const top = 30;
+    const width = pad * 2 + chain.length * nodeW + Math.max(0, chain.length - 1) * gap;
+    const height = top + nodeH + pad + 10;
+    const graph = svg('svg', {
+      id: 'chain-graph',
+      class: 'chain-graph',
+      width,
+      height,
+      viewBox: '0 0 ' + width + ' ' + height,
+      role: 'group',
+      'aria-labelledby': 'chain-heading',
+    });
+    add(graph,
+      svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))),
+    );
+    chain.forEach((hop, i) => {
+      const x = pad + i * (nodeW + gap);
+      if (i > 0) {
+        const x0 = x - gap;
+        const y = top + nodeH / 2;
+        add(graph,
+          svg(
+            'g',
+            { class: 'chain-edge', 'data-relation': hop.relation },
+            svg('line', { x1: x0 + 4, y1: y, x2: x - 6, y2: y, 'marker-end': 'url(#arrow)' }),
+            svg('text', { x: x0 + gap / 2, y: y - 10, 'text-anchor': 'middle', class: 'edge-label' }, RELATION_WORDING[hop.relation] || hop.relation),
+          ),
+        );
+      }
+      const role = i === 0 ? (chain.length === 1 ? 'publisher and originator' : 'publisher') : i === chain.length - 1 ? 'originator' : 'relay';
+      const name = hop.name || hop.source;
+      const shown = name.length > 24 ? name.slice(0, 23) + '\u2026' : name;
+      add(graph,
+        svg(
+          'a',
+          { href: sourceHref(hop.source), class: 'chain-node grade-' + (hop.grade || 'none'), 'data-source': hop.source, 'aria-label': name + ', ' + role + ', grade ' + (hop.grade || 'none') },
+          svg('title', null, name + ' (' + hop.source + '): ' + role + ', grade ' + (hop.grade || '?') + ' (' + (GRADE_WORDING[hop.grade] || 'no score') + '), expected value ' + num(hop.expected)),
+          svg('text', { x: x + nodeW / 2, y: top - 10, 'text-anchor': 'middle', class: 'node-role' }, role + (i === 0 ? ' \u00b7 ' + (RELATION_WORDING[hop.relation] || hop.relation) : '')),
+          svg('rect', { x, y: top, width: nodeW, height: nodeH, rx: 10, ry: 10, class: 'node-box' }),
+          svg('text', { x: x + nodeW / 2, y: top + 28, 'text-anchor': 'middle', class: 'node-name' }, shown),
+          svg('text', { x: x + nodeW / 2, y: top + 50, 'text-anchor': 'middle', class: 'node-grade' }, 'grade ' + (hop.grade || '?') + ' \u00b7 expected ' + num(hop.expected)),
+          svg('text', { x: x + nodeW / 2, y: top + 70, 'text-anchor': 'middle', class: 'node-kind' }, hop.kind || ''),
+        ),
+      );
+    });
+    return graph;
+  }
+
+  function chainText(chain) {
+    return h(
+      'ol',
+      { class: 'chain-list' },
+      chain.map((hop, i) =>
+        h(
+          'li',
+          null,
+          h('a', { href: sourceHref(hop.source), dir: 'auto' }, hop.name || hop.source),
+          ' ',
+          gradeBadge(hop.grade),
+          ' ',
+          h('span', { class: 'muted' }, i === 0 ? '(publisher, reported it)' : '(' + (RELATION_WORDING[hop.relation] || hop.relation) + ' by the hop before)'),
+        ),
+      ),
+    );
+  }
+
+  function verdictStatus(v, counted) {
+    const parts = [];
+    if (v.retracted_by) parts.push(['retracted by ', h('a', { href: claimHref(v.retracted_by) }, short(v.retracted_by))]);
+    else if (v.superseded_by) parts.push(['superseded by ', h('code', null, short(v.superseded_by))]);
+    else if (v.current) parts.push('current');
+    if (counted) {
+      const st = counted.status;
+      if (st === 'counts') parts.push('counts (weight ' + num(counted.weight) + ')');
+      else if (typeof st === 'string') parts.push('does not count: ' + st.replace(/-/g, ' '));
+      else if (st && typeof st === 'object') parts.push('does not count: ' + Object.keys(st).join(', '));
+    }
+    return parts.flatMap((p, i) => (i === 0 ? [p] : ['; ', p]));
+  }
+
+  function verdictsView(verdicts, explained) {
+    if (!verdicts.length) return h('p', { class: 'empty' }, 'No fact-checker has rated this claim yet.');
+    const byId = new Map((explained || []).map((v) => [v.verdict, v]));
+    return h(
+      'ul',
+      { class: 'verdicts' },
+      verdicts.map((v) => {
+        const body = v.verdict || {};
+        const evidence = Array.isArray(body.evidence) ? body.evidence : [];
+        return h(
+          'li',
+          { class: 'verdict' + (v.current ? ' current' : ' not-current'), 'data-verdict': v.id },
+          h(
+            'p',
+            { class: 'verdict-head' },
+            ratingBadge(body.rating),
+            ' ',
+            h('span', { class: 'confidence' }, 'confidence ' + (body.confidence === undefined ? '–' : body.confidence + '%')),
+            ' · by ',
+            h('span', { class: 'signer' }, v.signer || '–'),
+            ' · ',
+            when(v.time),
+          ),
+          h('p', { class: 'verdict-status' }, 'Status: ', verdictStatus(v, byId.get(v.id))),
+          body.rationale ? h('p', { class: 'rationale', dir: 'auto' }, body.rationale) : null,
+          evidence.length ? h('ul', { class: 'evidence' }, evidence.map((e) => h('li', null, externalLink(e)))) : null,
+        );
+      }),
+    );
+  }
+
+  function credibilityView(cred, explanation, names) {
+    if (!cred) return h('p', { class: 'empty' }, 'No score: the claim is retracted or not yet replayed.');
+    const o = cred.opinion || {};
+    const digit = cred.credibility;
+    const box = h(
+      'div',
+      { class: 'credibility-box' },
+      h(
+        'p',
+        { class: 'big' },
+        credibilityBadge(digit, { id: 'credibility-digit' }),
+        ' ',
+        h('span', { class: 'wording' }, CREDIBILITY_WORDING[digit] || ''),
+        h('span', { class: 'muted' }, ' (Admiralty information credibility, 1\u20136)'),
+      ),
+      dl([
+        ['Expected value', expectedMeter(o.e, 'expected value of the claim')],
+        ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
+        ['Base rate', h('span', { class: 'num' }, num(o.a))],
+        ['Reports', h('span', { class: 'num', id: 'reports' }, String(cred.reports))],
+        ['Independent origins', h('span', { class: 'num', id: 'origins' }, String(cred.origins))],
+        ['Confirmations', h('span', { class: 'num' }, String(cred.confirmations))],
+      ]),
+    );
+    if (cred.circular) {
+      add(box,
+        h(
+          'p',
+          { class: 'warning circular', id: 'circular', role: 'note' },
+          h('strong', null, 'Circular reporting: '),
+          cred.reports + ' reports trace back to ' + (cred.origins === 1 ? 'a single origin' : cred.origins + ' origins') + ', so repetition does not confirm it.',
+        ),
+      );
+    }
+    const reports = (explanation && explanation.reports) || [];
+    if (reports.length) {
+      const name = (slug) => h('a', { href: sourceHref(slug), dir: 'auto' }, names.get(slug) || slug);
+      add(box,
+        h('h3', null, 'The reports behind it'),
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'reports' },
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Claim'), h('th', { scope: 'col' }, 'Chain'), h('th', { scope: 'col' }, 'Origin'), h('th', { scope: 'col' }, 'Trust in relays'), h('th', { scope: 'col' }, 'Expected'))),
+            h(
+              'tbody',
+              null,
+              reports.map((r) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, h('a', { href: claimHref(r.claim) }, h('code', null, short(r.claim))), r.derived_from ? h('span', { class: 'muted' }, ' derived from ', h('code', null, short(r.derived_from))) : null),
+                  h('td', null, (r.chain || []).flatMap((slug, i) => (i === 0 ? [name(slug)] : [' \u2192 ', name(slug)]))),
+                  h('td', null, r.origin ? name(r.origin) : 'unnamed', r.misattributed ? h('span', { class: 'flag' }, ' misattributed') : null),
+                  h('td', { class: 'num' }, num(r.trust)),
+                  h('td', { class: 'num' }, num(r.opinion && r.opinion.e)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    return box;
+  }
+
+  async function claimPage(view, id) {
+    const c = await api('/v1/claims/' + encodeURIComponent(id));
+    const [proof, names] = await Promise.all([optional(api('/v1/proofs/inclusion/' + encodeURIComponent(c.id))), sourceNames()]);
+    const body = c.claim || {};
+    const appeared = body.appeared || {};
+    const chain = c.chain || [];
+
+    add(view,
+      h('h1', { tabindex: -1 }, 'Claim ', h('code', { class: 'id', title: c.id }, short(c.id))),
+      c.retracted_by ? h('p', { class: 'warning retracted', role: 'note' }, 'Retracted by ', h('code', null, short(c.retracted_by)), '.') : null,
+      c.amended ? h('p', { class: 'muted' }, 'Amended: shown as it stands after its amendments.') : null,
+      h('blockquote', langAttrs(body.lang, { id: 'claim-text', class: 'claim-text' }), body.text),
+      body.quote ? h('figure', { class: 'quote' }, h('figcaption', null, 'The words as quoted'), h('blockquote', langAttrs(body.lang), body.quote)) : null,
+      (body.translations || []).map((t) =>
+        h('figure', { class: 'translation' }, h('figcaption', null, 'Translation (', h('span', { lang: 'en' }, t.lang), ')'), h('blockquote', langAttrs(t.lang, { class: 'translation-text' }), t.text)),
+      ),
+      dl([
+        ['Appeared', when(appeared.date)],
+        ['Where', appeared.venue ? h('span', { dir: 'auto' }, appeared.venue) : null],
+        ['Link', appeared.url ? externalLink(appeared.url) : null],
+        ['Recorded', ['entry ', h('span', { class: 'num' }, String(c.seq)), ' at ', when(c.time), ' by ', c.signer || '–']],
+        ['Language', body.lang],
+      ]),
+    );
+
+    add(view,
+      h(
+        'section',
+        { id: 'chain', class: 'panel', 'aria-labelledby': 'chain-heading' },
+        h('h2', { id: 'chain-heading' }, 'Attribution chain'),
+        h('p', { class: 'muted' }, 'From the publisher back to whoever first said it. Select a source to see its record.'),
+        h('div', { class: 'graph-scroll' }, chainGraph(chain)),
+        chainText(chain),
+      ),
+      section('verdicts', 'Verdicts', verdictsView(c.verdicts || [], c.explanation && c.explanation.verdicts)),
+      section('credibility', 'Credibility', credibilityView(c.credibility, c.explanation, names)),
+    );
+
+    const proofHref = '/v1/proofs/inclusion/' + encodeURIComponent(c.id);
+    const proofPanel = section(
+      'proof',
+      'Proof of inclusion',
+      h('p', null, 'The claim\u2019s entry is in the signed log. The proof and the checkpoint it ends at can be checked offline with ', h('code', null, 'isnad verify-proof'), ' or any verifier of the format.'),
+      h(
+        'p',
+        null,
+        h('a', { id: 'proof-link', class: 'download', href: proofHref, download: 'isnad-inclusion-' + short(c.id) + '.json', type: 'application/json' }, 'Download inclusion proof'),
+        ' · ',
+        h('a', { href: '/v1/entries/' + encodeURIComponent(c.id) }, 'the signed entry (JSON)'),
+      ),
+    );
+    if (proof && !proof.failed && typeof proof.checkpoint === 'string') {
+      add(proofPanel,
+        checkpointView(proof.checkpoint, [
+          ['Entry index', h('span', { class: 'num' }, String(proof.index))],
+          ['Proof hashes', h('span', { class: 'num' }, String((proof.hashes || []).length))],
+        ]),
+      );
+    } else if (proof && proof.failed) {
+      add(proofPanel, h('p', { class: 'muted' }, 'No proof yet: ', proof.failed.message));
+    }
+    add(view, proofPanel);
+    return 'Claim ' + short(c.id);
+  }
+
+  // Expected value over time: a line through the points, value labels,
+  // a dashed line at the neutral 0.5.
+  function historyPlot(points) {
+    const W = 640;
+    const H = 280;
+    const m = { l: 52, r: 24, t: 24, b: 52 };
+    const iw = W - m.l - m.r;
+    const ih = H - m.t - m.b;
+    const times = points.map((p) => Date.parse(p.time));
+    const useTime = times.every((t) => isFinite(t)) && new Set(times).size === points.length && points.length > 1;
+    const xs = useTime ? times : points.map((_, i) => i);
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    const x = (v) => m.l + (hi === lo ? iw / 2 : ((v - lo) / (hi - lo)) * iw);
+    const y = (v) => m.t + (1 - Math.max(0, Math.min(1, v))) * ih;
+
+    const plot = svg('svg', {
+      id: 'history-plot',
+      class: 'plot',
+      width: W,
+      height: H,
+      viewBox: '0 0 ' + W + ' ' + H,
+      role: 'img',
+      'aria-labelledby': 'history-plot-title history-plot-desc',
+    });
+    add(plot,
+      svg('title', { id: 'history-plot-title' }, 'Expected value over time'),
+      svg('desc', { id: 'history-plot-desc' }, points.map((p) => num(p.expected) + ' (grade ' + p.grade + ') at ' + p.time).join('; ')),
+    );
+    const axes = svg('g', { class: 'axes' });
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      add(axes,
+        svg('line', { x1: m.l, x2: m.l + iw, y1: y(v), y2: y(v), class: v === 0.5 ? 'grid neutral' : 'grid' }),
+        svg('text', { x: m.l - 8, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, v.toFixed(2)),
+      );
+    }
+    add(axes,
+      svg('line', { x1: m.l, x2: m.l, y1: m.t, y2: m.t + ih, class: 'axis' }),
+      svg('line', { x1: m.l, x2: m.l + iw, y1: m.t + ih, y2: m.t + ih, class: 'axis' }),
+      svg('text', { x: 14, y: m.t + ih / 2, 'text-anchor': 'middle', class: 'axis-title', transform: 'rotate(-90 14 ' + (m.t + ih / 2) + ')' }, 'expected value'),
+      svg('text', { x: m.l + iw / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis-title' }, useTime ? 'time (UTC)' : 'ledger position'),
+    );
+    const xLabel = (p) => (useTime ? String(p.time).replace('T', ' ').replace(/:00Z$|Z$/, '') : 'entry ' + p.seq);
+    const first = points[0];
+    const last = points[points.length - 1];
+    add(axes, svg('text', { x: x(xs[0]), y: m.t + ih + 18, 'text-anchor': points.length > 1 ? 'start' : 'middle', class: 'tick' }, xLabel(first)));
+    if (points.length > 1) {
+      add(axes, svg('text', { x: x(xs[xs.length - 1]), y: m.t + ih + 18, 'text-anchor': 'end', class: 'tick' }, xLabel(last)));
+    }
+    add(plot, axes);
+
+    if (points.length > 1) {
+      const d = points.map((p, i) => (i === 0 ? 'M' : 'L') + x(xs[i]).toFixed(1) + ',' + y(p.expected).toFixed(1)).join(' ');
+      add(plot, svg('path', { d, class: 'series' }));
+    }
+    // Value labels, from the latest back, skipping any that would overlap
+    // the one already placed to its right.
+    const labelled = new Set();
+    let lastX = Infinity;
+    for (let i = points.length - 1; i >= 0; i--) {
+      const px = x(xs[i]);
+      if (lastX - px >= 56) {
+        labelled.add(i);
+        lastX = px;
+      }
+    }
+    points.forEach((p, i) => {
+      const px = x(xs[i]);
+      const py = y(p.expected);
+      const g = svg(
+        'g',
+        { class: 'point-group' },
+        svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: 5, class: 'point grade-' + p.grade, 'data-seq': p.seq, 'data-expected': p.expected }, svg('title', null, 'entry ' + p.seq + ', ' + p.time + ': expected ' + num(p.expected) + ', grade ' + p.grade)),
+      );
+      if (labelled.has(i)) {
+        const anchor = i === 0 && points.length > 1 ? 'start' : i === points.length - 1 && points.length > 1 ? 'end' : 'middle';
+        const above = py - 12 > m.t;
+        add(g, svg('text', { x: px.toFixed(1), y: (above ? py - 12 : py + 20).toFixed(1), 'text-anchor': anchor, class: 'point-label' }, num(p.expected) + ' ' + p.grade));
+      }
+      add(plot, g);
+    });
+    return plot;
+  }
+
+  function historyTable(points) {
+    return h(
+      'details',
+      null,
+      h('summary', null, 'The points as a table'),
+      h(
+        'table',
+        { class: 'history' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Entry'), h('th', { scope: 'col' }, 'Time'), h('th', { scope: 'col' }, 'Expected value'), h('th', { scope: 'col' }, 'Grade'))),
+        h('tbody', null, points.map((p) => h('tr', null, h('td', { class: 'num' }, String(p.seq)), h('td', null, when(p.time)), h('td', { class: 'num' }, num(p.expected)), h('td', null, gradeBadge(p.grade))))),
+      ),
+    );
+  }
+
+  async function sourcePage(view, slug) {
+    const [src, history, names] = await Promise.all([
+      api('/v1/sources/' + encodeURIComponent(slug)),
+      optional(api('/v1/sources/' + encodeURIComponent(slug) + '/history')),
+      sourceNames(),
+    ]);
+    const s = src.source || {};
+    const score = src.score || null;
+    const expl = src.explanation || {};
+    const evidence = expl.evidence || [];
+    const unmoved = expl.unmoved || [];
+
+    // The claims the verdicts are about, for their text.
+    const claimIds = [...new Set([...evidence, ...unmoved].map((e) => e.claim))].slice(0, 40);
+    const claimTexts = new Map();
+    await Promise.all(
+      claimIds.map((id) =>
+        optional(api('/v1/claims/' + encodeURIComponent(id))).then((c) => {
+          if (c && !c.failed && c.claim) claimTexts.set(id, c.claim);
+        }),
+      ),
+    );
+    const claimCell = (id) => {
+      const c = claimTexts.get(id);
+      const text = c ? (c.text.length > 140 ? c.text.slice(0, 139) + '\u2026' : c.text) : short(id);
+      return h('a', { href: claimHref(id), class: 'claim-link' }, c ? h('span', langAttrs(c.lang, { class: 'claim-snippet' }), text) : h('code', null, text));
+    };
+
+    add(view,
+      h('h1', { tabindex: -1, dir: 'auto', id: 'source-name' }, s.name || slug),
+      h('p', { class: 'meta' }, h('span', { class: 'kind' }, s.kind || 'source'), ' · ', h('code', null, src.id), s.language ? [' · language ', h('span', null, s.language)] : null, src.retracted_by ? h('span', { class: 'flag' }, ' retracted') : null),
+      s.description ? h('p', { class: 'description', dir: 'auto' }, s.description) : null,
+      dl([
+        ['Web', s.url ? externalLink(s.url) : null],
+        ['Affiliations', s.affiliations && s.affiliations.length ? s.affiliations.flatMap((a, i) => (i === 0 ? [] : [', ']).concat([h('a', { href: sourceHref(a), dir: 'auto' }, names.get(a) || a)])) : null],
+        ['Prior grade', src.prior ? gradeBadge(src.prior) : null],
+      ]),
+    );
+
+    const o = (score && score.opinion) || {};
+    add(view,
+      section(
+        'score',
+        'Score',
+        score
+          ? [
+            h(
+              'p',
+              { class: 'big' },
+              gradeBadge(score.grade, { id: 'grade' }),
+              ' ',
+              h('span', { class: 'wording', id: 'grade-wording' }, src.grade_wording || GRADE_WORDING[score.grade] || ''),
+              h('span', { class: 'muted' }, ' (Admiralty source reliability, A\u2013F)'),
+            ),
+            dl([
+              ['Expected value', expectedMeter(o.e, 'expected value of ' + (s.name || slug))],
+              ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
+              ['Base rate (from the prior)', h('span', { class: 'num' }, num(o.a))],
+              ['Evidence for · against', h('span', { class: 'num' }, num(score.r) + ' · ' + num(score.s))],
+              ['Verdicts counted', h('span', { class: 'num' }, String(score.verdicts))],
+            ]),
+          ]
+          : h('p', { class: 'empty' }, 'No score: the source is retracted.'),
+      ),
+    );
+
+    const historyPanel = section('history', 'Expected value over time');
+    if (history && !history.failed && Array.isArray(history.points) && history.points.length) {
+      add(historyPanel, h('div', { class: 'graph-scroll' }, historyPlot(history.points)), historyTable(history.points));
+    } else {
+      add(historyPanel, h('p', { class: 'empty' }, history && history.failed ? history.failed.message : 'No history yet.'));
+    }
+    add(view, historyPanel);
+
+    const evidencePanel = section('evidence', 'The verdicts behind it');
+    if (evidence.length) {
+      add(evidencePanel,
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'evidence-table' },
+            h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'tbody',
+              null,
+              evidence.map((e) =>
+                h(
+                  'tr',
+                  { class: 'evidence-item' },
+                  h('td', null, claimCell(e.claim)),
+                  h('td', null, ratingBadge(e.rating)),
+                  h('td', { class: 'num' }, e.confidence + '%'),
+                  h('td', null, String(e.role || '').replace(/-/g, ' ')),
+                  h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
+                  h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
+                  h('td', null, e.signer || '–', h('br'), when(e.time)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    } else {
+      add(evidencePanel, h('p', { class: 'empty' }, 'No verdict has moved this source yet; its score is its prior.'));
+    }
+    if (unmoved.length) {
+      add(evidencePanel,
+        h('h3', null, 'Verdicts that did not move it'),
+        h('ul', { class: 'unmoved' }, unmoved.map((u) => h('li', null, claimCell(u.claim), ' ', ratingBadge(u.rating), ' ', h('span', { class: 'muted' }, '(' + String(u.why || '').replace(/-/g, ' ') + ')')))),
+      );
+    }
+    add(view, evidencePanel);
+    return s.name || slug;
+  }
+
+  // ---- routing ----
+
+  function parseHash() {
+    const raw = location.hash.replace(/^#/, '') || '/';
+    const at = raw.indexOf('?');
+    const path = at < 0 ? raw : raw.slice(0, at);
+    const params = new URLSearchParams(at < 0 ? '' : raw.slice(at + 1));
+    const parts = path
+      .split('/')
+      .filter(Boolean)
+      .map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch (_) {
+          return p;
+        }
+      });
+    return { parts, params };
+  }
+
+  const main = document.getElementById('main');
+  const input = document.getElementById('search-q');
+  let generation = 0;
+
+  async function render() {
+    const current = ++generation;
+    const { parts, params } = parseHash();
+    const view = h('div', { class: 'view' });
+    main.setAttribute('aria-busy', 'true');
+    let title = 'isnad explorer';
+    try {
+      if (parts.length === 0) {
+        title = await homePage(view);
+      } else if (parts[0] === 'search') {
+        const q = params.get('q') || '';
+        if (document.activeElement !== input) input.value = q;
+        title = await searchPage(view, q);
+      } else if (parts[0] === 'claim' && parts[1]) {
+        title = await claimPage(view, parts[1]);
+      } else if (parts[0] === 'source' && parts[1]) {
+        title = await sourcePage(view, parts[1]);
+      } else {
+        add(view, h('h1', { tabindex: -1 }, 'Nothing here'), h('p', null, h('a', { href: '#/' }, 'Back to the start')));
+      }
+    } catch (err) {
+      view.replaceChildren(h('h1', { tabindex: -1 }, err && err.status === 404 ? 'Not found' : 'Something went wrong'), errorBox(err));
+    }
+    if (current !== generation) return; // a later navigation won
+    main.replaceChildren(view);
+    main.removeAttribute('aria-busy');
+    document.title = title === 'isnad explorer' ? title : title + ' \u2014 isnad explorer';
+    if (document.activeElement !== input) {
+      const heading = view.querySelector('h1');
+      if (heading) heading.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+  }
+
+  document.getElementById('search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const target = '#/search?q=' + encodeURIComponent(input.value.trim());
+    if (location.hash === target) render();
+    else location.hash = target;
+  });
+  window.addEventListener('hashchange', render);
+  render();
+})();

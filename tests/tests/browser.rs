@@ -1,0 +1,467 @@
+//! The web explorer in a real browser: headless Chromium driven over
+//! WebDriver (Debian's `chromium` and `chromium-driver`, which `.ci/run`
+//! installs). A reader searches for a seed claim of the demo in Arabic and
+//! in English, opens it, sees its attribution chain drawn with the
+//! sources' names, its verdicts and credibility, the Arabic text laid out
+//! right to left and a proof to download, then follows a source from the
+//! graph to its page with its grade and the plot of its expected value.
+//!
+//! Without Chromium or its driver these tests fail, saying what to install;
+//! they never pass by skipping.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers panic on failed setup"
+)]
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+const INSTALL: &str = "the browser tests need headless Chromium and its WebDriver: \
+     apt-get install chromium chromium-driver";
+
+/// How long the page may take to show what a step waits for.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// A program on `PATH`.
+fn program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    names
+        .iter()
+        .flat_map(|n| dirs.iter().map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+fn chromium() -> PathBuf {
+    program(&["chromium", "chromium-browser"])
+        .unwrap_or_else(|| panic!("no chromium on PATH; {INSTALL}"))
+}
+
+fn chromedriver_program() -> PathBuf {
+    program(&["chromedriver"]).unwrap_or_else(|| panic!("no chromedriver on PATH; {INSTALL}"))
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// GET: status, headers we look at, body.
+fn get(url: &str) -> (u16, String, String, String) {
+    let mut r = agent().get(url).call().unwrap();
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let (ct, csp) = (header("content-type"), header("content-security-policy"));
+    let body = r.body_mut().read_to_string().unwrap();
+    (r.status().as_u16(), ct, csp, body)
+}
+
+/// `chromedriver` on a free loopback port, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let program = chromedriver_program();
+        let port = free_port();
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}; {INSTALL}", program.display()));
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let ready = agent()
+                .get(&format!("{}/status", driver.url))
+                .call()
+                .ok()
+                .and_then(|mut r| r.body_mut().read_to_string().ok())
+                .and_then(|body| serde_json::from_str::<Value>(&body).ok())
+                .is_some_and(|v| v["value"]["ready"] == true);
+            if ready {
+                return driver;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not become ready on port {port}; {INSTALL}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A running `isnad serve` on the demo, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(ledger: &Path) -> Server {
+        let mut child = Command::new(bin())
+            .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
+            .env_remove("ISNAD_LEDGER")
+            .env_remove("ISNAD_KEY")
+            .env_remove("ISNAD_SERVER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start isnad serve");
+        let mut reader = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
+                rest.clear();
+            }
+        });
+        let url = line
+            .split("at ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Server { child, url }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn demo(dir: &Path) -> PathBuf {
+    let ledger = dir.join("demo");
+    let out = isnad_in(dir).args(["demo", s(&ledger)]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ledger
+}
+
+/// A WebDriver session of headless Chromium with its own profile.
+async fn browser(driver: &Driver, profile: &Path) -> Client {
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium().to_str().unwrap(),
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        },
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open a Chromium session: {e}; {INSTALL}"))
+}
+
+async fn wait_for(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| {
+            panic!("the page never showed `{css}`: {e}");
+        })
+}
+
+/// Waits until the element `css` reads `expected` (after a navigation
+/// within the page, the old page's elements are there until the new one
+/// is drawn).
+async fn wait_for_text(c: &Client, css: &str, expected: &str) {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            seen = e.text().await.unwrap_or_default();
+            if seen == expected {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("`{css}` reads {seen:?}, never {expected:?}");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    wait_for(c, css).await.text().await.unwrap()
+}
+
+/// Types `query` into the search box, submits, and waits for the results
+/// of that query; the claim links shown.
+async fn search(c: &Client, query: &str) -> Vec<String> {
+    let input = wait_for(c, "#search-q").await;
+    input.clear().await.unwrap();
+    input.send_keys(query).await.unwrap();
+    c.find(Locator::Css("#search-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let selector = format!("#results[data-query=\"{query}\"]");
+    let results = wait_for(c, &selector).await;
+    let mut hrefs = Vec::new();
+    for link in results
+        .find_all(Locator::Css("a.claim-link"))
+        .await
+        .unwrap()
+    {
+        hrefs.push(link.attr("href").await.unwrap().unwrap_or_default());
+    }
+    hrefs
+}
+
+/// What a reader does, step by step.
+async fn explore(c: Client, base: String) {
+    c.goto(&format!("{base}/")).await.unwrap();
+
+    // The start page: the latest checkpoint and the ranked sources.
+    let cp = text_of(&c, "#checkpoint").await;
+    assert!(
+        cp.contains("demo.isnad.example/agenzia-nova-2025") && cp.contains("35"),
+        "{cp}"
+    );
+    let ranked = c.find_all(Locator::Css("#sources tbody tr")).await.unwrap();
+    assert_eq!(ranked.len(), 13);
+
+    // Search in Arabic, then in English: the seed claim both times.
+    let seed = "#/claim/ad8f";
+    let ar = search(&c, "حفتر").await;
+    assert!(ar.iter().any(|h| h.starts_with(seed)), "{ar:?}");
+    let en = search(&c, "MiG-29").await;
+    assert!(en.iter().any(|h| h.starts_with(seed)), "{en:?}");
+
+    // Open it.
+    c.find(Locator::Css(&format!(
+        "#results a.claim-link[href^=\"{seed}\"]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let graph = wait_for(&c, "#chain-graph").await;
+    let drawn = graph.text().await.unwrap();
+    for name in ["Agenzia Nova", "Fawasel Media", "cited"] {
+        assert!(
+            drawn.contains(name),
+            "the chain graph lacks {name}: {drawn}"
+        );
+    }
+    let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
+    assert_eq!(nodes.len(), 2);
+
+    // The Arabic text, right to left; its English translation beside it.
+    let claim_text = wait_for(&c, "#claim-text").await;
+    assert_eq!(
+        claim_text.attr("lang").await.unwrap().as_deref(),
+        Some("ar")
+    );
+    assert_eq!(claim_text.css_value("direction").await.unwrap(), "rtl");
+    assert!(claim_text.text().await.unwrap().contains("حفتر"));
+    let translation = text_of(&c, ".translation-text").await;
+    assert!(translation.contains("MiG-29"), "{translation}");
+
+    // Its verdict and its credibility (circular: two reports, one origin).
+    let verdicts = text_of(&c, "#verdicts").await;
+    assert!(
+        verdicts.contains("unverifiable") && verdicts.contains("70%"),
+        "{verdicts}"
+    );
+    assert_eq!(text_of(&c, "#credibility-digit").await, "6");
+    assert_eq!(text_of(&c, "#reports").await, "2");
+    assert_eq!(text_of(&c, "#origins").await, "1");
+    assert!(
+        text_of(&c, "#circular")
+            .await
+            .contains("Circular reporting")
+    );
+
+    // The proof link downloads the inclusion proof with its checkpoint.
+    let link = wait_for(&c, "#proof-link").await;
+    assert!(link.attr("download").await.unwrap().is_some());
+    let href = link.prop("href").await.unwrap().unwrap();
+    assert!(href.starts_with(&format!("{base}/v1/proofs/inclusion/ad8f")));
+    let (status, ct, _, body) = get(&href);
+    assert_eq!((status, ct.as_str()), (200, "application/json"), "{body}");
+    let proof: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(proof["index"], 18);
+    assert_eq!(proof["tree_size"], 35);
+    assert!(proof["hashes"].as_array().is_some_and(|h| !h.is_empty()));
+    assert!(
+        proof["checkpoint"]
+            .as_str()
+            .is_some_and(|n| n.starts_with("demo.isnad.example/agenzia-nova-2025\n35\n"))
+    );
+    assert!(text_of(&c, "#proof").await.contains("agenzia-nova-2025"));
+
+    // From the graph to a source: its grade and the plot of its history.
+    c.find(Locator::Css(
+        "#chain-graph a.chain-node[data-source=\"fawasel-media\"]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let plot = wait_for(&c, "#history-plot").await;
+    assert_eq!(text_of(&c, "#source-name").await, "Fawasel Media");
+    assert_eq!(text_of(&c, "#grade").await, "F");
+    assert_eq!(
+        text_of(&c, "#grade-wording").await,
+        "reliability cannot be judged"
+    );
+    let points = plot.find_all(Locator::Css("circle.point")).await.unwrap();
+    assert!(points.len() >= 2, "{} points", points.len());
+    assert!(plot.find(Locator::Css("path.series")).await.is_ok());
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("#/source/fawasel-media")
+    );
+
+    // A source moved by verdicts lists them, linked to their claims.
+    c.goto(&format!("{base}/#/source/agenzia-nova"))
+        .await
+        .unwrap();
+    wait_for_text(&c, "#source-name", "Agenzia Nova").await;
+    assert_eq!(text_of(&c, "#grade").await, "C");
+    let evidence = c
+        .find_all(Locator::Css("#evidence tr.evidence-item a.claim-link"))
+        .await
+        .unwrap();
+    assert_eq!(evidence.len(), 2);
+    let points = c
+        .find_all(Locator::Css("#history-plot circle.point"))
+        .await
+        .unwrap();
+    assert_eq!(points.len(), 3);
+}
+
+#[test]
+fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
+    // Fail, never skip, when the browser or its driver is missing.
+    chromium();
+    chromedriver_program();
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = demo(tmp.path());
+    let server = Server::start(&ledger);
+    let driver = Driver::start();
+    let profile = tmp.path().join("chromium-profile");
+    std::fs::create_dir_all(&profile).unwrap();
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = rt.block_on(async {
+        let client = browser(&driver, &profile).await;
+        // Run the steps apart, so the browser is closed even when one fails.
+        let steps = tokio::spawn(explore(client.clone(), server.url.clone())).await;
+        let _ = client.close().await;
+        steps
+    });
+    drop(driver);
+    drop(server);
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("the browser steps did not finish: {e}");
+    }
+}
+
+#[test]
+fn explorer_files_are_served_with_a_strict_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = demo(tmp.path());
+    let server = Server::start(&ledger);
+    let u = &server.url;
+    for (path, ct) in isnad_server::explorer::PAGES {
+        let (status, got, csp, body) = get(&format!("{u}{path}"));
+        assert_eq!((status, got.as_str()), (200, *ct), "{path}");
+        assert_eq!(
+            csp,
+            isnad_server::explorer::CONTENT_SECURITY_POLICY,
+            "{path}"
+        );
+        assert!(!body.is_empty());
+    }
+    // The explorer's pages are not API: the OpenAPI document lists none.
+    let (_, _, _, doc) = get(&format!("{u}/v1/openapi.json"));
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(
+        paths
+            .keys()
+            .all(|p| p.starts_with("/v1/") || p == "/checkpoint" || p.starts_with("/tile/"))
+    );
+    // API answers keep their own types, and unknown paths are problems.
+    let (status, ct, _, _) = get(&format!("{u}/assets/nothing.js"));
+    assert_eq!((status, ct.as_str()), (404, "application/problem+json"));
+}
