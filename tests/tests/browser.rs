@@ -17,7 +17,6 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -127,64 +126,6 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A running `isnad serve` on the demo, stopped with SIGTERM when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(ledger: &Path) -> Server {
-        let mut child = Command::new(bin())
-            .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
-            .env_remove("ISNAD_LEDGER")
-            .env_remove("ISNAD_KEY")
-            .env_remove("ISNAD_SERVER")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start isnad serve");
-        let mut reader = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        std::thread::spawn(move || {
-            let mut rest = String::new();
-            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
-                rest.clear();
-            }
-        });
-        let url = line
-            .split("at ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        Server { child, url }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-fn demo(dir: &Path) -> PathBuf {
-    let ledger = dir.join("demo");
-    let out = isnad_in(dir).args(["demo", s(&ledger)]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ledger
 }
 
 /// A WebDriver session of headless Chromium with its own profile.
@@ -408,7 +349,7 @@ fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
     chromium();
     chromedriver_program();
     let tmp = tempfile::tempdir().unwrap();
-    let ledger = demo(tmp.path());
+    let ledger = build_demo(tmp.path());
     let server = Server::start(&ledger);
     let driver = Driver::start();
     let profile = tmp.path().join("chromium-profile");
@@ -439,7 +380,7 @@ fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
 #[test]
 fn explorer_files_are_served_with_a_strict_policy() {
     let tmp = tempfile::tempdir().unwrap();
-    let ledger = demo(tmp.path());
+    let ledger = build_demo(tmp.path());
     let server = Server::start(&ledger);
     let u = &server.url;
     for (path, ct) in isnad_server::explorer::PAGES {

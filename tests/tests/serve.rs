@@ -10,71 +10,12 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
 use serde_json::{Value, json};
-
-/// A running `isnad serve`, stopped with SIGTERM when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(ledger: &Path) -> Server {
-        let mut child = Command::new(bin())
-            .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
-            .env_remove("ISNAD_LEDGER")
-            .env_remove("ISNAD_KEY")
-            .env_remove("ISNAD_SERVER")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start isnad serve");
-        let stderr = child.stderr.take().unwrap();
-        let mut reader = BufReader::new(stderr);
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        // Keep reading, so the server's later lines have somewhere to go.
-        std::thread::spawn(move || {
-            let mut rest = String::new();
-            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
-                rest.clear();
-            }
-        });
-        let url = line
-            .split("at ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        Server { child, url }
-    }
-
-    /// Sends SIGTERM and waits; the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let status = self.child.wait().unwrap();
-        std::mem::forget(self);
-        status
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -136,21 +77,17 @@ fn post_announcing(url: &str, len: usize) -> u16 {
     String::from_utf8_lossy(&head[9..12]).parse().unwrap()
 }
 
-fn demo(dir: &Path) -> PathBuf {
-    let ledger = dir.join("demo");
-    let out = isnad_in(dir).args(["demo", s(&ledger)]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    ledger
-}
-
 #[test]
 fn reading_the_demo_over_http() {
     let tmp = tempfile::tempdir().unwrap();
-    let ledger = demo(tmp.path());
+    let ledger = build_demo(tmp.path());
+    // What `isnad replay` says, before the server owns the ledger.
+    let replay = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "--json", "replay"])
+        .output()
+        .unwrap();
+    assert!(replay.status.success());
+    let replayed: Value = serde_json::from_slice(&replay.stdout).unwrap();
     let srv = Server::start(&ledger);
     let u = &srv.url;
 
@@ -198,6 +135,7 @@ fn reading_the_demo_over_http() {
     );
     let scores = get_json(&format!("{u}/v1/scores"));
     // The same state root as `isnad replay` on the ledger.
+    assert_eq!(scores["state_root"], replayed["state_root"]);
     assert_eq!(scores["state_root"].as_str().unwrap().len(), 64);
 
     // Entries page by page, each with its exact signed line.
@@ -278,7 +216,7 @@ fn reading_the_demo_over_http() {
 #[test]
 fn openapi_describes_exactly_the_routes_served() {
     let tmp = tempfile::tempdir().unwrap();
-    let ledger = demo(tmp.path());
+    let ledger = build_demo(tmp.path());
     let srv = Server::start(&ledger);
     let doc = get_json(&format!("{}/v1/openapi.json", srv.url));
     assert_eq!(doc["openapi"], "3.1.0");

@@ -186,6 +186,7 @@ impl Ctx {
     }
 }
 
+/// The clock, as an entry time.
 pub(crate) fn now() -> Timestamp {
     Timestamp::from_datetime(chrono::Utc::now())
 }

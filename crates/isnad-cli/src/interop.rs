@@ -13,7 +13,7 @@ use isnad_core::interop::read::{self, ReadOptions};
 use serde_json::json;
 
 use crate::cli::{ClaimReviewExportArgs, ClaimReviewImportArgs};
-use crate::commands::Ctx;
+use crate::commands::{Ctx, now};
 use crate::output::{outln, print_json};
 
 /// `export prov`: the attribution graph as pretty-printed PROV-JSON, to
@@ -169,8 +169,4 @@ pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn now() -> isnad_core::Timestamp {
-    isnad_core::Timestamp::from_datetime(chrono::Utc::now())
 }

@@ -17,16 +17,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::record::{KeyBody, Role, SourceBody, SourceKind};
-use isnad_core::{KeyPair, Ledger, Record, Timestamp};
+use isnad_core::{KeyPair, Ledger, Record};
 use serde_json::json;
 
-use crate::commands::Ctx;
+use crate::commands::{Ctx, now};
 use crate::output::{outln, print_json};
 use crate::remote::Remote;
-
-fn now() -> Timestamp {
-    Timestamp::from_datetime(chrono::Utc::now())
-}
 
 /// Runs the load test.
 pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {

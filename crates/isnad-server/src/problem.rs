@@ -84,16 +84,6 @@ impl Problem {
         )
     }
 
-    /// 503: the server is busy or shutting down.
-    pub fn unavailable(detail: impl Into<String>) -> Self {
-        Problem::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "/problems/unavailable",
-            "Service unavailable",
-            detail.into(),
-        )
-    }
-
     /// Names the field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());

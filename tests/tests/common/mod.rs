@@ -449,3 +449,85 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A running `isnad serve` on a free loopback port, stopped with SIGTERM
+/// when dropped (or by [`Server::stop`]).
+pub struct Server {
+    child: std::process::Child,
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Server {
+    /// Starts `isnad --ledger LEDGER serve --listen 127.0.0.1:0` and reads
+    /// the bound address from its first line on standard error.
+    pub fn start(ledger: &Path) -> Server {
+        use std::io::BufRead as _;
+        use std::process::Stdio;
+        let mut child = std::process::Command::new(bin())
+            .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
+            .env_remove("ISNAD_LEDGER")
+            .env_remove("ISNAD_KEY")
+            .env_remove("ISNAD_SERVER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start isnad serve");
+        let mut reader = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
+        let mut line = String::new();
+        reader
+            .read_line(&mut line)
+            .expect("the server's first line");
+        // Keep reading, so the server's later lines have somewhere to go.
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
+                rest.clear();
+            }
+        });
+        let url = line
+            .split("at ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Server { child, url }
+    }
+
+    /// Sends SIGTERM and waits; the exit status.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let status = self.terminate();
+        std::mem::forget(self);
+        status.expect("wait for isnad serve")
+    }
+
+    fn terminate(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.terminate();
+    }
+}
+
+/// Builds the demo ledger in `dir/demo` with the binary; returns its path.
+pub fn build_demo(dir: &Path) -> PathBuf {
+    let ledger = dir.join("demo");
+    let out = isnad_in(dir)
+        .args(["demo", s(&ledger)])
+        .output()
+        .expect("run isnad demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ledger
+}
