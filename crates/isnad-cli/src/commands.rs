@@ -158,10 +158,10 @@ impl Ctx {
         let options = isnad_core::OpenOptions { wait: self.wait };
         match Ledger::open_with(&self.ledger, &options) {
             Ok(l) => Ok(l),
-            Err(e @ isnad_core::Error::InUse { .. }) => {
-                Err(anyhow::anyhow!("{e} (`--wait SECONDS` waits longer)"))
-            }
-            Err(e) => Err(self.storage(e)),
+            Err(e) => match crate::exit::hint(&e) {
+                Some(hint) => Err(anyhow::anyhow!("{e} ({hint})")),
+                None => Err(self.storage(e)),
+            },
         }
     }
 
@@ -1047,13 +1047,10 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
     };
     let report = match result {
         Ok(report) => report,
-        Err(
-            e @ (isnad_core::Error::Io { .. }
-            | isnad_core::Error::InUse { .. }
-            | isnad_core::Error::NotALedger { .. }
-            | isnad_core::Error::Storage(_)),
-        ) => return Err(e.into()),
-        Err(e) => return verification_failed(ctx, e),
+        Err(e) if crate::exit::fails_verification(&e, crate::exit::Checking::Data) => {
+            return verification_failed(ctx, e);
+        }
+        Err(e) => return Err(e.into()),
     };
     let extends = match (&ledger, &since) {
         (Some(l), Some((path, note))) => match l.check_extends(note) {

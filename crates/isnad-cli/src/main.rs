@@ -8,6 +8,7 @@
 mod bench;
 mod cli;
 mod commands;
+mod exit;
 mod interop;
 mod keyfile;
 mod loadtest;
@@ -20,11 +21,6 @@ mod tiles;
 use std::process::ExitCode;
 
 use clap::Parser as _;
-
-/// Exit code: the data failed verification.
-const EXIT_VERIFY: u8 = 1;
-/// Exit code: bad usage or input.
-const EXIT_INPUT: u8 = 2;
 
 /// An error that means "verification failed" (exit 1) rather than bad input.
 #[derive(Debug)]
@@ -72,7 +68,7 @@ fn main() -> ExitCode {
                 _ => String::new(),
             };
             eprintln!("isnad: error: {first}{more} (see isnad --help)");
-            return ExitCode::from(EXIT_INPUT);
+            return ExitCode::from(exit::INPUT);
         }
     };
     match commands::run(cli) {
@@ -80,9 +76,9 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let code = if err.downcast_ref::<VerificationFailed>().is_some() {
-                EXIT_VERIFY
+                exit::VERIFY
             } else {
-                EXIT_INPUT
+                exit::INPUT
             };
             eprintln!("isnad: error: {}", one_line(&err));
             ExitCode::from(code)

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::VerificationFailed;
 use crate::cli::MirrorArgs;
 use crate::commands::{Ctx, b64, log_key_path, now, read_vkey};
+use crate::exit::{Checking, fails_verification, hint};
 use crate::keyfile;
 use crate::output::{outln, print_json};
 
@@ -120,21 +121,6 @@ impl Fetch for HttpSource {
     }
 }
 
-/// Whether a mirror's error means the log failed verification (exit 1)
-/// rather than unusable input (exit 2): a bad signature, a rollback or
-/// rewrite, data that is not what the checkpoint commits to, an entry
-/// that breaks the ledger's rules.
-fn failed_verification(e: &Error) -> bool {
-    matches!(
-        e,
-        Error::Note { .. }
-            | Error::Checkpoint { .. }
-            | Error::TileMismatch { .. }
-            | Error::Line { .. }
-            | Error::Diverged { .. }
-    ) || e.seq().is_some()
-}
-
 /// `mirror URL DIR --vkey KEY|FILE`.
 pub fn mirror(ctx: &Ctx, a: &MirrorArgs) -> Result<()> {
     let vkey = read_vkey(&a.vkey)?;
@@ -152,15 +138,17 @@ pub fn mirror(ctx: &Ctx, a: &MirrorArgs) -> Result<()> {
     let options = isnad_core::OpenOptions { wait: ctx.wait };
     let report = match isnad_core::mirror::mirror(&a.dir, source.as_mut(), &vkey, now(), &options) {
         Ok(r) => r,
-        Err(e) if failed_verification(&e) => {
+        Err(e) if fails_verification(&e, Checking::Publication) => {
             return Err(
                 VerificationFailed(anyhow!(e).context(format!("mirror of {}", a.url))).into(),
             );
         }
-        Err(e @ Error::InUse { .. }) => {
-            return Err(anyhow!("{e} (`--wait SECONDS` waits longer)"));
+        Err(e) => {
+            return Err(match hint(&e) {
+                Some(hint) => anyhow!("{e} ({hint})"),
+                None => anyhow!(e).context(format!("mirror of {}", a.url)),
+            });
         }
-        Err(e) => return Err(anyhow!(e).context(format!("mirror of {}", a.url))),
     };
     let cp = report.checkpoint.checkpoint();
     if ctx.json {

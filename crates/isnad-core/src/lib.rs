@@ -66,31 +66,22 @@
 #![forbid(unsafe_code)]
 
 pub mod attribution;
-pub mod canon;
-pub mod checkpoint;
 pub mod demo;
-pub mod entry;
-pub mod error;
-pub mod ids;
 pub mod interop;
-pub mod jsonl;
-pub mod keys;
-pub mod limits;
-pub mod merkle;
 pub mod mirror;
-pub mod note;
-pub mod proof;
-pub mod record;
-pub mod rules;
 pub mod schema;
 pub mod score;
-pub mod signatures;
 pub mod store;
-pub mod tiles;
-pub mod time;
+
+// The format, re-exported so that `isnad_core::record` and the like name the
+// same items as `isnad_format::record`.
+pub use isnad_format::{
+    canon, checkpoint, entry, error, ids, jsonl, keys, limits, merkle, note, pattern, proof,
+    record, rules, signatures, tiles, time,
+};
 
 pub use entry::{Draft, Entry};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use ids::{EntryHash, Seq, SourceId};
 pub use keys::{KeyPair, VerifierKey};
 pub use record::{Kind, Record, Role};

@@ -173,16 +173,7 @@ pub struct ImportReport {
     pub added: u64,
 }
 
-/// What a verification found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VerifyReport {
-    /// Entries checked.
-    pub entries: u64,
-    /// Leaf hash of the last entry, if any.
-    pub head: Option<EntryHash>,
-    /// Signed checkpoints whose signature and root were checked.
-    pub checkpoints: u64,
-}
+pub use crate::jsonl::VerifyReport;
 
 /// An open ledger. Holds sled's exclusive lock on the directory until dropped.
 pub struct Ledger {
@@ -307,7 +298,7 @@ fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
             {
                 cleaned = true;
             }
-            Err(e) => return Err(Error::Storage(e)),
+            Err(e) => return Err(Error::storage(e)),
         }
     }
 }
@@ -334,8 +325,11 @@ impl Ledger {
         let marker = dir.join(MARKER_FILE);
         std::fs::write(&marker, marker_bytes()).map_err(|e| io(&marker, e))?;
         let db = open_db(dir, &OpenOptions::default())?;
-        db.open_tree("meta")?.insert("format", FORMAT_TAG)?;
-        db.flush()?;
+        db.open_tree("meta")
+            .map_err(Error::storage)?
+            .insert("format", FORMAT_TAG)
+            .map_err(Error::storage)?;
+        db.flush().map_err(Error::storage)?;
         // Keep this handle: sled releases its file lock from a background
         // thread after a drop, so reopening at once could see "in use".
         Ledger::from_db(dir, db)
@@ -375,7 +369,14 @@ impl Ledger {
             return Err(not("no database in it"));
         }
         let db = open_db(dir, options)?;
-        if db.open_tree("meta")?.get("format")?.as_deref() != Some(FORMAT_TAG) {
+        if db
+            .open_tree("meta")
+            .map_err(Error::storage)?
+            .get("format")
+            .map_err(Error::storage)?
+            .as_deref()
+            != Some(FORMAT_TAG)
+        {
             return Err(not("its format tag is missing or unknown"));
         }
         let ledger = Ledger::from_db(dir, db)?;
@@ -401,19 +402,19 @@ impl Ledger {
     }
 
     fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
-        let meta = db.open_tree("meta")?;
+        let meta = db.open_tree("meta").map_err(Error::storage)?;
         let t = |name: &str| db.open_tree(name);
         Ok(Ledger {
             dir: dir.to_path_buf(),
-            entries: t(TREES[0])?,
-            ids: t(TREES[1])?,
-            content: t(TREES[2])?,
-            keys: t(TREES[3])?,
-            sources: t(TREES[4])?,
-            refs: t(TREES[5])?,
-            mentions: t(TREES[6])?,
-            merkle: t("merkle")?,
-            checkpoints: t("checkpoints")?,
+            entries: t(TREES[0]).map_err(Error::storage)?,
+            ids: t(TREES[1]).map_err(Error::storage)?,
+            content: t(TREES[2]).map_err(Error::storage)?,
+            keys: t(TREES[3]).map_err(Error::storage)?,
+            sources: t(TREES[4]).map_err(Error::storage)?,
+            refs: t(TREES[5]).map_err(Error::storage)?,
+            mentions: t(TREES[6]).map_err(Error::storage)?,
+            merkle: t("merkle").map_err(Error::storage)?,
+            checkpoints: t("checkpoints").map_err(Error::storage)?,
             upper_nodes: std::sync::RwLock::default(),
             key_facts: std::sync::RwLock::default(),
             meta,
@@ -447,7 +448,8 @@ impl Ledger {
     /// Storage errors.
     pub fn head(&self) -> Result<Option<Head>, Error> {
         self.meta
-            .get("head")?
+            .get("head")
+            .map_err(Error::storage)?
             .map(|b| Head::from_bytes(&b))
             .transpose()
     }
@@ -523,7 +525,7 @@ impl Ledger {
     }
 
     fn existing(&self, ck: &[u8; 32]) -> Result<Option<VerifiedEntry>, Error> {
-        let Some(seq) = self.content.get(ck)? else {
+        let Some(seq) = self.content.get(ck).map_err(Error::storage)? else {
             return Ok(None);
         };
         let seq = seq_of(&seq)?;
@@ -562,7 +564,7 @@ impl Ledger {
         }
         let verified = rules::check(entry, at, self)?;
         self.write(std::slice::from_ref(&verified))?;
-        self.db.flush()?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(Appended {
             entry: verified,
             new: true,
@@ -615,7 +617,7 @@ impl Ledger {
         match result {
             Ok(()) => Ok(()),
             Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(Error::Storage(e)),
+            Err(TransactionError::Storage(e)) => Err(Error::storage(e)),
         }
     }
 
@@ -681,7 +683,8 @@ impl Ledger {
     fn stored_node(&self, level: u32, index: u64) -> Result<merkle::Hash, Error> {
         let v = self
             .merkle
-            .get(node_key(level, index))?
+            .get(node_key(level, index))
+            .map_err(Error::storage)?
             .ok_or_else(|| Error::Corrupt {
                 reason: format!("Merkle node {level}/{index} is missing"),
             })?;
@@ -751,7 +754,8 @@ impl Ledger {
     /// checks see the entries it has written but not yet committed).
     fn stored_entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
         self.entries
-            .get(seq.to_be_bytes())?
+            .get(seq.to_be_bytes())
+            .map_err(Error::storage)?
             .map(|b| parse_stored(seq, &b))
             .transpose()
     }
@@ -761,7 +765,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn entry_by_hash(&self, id: &EntryHash) -> Result<Option<Entry>, Error> {
-        match self.ids.get(id.as_bytes())? {
+        match self.ids.get(id.as_bytes()).map_err(Error::storage)? {
             Some(s) => self.entry(seq_of(&s)?),
             None => Ok(None),
         }
@@ -784,7 +788,7 @@ impl Ledger {
         let raw = hex::decode(whole).map_err(|e| Error::field("id", e.to_string()))?;
         let mut found = Vec::new();
         for kv in self.ids.scan_prefix(&raw) {
-            let (k, v) = kv?;
+            let (k, v) = kv.map_err(Error::storage)?;
             if hex::encode(&k).starts_with(&p) {
                 found.push(seq_of(&v)?);
                 if found.len() > 1 {
@@ -802,7 +806,7 @@ impl Ledger {
             _ => {
                 let mut count = 0;
                 for kv in self.ids.scan_prefix(&raw) {
-                    let (k, _) = kv?;
+                    let (k, _) = kv.map_err(Error::storage)?;
                     count += usize::from(hex::encode(&k).starts_with(&p));
                 }
                 Err(Error::AmbiguousId {
@@ -818,7 +822,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn source_entry(&self, id: &SourceId) -> Result<Option<Entry>, Error> {
-        match self.sources.get(id.as_str())? {
+        match self.sources.get(id.as_str()).map_err(Error::storage)? {
             Some(s) => self.entry(seq_of(&s)?),
             None => Ok(None),
         }
@@ -832,7 +836,7 @@ impl Ledger {
     pub fn referrers(&self, id: &EntryHash) -> Result<Vec<Entry>, Error> {
         let mut out = Vec::new();
         for kv in self.refs.scan_prefix(id.as_bytes()) {
-            let (k, _) = kv?;
+            let (k, _) = kv.map_err(Error::storage)?;
             let seq = seq_of(&k[32..])?;
             if let Some(e) = self.entry(seq)? {
                 out.push(e);
@@ -851,7 +855,7 @@ impl Ledger {
         prefix.push(0);
         let mut out = Vec::new();
         for kv in self.mentions.scan_prefix(&prefix) {
-            let (k, _) = kv?;
+            let (k, _) = kv.map_err(Error::storage)?;
             let seq = seq_of(&k[prefix.len()..])?;
             if let Some(e) = self.entry(seq)? {
                 out.push(e);
@@ -880,7 +884,7 @@ impl Ledger {
         failed.into_iter().chain(
             self.entries
                 .range(..Seq(end).to_be_bytes())
-                .map(|kv| kv.map_err(Error::from)),
+                .map(|kv| kv.map_err(Error::storage)),
         )
     }
 
@@ -1137,7 +1141,7 @@ impl Ledger {
                 counts[0] += 1;
                 continue;
             }
-            let got = trees[*t].get(k)?;
+            let got = trees[*t].get(k).map_err(Error::storage)?;
             let ok = match (*t, got.as_deref()) {
                 (2, Some(first)) => {
                     let first = seq_of(first)?;
@@ -1310,7 +1314,10 @@ impl Ledger {
             // Line n is entry first + n - 1; at most u64::MAX lines fit.
             let seq = Seq(first.0.saturating_add(n - 1));
             if seq.0 < len {
-                let ours = self.entries.get(seq.to_be_bytes())?;
+                let ours = self
+                    .entries
+                    .get(seq.to_be_bytes())
+                    .map_err(Error::storage)?;
                 if ours.as_deref() != Some(line) {
                     return Err(Error::Diverged { line: n, seq });
                 }
@@ -1339,7 +1346,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn flush(&self) -> Result<(), Error> {
-        self.db.flush()?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(())
     }
 }
@@ -1414,7 +1421,7 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
 
 impl View for Ledger {
     fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
-        let Some(seq) = self.ids.get(id.as_bytes())? else {
+        let Some(seq) = self.ids.get(id.as_bytes()).map_err(Error::storage)? else {
             return Ok(None);
         };
         Ok(self
@@ -1433,7 +1440,7 @@ impl View for Ledger {
         if cached.is_some() {
             return Ok(cached);
         }
-        let Some(s) = self.keys.get(key.as_bytes())? else {
+        let Some(s) = self.keys.get(key.as_bytes()).map_err(Error::storage)? else {
             return Ok(None);
         };
         let seq = seq_of(&s)?;
@@ -1458,19 +1465,25 @@ impl View for Ledger {
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
         let mut k = PUBLIC_KEY_PREFIX.to_vec();
         k.extend_from_slice(key);
-        self.keys.get(k)?.map(|s| seq_of(&s)).transpose()
+        self.keys
+            .get(k)
+            .map_err(Error::storage)?
+            .map(|s| seq_of(&s))
+            .transpose()
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
         self.sources
-            .get(id.as_str())?
+            .get(id.as_str())
+            .map_err(Error::storage)?
             .map(|s| seq_of(&s))
             .transpose()
     }
 
     fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
         self.keys
-            .get(revoked_key(key))?
+            .get(revoked_key(key))
+            .map_err(Error::storage)?
             .map(|s| seq_of(&s))
             .transpose()
     }

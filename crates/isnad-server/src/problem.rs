@@ -9,7 +9,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use isnad_core::Error;
+use isnad_core::{Error, ErrorKind};
 use serde::Serialize;
 
 /// One problem.
@@ -101,78 +101,49 @@ impl Problem {
     }
 }
 
+/// The status, problem type and title of each kind of library error: the
+/// client's own input at fault (400), a key that may not write or a
+/// signature that does not verify (403), a position another writer took
+/// first (409: sign again at the new head), something missing (404), or
+/// the server's storage (500). The one place errors become statuses.
+pub fn status_of(kind: ErrorKind) -> (StatusCode, &'static str, &'static str) {
+    match kind {
+        ErrorKind::Forbidden => (
+            StatusCode::FORBIDDEN,
+            "/problems/forbidden",
+            "The signing key may not write this entry",
+        ),
+        ErrorKind::Signature => (
+            StatusCode::FORBIDDEN,
+            "/problems/bad-signature",
+            "The signature does not verify",
+        ),
+        ErrorKind::Conflict => (
+            StatusCode::CONFLICT,
+            "/problems/stale-position",
+            "The entry is not at the ledger's next position",
+        ),
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "/problems/not-found", "Not found"),
+        ErrorKind::Storage | ErrorKind::Busy | ErrorKind::Damaged => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "/problems/internal",
+            "Internal server error",
+        ),
+        ErrorKind::Input | ErrorKind::Integrity | ErrorKind::Usage | ErrorKind::Unavailable => (
+            StatusCode::BAD_REQUEST,
+            "/problems/invalid-entry",
+            "The entry or request is not valid",
+        ),
+    }
+}
+
 impl From<Error> for Problem {
-    /// What each library error means for a client: its own input at fault
-    /// (400), a key that may not write (403), a position another writer
-    /// took first (409: sign again at the new head), something missing
-    /// (404), or the server's storage (500).
     fn from(e: Error) -> Self {
-        let detail = e.to_string();
-        let (status, kind, title) = match &e {
-            Error::NotEnrolled { .. } | Error::Revoked { .. } | Error::RoleNotAllowed { .. } => (
-                StatusCode::FORBIDDEN,
-                "/problems/forbidden",
-                "The signing key may not write this entry",
-            ),
-            Error::BadSignature { .. } => (
-                StatusCode::FORBIDDEN,
-                "/problems/bad-signature",
-                "The signature does not verify",
-            ),
-            Error::Sequence { .. } | Error::PrevLink { .. } => (
-                StatusCode::CONFLICT,
-                "/problems/stale-position",
-                "The entry is not at the ledger's next position",
-            ),
-            Error::UnknownId { .. } | Error::NoTile { .. } => {
-                (StatusCode::NOT_FOUND, "/problems/not-found", "Not found")
-            }
-            Error::Storage(_) | Error::Io { .. } | Error::Corrupt { .. } | Error::InUse { .. } => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "/problems/internal",
-                "Internal server error",
-            ),
-            _ => (
-                StatusCode::BAD_REQUEST,
-                "/problems/invalid-entry",
-                "The entry or request is not valid",
-            ),
-        };
-        let mut p = Problem::new(status, kind, title, detail);
-        p.field = field_of(&e);
-        p.entry = entry_of(&e);
+        let (status, kind, title) = status_of(e.kind());
+        let mut p = Problem::new(status, kind, title, e.to_string());
+        p.field = e.field_name().map(str::to_owned);
+        p.entry = e.seq().map(|s| s.0);
         p
-    }
-}
-
-/// The field an error names, if any.
-fn field_of(e: &Error) -> Option<String> {
-    match e {
-        Error::Field { field, .. } | Error::Reference { field, .. } => Some(field.clone()),
-        Error::Time { .. } => Some("time".into()),
-        Error::BadSignature { .. } => Some("sig".into()),
-        Error::NotEnrolled { .. } | Error::Revoked { .. } | Error::RoleNotAllowed { .. } => {
-            Some("signer".into())
-        }
-        Error::Sequence { .. } => Some("seq".into()),
-        Error::PrevLink { .. } => Some("prev".into()),
-        _ => None,
-    }
-}
-
-/// The entry (sequence number) an error names, if any.
-fn entry_of(e: &Error) -> Option<u64> {
-    match e {
-        Error::Sequence { seq, .. }
-        | Error::PrevLink { seq, .. }
-        | Error::BadSignature { seq, .. }
-        | Error::NotEnrolled { seq, .. }
-        | Error::Revoked { seq, .. }
-        | Error::RoleNotAllowed { seq, .. }
-        | Error::Reference { seq, .. }
-        | Error::Time { seq, .. }
-        | Error::NotCanonical { seq } => Some(seq.0),
-        _ => None,
     }
 }
 

@@ -140,7 +140,7 @@ impl Batch<'_> {
         let ledger = self.ledger;
         if self.pending.len() <= IMPORT_BUFFER {
             ledger.write(&self.pending)?;
-            ledger.db.flush()?;
+            ledger.db.flush().map_err(Error::storage)?;
             return Ok(self.pending.len());
         }
         let head = super::Head {

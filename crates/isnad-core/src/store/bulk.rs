@@ -29,8 +29,10 @@ pub(super) const BULK_MARK: &str = "bulk";
 impl Ledger {
     /// Marks, durably, that rows beyond the head are about to be written.
     pub(super) fn begin_bulk(&self) -> Result<(), Error> {
-        self.meta.insert(BULK_MARK, &self.len()?.to_be_bytes())?;
-        self.db.flush()?;
+        self.meta
+            .insert(BULK_MARK, &self.len()?.to_be_bytes())
+            .map_err(Error::storage)?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(())
     }
 
@@ -50,7 +52,10 @@ impl Ledger {
         // contents already stored or seen earlier in this batch.
         let mut seen = std::collections::HashSet::new();
         for (tree, k, v) in &rows {
-            if *tree == 2 && (!seen.insert(k.as_slice()) || self.content.contains_key(k)?) {
+            if *tree == 2
+                && (!seen.insert(k.as_slice())
+                    || self.content.contains_key(k).map_err(Error::storage)?)
+            {
                 continue;
             }
             if let Some(b) = batches.get_mut(*tree) {
@@ -61,7 +66,8 @@ impl Ledger {
         trees
             .par_iter()
             .zip(batches)
-            .try_for_each(|(tree, b)| tree.apply_batch(b))?;
+            .try_for_each(|(tree, b)| tree.apply_batch(b))
+            .map_err(Error::storage)?;
         Ok(())
     }
 
@@ -71,15 +77,15 @@ impl Ledger {
         let mut b = sled::Batch::default();
         b.insert("head", &head.to_bytes()[..]);
         b.remove(BULK_MARK);
-        self.meta.apply_batch(b)?;
-        self.db.flush()?;
+        self.meta.apply_batch(b).map_err(Error::storage)?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(())
     }
 
     /// True when a bulk write began and did not commit: rows beyond the
     /// head may exist.
     pub(super) fn bulk_pending(&self) -> Result<bool, Error> {
-        Ok(self.meta.contains_key(BULK_MARK)?)
+        self.meta.contains_key(BULK_MARK).map_err(Error::storage)
     }
 
     /// Removes every row that belongs to an entry beyond the head (rows a
@@ -98,13 +104,13 @@ impl Ledger {
         let mut doomed: Vec<sled::IVec> = Vec::new();
         // entries: keyed by sequence number.
         for kv in self.entries.range(Seq(len).to_be_bytes()..) {
-            doomed.push(kv?.0);
+            doomed.push(kv.map_err(Error::storage)?.0);
         }
         removed += remove_all(&self.entries, &mut doomed)?;
         // ids, content, keys, sources: the sequence number is the value.
         for tree in [&self.ids, &self.content, &self.keys, &self.sources] {
             for kv in tree.iter() {
-                let (k, v) = kv?;
+                let (k, v) = kv.map_err(Error::storage)?;
                 if beyond(&v)? {
                     doomed.push(k);
                 }
@@ -114,7 +120,7 @@ impl Ledger {
         // refs, mentions: the sequence number ends the key.
         for tree in [&self.refs, &self.mentions] {
             for kv in tree.iter() {
-                let (k, _) = kv?;
+                let (k, _) = kv.map_err(Error::storage)?;
                 let tail = k.len().checked_sub(8).map(|at| &k[at..]);
                 if tail.map(beyond).transpose()?.unwrap_or(false) {
                     doomed.push(k);
@@ -128,13 +134,13 @@ impl Ledger {
             let from = node_key(level, len >> level);
             let to = node_key(level + 1, 0);
             for kv in self.merkle.range(from..to) {
-                doomed.push(kv?.0);
+                doomed.push(kv.map_err(Error::storage)?.0);
             }
             removed += remove_all(&self.merkle, &mut doomed)?;
         }
         self.forget_cached();
-        self.meta.remove(BULK_MARK)?;
-        self.db.flush()?;
+        self.meta.remove(BULK_MARK).map_err(Error::storage)?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(removed)
     }
 }
@@ -145,7 +151,7 @@ fn remove_all(tree: &sled::Tree, keys: &mut Vec<sled::IVec>) -> Result<u64, Erro
     for k in keys.drain(..) {
         b.remove(k);
     }
-    tree.apply_batch(b)?;
+    tree.apply_batch(b).map_err(Error::storage)?;
     Ok(n)
 }
 

@@ -39,8 +39,10 @@ impl Ledger {
                 reason: format!("this ledger's log key is already {k}; a log keeps one identity"),
             }),
             None => {
-                self.meta.insert(LOG_KEY, key.to_string().as_bytes())?;
-                self.db.flush()?;
+                self.meta
+                    .insert(LOG_KEY, key.to_string().as_bytes())
+                    .map_err(Error::storage)?;
+                self.db.flush().map_err(Error::storage)?;
                 Ok(())
             }
         }
@@ -51,7 +53,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors; [`Error::Corrupt`] if the stored key does not parse.
     pub fn log_key(&self) -> Result<Option<VerifierKey>, Error> {
-        let Some(raw) = self.meta.get(LOG_KEY)? else {
+        let Some(raw) = self.meta.get(LOG_KEY).map_err(Error::storage)? else {
             return Ok(None);
         };
         let text = std::str::from_utf8(&raw).map_err(|_| corrupt("the log key is not UTF-8"))?;
@@ -87,7 +89,7 @@ impl Ledger {
         let key = self.require_log_key()?;
         let mut out = Vec::new();
         for kv in self.checkpoints.iter() {
-            let (k, v) = kv?;
+            let (k, v) = kv.map_err(Error::storage)?;
             out.push(open_stored(&key, &k, &v)?);
         }
         Ok(out)
@@ -98,7 +100,11 @@ impl Ledger {
     /// # Errors
     /// As [`Ledger::checkpoints`].
     pub fn checkpoint_at(&self, size: u64) -> Result<Option<SignedCheckpoint>, Error> {
-        let Some(v) = self.checkpoints.get(size.to_be_bytes())? else {
+        let Some(v) = self
+            .checkpoints
+            .get(size.to_be_bytes())
+            .map_err(Error::storage)?
+        else {
             return Ok(None);
         };
         let key = self.require_log_key()?;
@@ -110,7 +116,7 @@ impl Ledger {
     /// # Errors
     /// As [`Ledger::checkpoints`].
     pub fn latest_checkpoint(&self) -> Result<Option<SignedCheckpoint>, Error> {
-        let Some((k, v)) = self.checkpoints.last()? else {
+        let Some((k, v)) = self.checkpoints.last().map_err(Error::storage)? else {
             return Ok(None);
         };
         let key = self.require_log_key()?;
@@ -163,8 +169,9 @@ impl Ledger {
         }
         let signed = Checkpoint::new(log.name(), size, root)?.into_signed(key)?;
         self.checkpoints
-            .insert(size.to_be_bytes(), signed.note().as_bytes())?;
-        self.db.flush()?;
+            .insert(size.to_be_bytes(), signed.note().as_bytes())
+            .map_err(Error::storage)?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(signed)
     }
 
@@ -208,8 +215,9 @@ impl Ledger {
             return Ok(kept);
         }
         self.checkpoints
-            .insert(size.to_be_bytes(), signed.note().as_bytes())?;
-        self.db.flush()?;
+            .insert(size.to_be_bytes(), signed.note().as_bytes())
+            .map_err(Error::storage)?;
+        self.db.flush().map_err(Error::storage)?;
         Ok(signed)
     }
 

@@ -82,7 +82,7 @@ impl Ledger {
                     .entries
                     .range(Seq(start).to_be_bytes()..Seq(end).to_be_bytes())
                 {
-                    rows.push(kv?.1);
+                    rows.push(kv.map_err(Error::storage)?.1);
                 }
                 if rows.len() != usize::from(tile.width()) {
                     return Err(Error::Corrupt {

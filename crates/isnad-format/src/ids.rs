@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for EntryHash {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for EntryHash {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "EntryId".into()
@@ -104,19 +105,8 @@ impl schemars::JsonSchema for EntryHash {
 }
 
 /// An entry's position in the ledger, from 0 (the genesis entry).
-#[derive(
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Debug,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Seq(pub u64);
 
@@ -194,6 +184,7 @@ impl<'de> Deserialize<'de> for SourceId {
     }
 }
 
+#[cfg(feature = "schema")]
 impl schemars::JsonSchema for SourceId {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "SourceId".into()

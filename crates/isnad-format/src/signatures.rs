@@ -18,10 +18,51 @@
 //! report errors in ledger order.
 
 use ed25519_dalek::Signature;
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use crate::entry::{Entry, Parser};
 use crate::error::Error;
+use crate::ids::EntryHash;
+
+/// The outcome of checking one entry's signature. Only this module makes
+/// one, and it remembers which entry it is about, so that
+/// [`crate::rules::check_with`] can take it in place of checking again
+/// without letting anyone else vouch for a signature.
+#[derive(Debug)]
+pub struct SignatureCheck {
+    hash: EntryHash,
+    result: Result<(), Error>,
+}
+
+impl SignatureCheck {
+    fn of(e: &Entry) -> Self {
+        SignatureCheck {
+            hash: e.hash(),
+            result: e.check_signature(),
+        }
+    }
+
+    /// Whether the signature verified.
+    pub fn is_ok(&self) -> bool {
+        self.result.is_ok()
+    }
+
+    /// Why it did not verify, if it did not.
+    pub fn error(&self) -> Option<&Error> {
+        self.result.as_ref().err()
+    }
+
+    /// The outcome for `entry`: this one's if it is about `entry`, else the
+    /// signature checked now (a check is never moved to another entry).
+    pub(crate) fn into_result_for(self, entry: &Entry) -> Result<(), Error> {
+        if self.hash == entry.hash() {
+            self.result
+        } else {
+            entry.check_signature()
+        }
+    }
+}
 
 /// Entries per batch verification: large enough to amortise, small enough
 /// that a failed batch is cheap to redo one by one.
@@ -74,7 +115,7 @@ pub struct Checked {
     /// The entries that parsed, in order, up to the first line that did not.
     pub entries: Vec<Entry>,
     /// The signature check of each entry in `entries`.
-    pub signatures: Vec<Result<(), Error>>,
+    pub signatures: Vec<SignatureCheck>,
     /// The parse error of the line after the last entry, if one failed.
     pub error: Option<Error>,
 }
@@ -87,17 +128,24 @@ pub fn parse_and_check(
     how: How,
     wrap: &(dyn Fn(usize, Error) -> Error + Sync),
 ) -> Checked {
+    let parse = |p: &mut Parser, (i, line): (usize, &&[u8])| {
+        let e = p.parse(line).map_err(|e| wrap(i, e))?;
+        // The store indexes every entry by its content key: compute it
+        // here, in parallel, rather than in the ordered pass.
+        e.content_key().map_err(|err| wrap(i, err))?;
+        Ok(e)
+    };
+    #[cfg(feature = "parallel")]
     let parsed: Vec<Result<Entry, Error>> = lines
         .par_iter()
         .enumerate()
-        .map_init(Parser::new, |p, (i, line)| {
-            let e = p.parse(line).map_err(|e| wrap(i, e))?;
-            // The store indexes every entry by its content key: compute it
-            // here, in parallel, rather than in the ordered pass.
-            e.content_key().map_err(|err| wrap(i, err))?;
-            Ok(e)
-        })
+        .map_init(Parser::new, parse)
         .collect();
+    #[cfg(not(feature = "parallel"))]
+    let parsed: Vec<Result<Entry, Error>> = {
+        let mut p = Parser::new();
+        lines.iter().enumerate().map(|x| parse(&mut p, x)).collect()
+    };
     let mut entries = Vec::with_capacity(parsed.len());
     let mut error = None;
     for r in parsed {
@@ -132,7 +180,7 @@ pub fn parse_and_check(
 pub fn check_run(
     lines: &[&[u8]],
     first_line: u64,
-    each: &mut dyn FnMut(Entry, Result<(), Error>) -> Result<bool, Error>,
+    each: &mut dyn FnMut(Entry, SignatureCheck) -> Result<bool, Error>,
 ) -> Result<bool, Error> {
     let wrap = |i: usize, e: Error| Error::Line {
         line: first_line + i as u64,
@@ -152,30 +200,37 @@ pub fn check_run(
     checked.error.map_or(Ok(true), Err)
 }
 
-fn one(e: &Entry) -> Result<(), Error> {
-    e.check_signature()
+/// Checks every signature strictly (in parallel with the `parallel`
+/// feature).
+pub fn strict(entries: &[Entry]) -> Vec<SignatureCheck> {
+    #[cfg(feature = "parallel")]
+    let checks = entries.par_iter().map(SignatureCheck::of).collect();
+    #[cfg(not(feature = "parallel"))]
+    let checks = entries.iter().map(SignatureCheck::of).collect();
+    checks
 }
 
-/// Checks every signature strictly, in parallel.
-pub fn strict(entries: &[Entry]) -> Vec<Result<(), Error>> {
-    entries.par_iter().map(one).collect()
-}
-
-/// Checks every signature by batch verification, in parallel; a group that
-/// fails is checked again one by one.
-pub fn batched(entries: &[Entry]) -> Vec<Result<(), Error>> {
-    entries
-        .par_chunks(BATCH)
-        .flat_map_iter(|group| {
-            if batch_ok(group) {
-                std::iter::repeat_with(|| Ok(()))
-                    .take(group.len())
-                    .collect::<Vec<_>>()
-            } else {
-                group.iter().map(one).collect::<Vec<_>>()
-            }
-        })
-        .collect()
+/// Checks every signature by batch verification (in parallel with the
+/// `parallel` feature); a group that fails is checked again one by one.
+pub fn batched(entries: &[Entry]) -> Vec<SignatureCheck> {
+    let group = |group: &[Entry]| -> Vec<SignatureCheck> {
+        if batch_ok(group) {
+            group
+                .iter()
+                .map(|e| SignatureCheck {
+                    hash: e.hash(),
+                    result: Ok(()),
+                })
+                .collect()
+        } else {
+            group.iter().map(SignatureCheck::of).collect()
+        }
+    };
+    #[cfg(feature = "parallel")]
+    let checks = entries.par_chunks(BATCH).flat_map_iter(group).collect();
+    #[cfg(not(feature = "parallel"))]
+    let checks = entries.chunks(BATCH).flat_map(group).collect();
+    checks
 }
 
 fn batch_ok(group: &[Entry]) -> bool {
@@ -229,8 +284,8 @@ mod tests {
     #[test]
     fn strict_and_batched_agree_with_one_by_one() {
         let good = entries(200);
-        assert!(strict(&good).iter().all(Result::is_ok));
-        assert!(batched(&good).iter().all(Result::is_ok));
+        assert!(strict(&good).iter().all(SignatureCheck::is_ok));
+        assert!(batched(&good).iter().all(SignatureCheck::is_ok));
         // Another entry's signature in place of one: only that one fails.
         for bad_at in [0usize, 63, 64, 130, 199] {
             let mut es = good.clone();
@@ -243,11 +298,14 @@ mod tests {
                 let failed: Vec<usize> = results
                     .iter()
                     .enumerate()
-                    .filter(|(_, r)| r.is_err())
+                    .filter(|(_, r)| !r.is_ok())
                     .map(|(i, _)| i)
                     .collect();
                 assert_eq!(failed, vec![bad_at]);
-                assert!(matches!(results[bad_at], Err(Error::BadSignature { .. })));
+                assert!(matches!(
+                    results[bad_at].error(),
+                    Some(Error::BadSignature { .. })
+                ));
             }
         }
     }

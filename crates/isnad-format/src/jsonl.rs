@@ -7,7 +7,18 @@ use crate::error::Error;
 use crate::limits::MAX_ENTRY_BYTES;
 use crate::rules::{self, MemoryView, Position, VerifiedEntry};
 use crate::signatures;
-use crate::store::VerifyReport;
+
+/// What a verification found: how many entries, the last one, and how many
+/// signed checkpoints were checked with them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Entries checked.
+    pub entries: u64,
+    /// Leaf hash of the last entry, if any.
+    pub head: Option<crate::ids::EntryHash>,
+    /// Signed checkpoints whose signature and root were checked.
+    pub checkpoints: u64,
+}
 
 /// Verifies an export with no database: every line parsed, canonical, in
 /// sequence, linked, signed by an enrolled key allowed to write it, and its
@@ -32,7 +43,7 @@ pub fn verify_jsonl(
 /// parsed and their signatures checked strictly in parallel, a chunk at a
 /// time; errors are still reported for the first bad line. Returns the
 /// number of entries handed over and the position after the last.
-pub(crate) fn check_lines(
+pub fn check_lines(
     input: &mut dyn BufRead,
     progress: &mut dyn FnMut(u64),
     each: &mut dyn FnMut(&VerifiedEntry) -> Result<bool, Error>,
@@ -77,14 +88,15 @@ pub(crate) fn check_lines(
 
 /// Reads `\n`-terminated lines with a bound on their length, so a hostile
 /// file cannot make us allocate more than the largest entry allows.
-pub(crate) struct Lines<'a> {
+pub struct Lines<'a> {
     input: &'a mut dyn BufRead,
     buf: Vec<u8>,
     line: u64,
 }
 
 impl<'a> Lines<'a> {
-    pub(crate) fn new(input: &'a mut dyn BufRead) -> Self {
+    /// Lines of `input`.
+    pub fn new(input: &'a mut dyn BufRead) -> Self {
         Lines {
             input,
             buf: Vec::new(),
@@ -92,7 +104,12 @@ impl<'a> Lines<'a> {
         }
     }
 
-    pub(crate) fn next_line(&mut self) -> Result<Option<&[u8]>, Error> {
+    /// The next line without its `\n`, or `None` at the end.
+    ///
+    /// # Errors
+    /// A read error, or a line longer than the largest entry or not ended
+    /// by `\n`, wrapped in [`Error::Line`].
+    pub fn next_line(&mut self) -> Result<Option<&[u8]>, Error> {
         use std::io::Read as _;
         self.buf.clear();
         self.line += 1;

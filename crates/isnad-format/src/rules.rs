@@ -11,6 +11,7 @@ use crate::entry::Entry;
 use crate::error::Error;
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::record::{Change, Kind, Record, Role};
+use crate::signatures::SignatureCheck;
 
 /// What the rules need to know about an earlier entry that others refer to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,14 +149,19 @@ pub fn check(entry: Entry, at: Position, view: &dyn View) -> Result<VerifiedEntr
     check_with(entry, at, view, None)
 }
 
-/// [`check`], with the entry's signature already checked elsewhere (in a
-/// parallel batch): `signature` is that result, reported at the same point
-/// of the checks as [`check`] would, so the first error named is the same.
-pub(crate) fn check_with(
+/// [`check`], with the entry's signature already checked by
+/// [`crate::signatures`] (in a parallel batch, say): `signature` is that
+/// check, reported at the same point of the checks as [`check`] would, so
+/// the first error named is the same. A check about another entry is not
+/// used: the signature is then checked here.
+///
+/// # Errors
+/// As [`check`].
+pub fn check_with(
     entry: Entry,
     at: Position,
     view: &dyn View,
-    signature: Option<Result<(), Error>>,
+    signature: Option<SignatureCheck>,
 ) -> Result<VerifiedEntry, Error> {
     let seq = entry.seq();
     if seq != at.seq {
@@ -180,7 +186,7 @@ pub(crate) fn check_with(
         }
     }
     match signature {
-        Some(result) => result?,
+        Some(check) => check.into_result_for(&entry)?,
         None => entry.check_signature()?,
     }
     let before = |s: Seq| s < seq;

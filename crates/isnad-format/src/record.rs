@@ -7,7 +7,6 @@
 //! tags, URLs and dates. References to other entries are checked later,
 //! against the ledger, in [`crate::rules`].
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::canon::is_nfc;
@@ -16,9 +15,8 @@ use crate::ids::{EntryHash, SourceId};
 use crate::limits;
 
 /// A signer's role; each role may write certain record kinds.
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Enrols keys.
@@ -75,9 +73,8 @@ impl std::str::FromStr for Role {
 }
 
 /// The kind of record an entry carries (the entry's `kind` field).
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// Enrols a signing key.
@@ -134,29 +131,37 @@ impl std::fmt::Display for Kind {
 
 /// `key`: enrols a signer. Signed by an admin; the genesis entry is the
 /// founding admin enrolling itself.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyBody {
     /// C2SP verifier key string `name+keyid+base64(0x01 ‖ key)`.
-    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(pattern(crate::pattern::VERIFIER_KEY_PATTERN))
+    )]
     pub key: String,
     /// Roles, sorted and without repeats.
-    #[schemars(length(min = 1), extend("uniqueItems" = true))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1), extend("uniqueItems" = true)))]
     pub roles: Vec<Role>,
     /// Who holds the key (a person or desk), for people reading the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = limits::MAX_NAME))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_NAME)))]
     pub holder: Option<String>,
     /// A rotation: the key this one replaces, which signs this entry
     /// itself. The new key takes (some of) its roles, and the old key is
     /// retired (superseded) from this entry on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(pattern(crate::pattern::VERIFIER_KEY_PATTERN))
+    )]
     pub replaces: Option<String>,
 }
 
 /// What a source is.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SourceKind {
     /// A news outlet or agency.
@@ -188,36 +193,38 @@ impl SourceKind {
 }
 
 /// `source`: a stable description of who can say things.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SourceBody {
     /// Stable slug id, unique in the ledger.
     pub id: SourceId,
     /// Display name.
-    #[schemars(length(min = 1, max = limits::MAX_NAME))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_NAME)))]
     pub name: String,
     /// What the source is.
     pub kind: SourceKind,
     /// Home page or profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::schema::URL_PATTERN), length(min = 1, max = limits::MAX_URL))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::URL_PATTERN), length(min = 1, max = limits::MAX_URL)))]
     pub url: Option<String>,
     /// Main language, a BCP-47 tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::LANG_PATTERN), length(min = 2, max = crate::pattern::LANG_MAX_LEN)))]
     pub language: Option<String>,
     /// Sources this one belongs to or speaks for (a person's institution).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1, max = limits::MAX_AFFILIATIONS), extend("uniqueItems" = true))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_AFFILIATIONS), extend("uniqueItems" = true)))]
     pub affiliations: Vec<SourceId>,
     /// A short description (role, title) as the ledger's editors understand it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = limits::MAX_NAME))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_NAME)))]
     pub description: Option<String>,
 }
 
 /// How a hop of an attribution chain stands to the hop before it.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum HopRelation {
     /// The publisher states it (the first hop, and only the first).
@@ -233,7 +240,8 @@ pub enum HopRelation {
 }
 
 /// One hop of an attribution chain.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Hop {
     /// The source at this hop.
@@ -243,61 +251,65 @@ pub struct Hop {
 }
 
 /// A translation of a claim's text.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Translation {
     /// BCP-47 tag of the translation.
-    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::LANG_PATTERN), length(min = 2, max = crate::pattern::LANG_MAX_LEN)))]
     pub lang: String,
     /// The translated text (NFC).
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub text: String,
 }
 
 /// Where and when a claim appeared.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Appearance {
     /// Date (`YYYY-MM-DD`) or UTC time (`YYYY-MM-DDTHH:MM:SSZ`) of publication.
-    #[schemars(pattern(crate::schema::DATE_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::DATE_PATTERN)))]
     pub date: String,
     /// URL of the publication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::schema::URL_PATTERN), length(min = 1, max = limits::MAX_URL))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::URL_PATTERN), length(min = 1, max = limits::MAX_URL)))]
     pub url: Option<String>,
     /// Where it appeared, in words (title, programme, page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = limits::MAX_NAME))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_NAME)))]
     pub venue: Option<String>,
 }
 
 /// `claim`: a statement with the chain it reached the reader through.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ClaimBody {
     /// The statement in its original language (NFC).
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub text: String,
     /// BCP-47 tag of `text`.
-    #[schemars(pattern(crate::schema::LANG_PATTERN), length(min = 2, max = crate::schema::LANG_MAX_LEN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::LANG_PATTERN), length(min = 2, max = crate::pattern::LANG_MAX_LEN)))]
     pub lang: String,
     /// The verbatim words, when the publication quotes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub quote: Option<String>,
     /// Translations, at most one per language.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1, max = limits::MAX_TRANSLATIONS))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TRANSLATIONS)))]
     pub translations: Vec<Translation>,
     /// Publisher first, originator last.
-    #[schemars(length(min = 1, max = limits::MAX_CHAIN))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_CHAIN)))]
     pub chain: Vec<Hop>,
     /// Where and when it appeared.
     pub appeared: Appearance,
 }
 
 /// A fact-checker's rating.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Rating {
     /// Accurate.
@@ -332,7 +344,8 @@ impl Rating {
 }
 
 /// `verdict`: a fact-checker's rating of a claim.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VerdictBody {
     /// The claim's entry id.
@@ -340,14 +353,14 @@ pub struct VerdictBody {
     /// The rating.
     pub rating: Rating,
     /// Confidence in percent, 0-100 (an integer: no floats in signed data).
-    #[schemars(range(min = 0, max = 100))]
+    #[cfg_attr(feature = "schema", schemars(range(min = 0, max = 100)))]
     pub confidence: u8,
     /// Why.
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub rationale: String,
     /// URLs or citations that support the rating.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schemars(length(min = 1, max = limits::MAX_EVIDENCE), inner(length(min = 1, max = limits::MAX_URL)))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_EVIDENCE), inner(length(min = 1, max = limits::MAX_URL))))]
     pub evidence: Vec<String>,
     /// An earlier verdict by the same signer on the same claim that this replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -355,7 +368,8 @@ pub struct VerdictBody {
 }
 
 /// How one claim stands to another.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClaimRelation {
     /// `from` supports `to` independently.
@@ -381,7 +395,8 @@ impl ClaimRelation {
 }
 
 /// `relation`: links two claims.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RelationBody {
     /// The claim the relation is stated for.
@@ -392,12 +407,13 @@ pub struct RelationBody {
     pub to: EntryHash,
     /// Why the editor or fact-checker links them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub note: Option<String>,
 }
 
 /// What an amendment changes.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Change {
     /// The target no longer stands (it stays in the ledger).
@@ -406,7 +422,7 @@ pub enum Change {
     /// earlier origin.
     Reattribute {
         /// The corrected chain, publisher first.
-        #[schemars(length(min = 1, max = limits::MAX_CHAIN))]
+        #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_CHAIN)))]
         chain: Vec<Hop>,
     },
     /// The claim's text, language, quote or translations are corrected.
@@ -435,7 +451,8 @@ impl Change {
 
 /// `amendment`: corrects or retracts an earlier record, which stays in the
 /// ledger for ever.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AmendmentBody {
     /// The amended entry's id.
@@ -443,14 +460,13 @@ pub struct AmendmentBody {
     /// What changes.
     pub change: Change,
     /// Why.
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub reason: String,
 }
 
 /// An Admiralty (NATO STANAG 2511) source-reliability grade.
-#[derive(
-    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Grade {
     /// Completely reliable.
     A,
@@ -482,7 +498,8 @@ impl std::str::FromStr for Grade {
 }
 
 /// `prior`: an editor's grade for a source, used as its base rate.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriorBody {
     /// The source.
@@ -490,12 +507,13 @@ pub struct PriorBody {
     /// The grade.
     pub grade: Grade,
     /// Why.
-    #[schemars(length(min = 1, max = limits::MAX_TEXT))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
     pub reason: String,
 }
 
 /// Why a key is revoked.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RevocationReason {
     /// Retired in the ordinary way (replaced, or its holder left): what it
@@ -533,11 +551,15 @@ impl std::str::FromStr for RevocationReason {
 
 /// `revocation`: retires a signing key. Signed by an admin or by the key
 /// itself; entries the key signs after this one are refused.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevocationBody {
     /// The revoked key's verifier key string.
-    #[schemars(pattern(crate::schema::VERIFIER_KEY_PATTERN))]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(pattern(crate::pattern::VERIFIER_KEY_PATTERN))
+    )]
     pub key: String,
     /// Why.
     pub reason: RevocationReason,
@@ -546,7 +568,7 @@ pub struct RevocationBody {
     /// time; scoring ignores its verdicts from then on. Absent: this
     /// entry's time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(pattern(crate::schema::TIME_PATTERN))]
+    #[cfg_attr(feature = "schema", schemars(pattern(crate::pattern::TIME_PATTERN)))]
     pub since: Option<String>,
 }
 

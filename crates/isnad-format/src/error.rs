@@ -1,11 +1,99 @@
-//! The library's error type: every failure names what failed.
+//! The libraries' error type: every failure names what failed, and says
+//! what kind of failure it is.
+//!
+//! [`Error::kind`] is the one classification of the variants: the command
+//! line's exit codes and the server's HTTP statuses are both decided from
+//! it, so no caller keeps its own list of variants.
 
 use crate::ids::{EntryHash, Seq};
 
-/// Everything that can go wrong in isnad-core.
+/// What kind of failure an [`Error`] is, for callers that must decide what
+/// to do about it (an exit code, an HTTP status) without knowing every
+/// variant. New variants of [`Error`] map to one of these. Deliberately not
+/// `#[non_exhaustive]`: a new kind must make every caller decide about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is malformed or breaks a rule of the format: bad JSON, a
+    /// bad field, a non-canonical entry, a reference to nothing, a
+    /// malformed key, tile or time.
+    Input,
+    /// Well-formed data that is proven false: a hash, root, proof, signed
+    /// note or checkpoint that does not hold, a file that differs from the
+    /// ledger it should extend.
+    Integrity,
+    /// An entry's signature does not verify.
+    Signature,
+    /// The signer is not enrolled, was revoked, or lacks the role.
+    Forbidden,
+    /// The entry is not at the ledger's next position: another writer took
+    /// it, or it was signed against another head.
+    Conflict,
+    /// Nothing by that id, size or path.
+    NotFound,
+    /// The command was pointed at the wrong place: not a ledger, not empty,
+    /// already a ledger, another log key.
+    Usage,
+    /// Another process holds the ledger.
+    Busy,
+    /// A published resource could not be fetched.
+    Unavailable,
+    /// The storage under the ledger, or a file, failed to read or write.
+    Storage,
+    /// The store found its own data inconsistent: damage or tampering on
+    /// disk, or a bug.
+    Damaged,
+}
+
+impl ErrorKind {
+    /// Every kind.
+    pub const ALL: [ErrorKind; 11] = [
+        ErrorKind::Input,
+        ErrorKind::Integrity,
+        ErrorKind::Signature,
+        ErrorKind::Forbidden,
+        ErrorKind::Conflict,
+        ErrorKind::NotFound,
+        ErrorKind::Usage,
+        ErrorKind::Busy,
+        ErrorKind::Unavailable,
+        ErrorKind::Storage,
+        ErrorKind::Damaged,
+    ];
+}
+
+/// An error of the storage engine under a ledger, kept opaque so that this
+/// crate, and the error type, name no storage engine.
+pub struct StorageError(Box<dyn std::error::Error + Send + Sync + 'static>);
+
+impl StorageError {
+    /// Wraps an error of the storage engine.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        StorageError(Box::new(error))
+    }
+
+    /// The storage engine's own error, to downcast.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Debug for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Everything that can go wrong in the isnad libraries.
 ///
 /// Variants name the field, entry or file at fault so that a caller can print
-/// one clear line. The enum is `#[non_exhaustive]`: later versions add variants.
+/// one clear line; [`Error::kind`] says what kind of failure it is. The enum
+/// is `#[non_exhaustive]`: later versions add variants.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -269,11 +357,11 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
-    /// sled reported an error. Its message is in this one's, so it is not
-    /// also given as the `source` (a report walking the chain would print
-    /// it twice).
+    /// The storage engine reported an error. Its message is in this one's,
+    /// so it is not also given as the `source` (a report walking the chain
+    /// would print it twice).
     #[error("storage: {0}")]
-    Storage(sled::Error),
+    Storage(StorageError),
     /// A file could not be read or written.
     #[error("{path}: {error}")]
     Io {
@@ -296,6 +384,69 @@ impl Error {
         Error::Field {
             field: field.into(),
             reason: one_line(&reason.into()),
+        }
+    }
+
+    /// An error of the storage engine.
+    pub fn storage(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Storage(StorageError::new(error))
+    }
+
+    /// What kind of failure this is. An error about one line or one review
+    /// of a document is of the kind of what was wrong with it.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorKind as K;
+        match self {
+            Error::Json { .. }
+            | Error::Utf8 { .. }
+            | Error::Field { .. }
+            | Error::Canonical { .. }
+            | Error::NotCanonical { .. }
+            | Error::Reference { .. }
+            | Error::Time { .. }
+            | Error::AmbiguousId { .. }
+            | Error::Key { .. }
+            | Error::Tile { .. } => K::Input,
+            Error::Diverged { .. }
+            | Error::Proof { .. }
+            | Error::Note { .. }
+            | Error::Checkpoint { .. }
+            | Error::TileMismatch { .. } => K::Integrity,
+            Error::BadSignature { .. } => K::Signature,
+            Error::NotEnrolled { .. } | Error::Revoked { .. } | Error::RoleNotAllowed { .. } => {
+                K::Forbidden
+            }
+            Error::Sequence { .. } | Error::PrevLink { .. } => K::Conflict,
+            Error::UnknownId { .. } | Error::NoCheckpoint { .. } | Error::NoTile { .. } => {
+                K::NotFound
+            }
+            Error::NotALedger { .. }
+            | Error::AlreadyExists { .. }
+            | Error::NotEmpty { .. }
+            | Error::LogKey { .. } => K::Usage,
+            Error::InUse { .. } => K::Busy,
+            Error::Fetch { .. } => K::Unavailable,
+            Error::Storage(_) | Error::Io { .. } => K::Storage,
+            Error::Corrupt { .. } => K::Damaged,
+            Error::Review { error, .. } | Error::Line { error, .. } => error.kind(),
+        }
+    }
+
+    /// The field of an entry an error is about, when it names one: a
+    /// dotted path into the entry (`body.chain[1].source`), or one of its
+    /// top-level members (`time`, `sig`, `signer`, `seq`, `prev`).
+    pub fn field_name(&self) -> Option<&str> {
+        match self {
+            Error::Field { field, .. } | Error::Reference { field, .. } => Some(field),
+            Error::Time { .. } => Some("time"),
+            Error::BadSignature { .. } => Some("sig"),
+            Error::NotEnrolled { .. } | Error::Revoked { .. } | Error::RoleNotAllowed { .. } => {
+                Some("signer")
+            }
+            Error::Sequence { .. } => Some("seq"),
+            Error::PrevLink { .. } => Some("prev"),
+            Error::Review { error, .. } | Error::Line { error, .. } => error.field_name(),
+            _ => None,
         }
     }
 
@@ -329,7 +480,7 @@ impl Error {
 /// `text` with every control character (and the Unicode line and paragraph
 /// separators) written as an escape, so that a message quoting input stays
 /// one line whatever the input holds.
-pub(crate) fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
@@ -341,8 +492,108 @@ pub(crate) fn one_line(text: &str) -> String {
     out
 }
 
-impl From<sled::Error> for Error {
-    fn from(e: sled::Error) -> Self {
-        Error::Storage(e)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Known answers: what the command line and the server decide from.
+    // (`kind` itself is an exhaustive match, so every variant has one.)
+    #[test]
+    fn kinds_of_variants() {
+        let seq = Seq(7);
+        let cases = [
+            (Error::field("body.text", "empty"), ErrorKind::Input),
+            (Error::NotCanonical { seq }, ErrorKind::Input),
+            (
+                Error::PrevLink {
+                    seq,
+                    found: EntryHash::ZERO,
+                    expected: EntryHash::ZERO,
+                },
+                ErrorKind::Conflict,
+            ),
+            (
+                Error::BadSignature {
+                    seq,
+                    signer: "k".into(),
+                },
+                ErrorKind::Signature,
+            ),
+            (
+                Error::Revoked {
+                    seq,
+                    signer: "k".into(),
+                    at: Seq(2),
+                },
+                ErrorKind::Forbidden,
+            ),
+            (Error::Diverged { line: 3, seq }, ErrorKind::Integrity),
+            (Error::NoCheckpoint { size: 9 }, ErrorKind::NotFound),
+            (
+                Error::LogKey {
+                    reason: "other".into(),
+                },
+                ErrorKind::Usage,
+            ),
+            (
+                Error::storage(std::io::Error::other("disk")),
+                ErrorKind::Storage,
+            ),
+            (
+                Error::Corrupt {
+                    reason: "node".into(),
+                },
+                ErrorKind::Damaged,
+            ),
+        ];
+        for (e, kind) in cases {
+            assert_eq!(e.kind(), kind, "{e}");
+            // An error about a line or a review is of the kind of its cause,
+            // and names the same entry and field.
+            let wrapped = Error::Line {
+                line: 4,
+                error: Box::new(e),
+            };
+            assert_eq!(wrapped.kind(), kind);
+            let Error::Line { error, .. } = &wrapped else {
+                unreachable!()
+            };
+            assert_eq!(wrapped.field_name(), error.field_name());
+            assert_eq!(wrapped.seq(), error.seq());
+        }
+    }
+
+    // The server's `entry` once missed these: every entry-naming variant
+    // names it through `seq`.
+    #[test]
+    fn diverged_and_lines_name_their_entry() {
+        assert_eq!(
+            Error::Diverged {
+                line: 3,
+                seq: Seq(5)
+            }
+            .seq(),
+            Some(Seq(5))
+        );
+        let e = Error::Line {
+            line: 2,
+            error: Box::new(Error::Time {
+                seq: Seq(8),
+                reason: "early".into(),
+            }),
+        };
+        assert_eq!(e.seq(), Some(Seq(8)));
+        assert_eq!(e.field_name(), Some("time"));
+    }
+
+    // The storage engine's error is opaque but its message is kept.
+    #[test]
+    fn storage_errors_keep_their_message() {
+        let e = Error::storage(std::io::Error::other("no space left"));
+        assert_eq!(e.to_string(), "storage: no space left");
+        let Error::Storage(inner) = &e else {
+            unreachable!()
+        };
+        assert!(inner.get_ref().downcast_ref::<std::io::Error>().is_some());
     }
 }

@@ -7,10 +7,10 @@
 //! path (RFC 9162 §2.1.3.2, §2.1.4.2). Nothing here touches the store.
 //!
 //! ```
-//! use isnad_core::checkpoint::Checkpoint;
-//! use isnad_core::merkle;
-//! use isnad_core::proof::InclusionProof;
-//! use isnad_core::KeyPair;
+//! use isnad_format::checkpoint::Checkpoint;
+//! use isnad_format::merkle;
+//! use isnad_format::proof::InclusionProof;
+//! use isnad_format::KeyPair;
 //!
 //! let log = KeyPair::from_seed("news.example/isnad", &[7; 32])?;
 //! let leaves: Vec<_> = (0u8..5).map(|i| merkle::leaf_hash(&[i])).collect();
@@ -22,7 +22,7 @@
 //! let proof: InclusionProof = serde_json::from_str(&json).unwrap();
 //! let checked = proof.verify(log.verifier())?;
 //! assert_eq!(checked.size(), 5);
-//! # Ok::<(), isnad_core::Error>(())
+//! # Ok::<(), isnad_format::Error>(())
 //! ```
 
 use serde::{Deserialize, Serialize};

@@ -21,8 +21,8 @@
 //!
 //! This module is pure: paths, the list of tiles a tree has, encoding and
 //! parsing of tiles and bundles, and computing or checking a root from
-//! tiles. [`Ledger::tile_data`](crate::Ledger::tile_data) serves tiles from
-//! the store; [`crate::mirror`] follows a published log.
+//! tiles. `Ledger::tile_data` in isnad-core serves tiles from
+//! the store; `isnad_core::mirror` follows a published log.
 //!
 //! **Entries larger than 65,535 bytes.** The C2SP format gives each entry a
 //! 16-bit length, and isnad entries may be up to 1 MiB
@@ -32,8 +32,8 @@
 //! (its hash tiles, proofs and exports are unaffected).
 //!
 //! ```
-//! use isnad_core::merkle;
-//! use isnad_core::tiles::{self, Tile};
+//! use isnad_format::merkle;
+//! use isnad_format::tiles::{self, Tile};
 //!
 //! let t = Tile::parse("tile/0/x001/x234/067.p/8")?;
 //! assert_eq!((t.level(), t.index(), t.width()), (Some(0), 1_234_067, 8));
@@ -46,7 +46,7 @@
 //! assert_eq!(paths, ["tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1"]);
 //! let root = tiles::root_from_tiles(300, &mut |t| tiles::tile_from_leaves(t, &leaves))?;
 //! assert_eq!(root, merkle::root(&leaves));
-//! # Ok::<(), isnad_core::Error>(())
+//! # Ok::<(), isnad_format::Error>(())
 //! ```
 
 use std::collections::HashMap;
