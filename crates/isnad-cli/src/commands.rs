@@ -1055,6 +1055,9 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
     let extends = match (&ledger, &since) {
         (Some(l), Some((path, note))) => match l.check_extends(note) {
             Ok((cp, _)) => Some(cp),
+            Err(e) if !crate::exit::fails_verification(&e, crate::exit::Checking::Data) => {
+                return Err(ctx.storage(e));
+            }
             Err(e) => {
                 let e = anyhow::Error::from(e).context(format!("{}", path.display()));
                 if ctx.json {

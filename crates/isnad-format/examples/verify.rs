@@ -15,9 +15,9 @@ use std::process::ExitCode;
 
 use isnad_format::{Error, VerifierKey, jsonl, merkle, proof::InclusionProof};
 
-fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
+fn run(export: &str, proof_file: &str, vkey: &str) -> Result<String, String> {
     let read = |p: &str| std::fs::read(p).map_err(|e| format!("{p}: {e}"));
-    let (lines, proof_text, key_text) = (read(export)?, read(proof)?, read(vkey)?);
+    let (lines, proof_text, key_text) = (read(export)?, read(proof_file)?, read(vkey)?);
     let key: VerifierKey = String::from_utf8_lossy(&key_text)
         .trim()
         .parse()
@@ -25,7 +25,7 @@ fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
     let report = jsonl::verify_jsonl(&mut lines.as_slice(), &mut |_| {})
         .map_err(|e| format!("{export}: {e}"))?;
     let proof: InclusionProof =
-        serde_json::from_slice(&proof_text).map_err(|e| format!("{proof}: {e}"))?;
+        serde_json::from_slice(&proof_text).map_err(|e| format!("{proof_file}: {e}"))?;
     let index = usize::try_from(proof.index()).map_err(|e| e.to_string())?;
     let line = lines
         .split(|b| *b == b'\n')
@@ -33,7 +33,7 @@ fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
         .ok_or(format!("{export}: has no line for index {index}"))?;
     let entry = proof
         .verify_entry(&key, line)
-        .map_err(|e| format!("{proof}: {e}"))?;
+        .map_err(|e| format!("{proof_file}: {e}"))?;
     // When the export is exactly the checkpointed tree, its root must match.
     if report.entries == proof.tree_size() {
         let leaves: Vec<_> = lines
@@ -41,7 +41,9 @@ fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
             .filter(|l| !l.is_empty())
             .map(merkle::leaf_hash)
             .collect();
-        let checkpoint = proof.verify(&key).map_err(|e| format!("{proof}: {e}"))?;
+        let checkpoint = proof
+            .verify(&key)
+            .map_err(|e| format!("{proof_file}: {e}"))?;
         if &merkle::root(&leaves) != checkpoint.root() {
             return Err(format!("{export}: its Merkle root is not the checkpoint's"));
         }

@@ -22,52 +22,57 @@
 //! use isnad_format::{Draft, Entry, EntryHash, KeyPair, Seq, Timestamp};
 //!
 //! # fn main() -> Result<(), isnad_format::Error> {
-//! // The desk: a founding admin enrols itself, then describes a source.
+//! // The desk: a founding admin enrols itself and an editor, who describes
+//! // a source.
 //! let admin = KeyPair::from_seed("desk-admin", &[1; 32])?;
+//! let editor = KeyPair::from_seed("editor", &[2; 32])?;
 //! let now = Timestamp::parse("2025-02-18T09:00:00Z")?;
+//! let enrol = |key: &KeyPair, role| Record::Key(KeyBody {
+//!     key: key.verifier().to_string(),
+//!     roles: vec![role],
+//!     holder: None,
+//!     replaces: None,
+//! });
+//! let source = Record::Source(SourceBody {
+//!     id: "agenzia-nova".parse()?,
+//!     name: "Agenzia Nova".into(),
+//!     kind: SourceKind::Outlet,
+//!     url: None,
+//!     language: None,
+//!     affiliations: vec![],
+//!     description: None,
+//! });
 //! let records = [
-//!     Record::Key(KeyBody {
-//!         key: admin.verifier().to_string(),
-//!         roles: vec![Role::Admin],
-//!         holder: None,
-//!         replaces: None,
-//!     }),
-//!     Record::Source(SourceBody {
-//!         id: "agenzia-nova".parse()?,
-//!         name: "Agenzia Nova".into(),
-//!         kind: SourceKind::Outlet,
-//!         url: None,
-//!         language: None,
-//!         affiliations: vec![],
-//!         description: None,
-//!     }),
+//!     (&admin, enrol(&admin, Role::Admin)),
+//!     (&admin, enrol(&editor, Role::Editor)),
+//!     (&editor, source),
 //! ];
 //! let (mut export, mut prev, mut leaves) = (Vec::new(), EntryHash::ZERO, Vec::new());
-//! for (seq, record) in records.into_iter().enumerate() {
-//!     let entry = Draft::new(Seq(seq as u64), prev, now, admin.verifier().clone(), record)
-//!         .sign(&admin)?;
+//! for (seq, (key, record)) in records.into_iter().enumerate() {
+//!     let entry = Draft::new(Seq(seq as u64), prev, now, key.verifier().clone(), record)
+//!         .sign(key)?;
 //!     export.extend_from_slice(entry.leaf_bytes());
 //!     export.push(b'\n');
 //!     leaves.push(merkle::leaf_hash(entry.leaf_bytes()));
 //!     prev = entry.hash();
 //! }
-//! // The log: a signed checkpoint of the tree, and a proof for entry 1.
-//! let log = KeyPair::from_seed("news.example/isnad", &[2; 32])?;
-//! let signed = Checkpoint::new("news.example/isnad", 2, merkle::root(&leaves))?
+//! // The log: a signed checkpoint of the tree, and a proof for entry 2.
+//! let log = KeyPair::from_seed("news.example/isnad", &[3; 32])?;
+//! let signed = Checkpoint::new("news.example/isnad", 3, merkle::root(&leaves))?
 //!     .into_signed(&log)?;
-//! let proof = InclusionProof::new(1, leaves[1], merkle::inclusion_proof(&leaves, 1)?, &signed);
+//! let proof = InclusionProof::new(2, leaves[2], merkle::inclusion_proof(&leaves, 2)?, &signed);
 //! let proof_json = serde_json::to_string(&proof).expect("a proof serialises");
 //!
 //! // The auditor: every line parsed, canonical, linked, signed by an
 //! // enrolled key allowed to write it, references resolved.
 //! let report = jsonl::verify_jsonl(&mut export.as_slice(), &mut |_| {})?;
-//! assert_eq!(report.entries, 2);
+//! assert_eq!(report.entries, 3);
 //! // The proof: the checkpoint's signature by the log key, the Merkle path,
-//! // and that the export's second line is the proven leaf.
+//! // and that the export's third line is the proven leaf.
 //! let proof: InclusionProof = serde_json::from_str(&proof_json).expect("a proof parses");
-//! let line = export.split(|b| *b == b'\n').nth(1).unwrap_or_default();
+//! let line = export.split(|b| *b == b'\n').nth(2).unwrap_or_default();
 //! let entry: Entry = proof.verify_entry(log.verifier(), line)?;
-//! assert_eq!(entry.seq(), Seq(1));
+//! assert_eq!(entry.seq(), Seq(2));
 //! // The export is the whole tree the checkpoint commits to.
 //! let root = merkle::root(&export.split(|b| *b == b'\n').filter(|l| !l.is_empty())
 //!     .map(merkle::leaf_hash).collect::<Vec<_>>());
