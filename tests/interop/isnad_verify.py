@@ -236,6 +236,10 @@ class VerifierKey(NamedTuple):
 
 def parse_vkey(text: str) -> VerifierKey:
     """Parses `name+<8 hex key id>+base64(0x01 || A)`; raises ValueError."""
+    if text.startswith("PRIVATE+"):
+        # Section 6: refused whatever follows, so that a private key string
+        # is never taken for a verifier key (a key named PRIVATE included).
+        raise ValueError("a key string starting PRIVATE+ is refused")
     parts = text.split("+", 2)  # the base64 part may itself contain '+'
     if len(parts) != 3:
         raise ValueError("a verifier key string has the form name+keyid+key")

@@ -68,5 +68,21 @@ mod tests {
         // U+20AC sorts after U+00F6 in UTF-16 and in UTF-8 alike; "A" < "z".
         let out = canonicalize_json(r#"{"z":1,"A":2}"#).unwrap();
         assert_eq!(out, br#"{"A":2,"z":1}"#);
+        // RFC 8785 section 3.2.3's keys, where the orders part: U+1F600 is
+        // the surrogate pair D83D DE00 in UTF-16, so it sorts before U+FB33,
+        // although its code point (and its UTF-8) sorts after.
+        let text = r#"{"\u20ac":1,"\r":2,"\ufb33":3,"1":4,"\ud83d\ude00":5,"\u0080":6,"\u00f6":7}"#;
+        let out = String::from_utf8(canonicalize_json(text).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "{\"\\r\":2,\"1\":4,\"\u{80}\":6,\"\u{f6}\":7,\"\u{20ac}\":1,\"\u{1f600}\":5,\"\u{fb33}\":3}"
+        );
+        let mut by_code_point = ['\u{1f600}', '\u{fb33}'];
+        by_code_point.sort_unstable();
+        assert_eq!(
+            by_code_point,
+            ['\u{fb33}', '\u{1f600}'],
+            "the orders differ"
+        );
     }
 }
