@@ -24,24 +24,26 @@ fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
         .map_err(|e: Error| format!("{vkey}: {e}"))?;
     let report = jsonl::verify_jsonl(&mut lines.as_slice(), &mut |_| {})
         .map_err(|e| format!("{export}: {e}"))?;
-    let proof: InclusionProof =
+    let inclusion: InclusionProof =
         serde_json::from_slice(&proof_text).map_err(|e| format!("{proof}: {e}"))?;
-    let index = usize::try_from(proof.index()).map_err(|e| e.to_string())?;
+    let index = usize::try_from(inclusion.index()).map_err(|e| e.to_string())?;
     let line = lines
         .split(|b| *b == b'\n')
         .nth(index)
         .ok_or(format!("{export}: has no line for index {index}"))?;
-    let entry = proof
+    let entry = inclusion
         .verify_entry(&key, line)
         .map_err(|e| format!("{proof}: {e}"))?;
     // When the export is exactly the checkpointed tree, its root must match.
-    if report.entries == proof.tree_size() {
+    if report.entries == inclusion.tree_size() {
         let leaves: Vec<_> = lines
             .split(|b| *b == b'\n')
             .filter(|l| !l.is_empty())
             .map(merkle::leaf_hash)
             .collect();
-        let checkpoint = proof.verify(&key).map_err(|e| format!("{proof}: {e}"))?;
+        let checkpoint = inclusion
+            .verify(&key)
+            .map_err(|e| format!("{proof}: {e}"))?;
         if &merkle::root(&leaves) != checkpoint.root() {
             return Err(format!("{export}: its Merkle root is not the checkpoint's"));
         }
@@ -51,7 +53,7 @@ fn run(export: &str, proof: &str, vkey: &str) -> Result<String, String> {
         report.entries,
         entry.seq(),
         entry.hash().to_hex(),
-        proof.tree_size()
+        inclusion.tree_size()
     ))
 }
 

@@ -22,13 +22,14 @@
 //! use isnad_format::{Draft, Entry, EntryHash, KeyPair, Seq, Timestamp};
 //!
 //! # fn main() -> Result<(), isnad_format::Error> {
-//! // The desk: a founding admin enrols itself, then describes a source.
+//! // The desk: a founding admin enrols itself, as an editor too (an admin
+//! // alone may write only keys), then describes a source.
 //! let admin = KeyPair::from_seed("desk-admin", &[1; 32])?;
 //! let now = Timestamp::parse("2025-02-18T09:00:00Z")?;
 //! let records = [
 //!     Record::Key(KeyBody {
 //!         key: admin.verifier().to_string(),
-//!         roles: vec![Role::Admin],
+//!         roles: vec![Role::Admin, Role::Editor],
 //!         holder: None,
 //!         replaces: None,
 //!     }),
