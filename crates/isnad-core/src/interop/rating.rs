@@ -726,15 +726,7 @@ mod tests {
 
     #[test]
     fn published_ratings_read_back_as_themselves() {
-        for r in [
-            Rating::True,
-            Rating::MostlyTrue,
-            Rating::Mixed,
-            Rating::MostlyFalse,
-            Rating::False,
-            Rating::Unverifiable,
-            Rating::Misattributed,
-        ] {
+        for r in Rating::ALL {
             let (value, words) = to_claimreview(r);
             assert_eq!(from_words(words).map(Category::rating), Some(r), "{words}");
             if let Some(v) = value {
