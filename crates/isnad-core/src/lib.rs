@@ -67,6 +67,7 @@
 
 pub mod attribution;
 pub mod demo;
+pub mod fold;
 pub mod interop;
 pub mod mirror;
 pub mod schema;
