@@ -687,7 +687,7 @@ fn wire_names<T>(
     help: fn(T) -> &'static str,
 ) -> impl TypedValueParser<Value = T>
 where
-    T: Copy + Clone + Send + Sync + 'static + std::str::FromStr<Err = isnad_core::Error>,
+    T: Copy + Send + Sync + 'static + std::str::FromStr<Err = isnad_core::Error>,
 {
     PossibleValuesParser::new(
         all.iter()
