@@ -1087,7 +1087,7 @@ impl Gen {
             who: Who::Checker(checker),
             record: Record::Verdict(VerdictBody {
                 claim: self.claim_ids[claim],
-                rating: RATINGS[r],
+                rating: Rating::ALL[r],
                 confidence,
                 rationale,
                 evidence,
@@ -1401,15 +1401,8 @@ impl Gen {
 // ---------------------------------------------------------------------------
 // Claim texts
 
-const RATINGS: [Rating; 7] = [
-    Rating::True,
-    Rating::MostlyTrue,
-    Rating::Mixed,
-    Rating::MostlyFalse,
-    Rating::False,
-    Rating::Unverifiable,
-    Rating::Misattributed,
-];
+// Positions in `Rating::ALL`: the weights of `truth` and the rationales
+// are in its order too.
 const FALSE: usize = 4;
 const UNVERIFIABLE: usize = 5;
 const MISATTRIBUTED: usize = 6;
@@ -1906,7 +1899,7 @@ const VENUES: &[&str] = &[
     "Arabic service",
 ];
 
-/// Per rating (in [`RATINGS`] order), two rationales in English and Arabic.
+/// Per rating (in [`Rating::ALL`] order), two rationales in English and Arabic.
 const RATIONALES: [[(&str, &str); 2]; 7] = [
     [
         (
@@ -2354,6 +2347,13 @@ mod tests {
     use super::*;
     use isnad_core::{Entry, Kind, Ledger};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn rating_positions_name_their_ratings() {
+        assert_eq!(Rating::ALL[FALSE], Rating::False);
+        assert_eq!(Rating::ALL[UNVERIFIABLE], Rating::Unverifiable);
+        assert_eq!(Rating::ALL[MISATTRIBUTED], Rating::Misattributed);
+    }
 
     fn export(n: u64, seed: u64) -> Vec<u8> {
         let mut out = Vec::new();

@@ -535,7 +535,8 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
             total: config.cli_appends as u64,
         });
         let t = Instant::now();
-        write_key_file(&key_file, &editor)?;
+        // The key file the CLI reads: mode 0600, or it refuses it.
+        isnad_core::keyfile::write_key_file(&key_file, &editor)?;
         let cli = CliAppend {
             isnad,
             ledger: &ledger_dir,
@@ -731,24 +732,6 @@ fn claim_text(tag: &str) -> String {
          on fighter aircraft for three months, according to a regional outlet that names \
          no source of its own."
     )
-}
-
-/// Writes `key`'s private key file, readable only by its owner (the CLI
-/// refuses any other mode).
-fn write_key_file(path: &Path, key: &KeyPair) -> Result<(), Error> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| Error::io(path, e))?;
-    let mut text = key.to_private_string();
-    text.push('\n');
-    f.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))?;
-    Ok(())
 }
 
 /// One `isnad claim add` process against the bench ledger.

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+use isnad_core::record::{ClaimRelation, Rating, SourceKind};
 
 /// isnad: a ledger of claims, their attribution chains and fact-checkers'
 /// verdicts, signed and verifiable.
@@ -185,23 +187,6 @@ pub enum SourceCommand {
     List,
 }
 
-/// Kinds of source on the command line.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum SourceKindArg {
-    /// A news outlet or agency.
-    Outlet,
-    /// A named person.
-    Person,
-    /// An organisation.
-    Organization,
-    /// A government or official body.
-    Government,
-    /// An account on a platform.
-    SocialAccount,
-    /// Unnamed sources.
-    Anonymous,
-}
-
 /// `source add`.
 #[derive(Args, Debug)]
 pub struct SourceAddArgs {
@@ -211,8 +196,8 @@ pub struct SourceAddArgs {
     #[arg(long)]
     pub name: String,
     /// What it is.
-    #[arg(long, value_enum)]
-    pub kind: SourceKindArg,
+    #[arg(long, value_parser = wire_names(&SourceKind::ALL, SourceKind::as_str, source_kind_help))]
+    pub kind: SourceKind,
     /// Home page or profile URL.
     #[arg(long)]
     pub url: Option<String>,
@@ -285,33 +270,14 @@ pub enum VerdictCommand {
     Add(VerdictAddArgs),
 }
 
-/// Ratings on the command line.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum RatingArg {
-    /// Accurate.
-    True,
-    /// Accurate with minor caveats.
-    MostlyTrue,
-    /// Partly accurate.
-    Mixed,
-    /// Mostly inaccurate.
-    MostlyFalse,
-    /// Inaccurate.
-    False,
-    /// Cannot be checked.
-    Unverifiable,
-    /// Real statement, wrong source.
-    Misattributed,
-}
-
 /// `verdict add`.
 #[derive(Args, Debug)]
 pub struct VerdictAddArgs {
     /// The claim's id (prefix).
     pub claim: String,
     /// The rating.
-    #[arg(long, value_enum)]
-    pub rating: RatingArg,
+    #[arg(long, value_parser = wire_names(&Rating::ALL, Rating::as_str, rating_help))]
+    pub rating: Rating,
     /// Confidence, 0-100.
     #[arg(long)]
     pub confidence: u8,
@@ -326,27 +292,14 @@ pub struct VerdictAddArgs {
     pub supersedes: Option<String>,
 }
 
-/// Relations between claims on the command line.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum RelationArg {
-    /// Independent support.
-    Corroborates,
-    /// Contradiction.
-    Contradicts,
-    /// Derived from (shares the origin).
-    DerivedFrom,
-    /// The same story.
-    SameAs,
-}
-
 /// `relate`.
 #[derive(Args, Debug)]
 pub struct RelateArgs {
     /// The claim the relation is stated for.
     pub from: String,
     /// How it stands to the other.
-    #[arg(value_enum)]
-    pub relation: RelationArg,
+    #[arg(value_parser = wire_names(&ClaimRelation::ALL, ClaimRelation::as_str, relation_help))]
+    pub relation: ClaimRelation,
     /// The other claim.
     pub to: String,
     /// Why.
@@ -723,6 +676,61 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=64))]
         readers: u32,
     },
+}
+
+/// A parser of the core enum whose values are `all`: `--help` lists their
+/// wire names in that order, each with its `help`, and clap refuses any
+/// other name as it refuses any other invalid value.
+fn wire_names<T>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+    help: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T>
+where
+    T: Copy + Send + Sync + 'static + std::str::FromStr<Err = isnad_core::Error>,
+{
+    PossibleValuesParser::new(
+        all.iter()
+            .map(move |&v| PossibleValue::new(name(v)).help(help(v))),
+    )
+    // Only the names listed get here, and each is the wire name `FromStr`
+    // reads: the parse cannot fail.
+    .try_map(|s| s.parse::<T>())
+}
+
+/// What a kind of source is, in `--help`.
+fn source_kind_help(k: SourceKind) -> &'static str {
+    match k {
+        SourceKind::Outlet => "A news outlet or agency",
+        SourceKind::Person => "A named person",
+        SourceKind::Organization => "An organisation",
+        SourceKind::Government => "A government or official body",
+        SourceKind::SocialAccount => "An account on a platform",
+        SourceKind::Anonymous => "Unnamed sources",
+    }
+}
+
+/// What a rating says, in `--help`.
+fn rating_help(r: Rating) -> &'static str {
+    match r {
+        Rating::True => "Accurate",
+        Rating::MostlyTrue => "Accurate with minor caveats",
+        Rating::Mixed => "Partly accurate",
+        Rating::MostlyFalse => "Mostly inaccurate",
+        Rating::False => "Inaccurate",
+        Rating::Unverifiable => "Cannot be checked",
+        Rating::Misattributed => "Real statement, wrong source",
+    }
+}
+
+/// What a relation between claims says, in `--help`.
+fn relation_help(r: ClaimRelation) -> &'static str {
+    match r {
+        ClaimRelation::Corroborates => "Independent support",
+        ClaimRelation::Contradicts => "Contradiction",
+        ClaimRelation::DerivedFrom => "Derived from (shares the origin)",
+        ClaimRelation::SameAs => "The same story",
+    }
 }
 
 /// The longest `--wait`: a day.

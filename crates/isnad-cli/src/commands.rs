@@ -11,9 +11,8 @@ use isnad_core::checkpoint;
 use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
-    AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
-    PriorBody, Rating, RelationBody, RevocationBody, RevocationReason, SourceBody, SourceKind,
-    Translation, VerdictBody,
+    AmendmentBody, Appearance, Change, ClaimBody, Grade, Hop, HopRelation, KeyBody, PriorBody,
+    RelationBody, RevocationBody, RevocationReason, SourceBody, Translation, VerdictBody,
 };
 use isnad_core::{Entry, KeyPair, Kind, Ledger, Record, Role, SourceId, Timestamp, VerifierKey};
 use serde_json::json;
@@ -430,23 +429,12 @@ fn nfc_opt(s: Option<String>) -> Option<String> {
     s.map(|s| isnad_core::canon::nfc(&s))
 }
 
-fn source_kind(k: SourceKindArg) -> SourceKind {
-    match k {
-        SourceKindArg::Outlet => SourceKind::Outlet,
-        SourceKindArg::Person => SourceKind::Person,
-        SourceKindArg::Organization => SourceKind::Organization,
-        SourceKindArg::Government => SourceKind::Government,
-        SourceKindArg::SocialAccount => SourceKind::SocialAccount,
-        SourceKindArg::Anonymous => SourceKind::Anonymous,
-    }
-}
-
 fn source_add(ctx: &Ctx, a: SourceAddArgs) -> Result<()> {
     let key = ctx.signing_key()?;
     let body = SourceBody {
         id: slug(&a.id, "id")?,
         name: isnad_core::canon::nfc(&a.name),
-        kind: source_kind(a.kind),
+        kind: a.kind,
         url: a.url,
         language: a.language,
         affiliations: slugs(&a.affiliations, "affiliation")?,
@@ -558,18 +546,9 @@ fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
         Some(p) => Some(target.resolve(p).context("--supersedes")?.hash()),
         None => None,
     };
-    let rating = match a.rating {
-        RatingArg::True => Rating::True,
-        RatingArg::MostlyTrue => Rating::MostlyTrue,
-        RatingArg::Mixed => Rating::Mixed,
-        RatingArg::MostlyFalse => Rating::MostlyFalse,
-        RatingArg::False => Rating::False,
-        RatingArg::Unverifiable => Rating::Unverifiable,
-        RatingArg::Misattributed => Rating::Misattributed,
-    };
     let body = VerdictBody {
         claim,
-        rating,
+        rating: a.rating,
         confidence: a.confidence,
         rationale: isnad_core::canon::nfc(&a.rationale),
         evidence: a
@@ -588,15 +567,9 @@ fn relate(ctx: &Ctx, a: RelateArgs) -> Result<()> {
     let target = ctx.target()?;
     let from = target.resolve(&a.from).context("from")?.hash();
     let to = target.resolve(&a.to).context("to")?.hash();
-    let relation = match a.relation {
-        RelationArg::Corroborates => ClaimRelation::Corroborates,
-        RelationArg::Contradicts => ClaimRelation::Contradicts,
-        RelationArg::DerivedFrom => ClaimRelation::DerivedFrom,
-        RelationArg::SameAs => ClaimRelation::SameAs,
-    };
     let body = RelationBody {
         from,
-        relation,
+        relation: a.relation,
         to,
         note: nfc_opt(a.note),
     };

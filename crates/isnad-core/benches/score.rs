@@ -106,15 +106,7 @@ fn records(n: u64) -> Vec<(usize, Record)> {
             }),
         ));
     }
-    let ratings = [
-        Rating::True,
-        Rating::MostlyTrue,
-        Rating::Mixed,
-        Rating::MostlyFalse,
-        Rating::False,
-        Rating::Unverifiable,
-        Rating::Misattributed,
-    ];
+    let ratings = Rating::ALL;
     let relations = [
         ClaimRelation::SameAs,
         ClaimRelation::Corroborates,

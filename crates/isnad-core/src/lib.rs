@@ -67,7 +67,9 @@
 
 pub mod attribution;
 pub mod demo;
+pub mod fold;
 pub mod interop;
+pub mod keyfile;
 pub mod mirror;
 pub mod schema;
 pub mod score;

@@ -56,6 +56,8 @@ mod batch;
 mod bulk;
 pub use batch::Batch;
 pub mod log;
+#[cfg(test)]
+pub(crate) mod testkit;
 mod tiles;
 pub use tiles::TilesExport;
 pub(crate) use tiles::write_if_changed;
@@ -1542,20 +1544,8 @@ fn io_named(what: &str, error: std::io::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use super::testkit::{admin, admin_and_editor, editor, outlet};
     use super::*;
-
-    /// Source record number `i`, an outlet with slug `s<i>`.
-    pub(super) fn outlet(i: usize) -> Record {
-        Record::Source(crate::record::SourceBody {
-            id: format!("s{i}").parse().unwrap(),
-            name: format!("Source {i}"),
-            kind: crate::record::SourceKind::Outlet,
-            url: None,
-            language: None,
-            affiliations: vec![],
-            description: None,
-        })
-    }
 
     // Regression: `create` dropped its handle and reopened, and sled releases
     // its lock from a background thread, so this failed now and then with
@@ -1589,17 +1579,9 @@ mod tests {
     fn small() -> (tempfile::TempDir, Ledger, VerifiedEntry) {
         use crate::record::*;
         let dir = tempfile::tempdir().unwrap();
-        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
-        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let l = crate::init(&dir.path().join("l"), &admin, t).unwrap();
-        let key = Record::Key(KeyBody {
-            key: ed.verifier().to_string(),
-            roles: vec![crate::Role::Editor],
-            holder: None,
-            replaces: None,
-        });
-        l.append(&admin, key, t).unwrap();
+        let t = super::testkit::t();
+        let ed = editor();
+        let l = admin_and_editor(&dir.path().join("l"));
         let src = Record::Source(SourceBody {
             id: "agenzia-nova".parse().unwrap(),
             name: "Agenzia Nova".into(),
@@ -1657,13 +1639,12 @@ mod tests {
     #[test]
     fn a_public_key_is_enrolled_once() {
         let (_d, l, _) = small();
-        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
         let alias = KeyPair::from_seed("ed-alias", &[2; 32]).unwrap();
-        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let t = super::testkit::t();
         let before = l.head().unwrap();
         let err = l
             .append(
-                &admin,
+                &admin(),
                 Record::Key(crate::record::KeyBody {
                     key: alias.verifier().to_string(),
                     roles: vec![crate::Role::Editor],
@@ -1683,8 +1664,8 @@ mod tests {
     #[test]
     fn upper_level_cache_gives_the_stored_tree() {
         let (_d, l, _) = small();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let ed = editor();
+        let t = super::testkit::t();
         let mut records: Vec<Record> = (0..700).map(outlet).collect();
         let check = |l: &Ledger| {
             let leaves: Vec<merkle::Hash> =
@@ -1729,8 +1710,8 @@ mod tests {
     #[test]
     fn stored_merkle_tree_matches_rfc6962() {
         let (_d, l, _) = small();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        let ed = editor();
+        let t = super::testkit::t();
         for i in 0..20 {
             l.append(&ed, outlet(i), t).unwrap();
         }

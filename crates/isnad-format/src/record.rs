@@ -190,6 +190,23 @@ impl SourceKind {
             SourceKind::Anonymous => "anonymous",
         }
     }
+
+    /// All kinds of source, in wire order.
+    pub const ALL: [SourceKind; 6] = [
+        SourceKind::Outlet,
+        SourceKind::Person,
+        SourceKind::Organization,
+        SourceKind::Government,
+        SourceKind::SocialAccount,
+        SourceKind::Anonymous,
+    ];
+}
+
+impl std::str::FromStr for SourceKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        from_wire_name(&Self::ALL, Self::as_str, s, "kind", "kind of source")
+    }
 }
 
 /// `source`: a stable description of who can say things.
@@ -341,6 +358,24 @@ impl Rating {
             Rating::Misattributed => "misattributed",
         }
     }
+
+    /// All ratings, in wire order: every list of ratings is this one.
+    pub const ALL: [Rating; 7] = [
+        Rating::True,
+        Rating::MostlyTrue,
+        Rating::Mixed,
+        Rating::MostlyFalse,
+        Rating::False,
+        Rating::Unverifiable,
+        Rating::Misattributed,
+    ];
+}
+
+impl std::str::FromStr for Rating {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        from_wire_name(&Self::ALL, Self::as_str, s, "rating", "rating")
+    }
 }
 
 /// `verdict`: a fact-checker's rating of a claim.
@@ -392,6 +427,39 @@ impl ClaimRelation {
             ClaimRelation::SameAs => "same-as",
         }
     }
+
+    /// All relations, in wire order.
+    pub const ALL: [ClaimRelation; 4] = [
+        ClaimRelation::Corroborates,
+        ClaimRelation::Contradicts,
+        ClaimRelation::DerivedFrom,
+        ClaimRelation::SameAs,
+    ];
+}
+
+impl std::str::FromStr for ClaimRelation {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        from_wire_name(&Self::ALL, Self::as_str, s, "relation", "relation")
+    }
+}
+
+/// The one of `all` whose wire name is `s`; else an error on `field`
+/// listing the names, so a message never lists them from memory.
+fn from_wire_name<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    s: &str,
+    field: &str,
+    what: &str,
+) -> Result<T, Error> {
+    all.iter().copied().find(|&v| name(v) == s).ok_or_else(|| {
+        let names: Vec<&str> = all.iter().map(|&v| name(v)).collect();
+        Error::field(
+            field,
+            format!("`{s}` is not a {what} ({})", names.join(", ")),
+        )
+    })
 }
 
 /// `relation`: links two claims.
@@ -934,6 +1002,36 @@ fn check_claim(at: &str, b: &ClaimBody) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Each list's names are serde's, without repeats, and read back by
+    // `FromStr`.
+    #[test]
+    fn wire_names_read_back() {
+        fn check<T>(all: &[T], name: fn(T) -> &'static str)
+        where
+            T: Copy + PartialEq + std::fmt::Debug + Serialize + std::str::FromStr,
+        {
+            let mut seen = std::collections::HashSet::new();
+            for &v in all {
+                let wire = serde_json::to_value(v).unwrap_or_default();
+                assert_eq!(wire.as_str(), Some(name(v)), "{v:?}");
+                assert!(seen.insert(name(v)), "{v:?} twice");
+                assert!(name(v).parse::<T>().ok() == Some(v), "{v:?}");
+            }
+            assert!("nonsense".parse::<T>().is_err());
+        }
+        check(&Rating::ALL, Rating::as_str);
+        check(&SourceKind::ALL, SourceKind::as_str);
+        check(&ClaimRelation::ALL, ClaimRelation::as_str);
+        assert_eq!(
+            "maybe".parse::<Rating>().map_err(|e| e.to_string()).err(),
+            Some(
+                "field `rating`: `maybe` is not a rating (true, mostly-true, mixed, \
+                 mostly-false, false, unverifiable, misattributed)"
+                    .to_owned()
+            )
+        );
+    }
 
     // Regression: chrono alone accepted `2025-2-18`, ` 2025-2-18` and `+2025-2-18`.
     #[test]

@@ -6,7 +6,7 @@
 //! JSON API of this server (`/v1/…`, `/checkpoint`) and draws everything
 //! itself, attribution chains and score histories as inline SVG.
 //!
-//! These routes are pages, not API: they are not in [`crate::ROUTES`] nor
+//! These routes are pages, not API: they are not in [`crate::API`] nor
 //! in the OpenAPI document, and what they return is not a contract.
 //!
 //! Every response carries a strict content security policy

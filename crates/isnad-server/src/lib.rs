@@ -17,9 +17,10 @@
 //! - **The web explorer** at `/`: claim search, claim pages with their
 //!   attribution chains drawn, source pages with their grades and history,
 //!   the latest checkpoint and proofs to download ([`explorer`]). Its routes
-//!   are pages, not API, and are not in [`ROUTES`].
+//!   are pages, not API, and are not in [`API`].
 //!
-//! The routes are in [`router`]; [`serve`] runs them until a shutdown
+//! The API's routes are the table [`API`], which [`router`] is built from
+//! and the OpenAPI document is checked against; [`serve`] runs them until a shutdown
 //! signal, finishing the requests in flight. Every append is durable before
 //! it is acknowledged, so a shutdown (or a crash) loses nothing a client
 //! was told was written.
@@ -52,53 +53,169 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{MethodFilter, MethodRouter};
 
 pub use problem::Problem;
 pub use state::AppState;
 
-/// Every API route the server answers, with its handler. The OpenAPI
-/// document ([`openapi::document`]) lists the same paths; a test keeps them
-/// equal. The explorer's pages ([`explorer::PAGES`]) are not API and are
-/// not listed here.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("get", "/v1/head"),
-    ("get", "/v1/entries"),
-    ("post", "/v1/entries"),
-    ("get", "/v1/entries/{id}"),
-    ("get", "/v1/claims"),
-    ("get", "/v1/claims/{id}"),
-    ("get", "/v1/sources"),
-    ("get", "/v1/sources/{slug}"),
-    ("get", "/v1/sources/{slug}/history"),
-    ("get", "/v1/scores"),
-    ("get", "/v1/proofs/inclusion/{id}"),
-    ("get", "/v1/proofs/consistency"),
-    ("get", "/v1/openapi.json"),
-    ("get", "/checkpoint"),
-    ("get", "/tile/{path}"),
-];
+/// An HTTP method of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET` (which also answers `HEAD`).
+    Get,
+    /// `POST`.
+    Post,
+}
 
-/// The application: every route of [`ROUTES`] over `state`, and the
+impl Method {
+    /// Its name in lower case, as the OpenAPI document's keys give it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// One route of the API: [`router`] serves exactly these, and the OpenAPI
+/// document ([`openapi::document`]) describes exactly these (a test keeps
+/// its paths and methods equal to the table's).
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    /// The method.
+    pub method: Method,
+    /// The path as the OpenAPI document gives it. A final `{path}`
+    /// parameter takes the rest of the URL, slashes included (OpenAPI has
+    /// no such parameter, so the document names it as one).
+    pub path: &'static str,
+    /// The handler, routed on the method it is given (the method is said
+    /// once, above).
+    pub handler: fn(MethodFilter) -> MethodRouter<api::Shared>,
+}
+
+impl Route {
+    /// The router's pattern for [`Route::path`].
+    fn pattern(&self) -> String {
+        match self.path.strip_suffix("/{path}") {
+            Some(prefix) => format!("{prefix}/{{*path}}"),
+            None => self.path.to_owned(),
+        }
+    }
+}
+
+/// Every API route the server answers, with its handler. The explorer's
+/// pages ([`explorer::PAGES`]) are not API and are not listed here.
+pub const API: &[Route] = {
+    use Method::{Get, Post};
+    use api::*;
+    use axum::routing::on;
+    &[
+        Route {
+            method: Get,
+            path: "/v1/head",
+            handler: |m| on(m, head),
+        },
+        Route {
+            method: Get,
+            path: "/v1/entries",
+            handler: |m| on(m, entries),
+        },
+        Route {
+            method: Post,
+            path: "/v1/entries",
+            handler: |m| on(m, post_entry),
+        },
+        Route {
+            method: Get,
+            path: "/v1/entries/{id}",
+            handler: |m| on(m, entry),
+        },
+        Route {
+            method: Get,
+            path: "/v1/claims",
+            handler: |m| on(m, claims),
+        },
+        Route {
+            method: Get,
+            path: "/v1/claims/{id}",
+            handler: |m| on(m, claim),
+        },
+        Route {
+            method: Get,
+            path: "/v1/sources",
+            handler: |m| on(m, sources),
+        },
+        Route {
+            method: Get,
+            path: "/v1/sources/{slug}",
+            handler: |m| on(m, source),
+        },
+        Route {
+            method: Get,
+            path: "/v1/sources/{slug}/history",
+            handler: |m| on(m, source_history),
+        },
+        Route {
+            method: Get,
+            path: "/v1/scores",
+            handler: |m| on(m, scores),
+        },
+        Route {
+            method: Get,
+            path: "/v1/proofs/inclusion/{id}",
+            handler: |m| on(m, inclusion),
+        },
+        Route {
+            method: Get,
+            path: "/v1/proofs/consistency",
+            handler: |m| on(m, consistency),
+        },
+        Route {
+            method: Get,
+            path: "/v1/openapi.json",
+            handler: |m| on(m, openapi::serve),
+        },
+        Route {
+            method: Get,
+            path: "/checkpoint",
+            handler: |m| on(m, checkpoint),
+        },
+        Route {
+            method: Get,
+            path: "/tile/{path}",
+            handler: |m| on(m, tile),
+        },
+    ]
+};
+
+/// Every API route as (method, path): [`API`] without its handlers, for
+/// callers that compare it with a document.
+pub const ROUTES: &[(&str, &str)] = &{
+    let mut out = [("", ""); API.len()];
+    let mut i = 0;
+    while i < API.len() {
+        out[i] = (API[i].method.as_str(), API[i].path);
+        i += 1;
+    }
+    out
+};
+
+/// The application: every route of [`API`] over `state`, and the
 /// explorer's pages ([`explorer::routes`]).
 pub fn router(state: Arc<AppState>) -> Router {
-    use api::*;
-    Router::new()
-        .route("/v1/head", get(head))
-        .route("/v1/entries", get(entries).post(post_entry))
-        .route("/v1/entries/{id}", get(entry))
-        .route("/v1/claims", get(claims))
-        .route("/v1/claims/{id}", get(claim))
-        .route("/v1/sources", get(sources))
-        .route("/v1/sources/{slug}", get(source))
-        .route("/v1/sources/{slug}/history", get(source_history))
-        .route("/v1/scores", get(scores))
-        .route("/v1/proofs/inclusion/{id}", get(inclusion))
-        .route("/v1/proofs/consistency", get(consistency))
-        .route("/v1/openapi.json", get(openapi::serve))
-        .route("/checkpoint", get(checkpoint))
-        .route("/tile/{*path}", get(tile))
-        .merge(explorer::routes())
+    let mut app = Router::new();
+    for r in API {
+        // A second method on a path joins the first (axum merges them).
+        app = app.route(&r.pattern(), (r.handler)(r.method.filter()));
+    }
+    app.merge(explorer::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state::MAX_BODY))
         .with_state(state)
@@ -163,5 +280,26 @@ pub async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ROUTES is API without its handlers; only the tile route takes the
+    // rest of the URL.
+    #[test]
+    fn routes_are_the_table_and_patterns_follow_paths() {
+        assert_eq!(ROUTES.len(), API.len());
+        for (r, (method, path)) in API.iter().zip(ROUTES) {
+            assert_eq!((r.method.as_str(), r.path), (*method, *path));
+            let pattern = r.pattern();
+            if r.path == "/tile/{path}" {
+                assert_eq!(pattern, "/tile/{*path}");
+            } else {
+                assert_eq!(pattern, r.path);
+            }
+        }
     }
 }

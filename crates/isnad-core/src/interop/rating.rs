@@ -16,8 +16,6 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use unicode_normalization::UnicodeNormalization as _;
-
 use crate::record::Rating;
 
 /// A family of verdict words.
@@ -503,44 +501,11 @@ pub const WORDS: &[Row] = &[
     (Category::Misattributed, "hi", &["गलत तरीके से जोड़ा गया"]),
 ];
 
-/// The form words are compared in: NFKC, lower case (ß as ss); Arabic short vowels,
-/// tatweel and the hamza forms of alef folded away; Devanagari nukta
-/// removed; punctuation and runs of spaces turned into one space.
+/// The form words are compared in: [`crate::fold::words`] (case, Arabic
+/// marks and letter forms, the Devanagari nukta, punctuation and spacing
+/// do not matter).
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    // Lower case, with ß as ss (its upper case), so GRÖSSTENTEILS matches.
-    let lower: String = text.nfkc().flat_map(char::to_lowercase).collect();
-    for c in lower.replace('ß', "ss").chars() {
-        let c = match c {
-            // Arabic tashkeel, superscript alef, tatweel; Devanagari nukta
-            // (NFKC splits the nukta letters into letter + U+093C).
-            '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{093C}' => continue,
-            'أ' | 'إ' | 'آ' => 'ا',
-            'ة' => 'ه',
-            'ى' => 'ي',
-            c => c,
-        };
-        // Letters, digits and combining marks (Devanagari vowel signs)
-        // make words; anything else separates them.
-        let wordy = c.is_alphanumeric() || is_mark(c);
-        if wordy {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(c);
-        } else {
-            space = true;
-        }
-    }
-    out
-}
-
-/// Combining marks of the scripts in the table (Devanagari signs, Arabic
-/// marks not folded away), which `is_alphanumeric` does not count.
-fn is_mark(c: char) -> bool {
-    matches!(c, '\u{0900}'..='\u{0903}' | '\u{093A}'..='\u{094F}' | '\u{0951}'..='\u{0957}' | '\u{0962}'..='\u{0963}' | '\u{0300}'..='\u{036F}')
+    crate::fold::words(text)
 }
 
 fn index() -> &'static HashMap<String, Category> {
@@ -726,15 +691,7 @@ mod tests {
 
     #[test]
     fn published_ratings_read_back_as_themselves() {
-        for r in [
-            Rating::True,
-            Rating::MostlyTrue,
-            Rating::Mixed,
-            Rating::MostlyFalse,
-            Rating::False,
-            Rating::Unverifiable,
-            Rating::Misattributed,
-        ] {
+        for r in Rating::ALL {
             let (value, words) = to_claimreview(r);
             assert_eq!(from_words(words).map(Category::rating), Some(r), "{words}");
             if let Some(v) = value {

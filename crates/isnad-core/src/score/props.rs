@@ -13,15 +13,6 @@ use crate::time::Timestamp;
 use super::testkit::Book;
 use super::*;
 
-const RATINGS: [Rating; 7] = [
-    Rating::True,
-    Rating::MostlyTrue,
-    Rating::Mixed,
-    Rating::MostlyFalse,
-    Rating::False,
-    Rating::Unverifiable,
-    Rating::Misattributed,
-];
 const RELATIONS: [ClaimRelation; 4] = [
     ClaimRelation::SameAs,
     ClaimRelation::Corroborates,
@@ -191,7 +182,7 @@ impl Model {
                     b.verdict_by(
                         &checker(two),
                         ids[c as usize],
-                        RATINGS[r as usize],
+                        Rating::ALL[r as usize],
                         conf,
                         None,
                     );

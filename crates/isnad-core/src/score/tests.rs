@@ -352,6 +352,21 @@ fn arabic_reports_with_and_without_harakat_are_one_story() {
     assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
 }
 
+// The story fold is part of the state root (docs/SCORING.md): it does not
+// fold ta marbuta or alef maqsura, as the verdict-words fold does, and
+// these two reports stay two stories.
+#[test]
+fn ta_marbuta_and_alef_maqsura_keep_stories_apart() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    b.outlet("alwasat");
+    let c1 = b.claim("وصلت طائرة إلى روسيا", &["nova"]);
+    let c2 = b.claim("وصلت طائره إلي روسيا", &["alwasat"]);
+    let s = b.scores();
+    assert_eq!(s.story(&c1), vec![c1]);
+    assert_eq!(s.claim(&c2).unwrap().reports, 1);
+}
+
 #[test]
 fn two_independent_confirmations_make_digit_one() {
     let mut b = Book::new();

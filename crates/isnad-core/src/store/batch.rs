@@ -168,12 +168,9 @@ impl Batch<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{KeyBody, Role, SourceBody, SourceKind};
+    use crate::record::{SourceBody, SourceKind};
+    use crate::store::testkit::{admin_and_editor, editor, t};
     use crate::{Kind, Seq};
-
-    fn t() -> Timestamp {
-        Timestamp::parse("2025-02-18T08:00:00Z").unwrap()
-    }
 
     fn source(id: &str) -> Record {
         Record::Source(SourceBody {
@@ -189,21 +186,8 @@ mod tests {
 
     fn ledger() -> (tempfile::TempDir, Ledger, KeyPair) {
         let dir = tempfile::tempdir().unwrap();
-        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let l = crate::init(dir.path(), &admin, t()).unwrap();
-        l.append(
-            &admin,
-            Record::Key(KeyBody {
-                key: ed.verifier().to_string(),
-                roles: vec![Role::Editor],
-                holder: None,
-                replaces: None,
-            }),
-            t(),
-        )
-        .unwrap();
-        (dir, l, ed)
+        let l = admin_and_editor(dir.path());
+        (dir, l, editor())
     }
 
     #[test]

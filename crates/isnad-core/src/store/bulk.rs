@@ -158,9 +158,7 @@ fn remove_all(tree: &sled::Tree, keys: &mut Vec<sled::IVec>) -> Result<u64, Erro
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::KeyPair;
-    use crate::record::Record;
-    use crate::time::Timestamp;
+    use crate::store::testkit::{admin_and_editor, editor, outlet, t};
 
     type Dump = Vec<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)>;
 
@@ -183,29 +181,12 @@ mod tests {
         out
     }
 
-    fn t() -> Timestamp {
-        Timestamp::parse("2025-02-18T08:00:00Z").unwrap()
-    }
-
     /// An export of `n` outlets after a founding admin and an editor.
     fn export(n: usize) -> Vec<Vec<u8>> {
         let dir = tempfile::tempdir().unwrap();
-        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let l = crate::init(&dir.path().join("l"), &admin, t()).unwrap();
-        l.append(
-            &admin,
-            Record::Key(crate::record::KeyBody {
-                key: ed.verifier().to_string(),
-                roles: vec![crate::Role::Editor],
-                holder: None,
-                replaces: None,
-            }),
-            t(),
-        )
-        .unwrap();
+        let l = admin_and_editor(&dir.path().join("l"));
         for i in 0..n {
-            l.append(&ed, crate::store::tests::outlet(i), t()).unwrap();
+            l.append(&editor(), outlet(i), t()).unwrap();
         }
         l.leaves().map(|kv| kv.unwrap().1.to_vec()).collect()
     }

@@ -353,44 +353,18 @@ fn corrupt(reason: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{KeyBody, Record};
-    use crate::time::Timestamp;
-
-    fn t() -> Timestamp {
-        Timestamp::parse("2025-02-18T08:00:00Z").unwrap()
-    }
-
-    fn admin() -> KeyPair {
-        KeyPair::from_seed("admin", &[1; 32]).unwrap()
-    }
 
     fn log_key() -> KeyPair {
         KeyPair::from_seed("isnad.test/newsroom", &[5; 32]).unwrap()
     }
 
-    use crate::store::tests::outlet as source;
+    use crate::store::testkit::{admin_and_editor, editor as ed, outlet as source, t};
 
-    /// A ledger with the admin as editor too, and a log key.
+    /// A ledger with an admin and an editor, and a log key.
     fn ledger(dir: &std::path::Path) -> Ledger {
-        let l = crate::init(dir, &admin(), t()).unwrap();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        l.append(
-            &admin(),
-            Record::Key(KeyBody {
-                key: ed.verifier().to_string(),
-                roles: vec![crate::Role::Editor],
-                holder: None,
-                replaces: None,
-            }),
-            t(),
-        )
-        .unwrap();
+        let l = admin_and_editor(dir);
         l.set_log_key(log_key().verifier()).unwrap();
         l
-    }
-
-    fn ed() -> KeyPair {
-        KeyPair::from_seed("ed", &[2; 32]).unwrap()
     }
 
     #[test]

@@ -322,13 +322,8 @@ mod tests {
     use super::*;
     use crate::keys::KeyPair;
     use crate::merkle;
-    use crate::record::{KeyBody, Record};
-    use crate::store::tests::outlet;
-    use crate::time::Timestamp;
-
-    fn t() -> Timestamp {
-        Timestamp::parse("2025-02-18T08:00:00Z").unwrap()
-    }
+    use crate::record::Record;
+    use crate::store::testkit::{admin_and_editor, editor, outlet, t};
 
     fn log_key() -> KeyPair {
         KeyPair::from_seed("isnad.test/tiles", &[5; 32]).unwrap()
@@ -336,22 +331,9 @@ mod tests {
 
     /// A ledger of `n` entries (n ≥ 2) with a log key.
     fn ledger(dir: &Path, n: usize) -> Ledger {
-        let admin = KeyPair::from_seed("admin", &[1; 32]).unwrap();
-        let ed = KeyPair::from_seed("ed", &[2; 32]).unwrap();
-        let l = crate::init(dir, &admin, t()).unwrap();
-        l.append(
-            &admin,
-            Record::Key(KeyBody {
-                key: ed.verifier().to_string(),
-                roles: vec![crate::Role::Editor],
-                holder: None,
-                replaces: None,
-            }),
-            t(),
-        )
-        .unwrap();
+        let l = admin_and_editor(dir);
         for i in 2..n {
-            l.append(&ed, outlet(i), t()).unwrap();
+            l.append(&editor(), outlet(i), t()).unwrap();
         }
         l.set_log_key(log_key().verifier()).unwrap();
         l
