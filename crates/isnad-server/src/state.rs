@@ -141,7 +141,7 @@ impl AppState {
     }
 
     /// A source's expected value over time: a replay as of each of up to
-    /// [`HISTORY_POINTS`] entries (the source's definition, the verdicts
+    /// 24 entries (the source's definition, the verdicts
     /// that moved its evidence, evenly sampled, and the head).
     ///
     /// # Errors
