@@ -1,17 +1,12 @@
 //! The README shows real output of the worked example; this keeps it true.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::isnad_in;
+use crate::common::{isnad_in, repo};
 
 /// The `text` block after "isnad trace ad8f" in the README is exactly what
 /// `isnad trace ad8f` prints on the demo ledger.
 #[test]
 fn readme_trace_example_matches_the_demo() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("README.md");
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
     let after = readme
         .split("`isnad trace ad8f`")
         .nth(1)
@@ -49,8 +44,7 @@ fn readme_trace_example_matches_the_demo() {
 /// and its consistency proof from 20 to 35 entries) are what `isnad` prints.
 #[test]
 fn format_log_examples_match_the_demo() {
-    let format = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md"))
-        .expect("docs/FORMAT.md");
+    let format = std::fs::read_to_string(repo().join("docs/FORMAT.md")).expect("docs/FORMAT.md");
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("isnad-demo");
     let run = |args: &[&str]| {

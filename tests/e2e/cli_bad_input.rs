@@ -4,15 +4,7 @@
 //! export bytes). Also: tampered exports, a ledger in use, a directory that
 //! is not a ledger.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
-use common::{Desk, error_line, isnad_in, jsonl, one_hop_claim, s, unix_now};
+use crate::common::{self, Desk, error_line, isnad_in, jsonl, one_hop_claim, s, unix_now};
 use isnad_core::record::{KeyBody, SourceBody, SourceKind};
 use isnad_core::{Draft, Entry, KeyPair, Ledger, Record, Role, Timestamp};
 use serde_json::Value;

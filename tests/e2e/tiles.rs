@@ -5,19 +5,11 @@
 //! tiles and bundles and another key's checkpoint, and leaving the mirror
 //! as it was each time.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output};
 
-use common::*;
+use crate::common::*;
 use isnad_core::tiles::{self, Tile};
 use isnad_core::{KeyPair, Ledger, demo};
 use proptest::prelude::*;
@@ -362,8 +354,7 @@ fn export_tiles_of_the_demo_are_its_tree_and_entries() {
 /// `export tiles` writes.
 #[test]
 fn format_known_answers_are_the_demo_tiles() {
-    let format =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md")).unwrap();
+    let format = std::fs::read_to_string(repo().join("docs/FORMAT.md")).unwrap();
     let section = format
         .split("## 18. Tiles")
         .nth(1)

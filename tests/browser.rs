@@ -15,6 +15,10 @@
     reason = "test helpers panic on failed setup"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers serve every test binary; this one uses the demo and `isnad serve` helpers"
+)]
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -6,18 +6,10 @@
 //! refused by the line reader without reading the rest of it, even from an
 //! endless input. (The clock-skew bound is tested in `cli_bad_input.rs`.)
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::Path;
 
+use crate::common::{self, Desk, jsonl, s, unix_now};
 use base64::Engine as _;
-use common::{Desk, jsonl, s, unix_now};
 use isnad_core::limits::{
     MAX_AFFILIATIONS, MAX_CHAIN, MAX_ENTRY_BYTES, MAX_EVIDENCE, MAX_NAME, MAX_TEXT,
     MAX_TRANSLATIONS, MAX_URL,

@@ -1,13 +1,14 @@
-//! Shared helpers for the end-to-end tests of the `isnad` binary: a scratch
-//! newsroom desk in a temporary directory, and assertions on exit codes,
-//! error lines and the ledger's state.
-
-#![allow(dead_code, reason = "each test crate uses a different subset")]
+//! Shared helpers for the tests of the `isnad` binary: a scratch newsroom
+//! desk in a temporary directory, assertions on exit codes, error lines and
+//! the ledger's state, and a running `isnad serve`.
+//!
+//! The umbrella binary (`tests/e2e`) uses all of it; the binaries kept apart
+//! (`crash`, `faults`, `browser`) include it with a `dead_code` allow on the
+//! `mod` line, since each uses a part.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use base64::Engine as _;
@@ -20,35 +21,18 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")
 }
 
-/// The `isnad` binary, built from the current sources.
-///
-/// A package cannot depend on another package's binary, so `cargo test`
-/// does not build `isnad` for this crate; instead the first test to need it
-/// runs `cargo build -p isnad-cli` (a no-op when it is up to date), so these
-/// tests never run against a missing or stale binary.
+/// The `isnad` binary of this package, which Cargo builds before the tests.
 pub fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("workspace root");
-        let status = std::process::Command::new(cargo)
-            .current_dir(root)
-            .args([
-                "build",
-                "--quiet",
-                "--locked",
-                "-p",
-                "isnad-cli",
-                "--bin",
-                "isnad",
-            ])
-            .status()
-            .expect("run cargo build for the isnad binary");
-        assert!(status.success(), "cargo build -p isnad-cli failed");
-        assert_cmd::cargo::cargo_bin("isnad")
-    })
+    Path::new(env!("CARGO_BIN_EXE_isnad"))
+}
+
+/// The repository's root (this package is `crates/isnad-cli`): where
+/// `tests/`, `docs/`, `schemas/` and the README are.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the package is two levels below the repository's root")
 }
 
 /// The binary, run in `cwd`, with no `ISNAD_*` variables inherited from the

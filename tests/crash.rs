@@ -7,7 +7,7 @@
 //! kill count per test:
 //!
 //! ```sh
-//! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-tests --test crash -- --nocapture
+//! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-cli --test crash -- --nocapture
 //! ```
 
 #![allow(
@@ -16,6 +16,10 @@
     reason = "test helpers panic on failed setup"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers serve every test binary; this one uses the desk and process helpers"
+)]
 mod common;
 
 use std::collections::HashSet;

@@ -13,6 +13,10 @@
     reason = "test helpers panic on failed setup"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers serve every test binary; this one uses the desk and process helpers"
+)]
 mod common;
 
 use std::collections::BTreeMap;

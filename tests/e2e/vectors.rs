@@ -7,7 +7,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 
@@ -18,9 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 fn load(name: &str) -> Value {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "vectors", name]
-        .iter()
-        .collect();
+    let path: PathBuf = crate::common::repo().join("tests/vectors").join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))

@@ -4,20 +4,12 @@
 //! verifies. Within one process: threads read while one appends, and every
 //! reader sees a consistent prefix of the ledger.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Desk, bin, claim_args, s};
+use crate::common::{self, Desk, bin, claim_args, s};
 use isnad_core::Ledger;
 
 /// Where the children append: the working directory, ledger and key.

@@ -13,12 +13,6 @@
 //! The coverage-guided counterpart lives in `fuzz/` (cargo-fuzz). Set
 //! `ISNAD_FUZZ_FACTOR=N` to run N times as many cases here.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a failed expectation is the test failing"
-)]
-
 use std::collections::HashSet;
 use std::fmt::Display;
 use std::io::Write as _;
@@ -130,7 +124,7 @@ fn prefix_root(leaves: &[Hash], size: u64) -> Hash {
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    // A longer local run: ISNAD_FUZZ_FACTOR=20 cargo test -p isnad-tests --test fuzz
+    // A longer local run: ISNAD_FUZZ_FACTOR=20 cargo test -p isnad-cli --test e2e -- fuzz::
     let factor = std::env::var("ISNAD_FUZZ_FACTOR")
         .ok()
         .and_then(|f| f.parse::<u32>().ok())
@@ -1136,7 +1130,7 @@ fn unedited_seeds_are_accepted() {
 }
 
 /// Writes seed inputs for the cargo-fuzz targets in `fuzz/`:
-/// `ISNAD_FUZZ_CORPUS=$PWD/fuzz/corpus cargo test -p isnad-tests --test fuzz -- --ignored write_fuzz_corpus`
+/// `ISNAD_FUZZ_CORPUS=$PWD/fuzz/corpus cargo test -p isnad-cli --test e2e -- --ignored write_fuzz_corpus`
 #[test]
 #[ignore = "writes files; run by hand before a cargo-fuzz run"]
 fn write_fuzz_corpus() {
@@ -1260,8 +1254,7 @@ fn review_seeds() -> &'static [Vec<u8>] {
             organization: None,
         };
         let mut seeds = vec![serde_json::to_vec(&export(&d.ledger, &options).unwrap()).unwrap()];
-        let fixtures =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/claimreview");
+        let fixtures = crate::common::repo().join("tests/fixtures/claimreview");
         for name in ["graph.jsonld", "factcheck-tools.json", "page.html"] {
             seeds.push(std::fs::read(fixtures.join(name)).unwrap());
         }

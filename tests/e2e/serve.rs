@@ -2,19 +2,11 @@
 //! writes, many writers and readers at once, and a graceful shutdown that
 //! loses nothing acknowledged.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn agent() -> ureq::Agent {

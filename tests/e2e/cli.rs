@@ -2,19 +2,11 @@
 //! works, prints what a user or a script relies on, and never prints a
 //! private key.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::io::Read as _;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{Desk, assert_success, error_line, isnad_in, jsonl, s};
+use crate::common::{self, Desk, assert_success, error_line, isnad_in, jsonl, s};
 use isnad_core::record::{KeyBody, SourceBody, SourceKind};
 use isnad_core::{Draft, EntryHash, KeyPair, Record, Role, Seq, Timestamp};
 use serde_json::Value;

@@ -17,7 +17,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +31,11 @@ use isnad_core::{Entry, EntryHash, KeyPair, Kind, Ledger, Record, Role, Timestam
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
-const STALE: &str = "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-tests --test schemas";
+const STALE: &str =
+    "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e -- schemas::committed";
 
 fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    crate::common::repo().join("schemas")
 }
 
 fn schema_named(name: &str) -> Value {
