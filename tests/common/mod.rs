@@ -251,9 +251,23 @@ impl Desk {
 
     /// The ledger's entry count, head and export bytes.
     pub fn state(&self) -> State {
-        let v = self.json(&["verify"]);
+        self.state_at(&self.ledger)
+    }
+
+    /// [`Desk::state`] of another ledger, run from this desk.
+    pub fn state_at(&self, ledger: &Path) -> State {
+        let mut verify = isnad_in(self.dir());
+        verify
+            .arg("--ledger")
+            .arg(ledger)
+            .args(["--json", "verify"]);
+        let out = self.run(&mut verify);
+        assert_success(&out, &["verify"]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("verify --json");
         assert_eq!(v["ok"], true, "{v}");
-        let export = self.out(&["export", "jsonl"]);
+        let mut export = isnad_in(self.dir());
+        export.arg("--ledger").arg(ledger).args(["export", "jsonl"]);
+        let export = self.run(&mut export);
         assert_success(&export, &["export", "jsonl"]);
         State {
             entries: v["entries"].as_u64().expect("entries"),
