@@ -9,6 +9,11 @@
 //! ```sh
 //! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-cli --test crash -- --nocapture
 //! ```
+//!
+//! A test binary of its own: the kill moments are spread over the time an
+//! untimed run takes, measured first; other tests loading the machine in
+//! the same run would stretch some runs and not others, and the kills would
+//! miss the moments they are meant for.
 
 #![allow(
     clippy::expect_used,

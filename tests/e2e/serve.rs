@@ -4,10 +4,14 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::common::*;
 use serde_json::{Value, json};
+
+/// The longest wait for something the test waits on (an append to be
+/// acknowledged): a bound so that nothing hangs, not a timing expectation.
+const WAIT: Duration = Duration::from_secs(120);
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -465,6 +469,9 @@ fn shutdown_while_writing_loses_nothing_acknowledged() {
     let url = srv.url.clone();
     let dir = d.dir().to_path_buf();
     let key = d.checker.clone();
+    // The writer reports each acknowledged append; the server is stopped
+    // once a few are in, while the writer goes on.
+    let (acked, news) = std::sync::mpsc::channel();
     let writer = std::thread::spawn(move || {
         let mut ids = Vec::new();
         for i in 0..200 {
@@ -477,14 +484,24 @@ fn shutdown_while_writing_loses_nothing_acknowledged() {
             }
             let v: Value = serde_json::from_slice(&out.stdout).unwrap();
             ids.push(v["id"].as_str().unwrap().to_owned());
+            let _ = acked.send(ids.len());
         }
         ids
     });
-    std::thread::sleep(Duration::from_millis(1500));
+    const BEFORE_STOP: usize = 3;
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match news.recv_timeout(left) {
+            Ok(n) if n >= BEFORE_STOP => break,
+            Ok(_) => {}
+            Err(e) => panic!("{BEFORE_STOP} appends were not acknowledged in {WAIT:?}: {e}"),
+        }
+    }
     let status = srv.stop();
     assert!(status.success(), "{status:?}");
     let acknowledged = writer.join().unwrap();
-    assert!(!acknowledged.is_empty());
+    assert!(acknowledged.len() >= BEFORE_STOP, "{acknowledged:?}");
     d.state();
     for id in &acknowledged {
         d.ok(&["show", &id[..16]]);
