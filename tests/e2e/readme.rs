@@ -75,3 +75,64 @@ fn format_log_examples_match_the_demo() {
         "proof:\n{proof}"
     );
 }
+
+/// The README's test command, in its `sh` block (the line that runs
+/// `cargo test`, without its comment).
+fn readme_test_command() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let block = readme
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("the README's first sh block");
+    let line = block
+        .lines()
+        .find(|l| l.contains("cargo test"))
+        .expect("a test command in the README's first sh block");
+    line.split(" #").next().unwrap_or(line).trim().to_owned()
+}
+
+/// Runs `command` as a line of a bash script under `set -euo pipefail`,
+/// with `tests/setup.sh` and the `cargo test` command standing in for
+/// programs that exit as given; whether the script went on after it.
+fn goes_on_after(command: &str, setup: &str, tests: &str) -> bool {
+    let line = command
+        .replace("tests/setup.sh", setup)
+        .replace("cargo test --workspace --locked", tests);
+    let script = format!("set -euo pipefail\n{line}\necho went on\n");
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .expect("run bash");
+    String::from_utf8_lossy(&out.stdout).contains("went on")
+}
+
+/// `.ci/run` runs exactly the README's test command, and that command stops
+/// a `set -e` script when `tests/setup.sh` fails, not only when the tests do
+/// (bash ignores a failure left of `&&` under `set -e`).
+#[test]
+fn ci_runs_the_readme_test_command_and_a_failed_setup_fails_it() {
+    let command = readme_test_command();
+    assert!(
+        command.contains("tests/setup.sh") && command.contains("cargo test --workspace --locked"),
+        "{command}"
+    );
+    let ci = std::fs::read_to_string(repo().join(".ci/run")).expect(".ci/run");
+    assert!(
+        ci.contains("\nset -euo pipefail\n"),
+        ".ci/run stops on errors"
+    );
+    assert!(
+        ci.lines().any(|l| l.trim() == command),
+        ".ci/run does not run the README's test command {command:?} as a line of its own"
+    );
+    assert!(goes_on_after(&command, "true", "true"));
+    assert!(
+        !goes_on_after(&command, "false", "true"),
+        "a failed setup lets the script go on: {command}"
+    );
+    assert!(
+        !goes_on_after(&command, "true", "false"),
+        "failed tests let the script go on: {command}"
+    );
+}
