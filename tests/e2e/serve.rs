@@ -585,10 +585,14 @@ fn the_load_test_runs_and_accounts_for_every_append() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["appends"], 30);
     assert!(v["appends_per_s"].as_f64().unwrap() > 0.0);
-    let l = &v["latency_ms"];
-    assert!(
-        l["p50"].as_f64() <= l["p99"].as_f64() && l["p99"].as_f64() <= l["max"].as_f64(),
-        "{v}"
-    );
+    // Each latency is there and a number: a missing one must fail here,
+    // not compare as `None <= None`.
+    let latency = |q: &str| {
+        v["latency_ms"][q]
+            .as_f64()
+            .unwrap_or_else(|| panic!("latency_ms.{q} is not a number: {v}"))
+    };
+    let (p50, p99, max) = (latency("p50"), latency("p99"), latency("max"));
+    assert!(0.0 <= p50 && p50 <= p99 && p99 <= max, "{v}");
     assert!(v["machine"]["cores"].as_u64().unwrap() >= 1);
 }
