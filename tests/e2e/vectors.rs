@@ -118,6 +118,28 @@ fn jcs_rfc8785_known_answers() {
     }
 }
 
+/// Members are ordered by their names' UTF-16 code units, as RFC 8785
+/// says, which is not code-point (nor UTF-8 byte) order: RFC 8785's pair
+/// U+1F600 and U+FB33, where the emoji's surrogate 0xD83D comes first.
+#[test]
+fn jcs_orders_members_by_utf16_code_units() {
+    let (emoji, dalet) = ("\u{1F600}", "\u{FB33}");
+    // The pair tells the two orders apart.
+    assert!(emoji.encode_utf16().lt(dalet.encode_utf16()));
+    assert!(emoji > dalet);
+    for input in [
+        format!(r#"{{"{dalet}":2,"{emoji}":1}}"#),
+        format!(r#"{{"{emoji}":1,"{dalet}":2}}"#),
+    ] {
+        let got = canon::canonicalize_json(&input).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            format!(r#"{{"{emoji}":1,"{dalet}":2}}"#),
+            "{input}"
+        );
+    }
+}
+
 #[test]
 fn jcs_rejects_non_json() {
     for bad in ["", "{", "{\"a\":1,}", "[1 2]", "{'a':1}"] {
