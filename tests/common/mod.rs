@@ -529,3 +529,16 @@ pub fn build_demo(dir: &Path) -> PathBuf {
     );
     ledger
 }
+
+/// Whether `ISNAD_BLESS=1` asks the tests that compare a committed file
+/// with what the code generates to rewrite the file instead.
+pub fn blessing() -> bool {
+    std::env::var("ISNAD_BLESS").as_deref() == Ok("1")
+}
+
+/// Fails the test that has just rewritten `what`: a blessing run never
+/// passes, so `ISNAD_BLESS=1` left in an environment cannot turn a check
+/// into a no-op. Re-running without it checks the new file.
+pub fn blessed(what: &str) -> ! {
+    panic!("blessed: {what} rewritten; re-run without ISNAD_BLESS")
+}

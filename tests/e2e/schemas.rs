@@ -31,8 +31,7 @@ use isnad_core::{Entry, EntryHash, KeyPair, Kind, Ledger, Record, Role, Timestam
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
-const STALE: &str =
-    "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e -- schemas::committed";
+const STALE: &str = "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e -- schemas::committed, then again without ISNAD_BLESS";
 
 fn schemas_dir() -> PathBuf {
     crate::common::repo().join("schemas")
@@ -70,8 +69,9 @@ fn body_schema_file(kind: &str) -> String {
 #[test]
 fn committed_schemas_match_the_generated_ones() {
     let dir = schemas_dir();
-    if std::env::var("ISNAD_BLESS").as_deref() == Ok("1") {
+    if crate::common::blessing() {
         schema::write_all(&dir).unwrap();
+        crate::common::blessed("schemas/");
     }
     let all = schema::all();
     assert_eq!(all.len(), Kind::ALL.len() + 3);
