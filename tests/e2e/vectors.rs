@@ -7,7 +7,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 
@@ -18,9 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 fn load(name: &str) -> Value {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "vectors", name]
-        .iter()
-        .collect();
+    let path: PathBuf = crate::common::repo().join("tests/vectors").join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
@@ -118,6 +115,28 @@ fn jcs_rfc8785_known_answers() {
         // The canonical form is a fixed point.
         let again = canon::canonicalize_json(expected).expect("canonical input");
         assert_eq!(again, expected.as_bytes(), "case {i}: not idempotent");
+    }
+}
+
+/// Members are ordered by their names' UTF-16 code units, as RFC 8785
+/// says, which is not code-point (nor UTF-8 byte) order: RFC 8785's pair
+/// U+1F600 and U+FB33, where the emoji's surrogate 0xD83D comes first.
+#[test]
+fn jcs_orders_members_by_utf16_code_units() {
+    let (emoji, dalet) = ("\u{1F600}", "\u{FB33}");
+    // The pair tells the two orders apart.
+    assert!(emoji.encode_utf16().lt(dalet.encode_utf16()));
+    assert!(emoji > dalet);
+    for input in [
+        format!(r#"{{"{dalet}":2,"{emoji}":1}}"#),
+        format!(r#"{{"{emoji}":1,"{dalet}":2}}"#),
+    ] {
+        let got = canon::canonicalize_json(&input).unwrap();
+        assert_eq!(
+            String::from_utf8(got).unwrap(),
+            format!(r#"{{"{emoji}":1,"{dalet}":2}}"#),
+            "{input}"
+        );
     }
 }
 

@@ -6,28 +6,39 @@
 //! refused by the line reader without reading the rest of it, even from an
 //! endless input. (The clock-skew bound is tested in `cli_bad_input.rs`.)
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::Path;
 
+use crate::common::{self, Desk, jsonl, s, unix_now};
 use base64::Engine as _;
-use common::{Desk, jsonl, s, unix_now};
-use isnad_core::limits::{
-    MAX_AFFILIATIONS, MAX_CHAIN, MAX_ENTRY_BYTES, MAX_EVIDENCE, MAX_NAME, MAX_TEXT,
-    MAX_TRANSLATIONS, MAX_URL,
-};
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, Hop, HopRelation, Rating, SourceBody, SourceKind,
     Translation, VerdictBody,
 };
 use isnad_core::{Draft, Entry, EntryHash, KeyPair, Record, Seq, Timestamp};
 use serde_json::Value;
+
+// The bounds, written out here rather than read from `isnad_core::limits`:
+// they are part of the format (docs/FORMAT.md, section 7, "Limits"), so a
+// change to one fails these tests and is made here too, on purpose.
+
+/// The longest entry line, in bytes.
+const MAX_ENTRY_BYTES: usize = 1_048_576;
+/// The longest text field (claim text, quote, translation, rationale,
+/// reason), in bytes.
+const MAX_TEXT: usize = 65_536;
+/// The longest name-like field (names, descriptions, venues, holders), in
+/// bytes.
+const MAX_NAME: usize = 1024;
+/// The longest URL or evidence item, in bytes.
+const MAX_URL: usize = 2048;
+/// The most hops in an attribution chain.
+const MAX_CHAIN: usize = 16;
+/// The most translations of a claim.
+const MAX_TRANSLATIONS: usize = 16;
+/// The most evidence items of a verdict.
+const MAX_EVIDENCE: usize = 32;
+/// The most affiliations of a source.
+const MAX_AFFILIATIONS: usize = 32;
 
 /// Signs `record` at `seq` after `prev` without the record's own checks
 /// (which `Draft::sign` runs), so that a line can break a bound and still

@@ -17,7 +17,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +31,10 @@ use isnad_core::{Entry, EntryHash, KeyPair, Kind, Ledger, Record, Role, Timestam
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
-const STALE: &str = "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-tests --test schemas";
+const STALE: &str = "schemas/ is stale: run ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e -- schemas::committed, then again without ISNAD_BLESS";
 
 fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    crate::common::repo().join("schemas")
 }
 
 fn schema_named(name: &str) -> Value {
@@ -70,8 +69,9 @@ fn body_schema_file(kind: &str) -> String {
 #[test]
 fn committed_schemas_match_the_generated_ones() {
     let dir = schemas_dir();
-    if std::env::var("ISNAD_BLESS").as_deref() == Ok("1") {
+    if crate::common::blessing() {
         schema::write_all(&dir).unwrap();
+        crate::common::blessed("schemas/");
     }
     let all = schema::all();
     assert_eq!(all.len(), Kind::ALL.len() + 3);
@@ -486,7 +486,9 @@ fn bad_values() -> Vec<(&'static str, Value)> {
         ("confidence", json!("50")),
         ("lang", json!("e")),
         ("lang", json!("en_GB")),
-        ("language", json!("english-language")),
+        // A primary subtag of 15 letters (BCP 47 allows at most 8):
+        // "english-language" was here, and is a well-formed tag.
+        ("language", json!("englishlanguage")),
         ("url", json!("ftp://example.org/")),
         ("url", json!("https://example.org/a b")),
         ("date", json!("18 February 2025")),
@@ -510,78 +512,91 @@ fn bad_values() -> Vec<(&'static str, Value)> {
         ("rating", json!("maybe")),
         ("kind", json!("newspaper")),
         ("claim", json!("abc")),
-        ("target", json!(EntryHash::ZERO.to_hex().to_uppercase())),
+        // Upper-case hex ("00…00" upper-cased, here before, is itself).
+        ("target", json!("AB".repeat(32))),
         ("change", json!({"type": "retract", "chain": []})),
         ("change", json!({"type": "delete"})),
         ("affiliations", json!(["rusi", "rusi"])),
     ]
 }
 
-/// Mutations of a whole entry line, each with a label.
-fn mutations(line: &Value) -> Vec<(String, Value)> {
+/// A changed entry, what changed, and whether it is invalid: `false` where
+/// it may be valid or not (dropping a body field the kind may go without).
+struct Mutation {
+    label: String,
+    entry: Value,
+    invalid: bool,
+}
+
+/// Mutations of a whole entry line.
+fn mutations(line: &Value) -> Vec<Mutation> {
     let mut out = Vec::new();
     let obj = line.as_object().unwrap();
-    let mut with = |label: String, f: &dyn Fn(&mut Value)| {
-        let mut v = line.clone();
-        f(&mut v);
-        out.push((label, v));
+    let mut with = |label: String, invalid: bool, f: &dyn Fn(&mut Value)| {
+        let mut entry = line.clone();
+        f(&mut entry);
+        out.push(Mutation {
+            label,
+            entry,
+            invalid,
+        });
     };
-    with("extra top-level field".into(), &|v| {
+    with("extra top-level field".into(), true, &|v| {
         v["extra"] = json!(1);
     });
     for field in obj.keys() {
         let f = field.clone();
-        with(format!("no `{field}`"), &move |v| {
+        with(format!("no `{field}`"), true, &move |v| {
             v.as_object_mut().unwrap().remove(&f);
         });
     }
-    with("v = 2".into(), &|v| v["v"] = json!(2));
-    with("seq = -1".into(), &|v| v["seq"] = json!(-1));
-    with("seq as a string".into(), &|v| v["seq"] = json!("3"));
-    with("prev too short".into(), &|v| v["prev"] = json!("00"));
-    with("time with an offset".into(), &|v| {
+    with("v = 2".into(), true, &|v| v["v"] = json!(2));
+    with("seq = -1".into(), true, &|v| v["seq"] = json!(-1));
+    with("seq as a string".into(), true, &|v| v["seq"] = json!("3"));
+    with("prev too short".into(), true, &|v| v["prev"] = json!("00"));
+    with("time with an offset".into(), true, &|v| {
         v["time"] = json!("2025-02-18T09:00:00+00:00");
     });
-    with("time with fractions".into(), &|v| {
+    with("time with fractions".into(), true, &|v| {
         v["time"] = json!("2025-02-18T09:00:00.5Z");
     });
-    with("signer without a key".into(), &|v| {
+    with("signer without a key".into(), true, &|v| {
         v["signer"] = json!("desk-editor+01020304");
     });
-    with("sig unpadded".into(), &|v| {
+    with("sig unpadded".into(), true, &|v| {
         let s = v["sig"].as_str().unwrap().trim_end_matches('=').to_owned();
         v["sig"] = json!(s);
     });
-    with("sig too short".into(), &|v| v["sig"] = json!("AAAA"));
-    with("body is null".into(), &|v| v["body"] = Value::Null);
-    with("unknown kind".into(), &|v| v["kind"] = json!("note"));
+    with("sig too short".into(), true, &|v| v["sig"] = json!("AAAA"));
+    with("body is null".into(), true, &|v| v["body"] = Value::Null);
+    with("unknown kind".into(), true, &|v| v["kind"] = json!("note"));
     for k in Kind::ALL {
         if obj["kind"] != k.as_str() {
-            with(format!("kind `{k}` with this body"), &|v| {
+            with(format!("kind `{k}` with this body"), true, &|v| {
                 v["kind"] = json!(k.as_str());
             });
         }
     }
-    with("extra body field".into(), &|v| {
+    with("extra body field".into(), true, &|v| {
         v["body"]["extra"] = json!(1)
     });
     for field in obj["body"].as_object().unwrap().keys() {
         let f = field.clone();
-        with(format!("no body `{field}`"), &move |v| {
+        with(format!("no body `{field}`"), false, &move |v| {
             v["body"].as_object_mut().unwrap().remove(&f);
         });
-        with(format!("body `{field}` null"), &|v| {
+        with(format!("body `{field}` null"), false, &|v| {
             v["body"][field.as_str()] = Value::Null;
         });
         if obj["body"][field.as_str()].is_array() {
-            with(format!("body `{field}` empty"), &|v| {
+            with(format!("body `{field}` empty"), false, &|v| {
                 v["body"][field.as_str()] = json!([]);
             });
         }
     }
     for (field, bad) in bad_values() {
         if obj["body"].get(field).is_some() {
-            with(format!("body `{field}` = {bad}"), &|v| {
+            with(format!("body `{field}` = {bad}"), true, &|v| {
                 v["body"][field] = bad.clone();
             });
         }
@@ -594,14 +609,32 @@ fn schemas_judge_mutated_entries_as_the_parser_does() {
     let dir = tempfile::tempdir().unwrap();
     let lines = sample_export(dir.path());
     let entry = validator("entry.schema.json");
-    let (mut accepted, mut rejected) = (0, 0);
+    let (mut accepted, mut rejected, mut invalid) = (0, 0, 0);
     let mut disagreements = Vec::new();
+    let mut let_through = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let original: Value = serde_json::from_str(line).unwrap();
         assert!(rust_accepts(&original), "line {i}");
-        for (label, m) in mutations(&original) {
+        assert!(errors(&entry, &original).is_empty(), "line {i}");
+        for Mutation {
+            label,
+            entry: m,
+            invalid: must_fail,
+        } in mutations(&original)
+        {
             let rust = rust_accepts(&m);
             let errs = errors(&entry, &m);
+            // An invalid entry is refused by each of them, not merely by
+            // both alike.
+            if must_fail {
+                invalid += 1;
+                if rust {
+                    let_through.push(format!("line {i}, {label}: the parser accepts it"));
+                }
+                if errs.is_empty() {
+                    let_through.push(format!("line {i}, {label}: the schema accepts it"));
+                }
+            }
             if rust != errs.is_empty() {
                 disagreements.push(format!(
                     "line {i} ({}), {label}: parser {}, schema {} {errs:?}",
@@ -627,9 +660,19 @@ fn schemas_judge_mutated_entries_as_the_parser_does() {
         disagreements.len(),
         disagreements.join("\n")
     );
-    eprintln!("{accepted} mutations accepted, {rejected} rejected, by both");
+    assert!(
+        let_through.is_empty(),
+        "{} invalid entries accepted:\n{}",
+        let_through.len(),
+        let_through.join("\n")
+    );
+    eprintln!(
+        "{accepted} mutations accepted, {rejected} rejected, by both; \
+         {invalid} of them invalid and rejected by each"
+    );
     // Both outcomes were exercised: dropping optional fields stays valid.
     assert!(accepted > 10 && rejected > 300, "{accepted} / {rejected}");
+    assert!(invalid > 300, "{invalid} invalid mutations");
 }
 
 #[test]

@@ -1,13 +1,14 @@
-//! Shared helpers for the end-to-end tests of the `isnad` binary: a scratch
-//! newsroom desk in a temporary directory, and assertions on exit codes,
-//! error lines and the ledger's state.
-
-#![allow(dead_code, reason = "each test crate uses a different subset")]
+//! Shared helpers for the tests of the `isnad` binary: a scratch newsroom
+//! desk in a temporary directory, assertions on exit codes, error lines and
+//! the ledger's state, and a running `isnad serve`.
+//!
+//! The umbrella binary (`tests/e2e`) uses all of it; the binaries kept apart
+//! (`crash`, `faults`, `browser`) include it with a `dead_code` allow on the
+//! `mod` line, since each uses a part.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::OnceLock;
 
 use assert_cmd::Command;
 use base64::Engine as _;
@@ -20,35 +21,18 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 temp path")
 }
 
-/// The `isnad` binary, built from the current sources.
-///
-/// A package cannot depend on another package's binary, so `cargo test`
-/// does not build `isnad` for this crate; instead the first test to need it
-/// runs `cargo build -p isnad-cli` (a no-op when it is up to date), so these
-/// tests never run against a missing or stale binary.
+/// The `isnad` binary of this package, which Cargo builds before the tests.
 pub fn bin() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("workspace root");
-        let status = std::process::Command::new(cargo)
-            .current_dir(root)
-            .args([
-                "build",
-                "--quiet",
-                "--locked",
-                "-p",
-                "isnad-cli",
-                "--bin",
-                "isnad",
-            ])
-            .status()
-            .expect("run cargo build for the isnad binary");
-        assert!(status.success(), "cargo build -p isnad-cli failed");
-        assert_cmd::cargo::cargo_bin("isnad")
-    })
+    Path::new(env!("CARGO_BIN_EXE_isnad"))
+}
+
+/// The repository's root (this package is `crates/isnad-cli`): where
+/// `tests/`, `docs/`, `schemas/` and the README are.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("the package is two levels below the repository's root")
 }
 
 /// The binary, run in `cwd`, with no `ISNAD_*` variables inherited from the
@@ -267,9 +251,23 @@ impl Desk {
 
     /// The ledger's entry count, head and export bytes.
     pub fn state(&self) -> State {
-        let v = self.json(&["verify"]);
+        self.state_at(&self.ledger)
+    }
+
+    /// [`Desk::state`] of another ledger, run from this desk.
+    pub fn state_at(&self, ledger: &Path) -> State {
+        let mut verify = isnad_in(self.dir());
+        verify
+            .arg("--ledger")
+            .arg(ledger)
+            .args(["--json", "verify"]);
+        let out = self.run(&mut verify);
+        assert_success(&out, &["verify"]);
+        let v: Value = serde_json::from_slice(&out.stdout).expect("verify --json");
         assert_eq!(v["ok"], true, "{v}");
-        let export = self.out(&["export", "jsonl"]);
+        let mut export = isnad_in(self.dir());
+        export.arg("--ledger").arg(ledger).args(["export", "jsonl"]);
+        let export = self.run(&mut export);
         assert_success(&export, &["export", "jsonl"]);
         State {
             entries: v["entries"].as_u64().expect("entries"),
@@ -530,4 +528,17 @@ pub fn build_demo(dir: &Path) -> PathBuf {
         String::from_utf8_lossy(&out.stderr)
     );
     ledger
+}
+
+/// Whether `ISNAD_BLESS=1` asks the tests that compare a committed file
+/// with what the code generates to rewrite the file instead.
+pub fn blessing() -> bool {
+    std::env::var("ISNAD_BLESS").as_deref() == Ok("1")
+}
+
+/// Fails the test that has just rewritten `what`: a blessing run never
+/// passes, so `ISNAD_BLESS=1` left in an environment cannot turn a check
+/// into a no-op. Re-running without it checks the new file.
+pub fn blessed(what: &str) -> ! {
+    panic!("blessed: {what} rewritten; re-run without ISNAD_BLESS")
 }

@@ -5,7 +5,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 use std::time::Instant;

@@ -2,19 +2,11 @@
 //! works, prints what a user or a script relies on, and never prints a
 //! private key.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::io::Read as _;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{Desk, assert_success, error_line, isnad_in, jsonl, s};
+use crate::common::{self, Desk, assert_success, error_line, isnad_in, jsonl, s};
 use isnad_core::record::{KeyBody, SourceBody, SourceKind};
 use isnad_core::{Draft, EntryHash, KeyPair, Record, Role, Seq, Timestamp};
 use serde_json::Value;
@@ -1093,58 +1085,114 @@ fn demo_builds_a_verified_worked_example() {
     assert_eq!(again["entries"], v["entries"]);
 }
 
+/// The subcommands a `--help` text lists under `Commands:` (one per line,
+/// indented two spaces; wrapped descriptions are indented further), but
+/// `help` itself.
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l[2..].starts_with(' '))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How many commands `isnad` had when this test learnt to find them: it
+/// walks the tree that `--help` shows, so a new command is covered without
+/// being listed here, and losing one fails.
+const COMMANDS: usize = 42;
+
 #[test]
 fn help_works_on_every_subcommand() {
     let tmp = tempfile::tempdir().unwrap();
-    let paths: &[&[&str]] = &[
-        &[],
-        &["init"],
-        &["key"],
-        &["key", "new"],
-        &["key", "show"],
-        &["key", "enroll"],
-        &["source"],
-        &["source", "add"],
-        &["source", "show"],
-        &["source", "list"],
-        &["claim"],
-        &["claim", "add"],
-        &["verdict"],
-        &["verdict", "add"],
-        &["relate"],
-        &["amend"],
-        &["prior"],
-        &["log"],
-        &["show"],
-        &["trace"],
-        &["verify"],
-        &["replay"],
-        &["score"],
-        &["credibility"],
-        &["checkpoint"],
-        &["prove"],
-        &["verify-proof"],
-        &["export"],
-        &["export", "jsonl"],
-        &["export", "tiles"],
-        &["import"],
-        &["import", "jsonl"],
-        &["mirror"],
-        &["demo"],
-    ];
-    for p in paths {
+    let help = |args: &[String]| {
         let out = isnad_in(tmp.path())
-            .args(*p)
+            .args(args)
             .arg("--help")
             .output()
             .unwrap();
-        assert_success(&out, p);
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert!(text.contains("Usage: isnad"), "{p:?}: {text}");
-        if let Some(last) = p.last() {
-            assert!(text.contains(last), "{p:?}: {text}");
+        assert_success(&out, &args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(out.stderr.is_empty(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let mut todo: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = Vec::new();
+    while let Some(path) = todo.pop() {
+        let text = help(&path);
+        assert!(text.contains("Usage: isnad"), "{path:?}: {text}");
+        if let Some(last) = path.last() {
+            assert!(text.contains(last.as_str()), "{path:?}: {text}");
         }
-        assert!(out.stderr.is_empty(), "{p:?}");
+        // `isnad help PATH…` says the same.
+        let out = isnad_in(tmp.path())
+            .arg("help")
+            .args(&path)
+            .output()
+            .unwrap();
+        assert_success(&out, &["help"]);
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            text,
+            "help {path:?}"
+        );
+        for name in subcommands(&text) {
+            let mut child = path.clone();
+            child.push(name);
+            todo.push(child);
+        }
+        if !path.is_empty() {
+            seen.push(path.join(" "));
+        }
+    }
+    seen.sort();
+    assert!(
+        seen.len() >= COMMANDS,
+        "{} commands found, {COMMANDS} expected: {seen:?}",
+        seen.len()
+    );
+    // Among them, every command this test listed by hand before it walked.
+    for known in [
+        "init",
+        "key",
+        "key new",
+        "key show",
+        "key enroll",
+        "source",
+        "source add",
+        "source show",
+        "source list",
+        "claim",
+        "claim add",
+        "verdict",
+        "verdict add",
+        "relate",
+        "amend",
+        "prior",
+        "log",
+        "show",
+        "trace",
+        "verify",
+        "replay",
+        "score",
+        "credibility",
+        "checkpoint",
+        "prove",
+        "verify-proof",
+        "export",
+        "export jsonl",
+        "export tiles",
+        "import",
+        "import jsonl",
+        "mirror",
+        "demo",
+    ] {
+        assert!(
+            seen.iter().any(|c| c == known),
+            "{known} not found: {seen:?}"
+        );
     }
     // `help` works too, and the version.
     let out = isnad_in(tmp.path())

@@ -10,18 +10,10 @@
 //! `tests/interop/requirements.txt`. Without them these tests fail rather
 //! than skip, so that a machine without them cannot pass them silently.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -29,9 +21,7 @@ const REQUIREMENTS: &str = "pip install -r tests/interop/requirements.txt";
 
 /// Runs the PROV check on `export` with the expectations in `expected`.
 fn prov_check(export: &Path, expected: &Path) -> Output {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("prov_check.py");
+    let script = repo().join("tests/interop").join("prov_check.py");
     let out = Command::new("python3")
         .arg(script)
         .arg(export)

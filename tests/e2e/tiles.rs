@@ -5,19 +5,11 @@
 //! tiles and bundles and another key's checkpoint, and leaving the mirror
 //! as it was each time.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Output};
 
-use common::*;
+use crate::common::*;
 use isnad_core::tiles::{self, Tile};
 use isnad_core::{KeyPair, Ledger, demo};
 use proptest::prelude::*;
@@ -362,8 +354,7 @@ fn export_tiles_of_the_demo_are_its_tree_and_entries() {
 /// `export tiles` writes.
 #[test]
 fn format_known_answers_are_the_demo_tiles() {
-    let format =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md")).unwrap();
+    let format = std::fs::read_to_string(repo().join("docs/FORMAT.md")).unwrap();
     let section = format
         .split("## 18. Tiles")
         .nth(1)
@@ -724,43 +715,40 @@ fn mirror_input_errors_exit_2() {
     d.assert_no_secrets();
 }
 
-/// `python3 -m http.server` serving `dir` on a free loopback port; killed
-/// (by its own handle) when dropped.
+/// `python3 -m http.server` serving `dir` on a loopback port the system
+/// picks; killed (by its own handle) when dropped.
 struct Server {
     child: Child,
     port: u16,
 }
 
 impl Server {
+    /// Starts the server on port 0 and reads the port it bound from its
+    /// first line, `Serving HTTP on 127.0.0.1 port N (…) ...`, which it
+    /// prints once it listens.
     fn start(dir: &Path) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                &port.to_string(),
-            ])
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
             .current_dir(dir)
-            .stdout(std::process::Stdio::null())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("python3 runs (the interop tests need it too)");
-        let server = Server { child, port };
-        let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(20),
-                "the HTTP server did not start"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        server
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut line = String::new();
+        out.read_line(&mut line)
+            .expect("the HTTP server's first line");
+        let port = line
+            .split(" port ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in the HTTP server's line {line:?}"));
+        // Keep reading, so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        Server { child, port }
     }
 
     fn url(&self) -> String {

@@ -8,7 +8,6 @@
 
 // Test helpers panic with a message on purpose; clippy allows that in
 // `#[test]` functions only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -447,7 +446,7 @@ impl Model {
             return Reject("role may not write kind");
         }
         match record {
-            // Key lifecycle has its own tests (tests/tests/keys.rs); the
+            // Key lifecycle has its own tests (tests/e2e/keys.rs); the
             // model's operations never revoke.
             Record::Revocation(_) => unreachable!("the model generates no revocations"),
             Record::Key(k) => {
@@ -906,7 +905,7 @@ fn append_accepts_exactly_what_the_model_accepts() {
     // rejections include the interesting reasons.
     let cov = cov.into_inner();
     eprintln!("coverage: {cov:#?}");
-    // Revocations are not modelled (tests/tests/keys.rs covers them).
+    // Revocations are not modelled (tests/e2e/keys.rs covers them).
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Revocation) {
         assert!(
             cov.new.get(&kind).is_some_and(|n| *n > 0),

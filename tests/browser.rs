@@ -1,13 +1,19 @@
 //! The web explorer in a real browser: headless Chromium driven over
-//! WebDriver (Debian's `chromium` and `chromium-driver`, which `.ci/run`
-//! installs). A reader searches for a seed claim of the demo in Arabic and
-//! in English, opens it, sees its attribution chain drawn with the
-//! sources' names, its verdicts and credibility, the Arabic text laid out
-//! right to left and a proof to download, then follows a source from the
-//! graph to its page with its grade and the plot of its expected value.
+//! WebDriver (Debian's `chromium` and `chromium-driver`, which
+//! `tests/setup.sh` installs). A reader searches for a seed claim of the
+//! demo in Arabic and in English, opens it, sees its attribution chain
+//! drawn with the sources' names, its verdicts and credibility, the Arabic
+//! text laid out right to left and a proof to download, then follows a
+//! source from the graph to its page with its grade and the plot of its
+//! expected value.
 //!
 //! Without Chromium or its driver these tests fail, saying what to install;
 //! they never pass by skipping.
+//!
+//! A test binary of its own: Chromium is the heaviest process any test
+//! starts, and its page waits are bounded; beside the umbrella binary's
+//! CPU-bound tests on a small machine they would be starved, so Cargo runs
+//! this binary after that one, not alongside it.
 
 #![allow(
     clippy::expect_used,
@@ -15,6 +21,10 @@
     reason = "test helpers panic on failed setup"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers serve every test binary; this one uses the demo and `isnad serve` helpers"
+)]
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -51,11 +61,6 @@ fn chromedriver_program() -> PathBuf {
     program(&["chromedriver"]).unwrap_or_else(|| panic!("no chromedriver on PATH; {INSTALL}"))
 }
 
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -79,23 +84,46 @@ fn get(url: &str) -> (u16, String, String, String) {
     (r.status().as_u16(), ct, csp, body)
 }
 
-/// `chromedriver` on a free loopback port, killed when dropped.
+/// `chromedriver` on a loopback port the system picks, killed when
+/// dropped.
 struct Driver {
     child: Child,
     url: String,
 }
 
 impl Driver {
+    /// Starts ChromeDriver with `--port=0` and reads the port it bound from
+    /// the line it prints once it listens, `ChromeDriver was started
+    /// successfully on port N.`; then waits for its status to say ready.
     fn start() -> Driver {
+        use std::io::BufRead as _;
         let program = chromedriver_program();
-        let port = free_port();
-        let child = Command::new(&program)
-            .arg(format!("--port={port}"))
+        let mut child = Command::new(&program)
+            .arg("--port=0")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}; {INSTALL}", program.display()));
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut port = None;
+        let mut seen = String::new();
+        let mut line = String::new();
+        while port.is_none() && out.read_line(&mut line).is_ok_and(|n| n > 0) {
+            port = line
+                .trim_end()
+                .strip_prefix("ChromeDriver was started successfully on port ")
+                .and_then(|p| p.trim_end_matches('.').parse::<u16>().ok());
+            seen.push_str(&line);
+            line.clear();
+        }
+        let Some(port) = port else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromedriver never said which port it listens on: {seen:?}; {INSTALL}");
+        };
+        // Keep reading, so the driver never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         let driver = Driver {
             child,
             url: format!("http://127.0.0.1:{port}"),

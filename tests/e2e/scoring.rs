@@ -2,15 +2,7 @@
 //! `replay` (on the ledger and on an export, with `--as-of` and `--state`),
 //! `score`, `credibility`, and the scoring lines of `trace` and `demo`.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
@@ -21,7 +13,7 @@ const DEMO_ROOT: &str = "16bb49d2e0da630ade8feef0aacb5b750cd2210d4df7f50cc8a055a
 /// The demo ledger in a desk's directory, as its `ledger`.
 fn demo() -> Desk {
     let d = Desk::bare();
-    d.ok(&["demo", common::s(&d.ledger)]);
+    d.ok(&["demo", s(&d.ledger)]);
     d
 }
 
@@ -44,7 +36,7 @@ fn replay_gives_the_same_root_from_the_ledger_an_export_and_the_state_text() {
     assert_eq!(hex::encode(Sha256::digest(state.as_bytes())), DEMO_ROOT);
     // From an export, with no ledger at all.
     let export = d.dir().join("demo.jsonl");
-    d.ok(&["export", "jsonl", "--out", common::s(&export)]);
+    d.ok(&["export", "jsonl", "--out", s(&export)]);
     let empty = tempfile::tempdir().unwrap();
     let out = isnad_in(empty.path())
         .args(["--json", "--ledger", "nowhere", "replay", "--export"])
@@ -57,16 +49,10 @@ fn replay_gives_the_same_root_from_the_ledger_an_export_and_the_state_text() {
     // An imported copy replays to the same root.
     let copy = d.dir().join("copy");
     let mut c = isnad_in(d.dir());
-    c.args([
-        "--ledger",
-        common::s(&copy),
-        "import",
-        "jsonl",
-        common::s(&export),
-    ]);
+    c.args(["--ledger", s(&copy), "import", "jsonl", s(&export)]);
     assert_success(&d.run(&mut c), &["import"]);
     let mut c = isnad_in(d.dir());
-    c.args(["--json", "--ledger", common::s(&copy), "replay"]);
+    c.args(["--json", "--ledger", s(&copy), "replay"]);
     let out = d.run(&mut c);
     let w: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(w["state_root"], DEMO_ROOT);
@@ -176,7 +162,7 @@ fn credibility_and_trace_show_origins_and_circular_reporting() {
     assert!(line.contains("not a claim"), "{line}");
     d.fail(&["credibility", "ffffffff"], 2);
     // The demo prints the scores and the state root.
-    let again = d.ok(&["demo", common::s(&d.ledger)]);
+    let again = d.ok(&["demo", s(&d.ledger)]);
     assert!(again.contains("Source credibility"), "{again}");
     assert!(again.contains(&format!("state root {DEMO_ROOT}")));
 }

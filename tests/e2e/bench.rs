@@ -4,17 +4,9 @@
 //! ledger imports and verifies, and that the work directory goes away
 //! unless kept.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::Path;
 
-use common::{assert_success, error_line, isnad_in, s};
+use crate::common::{self, assert_success, error_line, isnad_in, s};
 use serde_json::Value;
 
 /// The keys `isnad bench --json` must print (issue 5), in its order.

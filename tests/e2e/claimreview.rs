@@ -14,26 +14,15 @@
 //!   (`tests/interop/claimreview_jsonld.py`; needs the packages in
 //!   `tests/interop/requirements.txt`).
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join("claimreview")
-        .join(name)
+    repo().join("tests/fixtures").join("claimreview").join(name)
 }
 
 const RATINGS: [&str; 7] = [
@@ -594,9 +583,7 @@ fn pyld_expands_every_field() {
     let d = rated_desk();
     let reviews = export(&d, &["--base-url", "https://desk.example/isnad"]);
     let good = write(&d, "reviews.json", &Value::Array(reviews.clone()));
-    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("claimreview_jsonld.py");
+    let script = repo().join("tests/interop").join("claimreview_jsonld.py");
     let run = |file: &Path| {
         Command::new("python3")
             .arg(&script)
@@ -657,22 +644,22 @@ fn rating_table() -> String {
 
 #[test]
 fn the_documented_rating_table_is_the_one_in_the_code() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/INTEROP.md");
+    let path = repo().join("docs/INTEROP.md");
     let doc = std::fs::read_to_string(&path).unwrap();
     let (begin, end) = ("<!-- rating-table:begin -->\n", "<!-- rating-table:end -->");
     let start = doc.find(begin).expect("begin marker") + begin.len();
     let stop = doc.find(end).expect("end marker");
     let want = rating_table();
-    if std::env::var("ISNAD_BLESS").as_deref() == Ok("1") {
+    if blessing() {
         let fresh = format!("{}{want}{}", &doc[..start], &doc[stop..]);
         std::fs::write(&path, fresh).unwrap();
-        return;
+        blessed("docs/INTEROP.md's rating table");
     }
     assert_eq!(
         &doc[start..stop],
         want,
-        "docs/INTEROP.md's rating table is stale: run ISNAD_BLESS=1 cargo test -p isnad-tests \
-         --test claimreview"
+        "docs/INTEROP.md's rating table is stale: run ISNAD_BLESS=1 cargo test -p isnad-cli \
+         --test e2e -- claimreview::the_documented_rating_table, then again without ISNAD_BLESS"
     );
 }
 

@@ -2,17 +2,9 @@
 //! `checkpoint`, `prove`, `verify-proof` (with no ledger) and
 //! `verify --since`, including a forked ledger and tampered proofs.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 use isnad_core::checkpoint::Checkpoint;
 use isnad_core::merkle;
 use serde_json::Value;
@@ -109,30 +101,21 @@ fn every_entry_proves_at_every_signed_size_and_no_other() {
         let pf = file(&d, "proof.json", &proof);
         let leaf = d.ok(&["show", id, "--leaf"]);
         let entry = file(&d, "entry.jsonl", &leaf);
-        for key in [vk.as_str(), common::s(&vk_file)] {
-            let out = verify_proof(
-                &d,
-                &[common::s(&pf), "--vkey", key, "--entry", common::s(&entry)],
-            );
+        for key in [vk.as_str(), s(&vk_file)] {
+            let out = verify_proof(&d, &[s(&pf), "--vkey", key, "--entry", s(&entry)]);
             assert_success(&out, &["verify-proof"]);
         }
         // The line of another entry is not this leaf.
         let other = d.ok(&["show", &ids[(i + 1) % ids.len()], "--leaf"]);
         let other = file(&d, "other.jsonl", &other);
-        let out = verify_proof(
-            &d,
-            &[common::s(&pf), "--vkey", &vk, "--entry", common::s(&other)],
-        );
+        let out = verify_proof(&d, &[s(&pf), "--vkey", &vk, "--entry", s(&other)]);
         assert!(error_line(&out, 1).contains("leaf"));
         // At the earlier signed size, entries before it prove; later ones do not.
         let size = first_size.to_string();
         if (i as u64) < first_size {
             let old = d.ok(&["prove", id, "--size", &size]);
             let pf = file(&d, "old.json", &old);
-            assert_success(
-                &verify_proof(&d, &[common::s(&pf), "--vkey", &vk]),
-                &["old"],
-            );
+            assert_success(&verify_proof(&d, &[s(&pf), "--vkey", &vk]), &["old"]);
             assert!(old.contains(&b64(Checkpoint::parse_text(&first).unwrap().root())));
         } else {
             let line = d.fail(&["prove", id, "--size", &size], 2);
@@ -176,7 +159,7 @@ fn desk_with_proof() -> (Desk, String, PathBuf, Value) {
 #[test]
 fn verify_proof_fails_on_every_change_to_a_proof() {
     let (d, vk, pf, v) = desk_with_proof();
-    assert_success(&verify_proof(&d, &[common::s(&pf), "--vkey", &vk]), &["ok"]);
+    assert_success(&verify_proof(&d, &[s(&pf), "--vkey", &vk]), &["ok"]);
     let mut cases: Vec<(String, Value)> = Vec::new();
     let hashes = v["hashes"].as_array().unwrap().clone();
     assert!(hashes.len() >= 3);
@@ -214,14 +197,14 @@ fn verify_proof_fails_on_every_change_to_a_proof() {
     cases.push(("checkpoint origin".into(), w));
     for (what, w) in cases {
         let bad = file(&d, "bad.json", &w.to_string());
-        let out = verify_proof(&d, &[common::s(&bad), "--vkey", &vk]);
+        let out = verify_proof(&d, &[s(&bad), "--vkey", &vk]);
         let line = error_line(&out, 1);
         assert!(line.contains("verification failed"), "{what}: {line}");
     }
     // Another log's key: the checkpoint's signature is not by it.
     let other = Desk::bare();
     other.ok(&["init", "--origin", "other.example/log"]);
-    let out = verify_proof(&d, &[common::s(&pf), "--vkey", &vkey(&other)]);
+    let out = verify_proof(&d, &[s(&pf), "--vkey", &vkey(&other)]);
     assert!(error_line(&out, 1).contains("signed note"));
 }
 
@@ -229,29 +212,23 @@ fn verify_proof_fails_on_every_change_to_a_proof() {
 fn verify_proof_input_errors_exit_2() {
     let (d, vk, pf, v) = desk_with_proof();
     let not_json = file(&d, "x.json", "{not json");
-    let line = error_line(&verify_proof(&d, &[common::s(&not_json), "--vkey", &vk]), 2);
+    let line = error_line(&verify_proof(&d, &[s(&not_json), "--vkey", &vk]), 2);
     assert!(line.contains("not JSON"), "{line}");
     let mut extra = v.clone();
     extra["extra"] = 1.into();
     let extra = file(&d, "extra.json", &extra.to_string());
-    let line = error_line(&verify_proof(&d, &[common::s(&extra), "--vkey", &vk]), 2);
+    let line = error_line(&verify_proof(&d, &[s(&extra), "--vkey", &vk]), 2);
     assert!(line.contains("extra"), "{line}");
-    let line = error_line(
-        &verify_proof(&d, &[common::s(&pf), "--vkey", "nonsense"]),
-        2,
-    );
+    let line = error_line(&verify_proof(&d, &[s(&pf), "--vkey", "nonsense"]), 2);
     assert!(line.contains("--vkey"), "{line}");
     let private = d.ledger.join("keys").join("log.key");
-    let line = error_line(
-        &verify_proof(&d, &[common::s(&pf), "--vkey", common::s(&private)]),
-        2,
-    );
+    let line = error_line(&verify_proof(&d, &[s(&pf), "--vkey", s(&private)]), 2);
     assert!(line.contains("private key"), "{line}");
     assert!(!line.contains("PRIVATE+KEY"), "{line}");
     let missing = d.dir().join("missing.json");
-    error_line(&verify_proof(&d, &[common::s(&missing), "--vkey", &vk]), 2);
+    error_line(&verify_proof(&d, &[s(&missing), "--vkey", &vk]), 2);
     let big = file(&d, "big.json", &" ".repeat(2 << 20));
-    let line = error_line(&verify_proof(&d, &[common::s(&big), "--vkey", &vk]), 2);
+    let line = error_line(&verify_proof(&d, &[s(&big), "--vkey", &vk]), 2);
     assert!(line.contains("larger than"), "{line}");
 }
 
@@ -275,12 +252,9 @@ fn consistency_proofs_between_checkpoints() {
         );
         assert_eq!(v["new_root"], b64(&root));
         let pf = file(&d, "c.json", &proof);
-        assert_success(&verify_proof(&d, &[common::s(&pf), "--vkey", &vk]), &["c"]);
+        assert_success(&verify_proof(&d, &[s(&pf), "--vkey", &vk]), &["c"]);
         // Against the saved old checkpoint: only its own size matches.
-        let out = verify_proof(
-            &d,
-            &[common::s(&pf), "--vkey", &vk, "--old", common::s(&old)],
-        );
+        let out = verify_proof(&d, &[s(&pf), "--vkey", &vk, "--old", s(&old)]);
         if m == old_size {
             assert_success(&out, &["--old"]);
         } else {
@@ -296,7 +270,7 @@ fn consistency_proofs_between_checkpoints() {
         &old_size.to_string(),
     ]);
     let pf = file(&d, "c2.json", &proof);
-    assert_success(&verify_proof(&d, &[common::s(&pf), "--vkey", &vk]), &["c2"]);
+    assert_success(&verify_proof(&d, &[s(&pf), "--vkey", &vk]), &["c2"]);
     d.fail(&["prove", "--consistency", "0"], 2);
     d.fail(&["prove", "--consistency", &(n + 1).to_string()], 2);
     let line = d.fail(
@@ -318,7 +292,7 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
     let saved = file(&d, "saved.cp", &d.ok(&["checkpoint"]));
     // A fork: the same ledger copied, then each copy gets a different entry.
     let fork_dir = d.dir().join("fork");
-    common::copy_dir(&d.ledger, &fork_dir);
+    copy_dir(&d.ledger, &fork_dir);
     d.add_claim(&d.editor, "what the original says");
     let fork = |args: &[&str]| {
         let mut c = isnad_in(d.dir());
@@ -326,7 +300,7 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
         d.run(&mut c)
     };
     let fork_claim = |text: &str| {
-        let mut c = vec!["--key", common::s(&d.editor)];
+        let mut c = vec!["--key", s(&d.editor)];
         c.extend(claim_args(text));
         assert_success(&fork(&c), &["fork claim", text]);
     };
@@ -342,17 +316,14 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
         vkey(&d)
     );
 
-    let ok = d.ok(&["verify", "--since", common::s(&saved)]);
+    let ok = d.ok(&["verify", "--since", s(&saved)]);
     assert!(ok.contains("extends the checkpoint"), "{ok}");
-    let v = d.json(&["verify", "--since", common::s(&saved)]);
+    let v = d.json(&["verify", "--since", s(&saved)]);
     assert_eq!(v["extends"]["size"], 7);
-    assert_success(
-        &fork(&["verify", "--since", common::s(&saved)]),
-        &["fork since"],
-    );
+    assert_success(&fork(&["verify", "--since", s(&saved)]), &["fork since"]);
 
     let before = d.state();
-    let line = d.fail(&["verify", "--since", common::s(&forked)], 1);
+    let line = d.fail(&["verify", "--since", s(&forked)], 1);
     assert!(line.contains("does not extend"), "{line}");
     // A checkpoint larger than the ledger: the ledger is behind or truncated.
     fork_claim("x");
@@ -362,18 +333,18 @@ fn verify_since_accepts_extensions_and_catches_a_fork() {
         "ahead.cp",
         &String::from_utf8(fork(&["checkpoint"]).stdout).unwrap(),
     );
-    let line = d.fail(&["verify", "--since", common::s(&ahead)], 1);
+    let line = d.fail(&["verify", "--since", s(&ahead)], 1);
     assert!(line.contains("holds only"), "{line}");
     // An altered checkpoint: its signature fails.
     let text = std::fs::read_to_string(&saved).unwrap();
     let bent = file(&d, "bent.cp", &text.replacen("\n7\n", "\n6\n", 1));
-    let line = d.fail(&["verify", "--since", common::s(&bent)], 1);
+    let line = d.fail(&["verify", "--since", s(&bent)], 1);
     assert!(line.contains("signed note"), "{line}");
     // Another log's checkpoint.
     let other = Desk::bare();
     other.ok(&["init", "--origin", "other.example/log"]);
     let foreign = file(&d, "foreign.cp", &other.ok(&["checkpoint"]));
-    d.fail(&["verify", "--since", common::s(&foreign)], 1);
+    d.fail(&["verify", "--since", s(&foreign)], 1);
     // A file that is missing is a usage error, not a failed verification.
     d.fail(&["verify", "--since", "missing.cp"], 2);
     assert_eq!(d.state(), before);
@@ -395,7 +366,7 @@ fn verify_checks_the_stored_checkpoints() {
 fn checkpoint_needs_the_log_key_and_refuses_another() {
     let d = Desk::with_sources();
     let before = d.state();
-    let line = d.fail(&["checkpoint", "--log-key", common::s(&d.editor)], 2);
+    let line = d.fail(&["checkpoint", "--log-key", s(&d.editor)], 2);
     assert!(line.contains("log key"), "{line}");
     std::fs::rename(d.ledger.join("keys/log.key"), d.dir().join("log.key")).unwrap();
     let line = d.fail(&["checkpoint"], 2);
@@ -411,11 +382,11 @@ fn an_imported_copy_is_a_log_of_its_own() {
     let export = file(&d, "export.jsonl", &d.ok(&["export", "jsonl"]));
     let copy = d.dir().join("copy");
     let mut c = isnad_in(d.dir());
-    c.args(["--ledger", common::s(&copy), "--json", "import", "jsonl"]);
-    c.args([common::s(&export), "--origin", "mirror.example/copy"]);
+    c.args(["--ledger", s(&copy), "--json", "import", "jsonl"]);
+    c.args([s(&export), "--origin", "mirror.example/copy"]);
     assert_success(&d.run(&mut c), &["import"]);
     let mut c = isnad_in(d.dir());
-    c.args(["--ledger", common::s(&copy), "checkpoint"]);
+    c.args(["--ledger", s(&copy), "checkpoint"]);
     let out = d.run(&mut c);
     assert_success(&out, &["checkpoint"]);
     let note = String::from_utf8(out.stdout).unwrap();
@@ -428,13 +399,7 @@ fn an_imported_copy_is_a_log_of_its_own() {
     );
     // --origin on an existing ledger is refused.
     let line = d.fail(
-        &[
-            "import",
-            "jsonl",
-            common::s(&export),
-            "--origin",
-            "x.example/y",
-        ],
+        &["import", "jsonl", s(&export), "--origin", "x.example/y"],
         2,
     );
     assert!(line.contains("--origin"), "{line}");

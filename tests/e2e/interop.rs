@@ -8,20 +8,12 @@
 //! Python 3 must be on PATH as `python3`. Without it these tests fail rather
 //! than skip, so that a machine without Python cannot pass them silently.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::*;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use common::*;
 use ed25519_dalek::{Signer as _, SigningKey};
 use isnad_core::merkle;
 use serde_json::{Value, json};
@@ -37,9 +29,7 @@ const DEMO_ENTRIES: usize = 35;
 /// packages out, so the verifier is seen to need the standard library only;
 /// it also cuts Python's start-up time, which dominates these tests.
 fn python(args: &[&str]) -> Output {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("interop")
-        .join("isnad_verify.py");
+    let script = repo().join("tests/interop").join("isnad_verify.py");
     Command::new("python3")
         .args(["-I", "-S"])
         .arg(script)
@@ -240,7 +230,7 @@ fn text_of(note: &str) -> &str {
 
 #[test]
 fn python_selftest_passes_on_the_vectors() {
-    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors");
+    let vectors = repo().join("tests/vectors");
     let out = python(&["selftest", s(&vectors)]);
     assert_eq!(code(&out), 0, "{}", printed(&out));
     let stdout = String::from_utf8(out.stdout).unwrap();

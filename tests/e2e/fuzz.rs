@@ -13,12 +13,6 @@
 //! The coverage-guided counterpart lives in `fuzz/` (cargo-fuzz). Set
 //! `ISNAD_FUZZ_FACTOR=N` to run N times as many cases here.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test code: a failed expectation is the test failing"
-)]
-
 use std::collections::HashSet;
 use std::fmt::Display;
 use std::io::Write as _;
@@ -130,7 +124,7 @@ fn prefix_root(leaves: &[Hash], size: u64) -> Hash {
 }
 
 fn config(cases: u32) -> ProptestConfig {
-    // A longer local run: ISNAD_FUZZ_FACTOR=20 cargo test -p isnad-tests --test fuzz
+    // A longer local run: ISNAD_FUZZ_FACTOR=20 cargo test -p isnad-cli --test e2e -- fuzz::
     let factor = std::env::var("ISNAD_FUZZ_FACTOR")
         .ok()
         .and_then(|f| f.parse::<u32>().ok())
@@ -1136,7 +1130,7 @@ fn unedited_seeds_are_accepted() {
 }
 
 /// Writes seed inputs for the cargo-fuzz targets in `fuzz/`:
-/// `ISNAD_FUZZ_CORPUS=$PWD/fuzz/corpus cargo test -p isnad-tests --test fuzz -- --ignored write_fuzz_corpus`
+/// `ISNAD_FUZZ_CORPUS=$PWD/fuzz/corpus cargo test -p isnad-cli --test e2e -- --ignored write_fuzz_corpus`
 #[test]
 #[ignore = "writes files; run by hand before a cargo-fuzz run"]
 fn write_fuzz_corpus() {
@@ -1260,8 +1254,7 @@ fn review_seeds() -> &'static [Vec<u8>] {
             organization: None,
         };
         let mut seeds = vec![serde_json::to_vec(&export(&d.ledger, &options).unwrap()).unwrap()];
-        let fixtures =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/claimreview");
+        let fixtures = crate::common::repo().join("tests/fixtures/claimreview");
         for name in ["graph.jsonld", "factcheck-tools.json", "page.html"] {
             seeds.push(std::fs::read(fixtures.join(name)).unwrap());
         }
@@ -1269,13 +1262,16 @@ fn review_seeds() -> &'static [Vec<u8>] {
     })
 }
 
-/// Reading and preparing reviews from `bytes`: no panic, every problem and
-/// error on one line, every review read either prepared or reported.
+/// [`check_review_text`] on `bytes` as a lenient reader decodes them
+/// (invalid UTF-8 becomes U+FFFD), so that every input reaches the reader.
 fn check_reviews(bytes: &[u8]) {
+    check_review_text(&String::from_utf8_lossy(bytes));
+}
+
+/// Reading and preparing reviews from `text`: no panic, every problem and
+/// error on one line, every review read either prepared or reported.
+fn check_review_text(text: &str) {
     use isnad_core::interop::{import, read};
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        return;
-    };
     match read::read(text, &read::ReadOptions::default()) {
         Err(e) => check_err("claimreview read", &e),
         Ok(r) => {
@@ -1291,12 +1287,227 @@ fn check_reviews(bytes: &[u8]) {
     }
 }
 
+/// Keys and string values ClaimReview markup is made of.
+const REVIEW_WORDS: &[&str] = &[
+    "@context",
+    "@type",
+    "@graph",
+    "@id",
+    "https://schema.org",
+    "http://schema.org/",
+    "ClaimReview",
+    "Claim",
+    "Rating",
+    "Organization",
+    "Person",
+    "CreativeWork",
+    "url",
+    "claimReviewed",
+    "datePublished",
+    "reviewRating",
+    "alternateName",
+    "ratingValue",
+    "bestRating",
+    "worstRating",
+    "itemReviewed",
+    "author",
+    "name",
+    "sameAs",
+    "appearance",
+    "firstAppearance",
+    "inLanguage",
+    "False",
+    "Mostly true",
+    "Falso",
+    "غير صحيح",
+    "2025-02-18",
+    "2025-02-18T08:00:00Z",
+    "https://checker.example/reviews/1",
+    "/reviews/2",
+    "",
+];
+
+fn review_word() -> impl Strategy<Value = String> + Clone {
+    prop::sample::select(REVIEW_WORDS).prop_map(str::to_owned)
+}
+
+/// JSON values shaped like ClaimReview markup: objects with its keys (many
+/// typed `ClaimReview`), its words and any other text as values, nested.
+fn review_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        3 => review_word().prop_map(Value::String),
+        1 => any::<String>().prop_map(Value::String),
+        1 => any::<i64>().prop_map(Value::from),
+        1 => any::<bool>().prop_map(Value::Bool),
+        1 => Just(Value::Null),
+    ];
+    leaf.prop_recursive(4, 48, 8, |inner| {
+        let key = prop_oneof![4 => review_word(), 1 => any::<String>()];
+        prop_oneof![
+            vec(inner.clone(), 0..5).prop_map(Value::Array),
+            (any::<bool>(), vec((key, inner), 0..8)).prop_map(|(review, members)| {
+                let mut object: serde_json::Map<String, Value> = members.into_iter().collect();
+                if review {
+                    object.insert("@type".into(), "ClaimReview".into());
+                }
+                Value::Object(object)
+            }),
+        ]
+    })
+}
+
+/// The largest char boundary of `text` at or below `at`.
+fn boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// One of `likely` most of the time, any text now and then.
+fn one_of(likely: &'static [&'static str]) -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => prop::sample::select(likely).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ]
+    .boxed()
+}
+
+/// A review with the members a reader looks for, each mostly a plausible
+/// value and now and then any value or none: the reader gets past its first
+/// checks, and prepares many of them.
+fn plausible_review() -> impl Strategy<Value = Value> {
+    let member = |value: BoxedStrategy<Value>| {
+        prop_oneof![
+            8 => value.prop_map(Some),
+            1 => review_value().prop_map(Some),
+            1 => Just(None),
+        ]
+    };
+    let url = one_of(&[
+        "https://checker.example/reviews/1",
+        "https://checker.example/reviews/2?page=1#top",
+        "http://checks.example/a",
+        "/reviews/3",
+        "checker.example/4",
+    ]);
+    let date = one_of(&[
+        "2025-02-18",
+        "2025-02-18T08:00:00Z",
+        "2025-02-21T09:30:00+01:00",
+        "May 3, 2025",
+        "2025-13-01",
+    ]);
+    let rating_name = one_of(&[
+        "False",
+        "True",
+        "Mostly false",
+        "Half true",
+        "Unproven",
+        "Misleading",
+        "Falso",
+        "Faux",
+        "غير صحيح",
+        "Satire",
+    ]);
+    let name = one_of(&["Fawasel Media", "Agenzia Nova", "A. Person", ""]);
+    let rating =
+        (rating_name, prop::option::of((0i64..7, 1i64..7, 0i64..2))).prop_map(|(name, scale)| {
+            let mut r = serde_json::json!({"@type": "Rating", "alternateName": name});
+            if let Some((value, best, worst)) = scale {
+                r["ratingValue"] = value.into();
+                r["bestRating"] = best.into();
+                r["worstRating"] = worst.into();
+            }
+            r
+        });
+    let author = (prop::sample::select(vec!["Organization", "Person"]), name)
+        .prop_map(|(kind, name)| serde_json::json!({"@type": kind, "name": name}));
+    let item = (author.clone(), prop::option::of(url.clone())).prop_map(|(author, url)| {
+        let mut claim = serde_json::json!({"@type": "Claim", "author": author});
+        if let Some(url) = url {
+            claim["appearance"] = serde_json::json!({"@type": "CreativeWork", "url": url});
+        }
+        claim
+    });
+    (
+        member(url.prop_map(Value::String).boxed()),
+        member(any::<String>().prop_map(Value::String).boxed()),
+        member(date.prop_map(Value::String).boxed()),
+        member(rating.boxed()),
+        member(item.boxed()),
+        member(author.boxed()),
+    )
+        .prop_map(|(url, claim, date, rating, item, author)| {
+            let mut review = serde_json::Map::new();
+            review.insert("@type".into(), "ClaimReview".into());
+            for (key, value) in [
+                ("url", url),
+                ("claimReviewed", claim),
+                ("datePublished", date),
+                ("reviewRating", rating),
+                ("itemReviewed", item),
+                ("author", author),
+            ] {
+                if let Some(v) = value {
+                    review.insert(key.into(), v);
+                }
+            }
+            Value::Object(review)
+        })
+}
+
+/// A document of reviews as pages hold them: one review, a list, an
+/// `@graph`, or any JSON-ish value.
+fn review_document() -> impl Strategy<Value = Value> {
+    let entry = prop_oneof![3 => plausible_review(), 1 => review_value()];
+    prop_oneof![
+        2 => plausible_review(),
+        2 => vec(entry.clone(), 0..4).prop_map(Value::Array),
+        1 => vec(entry, 0..4).prop_map(|graph| {
+            serde_json::json!({"@context": "https://schema.org", "@graph": graph})
+        }),
+        2 => review_value(),
+    ]
+}
+
+/// Text a page may hold: JSON-ish markup, alone or in a page's JSON-LD
+/// script element, now and then with text spliced in or cut short. Always
+/// UTF-8, so that every case is read.
+fn review_text() -> impl Strategy<Value = String> {
+    (
+        review_document(),
+        any::<bool>(),
+        prop::option::weighted(0.2, (any::<usize>(), any::<String>())),
+        prop::option::weighted(0.1, any::<usize>()),
+    )
+        .prop_map(|(value, page, splice, cut)| {
+            let mut text = value.to_string();
+            if let Some((at, junk)) = splice {
+                let at = boundary(&text, at % (text.len() + 1));
+                text.insert_str(at, &junk);
+            }
+            if let Some(at) = cut {
+                let at = boundary(&text, at % (text.len() + 1));
+                text.truncate(at);
+            }
+            if page {
+                format!(
+                    "<html><head><script type=\"application/ld+json\">{text}</script></head></html>"
+                )
+            } else {
+                text
+            }
+        })
+}
+
 proptest! {
     #![proptest_config(config(400))]
 
     #[test]
-    fn claimreview_arbitrary_bytes(bytes in vec(any::<u8>(), 0..400)) {
-        check_reviews(&bytes);
+    fn claimreview_generated_text(text in review_text()) {
+        check_review_text(&text);
     }
 
     #[test]

@@ -5,15 +5,7 @@
 //! ignored by scoring. Entries a revoked key signed after its revocation
 //! are refused on import and reported by `verify --export`.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
-use common::{Desk, s};
+use crate::common::{self, Desk, s};
 use isnad_core::{Draft, Record, Seq};
 use serde_json::Value;
 

@@ -4,20 +4,12 @@
 //! verifies. Within one process: threads read while one appends, and every
 //! reader sees a consistent prefix of the ledger.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "test helpers panic on failed setup"
-)]
-
-mod common;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Desk, bin, claim_args, s};
+use crate::common::{self, Desk, bin, claim_args, s};
 use isnad_core::Ledger;
 
 /// Where the children append: the working directory, ledger and key.
@@ -73,6 +65,32 @@ fn appended_id(out: &std::process::Output) -> String {
     v["id"].as_str().expect("id").to_owned()
 }
 
+/// Waits until `child` sleeps between tries of the ledger's lock, as Linux
+/// shows it: the kernel function its main thread waits in
+/// (`/proc/PID/wchan`). A process held up by another sleeps a moment
+/// between tries, and sleeps nowhere else before it has the ledger open.
+/// Fails if the child exits instead, or is not seen waiting within a
+/// generous bound.
+fn waits_between_tries(child: &mut std::process::Child) {
+    let wchan = format!("/proc/{}/wchan", child.id());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the process exited ({status}) while the ledger was held");
+        }
+        let at = std::fs::read_to_string(&wchan).unwrap_or_default();
+        if at.contains("nanosleep") {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the process was never seen waiting for the ledger (last in {at:?})"
+        );
+        // A poll, not a guess at how long the child takes.
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 // A process that finds the ledger held waits for it, within `--wait`, and
 // then does its work.
 #[test]
@@ -80,9 +98,9 @@ fn a_waiting_process_proceeds_once_the_ledger_is_free() {
     let d = Desk::with_sources();
     let held = Ledger::open(&d.ledger).unwrap();
     let mut child = append_process(Target::editor_of(&d), "120", "appended after a wait");
-    // Let it find the ledger held (it cannot finish meanwhile).
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    assert!(child.try_wait().unwrap().is_none(), "it waits");
+    // It finds the ledger held and waits between tries rather than failing;
+    // then it goes on once the ledger is let go.
+    waits_between_tries(&mut child);
     drop(held);
     let id = appended_id(&child.wait_with_output().unwrap());
     let v = d.json(&["verify"]);

@@ -7,8 +7,13 @@
 //! kill count per test:
 //!
 //! ```sh
-//! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-tests --test crash -- --nocapture
+//! ISNAD_CRASH_KILLS=1000 cargo test -p isnad-cli --test crash -- --nocapture
 //! ```
+//!
+//! A test binary of its own: the kill moments are spread over the time an
+//! untimed run takes, measured first; other tests loading the machine in
+//! the same run would stretch some runs and not others, and the kills would
+//! miss the moments they are meant for.
 
 #![allow(
     clippy::expect_used,
@@ -16,6 +21,10 @@
     reason = "test helpers panic on failed setup"
 )]
 
+#[allow(
+    dead_code,
+    reason = "the shared helpers serve every test binary; this one uses the desk and process helpers"
+)]
 mod common;
 
 use std::collections::HashSet;
