@@ -5,7 +5,7 @@
 //! source's total does not depend on the order verdicts are added in:
 //!
 //! ```text
-//! w        = round(confidence × decay / 100)                  (decay in millionths)
+//! w        = round(confidence × decay × dispute / 100)        (decay, dispute in millionths)
 //! r_share  = round(w × q × share / (4 × 10^6))                (q = 4x: true 4 … false 0)
 //! s_share  = round(w × (4 − q) × share / (4 × 10^6))
 //! ```
@@ -27,14 +27,6 @@ pub fn quarters(rating: Rating) -> Option<u64> {
         Rating::False => Some(0),
         Rating::Unverifiable | Rating::Misattributed => None,
     }
-}
-
-/// Weight w = confidence/100 × decay.
-pub fn weight(confidence: u8, decay: Micro) -> Micro {
-    Micro(div_round(
-        u128::from(confidence.min(100)) * u128::from(decay.0),
-        100,
-    ))
 }
 
 /// The (r, s) a share of weight `w` adds for a rating of `q` quarters.
@@ -154,9 +146,7 @@ mod tests {
     }
 
     #[test]
-    fn weight_and_split() {
-        assert_eq!(weight(100, Micro(ONE)), Micro(ONE));
-        assert_eq!(weight(70, Micro(500_000)), Micro(350_000));
+    fn split_by_rating() {
         assert_eq!(split(Micro(ONE), 4, Micro(ONE)), (Micro(ONE), Micro(0)));
         assert_eq!(
             split(Micro(ONE), 0, Micro(500_000)),

@@ -43,18 +43,52 @@ pub(crate) struct Hop {
     pub anonymous: bool,
 }
 
+/// Who signed an entry, and when: what decides whether a compromise
+/// revocation voids it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Sig {
+    /// The enrolled key that signed it (same public key and name).
+    pub signer: Option<Ix>,
+    /// The entry's time.
+    pub time: Timestamp,
+}
+
 pub(crate) struct KeyFact {
     pub name: Box<str>,
+    /// `name+keyid`: the key's identity as a checker when no organisation
+    /// holds it.
+    pub label: Box<str>,
     pub fact_checker: bool,
     pub editor: bool,
-    /// Revoked as compromised: its verdicts from this time on do not count.
-    pub compromised_since: Option<Timestamp>,
+    pub admin: bool,
+    /// Who enrolled it (itself, for the genesis entry).
+    pub enrolled: Sig,
+    /// A rotation: the key it replaces, whose checker it stays.
+    pub replaces: Option<Ix>,
+    /// The organisation that holds it, as its `key` record says.
+    pub org: Option<Box<str>>,
+}
+
+/// A revocation as `compromised`: every entry the key signed from `since`
+/// on counts for nothing, if the revocation itself counts.
+pub(crate) struct RevocationFact {
+    pub key: Ix,
+    pub sig: Sig,
+    pub since: Timestamp,
+}
+
+/// An admin's prior grade for a checker organisation.
+pub(crate) struct TrustFact {
+    pub org: Box<str>,
+    pub grade: Grade,
+    pub sig: Sig,
 }
 
 pub(crate) struct SourceFact {
     pub id: SourceId,
     pub entry: EntryHash,
     pub anonymous: bool,
+    pub sig: Sig,
 }
 
 pub(crate) struct ClaimFact {
@@ -62,42 +96,44 @@ pub(crate) struct ClaimFact {
     pub seq: Seq,
     pub chain: Box<[Hop]>,
     pub text: TextKey,
+    /// When the statement was made (`appeared.date`, midnight UTC for a
+    /// date): a source's evidence ages from here.
+    pub said: Timestamp,
+    pub sig: Sig,
 }
 
 pub(crate) struct VerdictFact {
     pub entry: EntryHash,
-    pub time: Timestamp,
     pub claim: Ix,
-    pub signer: Option<Ix>,
     pub rating: Rating,
     pub confidence: u8,
-    /// The first later verdict by the same signer on the same claim that
-    /// names this one in `supersedes`.
-    pub superseded_by: Option<Ix>,
+    pub sig: Sig,
 }
 
 pub(crate) struct RelationFact {
     pub from: Ix,
     pub to: Ix,
     pub relation: ClaimRelation,
+    pub sig: Sig,
 }
 
 pub(crate) struct PriorFact {
     pub source: Ix,
     pub grade: Grade,
-    pub by_editor: bool,
+    pub sig: Sig,
 }
 
 pub(crate) enum Amend {
     Retract,
     Reattribute(Box<[Hop]>),
-    CorrectClaim(Box<[Hop]>, TextKey),
+    CorrectClaim(Box<[Hop]>, TextKey, Timestamp),
     CorrectSource { anonymous: bool },
 }
 
 pub(crate) struct AmendmentFact {
     pub target: Node,
     pub change: Amend,
+    pub sig: Sig,
 }
 
 /// An entry that others may refer to.
@@ -109,6 +145,7 @@ pub(crate) enum Node {
     Relation(Ix),
     Amendment(Ix),
     Prior(Ix),
+    Trust(Ix),
 }
 
 /// Hashes an entry id (or a [`TextKey`]) by its first eight bytes. Both are
@@ -161,6 +198,8 @@ pub(crate) struct Facts {
     pub relations: Vec<RelationFact>,
     pub priors: Vec<PriorFact>,
     pub amendments: Vec<AmendmentFact>,
+    pub revocations: Vec<RevocationFact>,
+    pub trusts: Vec<TrustFact>,
     /// Entry id → node. Only looked up, never iterated, so its order cannot
     /// reach a result; hashed by [`IdHasher`], with no random seed.
     pub nodes: HashMap<EntryHash, Node, BuildHasherDefault<IdHasher>>,
@@ -215,6 +254,10 @@ impl Facts {
     /// computed it already (in parallel).
     fn fold(&mut self, entry: &Entry, key: Option<TextKey>) {
         let hash = entry.hash();
+        let sig = Sig {
+            signer: self.signer(entry),
+            time: entry.time(),
+        };
         match entry.record() {
             Record::Key(k) => {
                 let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() else {
@@ -224,12 +267,27 @@ impl Facts {
                 if self.key_index.contains_key(&pk) {
                     return;
                 }
-                self.key_index.insert(pk, ix(self.keys.len()));
+                let i = ix(self.keys.len());
+                let replaces = k
+                    .replaces
+                    .as_deref()
+                    .and_then(|r| r.parse::<crate::keys::VerifierKey>().ok())
+                    .and_then(|r| self.key_index.get(r.verifying_key().as_bytes()).copied());
+                self.key_index.insert(pk, i);
+                let label = format!("{}+{}", vk.name(), hex::encode(vk.id()));
                 self.keys.push(KeyFact {
                     name: vk.name().into(),
+                    label: label.into(),
                     fact_checker: k.roles.contains(&Role::FactChecker),
                     editor: k.roles.contains(&Role::Editor),
-                    compromised_since: None,
+                    admin: k.roles.contains(&Role::Admin),
+                    // The genesis entry is signed by the key it enrols.
+                    enrolled: Sig {
+                        signer: sig.signer.or(Some(i)),
+                        time: sig.time,
+                    },
+                    replaces,
+                    org: None, // ORG-MERGE: k.org
                 });
             }
             Record::Source(s) => {
@@ -242,6 +300,7 @@ impl Facts {
                     id: s.id.clone(),
                     entry: hash,
                     anonymous: s.kind == SourceKind::Anonymous,
+                    sig,
                 });
                 self.nodes.insert(hash, Node::Source(i));
             }
@@ -256,6 +315,8 @@ impl Facts {
                     seq: entry.seq(),
                     chain,
                     text,
+                    said: said(&c.appeared.date, sig.time),
+                    sig,
                 });
                 self.nodes.insert(hash, Node::Claim(i));
             }
@@ -263,24 +324,13 @@ impl Facts {
                 let Some(claim) = self.claim_node(&v.claim) else {
                     return;
                 };
-                let signer = self.signer(entry);
                 let i = ix(self.verdicts.len());
-                if let (Some(old), Some(_)) = (v.supersedes, signer) {
-                    if let Some(Node::Verdict(j)) = self.node(&old) {
-                        let o = &mut self.verdicts[j as usize];
-                        if o.claim == claim && o.signer == signer {
-                            o.superseded_by.get_or_insert(i);
-                        }
-                    }
-                }
                 self.verdicts.push(VerdictFact {
                     entry: hash,
-                    time: entry.time(),
                     claim,
-                    signer,
                     rating: v.rating,
                     confidence: v.confidence.min(100),
-                    superseded_by: None,
+                    sig,
                 });
                 self.nodes.insert(hash, Node::Verdict(i));
             }
@@ -294,6 +344,7 @@ impl Facts {
                     from,
                     to,
                     relation: r.relation,
+                    sig,
                 });
                 self.nodes.insert(hash, Node::Relation(i));
             }
@@ -313,7 +364,7 @@ impl Facts {
                         };
                         let text =
                             key.unwrap_or_else(|| text_key_with(&claim.text, &mut self.text_buf));
-                        Amend::CorrectClaim(c, text)
+                        Amend::CorrectClaim(c, text, said(&claim.appeared.date, sig.time))
                     }
                     (Change::CorrectSource { source }, Node::Source(s))
                         if self.sources[s as usize].id == source.id =>
@@ -325,24 +376,26 @@ impl Facts {
                     _ => return,
                 };
                 let i = ix(self.amendments.len());
-                self.amendments.push(AmendmentFact { target, change });
+                self.amendments.push(AmendmentFact {
+                    target,
+                    change,
+                    sig,
+                });
                 self.nodes.insert(hash, Node::Amendment(i));
             }
             Record::Prior(p) => {
                 let Some(source) = self.source(&p.source) else {
                     return;
                 };
-                let by_editor = self
-                    .signer(entry)
-                    .is_some_and(|k| self.keys[k as usize].editor);
                 let i = ix(self.priors.len());
                 self.priors.push(PriorFact {
                     source,
                     grade: p.grade,
-                    by_editor,
+                    sig,
                 });
                 self.nodes.insert(hash, Node::Prior(i));
             }
+            // TRUST-MERGE
             Record::Revocation(r) => {
                 if r.reason != RevocationReason::Compromised {
                     return;
@@ -357,11 +410,22 @@ impl Facts {
                     .since
                     .as_deref()
                     .and_then(|t| Timestamp::parse(t).ok())
-                    .unwrap_or_else(|| entry.time());
-                self.keys[k as usize].compromised_since.get_or_insert(since);
+                    .unwrap_or(sig.time);
+                self.revocations.push(RevocationFact { key: k, sig, since });
             }
         }
     }
+}
+
+/// When a statement was made: `appeared.date` (a date means midnight UTC),
+/// or `fallback` (the entry's time) if it cannot be read.
+fn said(date: &str, fallback: Timestamp) -> Timestamp {
+    let parsed = if date.len() == 10 {
+        Timestamp::parse(&format!("{date}T00:00:00Z"))
+    } else {
+        Timestamp::parse(date)
+    };
+    parsed.unwrap_or(fallback)
 }
 
 /// A replay in progress: feed it entries in ledger order with

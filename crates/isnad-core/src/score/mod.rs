@@ -48,7 +48,9 @@
 //! | `opinion` | [`Opinion`]: Subjective Logic, discounting, fusion |
 //! | `normalize` | [`normalize()`]: the text two reports must share to be one story |
 //! | `facts` | [`Replay`]: the fold, entry by entry, into compact facts |
-//! | `resolve` | what stands after amendments, retractions, supersession |
+//! | `compromise` | which entries a compromise revocation voids |
+//! | `checkers` | checker identities, agreement, weights, conflict |
+//! | `resolve` | what stands after amendments, retractions, one voice per checker |
 //! | `evidence` | a verdict's weight and its shares along a chain |
 //! | `stories` | stories (union-find), `derived-from`, origins |
 //! | `scores` | [`Scores`]: source and claim scores, explanations |
@@ -61,6 +63,8 @@
 //! only + − × ÷ and sqrt in a documented order, so IEEE 754 fixes every
 //! bit. Published numbers are integer millionths.
 
+mod checkers;
+mod compromise;
 mod decay;
 mod evidence;
 mod facts;
@@ -92,9 +96,9 @@ pub use normalize::{TextKey, normalize, text_key};
 pub use opinion::{Opinion, Published, fuse_averaging, fuse_cumulative};
 pub use params::{DAY_SECS, Params};
 pub use report::{
-    ClaimExplanation, ClaimScore, ClaimVerdictItem, Credibility, EvidenceItem, EvidenceRole,
-    NoShare, OriginItem, ReportItem, SourceExplanation, SourceScore, UnmovedItem, VerdictStatus,
-    grade_wording,
+    AgreementItem, CheckerExplanation, CheckerScore, CheckerShare, ClaimExplanation, ClaimScore,
+    ClaimVerdictItem, Credibility, EvidenceItem, EvidenceRole, NoShare, OriginItem, ReportItem,
+    SourceExplanation, SourceScore, UnmovedItem, VerdictStatus, grade_wording,
 };
 pub use root::{STATE_VERSION, StateRoot};
 pub use scores::Scores;

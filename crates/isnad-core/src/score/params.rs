@@ -38,6 +38,19 @@ pub struct Params {
     pub default_base_rate: Micro,
     /// Base rate of every claim (0.5).
     pub claim_base_rate: Micro,
+    /// Saturation K (6 units): what one checker's verdicts about one source
+    /// can add up to. n units of its evidence count as n·K/(n + K), so one
+    /// checker alone never gives a source more than K units, and each
+    /// further verdict adds less than the one before.
+    pub saturation: Micro,
+    /// Prior weight of a checker's weight (2 units of agreement): how much
+    /// track record against other checkers it takes to move a checker's
+    /// weight away from its prior.
+    pub checker_prior_weight: Micro,
+    /// A checker's prior weight when no admin `trust` record grades it
+    /// (0.8, the base rate of grade B, "usually reliable"): below 1, so a
+    /// checker that agrees with the others can earn more.
+    pub checker_default_trust: Micro,
 }
 
 impl Default for Params {
@@ -57,6 +70,9 @@ impl Default for Params {
             ],
             default_base_rate: Micro(500_000),
             claim_base_rate: Micro(500_000),
+            saturation: Micro(6 * ONE),
+            checker_prior_weight: Micro(2 * ONE),
+            checker_default_trust: Micro(800_000),
         }
     }
 }
@@ -76,9 +92,18 @@ impl Params {
         }
     }
 
-    /// Checks that the parameters make sense: a positive half-life and
-    /// prior weight, shares and base rates within [0, 1], weights within
-    /// the bounds above.
+    /// The prior weight a checker starts from: its admin `trust` grade's
+    /// base rate, else [`Params::checker_default_trust`].
+    pub fn checker_trust(&self, grade: Option<Grade>) -> Micro {
+        match grade {
+            None => self.checker_default_trust,
+            Some(g) => self.grade_base_rates[g as usize],
+        }
+    }
+
+    /// Checks that the parameters make sense: a positive half-life, prior
+    /// weights and saturation, shares and base rates within [0, 1], weights
+    /// within the bounds above.
     ///
     /// # Errors
     /// [`Error::Field`] naming the parameter (`params.half_life_secs`).
@@ -93,13 +118,21 @@ impl Params {
         if self.prior_weight.0 == 0 || self.prior_weight.0 > MAX_PRIOR_WEIGHT * ONE {
             return bad("prior_weight", "must be positive and at most 1000");
         }
+        if self.saturation.0 == 0 || self.saturation.0 > MAX_PRIOR_WEIGHT * ONE {
+            return bad("saturation", "must be positive and at most 1000");
+        }
+        if self.checker_prior_weight.0 == 0 || self.checker_prior_weight.0 > MAX_PRIOR_WEIGHT * ONE
+        {
+            return bad("checker_prior_weight", "must be positive and at most 1000");
+        }
         if self.verdict_weight > MAX_VERDICT_WEIGHT {
             return bad("verdict_weight", "must be at most 1000");
         }
-        let rates = self
-            .grade_base_rates
-            .iter()
-            .chain([&self.default_base_rate, &self.claim_base_rate]);
+        let rates = self.grade_base_rates.iter().chain([
+            &self.default_base_rate,
+            &self.claim_base_rate,
+            &self.checker_default_trust,
+        ]);
         if rates.into_iter().any(|r| r.0 > ONE) {
             return bad("base rates", "must be at most 1");
         }

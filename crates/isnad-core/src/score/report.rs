@@ -31,10 +31,51 @@ pub struct SourceScore {
     pub s: Micro,
     /// The opinion (b, d, u, a, E).
     pub opinion: Published,
-    /// Admiralty reliability grade.
+    /// Admiralty reliability grade, from evidence alone: F ("cannot be
+    /// judged") until there is a unit of it, whatever the prior says; A
+    /// and E only with at least two checkers leaning that way.
     pub grade: Grade,
-    /// How many verdicts moved its evidence.
+    /// The lower bound that ranks sources: the belief b, which only
+    /// evidence raises (a prior adds nothing to it).
+    pub lower: Micro,
+    /// How many verdicts (one per checker per claim) moved its evidence.
     pub verdicts: u32,
+    /// How many checkers those verdicts come from.
+    pub checkers: u32,
+}
+
+impl SourceScore {
+    /// The grade as people read it: `"C, 3 verdicts, 1 checker"`, or
+    /// `"A, prior only"` for an editor's prior with no evidence behind it.
+    pub fn grade_text(&self) -> String {
+        let plural = |n: u32, one: &str| {
+            if n == 1 {
+                format!("{n} {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        match self.prior {
+            Some(p) if self.grade == Grade::F && self.r.0 + self.s.0 < super::fixed::ONE => {
+                let ev = if self.verdicts == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} from {})",
+                        plural(self.verdicts, "verdict"),
+                        plural(self.checkers, "checker")
+                    )
+                };
+                format!("{p:?}, prior only{ev}")
+            }
+            _ => format!(
+                "{:?}, {}, {}",
+                self.grade,
+                plural(self.verdicts, "verdict"),
+                plural(self.checkers, "checker")
+            ),
+        }
+    }
 }
 
 /// A claim's credibility: the credibility of its story (every report of it
@@ -53,13 +94,47 @@ pub struct ClaimScore {
     pub reports: u32,
     /// Distinct named origins the reports trace back to.
     pub origins: u32,
-    /// Independent confirmations: the named origins plus the fact-checkers
-    /// with a counting true or mostly-true verdict on the story.
+    /// Reports of the story whose origin is unknown (anonymous, or
+    /// misattributed).
+    pub unknown: u32,
+    /// Independent confirmations beyond the first account: named origins
+    /// after the first, plus the checkers whose voice on the story is true
+    /// or mostly true.
     pub confirmations: u32,
-    /// The Admiralty credibility digit.
+    /// Checkers with a voice (their latest counting verdict) on the story.
+    pub checkers: u32,
+    /// The verdicts' opinion on the story (truth alone, no decay), if any
+    /// checker gave a value rating.
+    pub truth: Option<Published>,
+    /// How much the checkers' value ratings disagree, 0 to 1 (millionths).
+    pub conflict: Micro,
+    /// Checkers disagree: one rates it true or mostly true, another false
+    /// or mostly false.
+    pub disputed: bool,
+    /// The Admiralty credibility digit, from the information alone
+    /// (verdicts and corroboration), never from the source.
     pub credibility: Credibility,
-    /// Circular reporting: two or more reports and at most one named origin.
+    /// The Admiralty reliability letter of this report's origin (F when
+    /// the origin is unknown).
+    pub letter: Grade,
+    /// This report's named origin, if any.
+    pub origin: Option<SourceId>,
+    /// A counting `misattributed` verdict says this source, the chain's
+    /// originator, did not say it.
+    pub misattributed: Option<SourceId>,
+    /// Circular reporting: two or more reports of the story trace back to
+    /// the same named origin.
     pub circular: bool,
+    /// Two or more reports, some of unknown origin: whether they are
+    /// independent cannot be told.
+    pub independence_unknown: bool,
+}
+
+impl ClaimScore {
+    /// The Admiralty pair, letter then digit: `"C3"`.
+    pub fn pair(&self) -> String {
+        format!("{:?}{}", self.letter, self.credibility.digit())
+    }
 }
 
 /// Admiralty (STANAG 2511) information-credibility rating, 1 to 6.
@@ -126,11 +201,12 @@ pub enum VerdictStatus {
     /// Its signer is not enrolled with the fact-checker role.
     NotFactChecker,
     /// Its signer's key was revoked as compromised from a time at or
-    /// before the verdict's.
+    /// before the verdict's, or was enrolled by a key that was.
     KeyCompromised,
     /// An amendment retracted it.
     Retracted,
-    /// A later verdict by the same signer superseded it.
+    /// A later counting verdict by the same checker on the same claim is
+    /// its voice now.
     Superseded {
         /// The superseding verdict.
         by: EntryHash,
@@ -164,25 +240,51 @@ pub struct EvidenceItem {
     pub claim: EntryHash,
     /// The signing key's name.
     pub signer: String,
+    /// The checker it speaks for.
+    pub checker: String,
     /// The rating.
     pub rating: Rating,
     /// The confidence, percent.
     pub confidence: u8,
-    /// When the verdict was signed.
-    pub time: Timestamp,
-    /// Its age at the as-of time, seconds.
+    /// When the source made the statement (the claim's date): evidence
+    /// about a source ages from then.
+    pub said: Timestamp,
+    /// The statement's age at the as-of time, seconds.
     pub age_secs: u64,
     /// 2^(−age/half-life).
     pub decay: Micro,
-    /// Weight w = confidence/100 × decay.
+    /// 1 − conflict/2 of the claim's story: a dispute moves a source less.
+    pub dispute: Micro,
+    /// Weight w = confidence/100 × decay × dispute.
     pub weight: Micro,
     /// The source's role in the claim's chain.
     pub role: EvidenceRole,
     /// The share of w the role takes (1, or ρ for a relay).
     pub share: Micro,
-    /// Added to r.
+    /// Added to the checker's r before saturation.
     pub r: Micro,
-    /// Added to s.
+    /// Added to the checker's s before saturation.
+    pub s: Micro,
+}
+
+/// What one checker's verdicts add up to for one source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckerShare {
+    /// The checker.
+    pub checker: String,
+    /// Its verdicts that moved the source.
+    pub verdicts: u32,
+    /// Their r and s before saturation.
+    pub raw_r: Micro,
+    /// See `raw_r`.
+    pub raw_s: Micro,
+    /// K / (n + K), n = raw_r + raw_s: what is left after saturation.
+    pub saturation: Micro,
+    /// The checker's weight.
+    pub weight: Micro,
+    /// r after saturation and weight: raw_r × saturation × weight.
+    pub r: Micro,
+    /// s after saturation and weight.
     pub s: Micro,
 }
 
@@ -220,6 +322,9 @@ pub struct SourceExplanation {
     pub score: SourceScore,
     /// Every verdict that moved its evidence, in ledger order.
     pub evidence: Vec<EvidenceItem>,
+    /// Each checker's part, by checker name: the sums of `r`, `s` are the
+    /// source's.
+    pub checkers: Vec<CheckerShare>,
     /// Verdicts on claims naming it (in their current chain) that did not,
     /// in ledger order.
     pub unmoved: Vec<UnmovedItem>,
@@ -242,6 +347,8 @@ pub struct ReportItem {
     pub relays: Vec<SourceId>,
     /// The named origin it traces back to; `None` when anonymous or unknown.
     pub origin: Option<SourceId>,
+    /// The origin's reliability letter (F when unknown).
+    pub letter: Grade,
     /// Trust T, the product of the relays' expected values.
     pub trust: Micro,
     /// The origin's opinion discounted by T (vacuous without a named origin).
@@ -268,19 +375,25 @@ pub struct ClaimVerdictItem {
     pub claim: EntryHash,
     /// The signing key's name, when the key is enrolled.
     pub signer: Option<String>,
+    /// The checker it speaks for, when its signer is a fact-checker.
+    pub checker: Option<String>,
     /// The rating.
     pub rating: Rating,
     /// The confidence, percent.
     pub confidence: u8,
     /// Whether it counts.
     pub status: VerdictStatus,
-    /// Weight w after decay (0 when it does not count).
+    /// It is its checker's voice on the story (its latest counting verdict
+    /// on any claim of the story).
+    pub voice: bool,
+    /// The checker's weight (0 when not a voice).
     pub weight: Micro,
-    /// Evidence for the claim, verdict weight × w × x.
+    /// Evidence for the claim, verdict weight × confidence × checker
+    /// weight × x (no decay: truth does not age).
     pub r: Micro,
-    /// Evidence against, verdict weight × w × (1 − x).
+    /// Evidence against, the same × (1 − x).
     pub s: Micro,
-    /// A counting true or mostly-true verdict: an independent confirmation.
+    /// A true or mostly-true voice: an independent confirmation.
     pub confirms: bool,
 }
 
@@ -297,4 +410,53 @@ pub struct ClaimExplanation {
     pub verdicts: Vec<ClaimVerdictItem>,
     /// The opinion from the counting verdicts' evidence, if there is any.
     pub verdict_opinion: Option<Published>,
+}
+
+/// A checker organisation (or a lone key) and the weight of its word.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckerScore {
+    /// An organisation id, or `name+keyid` for a key no organisation holds.
+    pub id: String,
+    /// `id` names an organisation.
+    pub organisation: bool,
+    /// The names of its keys, in enrolment order (rotations included).
+    pub keys: Vec<String>,
+    /// The admin's `trust` grade, if any.
+    pub prior: Option<Grade>,
+    /// The prior weight p it starts from (from `prior`, or the default).
+    pub prior_weight: Micro,
+    /// Stories it shares with other checkers' value verdicts.
+    pub shared: u32,
+    /// Agreement α with the others over those stories.
+    pub agree: Micro,
+    /// Disagreement δ.
+    pub disagree: Micro,
+    /// Its weight: (α + P·p) / (α + δ + P).
+    pub weight: Micro,
+    /// Its voices (latest counting verdict per claim).
+    pub voices: u32,
+}
+
+/// One story a checker shares with others, and how far it agreed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgreementItem {
+    /// The story's first claim.
+    pub story: EntryHash,
+    /// The checker's voice there.
+    pub verdict: EntryHash,
+    /// Its rating.
+    pub rating: Rating,
+    /// The other checkers with a value voice on the story.
+    pub others: Vec<String>,
+    /// Agreement g = 1 − distance to the others' weighted mean.
+    pub agreement: Micro,
+}
+
+/// Everything behind a checker's weight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckerExplanation {
+    /// The score.
+    pub score: CheckerScore,
+    /// Every shared story, in story order.
+    pub stories: Vec<AgreementItem>,
 }

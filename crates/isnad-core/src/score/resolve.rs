@@ -15,14 +15,23 @@
 //!   chain, `correct-source` the source (its kind is what scoring reads);
 //! - a standing `retract` retracts its target for good;
 //! - a source's prior is the latest standing `prior` signed by an editor;
-//! - a verdict stops counting when a later verdict by the same signer on
-//!   the same claim supersedes it (whether or not that one is retracted
-//!   later, as `attribution::ClaimView` reports it), when it is retracted,
-//!   when its claim is retracted, or when its signer has no fact-checker
-//!   role.
+//!   a checker's prior is the latest standing `trust` signed by an admin;
+//! - entries void under [`Compromise`] are not there at all: a void
+//!   amendment retracts and corrects nothing, a void claim, source or
+//!   relation counts as retracted, a void prior or trust sets nothing;
+//! - one voice: of one checker's verdicts on one claim, only the latest
+//!   that is not retracted (nor void) counts; the earlier ones are
+//!   superseded by it, whether or not they name it in `supersedes`. A
+//!   verdict also stops counting when its claim is retracted, or when its
+//!   signer has no fact-checker role.
+
+use std::collections::BTreeMap;
 
 use crate::record::Grade;
+use crate::time::Timestamp;
 
+use super::checkers::CheckerIds;
+use super::compromise::Compromise;
 use super::facts::{Amend, Facts, Hop, Ix, Node};
 use super::normalize::TextKey;
 use super::report::VerdictStatus;
@@ -38,15 +47,21 @@ pub(crate) struct Standing {
     claim_text: Vec<Option<Ix>>,
     pub verdict_retracted: Vec<bool>,
     pub relation_retracted: Vec<bool>,
+    /// Each verdict's status: one voice per checker per claim applied.
+    status: Vec<VerdictStatus>,
+    /// The checker each verdict speaks for (its signer's), if any.
+    pub voice_of: Vec<Option<Ix>>,
+    /// Each checker organisation's admin grade (latest standing `trust`).
+    pub trust: BTreeMap<Box<str>, Grade>,
 }
 
 impl Standing {
-    pub fn resolve(f: &Facts) -> Standing {
+    pub fn resolve(f: &Facts, comp: &Compromise, ids: &CheckerIds) -> Standing {
         let n = f.amendments.len();
         let mut killed = vec![false; n];
         let mut standing = vec![false; n];
         for i in (0..n).rev() {
-            standing[i] = !killed[i];
+            standing[i] = !killed[i] && !comp.void(f.amendments[i].sig);
             let a = &f.amendments[i];
             if let (true, Amend::Retract, Node::Amendment(t)) = (standing[i], &a.change, a.target) {
                 if (t as usize) < i {
@@ -64,8 +79,12 @@ impl Standing {
             claim_text: vec![None; f.claims.len()],
             verdict_retracted: vec![false; f.verdicts.len()],
             relation_retracted: vec![false; f.relations.len()],
+            status: Vec::new(),
+            voice_of: Vec::new(),
+            trust: BTreeMap::new(),
         };
         let mut prior_retracted = vec![false; f.priors.len()];
+        let mut trust_retracted = vec![false; f.trusts.len()];
         for (i, a) in f.amendments.iter().enumerate() {
             if !standing[i] {
                 continue;
@@ -79,6 +98,7 @@ impl Standing {
                         Node::Verdict(x) => &mut st.verdict_retracted[x as usize],
                         Node::Relation(x) => &mut st.relation_retracted[x as usize],
                         Node::Prior(x) => &mut prior_retracted[x as usize],
+                        Node::Trust(x) => &mut trust_retracted[x as usize],
                         // Decided above.
                         Node::Amendment(_) => continue,
                     };
@@ -96,19 +116,89 @@ impl Standing {
                 _ => {}
             }
         }
+        // What a stolen key wrote is not there.
+        for (i, x) in f.sources.iter().enumerate() {
+            st.source_retracted[i] |= comp.void(x.sig);
+        }
+        for (i, x) in f.claims.iter().enumerate() {
+            st.claim_retracted[i] |= comp.void(x.sig);
+        }
+        for (i, x) in f.relations.iter().enumerate() {
+            st.relation_retracted[i] |= comp.void(x.sig);
+        }
+        let signed_as = |sig: super::facts::Sig, role: fn(&super::facts::KeyFact) -> bool| {
+            !comp.void(sig) && sig.signer.is_some_and(|k| role(&f.keys[k as usize]))
+        };
         for (p, fact) in f.priors.iter().enumerate() {
-            if fact.by_editor && !prior_retracted[p] {
+            if !prior_retracted[p] && signed_as(fact.sig, |k| k.editor) {
                 st.prior[fact.source as usize] = Some(fact.grade);
             }
         }
+        for (t, fact) in f.trusts.iter().enumerate() {
+            if !trust_retracted[t] && signed_as(fact.sig, |k| k.admin) {
+                st.trust.insert(fact.org.clone(), fact.grade);
+            }
+        }
+        st.voices(f, comp, ids);
         st
+    }
+
+    /// Decides every verdict's status, one voice per checker per claim.
+    fn voices(&mut self, f: &Facts, comp: &Compromise, ids: &CheckerIds) {
+        let n = f.verdicts.len();
+        let mut status = Vec::with_capacity(n);
+        let mut voice_of = Vec::with_capacity(n);
+        for (v, fact) in f.verdicts.iter().enumerate() {
+            let checker = fact
+                .sig
+                .signer
+                .filter(|&k| f.keys[k as usize].fact_checker)
+                .map(|k| ids.of_key(k));
+            voice_of.push(checker);
+            let s = if checker.is_none() {
+                VerdictStatus::NotFactChecker
+            } else if comp.void(fact.sig) {
+                VerdictStatus::KeyCompromised
+            } else if self.verdict_retracted[v] {
+                VerdictStatus::Retracted
+            } else if self.claim_retracted[fact.claim as usize] {
+                VerdictStatus::ClaimRetracted
+            } else {
+                VerdictStatus::Counts
+            };
+            status.push(s);
+        }
+        // The latest counting verdict of each (claim, checker) is its voice;
+        // walking backwards, the first one met per pair is the latest.
+        let mut latest: BTreeMap<(Ix, Ix), Ix> = BTreeMap::new();
+        for v in (0..n).rev() {
+            if status[v] != VerdictStatus::Counts {
+                continue;
+            }
+            let Some(checker) = voice_of[v] else {
+                continue;
+            };
+            let claim = f.verdicts[v].claim;
+            match latest.get(&(claim, checker)) {
+                Some(&by) => {
+                    status[v] = VerdictStatus::Superseded {
+                        by: f.verdicts[by as usize].entry,
+                    };
+                }
+                None => {
+                    latest.insert((claim, checker), v as Ix);
+                }
+            }
+        }
+        self.status = status;
+        self.voice_of = voice_of;
     }
 
     /// The claim's chain as it stands.
     pub fn chain<'a>(&self, f: &'a Facts, c: Ix) -> &'a [Hop] {
         let original = &f.claims[c as usize].chain;
         match self.claim_chain[c as usize].map(|a| &f.amendments[a as usize].change) {
-            Some(Amend::Reattribute(chain) | Amend::CorrectClaim(chain, _)) => chain,
+            Some(Amend::Reattribute(chain) | Amend::CorrectClaim(chain, ..)) => chain,
             _ => original,
         }
     }
@@ -116,7 +206,7 @@ impl Standing {
     /// The claim's text key as it stands.
     pub fn text(&self, f: &Facts, c: Ix) -> TextKey {
         match self.claim_text[c as usize].map(|a| &f.amendments[a as usize].change) {
-            Some(Amend::CorrectClaim(_, text)) => *text,
+            Some(Amend::CorrectClaim(_, text, _)) => *text,
             _ => f.claims[c as usize].text,
         }
     }
@@ -128,26 +218,15 @@ impl Standing {
     }
 
     /// Whether verdict `v` counts.
-    pub fn verdict_status(&self, f: &Facts, v: Ix) -> VerdictStatus {
-        let fact = &f.verdicts[v as usize];
-        if !fact.signer.is_some_and(|k| f.keys[k as usize].fact_checker) {
-            VerdictStatus::NotFactChecker
-        } else if fact
-            .signer
-            .and_then(|k| f.keys[k as usize].compromised_since)
-            .is_some_and(|since| fact.time >= since)
-        {
-            VerdictStatus::KeyCompromised
-        } else if self.verdict_retracted[v as usize] {
-            VerdictStatus::Retracted
-        } else if let Some(by) = fact.superseded_by {
-            VerdictStatus::Superseded {
-                by: f.verdicts[by as usize].entry,
-            }
-        } else if self.claim_retracted[fact.claim as usize] {
-            VerdictStatus::ClaimRetracted
-        } else {
-            VerdictStatus::Counts
+    pub fn verdict_status(&self, v: Ix) -> VerdictStatus {
+        self.status[v as usize]
+    }
+
+    /// The time a statement was made, as claim `c` stands.
+    pub fn said(&self, f: &Facts, c: Ix) -> Timestamp {
+        match self.claim_text[c as usize].map(|a| &f.amendments[a as usize].change) {
+            Some(Amend::CorrectClaim(_, _, said)) => *said,
+            _ => f.claims[c as usize].said,
         }
     }
 }

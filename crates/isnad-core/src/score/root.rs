@@ -6,23 +6,29 @@
 //! zero); every fraction is given in millionths (`666667` is 0.666667).
 //!
 //! ```text
-//! isnad-state-v1
+//! isnad-state-v2
 //! as-of <seq> <time>
-//! params <half-life-secs> <ρ> <W> <verdict-weight> <aA> <aB> <aC> <aD> <aE> <aF> <a-default> <a-claim>
-//! source <slug> <r> <s> <a> <b> <d> <u> <E> <grade>          (one per source, by slug)
-//! claim <id> <b> <d> <u> <E> <reports> <origins> <confirmations> <digit> <circular>
-//!                                                             (one per standing claim, by id)
+//! params <half-life-secs> <ρ> <W> <verdict-weight> <aA> <aB> <aC> <aD> <aE> <aF> <a-default> <a-claim> <K> <P> <p-default>
+//! checker <id> <prior> <p> <shared> <α> <δ> <weight> <voices>          (one per checker, by id)
+//! source <slug> <r> <s> <a> <b> <d> <u> <E> <grade> <verdicts> <checkers>   (one per source, by slug)
+//! claim <id> <b> <d> <u> <E> <tb> <td> <tu> <tE> <reports> <origins> <unknown> <confirmations>
+//!       <checkers> <conflict> <disputed> <digit> <letter> <circular> <independence-unknown> <misattributed>
+//!                                                             (one per standing claim, by id, on one line)
 //! ```
 //!
 //! - `as-of`: the sequence number of the last entry folded (decimal) and
 //!   the as-of time decay is measured from (`YYYY-MM-DDTHH:MM:SSZ`); `-`
 //!   for either when there is none;
 //! - `params`: the [`Params`](super::Params) fields in declaration order;
+//! - `checker` lines in ascending byte order of the id; `<prior>` is the
+//!   admin's grade letter or `-`;
 //! - `source` lines in ascending byte order of the slug; `<grade>` is one
 //!   letter `A`-`F`;
 //! - `claim` lines in ascending order of the entry id (64 lowercase hex
-//!   digits); `<digit>` is 1-6 and `<circular>` is `1` or `0`. Retracted
-//!   claims have no line.
+//!   digits); `<tb> <td> <tu> <tE>` the verdicts' opinion or four `-`;
+//!   `<digit>` is 1-6, `<letter>` `A`-`F`, flags `1` or `0`,
+//!   `<misattributed>` the slug of the source that did not say it, or `-`.
+//!   Retracted claims have no line.
 
 use std::fmt;
 
@@ -33,7 +39,7 @@ use crate::record::Grade;
 use super::scores::Scores;
 
 /// The first line of the state text: names this serialisation.
-pub const STATE_VERSION: &str = "isnad-state-v1";
+pub const STATE_VERSION: &str = "isnad-state-v2";
 
 /// SHA-256 of the state text.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -112,14 +118,41 @@ impl Scores {
         ]
         .into_iter()
         .chain(rates)
-        {
+        .chain([
+            p.saturation.0,
+            p.checker_prior_weight.0,
+            p.checker_default_trust.0,
+        ]) {
             l.push(b' ');
             num(&mut l, n);
         }
         l.push(b'\n');
         sink(&l);
 
-        let (sources, claims) = self.root_order();
+        let (checkers, sources, claims) = self.root_order();
+        for c in checkers {
+            l.clear();
+            l.extend_from_slice(b"checker ");
+            l.extend_from_slice(c.id.as_bytes());
+            l.push(b' ');
+            match c.prior {
+                Some(g) => l.push(grade_letter(g)),
+                None => l.push(b'-'),
+            }
+            for n in [
+                c.prior_weight.0,
+                u64::from(c.shared),
+                c.agree.0,
+                c.disagree.0,
+                c.weight.0,
+                u64::from(c.voices),
+            ] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
+            l.push(b'\n');
+            sink(&l);
+        }
         for s in sources {
             l.clear();
             l.extend_from_slice(b"source ");
@@ -131,6 +164,10 @@ impl Scores {
             }
             l.push(b' ');
             l.push(grade_letter(s.grade));
+            for n in [u64::from(s.verdicts), u64::from(s.checkers)] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
             l.push(b'\n');
             sink(&l);
         }
@@ -142,19 +179,42 @@ impl Scores {
             let _ = hex::encode_to_slice(c.claim.as_bytes(), &mut hex);
             l.extend_from_slice(&hex);
             let o = &c.opinion;
+            for n in [o.b.0, o.d.0, o.u.0, o.e.0] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
+            match &c.truth {
+                Some(t) => {
+                    for n in [t.b.0, t.d.0, t.u.0, t.e.0] {
+                        l.push(b' ');
+                        num(&mut l, n);
+                    }
+                }
+                None => l.extend_from_slice(b" - - - -"),
+            }
             for n in [
-                o.b.0,
-                o.d.0,
-                o.u.0,
-                o.e.0,
                 u64::from(c.reports),
                 u64::from(c.origins),
+                u64::from(c.unknown),
                 u64::from(c.confirmations),
+                u64::from(c.checkers),
+                c.conflict.0,
+                u64::from(c.disputed),
                 u64::from(c.credibility.digit()),
-                u64::from(c.circular),
             ] {
                 l.push(b' ');
                 num(&mut l, n);
+            }
+            l.push(b' ');
+            l.push(grade_letter(c.letter));
+            for n in [u64::from(c.circular), u64::from(c.independence_unknown)] {
+                l.push(b' ');
+                num(&mut l, n);
+            }
+            l.push(b' ');
+            match &c.misattributed {
+                Some(s) => l.extend_from_slice(s.as_str().as_bytes()),
+                None => l.push(b'-'),
             }
             l.push(b'\n');
             sink(&l);

@@ -1,46 +1,92 @@
 //! The scores of a replay, and the explanations behind them.
 //!
-//! [`Scores::compute`] runs once the fold is over, in this order: what
-//! stands ([`Standing`]), each verdict's weight after decay, each source's
-//! evidence and opinion, then stories and each story's credibility, which
-//! reads the sources' published figures. Explanations recompute one source
-//! or story with the same functions, so they always add up to the score.
+//! [`Scores::compute`] runs once the fold is over, in this order: which
+//! entries a compromise voids ([`Compromise`]), who the checkers are, what
+//! stands ([`Standing`], one voice per checker per claim), stories and
+//! origins, each story's voices, the checkers' weights, each story's
+//! conflict, each verdict's weight for source evidence, each source's
+//! evidence (saturated per checker) and opinion, then each story's
+//! credibility, which reads the sources' figures without that story's own
+//! verdicts. Explanations recompute one source, story or checker with the
+//! same functions, so they always add up to the score.
+
+use std::borrow::Cow;
 
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::record::{Grade, Rating};
 use crate::time::Timestamp;
 
+use super::checkers::{self, CheckerIds, Voice};
+use super::compromise::Compromise;
 use super::decay::Decay;
-use super::evidence::{quarters, shares, split, weight};
-use super::facts::{Facts, Ix, Node};
+use super::evidence::{quarters, shares, split};
+use super::facts::{Facts, Hop, Ix, Node};
 use super::fixed::{Micro, ONE, div_round};
 use super::opinion::{Opinion, Published, fuse_averaging, fuse_cumulative};
 use super::params::Params;
 use super::report::{
-    ClaimExplanation, ClaimScore, ClaimVerdictItem, Credibility, EvidenceItem, NoShare, OriginItem,
-    ReportItem, SourceExplanation, SourceScore, UnmovedItem, VerdictStatus,
+    AgreementItem, CheckerExplanation, CheckerScore, CheckerShare, ClaimExplanation, ClaimScore,
+    ClaimVerdictItem, Credibility, EvidenceItem, NoShare, OriginItem, ReportItem,
+    SourceExplanation, SourceScore, UnmovedItem, VerdictStatus,
 };
 use super::resolve::Standing;
 use super::stories::{Links, Origin};
 
-/// Everything a replay computed: a score for every source and every claim
-/// that stands, with explanations on demand.
+/// Everything a replay computed: a score for every source, claim and
+/// checker, with explanations on demand.
 pub struct Scores {
     params: Params,
     facts: Facts,
+    comp: Compromise,
+    ids: CheckerIds,
     standing: Standing,
     links: Links,
     decay: Decay,
     decay_time: Option<Timestamp>,
-    /// Weight of each verdict after decay; 0 when it does not count.
+    /// Each standing claim's story number; `u32::MAX` when retracted.
+    story_no: Vec<u32>,
+    /// Each story's range in `links.members`.
+    story_range: Vec<(u32, u32)>,
+    /// Each story's voices (verdicts), `voices[voice_start[s]..voice_start[s + 1]]`.
+    voices: Vec<Ix>,
+    voice_start: Vec<u32>,
+    /// Each story's conflict and dispute.
+    conflict: Vec<Micro>,
+    disputed: Vec<bool>,
+    /// Indexed like `ids`.
+    checkers: Vec<CheckerScore>,
+    checker_weight: Vec<Micro>,
+    /// Each verdict's weight for source evidence; 0 when it does not count.
     weights: Vec<Micro>,
     /// Verdicts grouped by claim: `by_claim[start[c]..start[c + 1]]`.
     by_claim: Vec<Ix>,
     by_claim_start: Vec<u32>,
+    /// Each source's evidence by checker, before saturation:
+    /// `per_checker[pc_start[s]..pc_start[s + 1]]`, by checker index.
+    per_checker: Vec<Part>,
+    pc_start: Vec<u32>,
     /// Indexed like `facts.sources`.
     sources: Vec<SourceScore>,
     /// Indexed like `facts.claims`; `None` when retracted.
     claims: Vec<Option<ClaimScore>>,
+}
+
+/// One checker's raw evidence about one source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Part {
+    checker: Ix,
+    r: u64,
+    s: u64,
+    verdicts: u32,
+}
+
+/// One verdict's contribution to one source.
+#[derive(Clone, Copy)]
+struct Contribution {
+    source: Ix,
+    checker: Ix,
+    r: u64,
+    s: u64,
 }
 
 /// A story's credibility, worked out.
@@ -48,9 +94,12 @@ struct StoryCalc {
     reports: Vec<ReportCalc>,
     groups: Vec<GroupCalc>,
     verdicts: Vec<VerdictCalc>,
-    verdict_opinion: Option<Opinion>,
+    truth: Option<Opinion>,
     fused: Opinion,
+    unknown: u32,
     confirmations: u32,
+    confirming_checkers: u32,
+    checkers: u32,
 }
 
 struct ReportCalc {
@@ -69,27 +118,29 @@ struct GroupCalc {
 struct VerdictCalc {
     verdict: Ix,
     status: VerdictStatus,
+    voice: bool,
     r: Micro,
     s: Micro,
     confirms: bool,
 }
 
+/// A source's figures from its per-checker parts.
+struct SourceCalc {
+    r: Micro,
+    s: Micro,
+    opinion: Published,
+    grade: Grade,
+    verdicts: u32,
+    checkers: u32,
+}
+
 impl Scores {
     pub(crate) fn compute(params: Params, facts: Facts, decay_time: Option<Timestamp>) -> Scores {
-        let standing = Standing::resolve(&facts);
-        let decay = Decay::new(params.half_life_secs);
-        let weights = facts
-            .verdicts
-            .iter()
-            .enumerate()
-            .map(|(v, fact)| match standing.verdict_status(&facts, v as Ix) {
-                VerdictStatus::Counts => {
-                    weight(fact.confidence, decay.factor(age(fact.time, decay_time)))
-                }
-                _ => Micro::ZERO,
-            })
-            .collect();
+        let comp = Compromise::resolve(&facts);
+        let ids = CheckerIds::build(&facts);
+        let standing = Standing::resolve(&facts, &comp, &ids);
         let links = Links::build(&facts, &standing);
+        let decay = Decay::new(params.half_life_secs);
 
         let mut by_claim: Vec<Ix> = (0..facts.verdicts.len() as Ix).collect();
         by_claim.sort_by_key(|&v| (facts.verdicts[v as usize].claim, v));
@@ -104,69 +155,391 @@ impl Scores {
         let mut scores = Scores {
             params,
             facts,
+            comp,
+            ids,
             standing,
             links,
             decay,
             decay_time,
-            weights,
+            story_no: Vec::new(),
+            story_range: Vec::new(),
+            voices: Vec::new(),
+            voice_start: Vec::new(),
+            conflict: Vec::new(),
+            disputed: Vec::new(),
+            checkers: Vec::new(),
+            checker_weight: Vec::new(),
+            weights: Vec::new(),
             by_claim,
             by_claim_start,
+            per_checker: Vec::new(),
+            pc_start: Vec::new(),
             sources: Vec::new(),
             claims: Vec::new(),
         };
+        scores.stories_and_voices();
+        scores.checker_weights();
+        scores.conflicts();
+        scores.verdict_weights();
+        scores.source_evidence();
         scores.sources = scores.source_scores();
         scores.claims = scores.claim_scores();
         scores
     }
 
     // -----------------------------------------------------------------------
+    // Stories and voices
+
+    fn stories_and_voices(&mut self) {
+        let n = self.facts.claims.len();
+        let mut story_no = vec![u32::MAX; n];
+        let mut ranges = Vec::new();
+        let members = &self.links.members;
+        let mut start = 0;
+        while start < members.len() {
+            let len = self.links.story_of(members[start]).len();
+            let no = ranges.len() as u32;
+            for &c in &members[start..start + len] {
+                story_no[c as usize] = no;
+            }
+            ranges.push((start as u32, len as u32));
+            start += len;
+        }
+        let mut voices = Vec::new();
+        let mut voice_start = Vec::with_capacity(ranges.len() + 1);
+        let mut on_story: Vec<Ix> = Vec::new();
+        for &(a, len) in &ranges {
+            voice_start.push(voices.len() as u32);
+            on_story.clear();
+            for &c in &members[a as usize..(a + len) as usize] {
+                on_story.extend(
+                    self.verdicts_on(c)
+                        .iter()
+                        .copied()
+                        .filter(|&v| self.standing.verdict_status(v) == VerdictStatus::Counts),
+                );
+            }
+            // The latest voice of each checker on the story: ledger order,
+            // keep the last per checker.
+            on_story.sort_unstable();
+            let first = voices.len();
+            for &v in on_story.iter().rev() {
+                let checker = self.standing.voice_of[v as usize];
+                if !voices[first..]
+                    .iter()
+                    .any(|&w: &Ix| self.standing.voice_of[w as usize] == checker)
+                {
+                    voices.push(v);
+                }
+            }
+            voices[first..].reverse();
+        }
+        voice_start.push(voices.len() as u32);
+        self.story_no = story_no;
+        self.story_range = ranges;
+        self.voices = voices;
+        self.voice_start = voice_start;
+    }
+
+    fn story_voices(&self, story: u32) -> &[Ix] {
+        let (a, b) = (
+            self.voice_start[story as usize],
+            self.voice_start[story as usize + 1],
+        );
+        &self.voices[a as usize..b as usize]
+    }
+
+    /// A story's value voices, for agreement and conflict.
+    fn value_voices(&self, story: u32) -> Vec<Voice> {
+        self.story_voices(story)
+            .iter()
+            .filter_map(|&v| {
+                let fact = &self.facts.verdicts[v as usize];
+                Some(Voice {
+                    checker: self.standing.voice_of[v as usize]?,
+                    q: quarters(fact.rating)?,
+                    confidence: fact.confidence,
+                })
+            })
+            .collect()
+    }
+
+    fn prior_trust(&self, c: Ix) -> (Option<Grade>, Micro) {
+        let grade = if self.ids.is_org[c as usize] {
+            self.standing
+                .trust
+                .get(&self.ids.names[c as usize])
+                .copied()
+        } else {
+            None
+        };
+        (grade, self.params.checker_trust(grade))
+    }
+
+    // -----------------------------------------------------------------------
+    // Checkers
+
+    fn checker_weights(&mut self) {
+        let n = self.ids.len();
+        let priors: Vec<(Option<Grade>, Micro)> =
+            (0..n as Ix).map(|c| self.prior_trust(c)).collect();
+        let prior: Vec<Micro> = priors.iter().map(|p| p.1).collect();
+        let (mut agree, mut disagree, mut shared) = (vec![0u64; n], vec![0u64; n], vec![0u32; n]);
+        for story in 0..self.story_range.len() as u32 {
+            let vs = self.value_voices(story);
+            if vs.len() < 2 {
+                continue;
+            }
+            for me in &vs {
+                if let Some(g) = checkers::agreement(me, &vs, &prior) {
+                    let c = me.checker as usize;
+                    agree[c] += g.0;
+                    disagree[c] += ONE - g.0;
+                    shared[c] += 1;
+                }
+            }
+        }
+        let mut voices = vec![0u32; n];
+        for (v, st) in
+            (0..self.facts.verdicts.len() as Ix).map(|v| (v, self.standing.verdict_status(v)))
+        {
+            if let (VerdictStatus::Counts, Some(c)) = (st, self.standing.voice_of[v as usize]) {
+                voices[c as usize] += 1;
+            }
+        }
+        self.checkers = (0..n)
+            .map(|c| {
+                let weight = checkers::weight(
+                    Micro(agree[c]),
+                    Micro(disagree[c]),
+                    prior[c],
+                    self.params.checker_prior_weight,
+                );
+                CheckerScore {
+                    id: self.ids.names[c].to_string(),
+                    organisation: self.ids.is_org[c],
+                    keys: self.ids.keys[c].iter().map(|k| k.to_string()).collect(),
+                    prior: priors[c].0,
+                    prior_weight: prior[c],
+                    shared: shared[c],
+                    agree: Micro(agree[c]),
+                    disagree: Micro(disagree[c]),
+                    weight,
+                    voices: voices[c],
+                }
+            })
+            .collect();
+        self.checker_weight = self.checkers.iter().map(|c| c.weight).collect();
+    }
+
+    fn conflicts(&mut self) {
+        let stories = self.story_range.len() as u32;
+        let (mut conflict, mut disputed) = (Vec::new(), Vec::new());
+        for story in 0..stories {
+            let vs = self.value_voices(story);
+            conflict.push(checkers::conflict(&vs, &self.checker_weight));
+            disputed.push(checkers::disputed(&vs, &self.checker_weight));
+        }
+        self.conflict = conflict;
+        self.disputed = disputed;
+    }
+
+    // -----------------------------------------------------------------------
     // Sources
+
+    /// The dispute factor of claim `c`'s story: 1 − conflict/2.
+    fn dispute_factor(&self, c: Ix) -> Micro {
+        match self.story_no.get(c as usize) {
+            Some(&s) if s != u32::MAX => Micro(ONE - self.conflict[s as usize].0 / 2),
+            _ => Micro::ONE,
+        }
+    }
+
+    fn verdict_weights(&mut self) {
+        let (f, st) = (&self.facts, &self.standing);
+        self.weights = (0..f.verdicts.len())
+            .map(|v| {
+                let fact = &f.verdicts[v];
+                if st.verdict_status(v as Ix) != VerdictStatus::Counts {
+                    return Micro::ZERO;
+                }
+                let decay = self
+                    .decay
+                    .factor(age(st.said(f, fact.claim), self.decay_time));
+                let dispute = self.dispute_factor(fact.claim);
+                Micro(div_round(
+                    u128::from(fact.confidence.min(100))
+                        * u128::from(decay.0)
+                        * u128::from(dispute.0),
+                    100 * u128::from(ONE),
+                ))
+            })
+            .collect();
+    }
+
+    /// The chain a verdict on claim `c` shares evidence along: its own,
+    /// and for a value rating on a claim whose origin comes through
+    /// `derived-from`, that origin appended as the originator (blame
+    /// follows the origin the claim derives from; its own hops relayed it).
+    fn evidence_chain(&self, c: Ix, rating: Rating) -> Cow<'_, [Hop]> {
+        let (f, st) = (&self.facts, &self.standing);
+        let own = st.chain(f, c);
+        if rating == Rating::Misattributed || self.links.derived[c as usize].is_none() {
+            return Cow::Borrowed(own);
+        }
+        let last = own.last().map(|h| h.source);
+        let extra = match self.links.origin[c as usize] {
+            Origin::Named(o) if Some(o) != last => Hop {
+                source: o,
+                anonymous: false,
+            },
+            Origin::Named(_) => return Cow::Borrowed(own),
+            // An anonymous origin: the nearest named hop vouches for it.
+            Origin::Unknown if !self.links.misattributed[c as usize] => Hop {
+                source: Ix::MAX,
+                anonymous: true,
+            },
+            Origin::Unknown => return Cow::Borrowed(own),
+        };
+        let mut chain = own.to_vec();
+        chain.push(extra);
+        Cow::Owned(chain)
+    }
+
+    /// Calls `out` for every source verdict `v` gives evidence to.
+    fn contributions(
+        &self,
+        v: Ix,
+        mut out: impl FnMut(Contribution, usize, super::evidence::Share),
+    ) {
+        let (f, st) = (&self.facts, &self.standing);
+        if st.verdict_status(v) != VerdictStatus::Counts {
+            return;
+        }
+        let Some(checker) = st.voice_of[v as usize] else {
+            return;
+        };
+        let fact = &f.verdicts[v as usize];
+        let chain = self.evidence_chain(fact.claim, fact.rating);
+        let w = self.weights[v as usize];
+        let q = quarters(fact.rating).unwrap_or(0);
+        shares(
+            &chain,
+            |h| h.anonymous || st.anonymous(h),
+            fact.rating,
+            self.params.relay_share,
+            |sh| {
+                let source = chain[sh.hop].source;
+                let (r, s) = split(w, q, sh.share);
+                out(
+                    Contribution {
+                        source,
+                        checker,
+                        r: r.0,
+                        s: s.0,
+                    },
+                    sh.hop,
+                    sh,
+                );
+            },
+        );
+    }
+
+    fn source_evidence(&mut self) {
+        let mut all: Vec<Contribution> = Vec::new();
+        for v in 0..self.facts.verdicts.len() as Ix {
+            self.contributions(v, |c, _, _| all.push(c));
+        }
+        all.sort_unstable_by_key(|c| (c.source, c.checker));
+        let n = self.facts.sources.len();
+        let mut parts: Vec<Part> = Vec::new();
+        let mut start = vec![0u32; n + 1];
+        for g in all.chunk_by(|a, b| (a.source, a.checker) == (b.source, b.checker)) {
+            parts.push(Part {
+                checker: g[0].checker,
+                r: g.iter().fold(0u64, |x, c| x.saturating_add(c.r)),
+                s: g.iter().fold(0u64, |x, c| x.saturating_add(c.s)),
+                verdicts: g.len() as u32,
+            });
+            start[g[0].source as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        self.per_checker = parts;
+        self.pc_start = start;
+    }
+
+    fn parts_of(&self, s: Ix) -> &[Part] {
+        let (a, b) = (self.pc_start[s as usize], self.pc_start[s as usize + 1]);
+        &self.per_checker[a as usize..b as usize]
+    }
+
+    /// Saturation and weight of one checker's part: r × K/(n + K) × weight.
+    fn saturate(&self, p: &Part) -> (Micro, Micro, Micro) {
+        let k = u128::from(self.params.saturation.0);
+        let n = u128::from(p.r) + u128::from(p.s);
+        if n == 0 {
+            return (Micro::ZERO, Micro::ZERO, Micro::ONE);
+        }
+        let wc = u128::from(self.checker_weight[p.checker as usize].0);
+        let den = (n + k) * u128::from(ONE);
+        (
+            Micro(div_round(u128::from(p.r) * k * wc, den)),
+            Micro(div_round(u128::from(p.s) * k * wc, den)),
+            Micro(div_round(k * u128::from(ONE), n + k)),
+        )
+    }
+
+    /// A source's figures from `parts` (its per-checker evidence, possibly
+    /// with one story's verdicts taken out).
+    fn source_calc(&self, s: Ix, parts: impl Iterator<Item = Part>) -> SourceCalc {
+        let a = self.params.base_rate(self.standing.prior[s as usize]);
+        let (mut r, mut sn, mut verdicts, mut checkers, mut up, mut down) =
+            (0u64, 0u64, 0u32, 0u32, 0u32, 0u32);
+        for p in parts {
+            if p.verdicts == 0 {
+                continue;
+            }
+            let (pr, ps, _) = self.saturate(&p);
+            r = r.saturating_add(pr.0);
+            sn = sn.saturating_add(ps.0);
+            verdicts += p.verdicts;
+            checkers += 1;
+            up += u32::from(pr.0 > ps.0);
+            down += u32::from(ps.0 > pr.0);
+        }
+        let opinion = source_opinion(Micro(r), Micro(sn), self.params.prior_weight, a);
+        SourceCalc {
+            r: Micro(r),
+            s: Micro(sn),
+            grade: reliability(Micro(r), Micro(sn), opinion.e, up, down),
+            opinion,
+            verdicts,
+            checkers,
+        }
+    }
 
     fn source_scores(&self) -> Vec<SourceScore> {
         let (f, st) = (&self.facts, &self.standing);
-        let n = f.sources.len();
-        let (mut r, mut s, mut moved) = (vec![0u64; n], vec![0u64; n], vec![0u32; n]);
-        for (v, fact) in f.verdicts.iter().enumerate() {
-            let w = self.weights[v];
-            if st.verdict_status(f, v as Ix) != VerdictStatus::Counts {
-                continue;
-            }
-            let chain = st.chain(f, fact.claim);
-            let q = quarters(fact.rating).unwrap_or(0);
-            let rho = self.params.relay_share;
-            shares(
-                chain,
-                |h| st.anonymous(h),
-                fact.rating,
-                rho,
-                |sh| {
-                    let src = chain[sh.hop].source as usize;
-                    let (dr, ds) = split(w, q, sh.share);
-                    r[src] = r[src].saturating_add(dr.0);
-                    s[src] = s[src].saturating_add(ds.0);
-                    moved[src] += 1;
-                },
-            );
-        }
         f.sources
             .iter()
             .enumerate()
             .map(|(i, src)| {
-                let prior = st.prior[i];
-                let a = self.params.base_rate(prior);
-                let (r, s) = (Micro(r[i]), Micro(s[i]));
-                let opinion = source_opinion(r, s, self.params.prior_weight, a);
+                let calc = self.source_calc(i as Ix, self.parts_of(i as Ix).iter().copied());
                 SourceScore {
                     id: src.id.clone(),
                     entry: src.entry,
                     anonymous: st.source_anonymous[i],
                     retracted: st.source_retracted[i],
-                    prior,
-                    r,
-                    s,
-                    grade: reliability(r, s, opinion.e),
-                    opinion,
-                    verdicts: moved[i],
+                    prior: st.prior[i],
+                    r: calc.r,
+                    s: calc.s,
+                    lower: calc.opinion.b,
+                    opinion: calc.opinion,
+                    grade: calc.grade,
+                    verdicts: calc.verdicts,
+                    checkers: calc.checkers,
                 }
             })
             .collect()
@@ -178,17 +551,25 @@ impl Scores {
     fn claim_scores(&self) -> Vec<Option<ClaimScore>> {
         let f = &self.facts;
         let mut out: Vec<Option<ClaimScore>> = vec![None; f.claims.len()];
-        let members = &self.links.members;
-        let mut start = 0;
-        while start < members.len() {
-            let story = self.links.story_of(members[start]);
+        for story in 0..self.story_range.len() as u32 {
+            let members = self.members(story);
             let calc = self.story_calc(story, false);
+            let reports = members.len() as u32;
             let origins = calc.groups.len() as u32;
-            let reports = story.len() as u32;
             let opinion = calc.fused.publish();
-            let first = f.claims[story[0] as usize].entry;
-            for &c in story {
+            let truth = calc.truth.map(|t| t.publish());
+            let conflict = self.conflict[story as usize];
+            let disputed = self.disputed[story as usize];
+            let credibility =
+                credibility(truth.as_ref(), disputed, origins, calc.confirming_checkers);
+            let circular = calc.groups.iter().any(|g| g.reports >= 2);
+            let first = f.claims[members[0] as usize].entry;
+            for &c in members {
                 let fact = &f.claims[c as usize];
+                let origin = match self.links.origin[c as usize] {
+                    Origin::Named(o) => Some(o),
+                    Origin::Unknown => None,
+                };
                 out[c as usize] = Some(ClaimScore {
                     claim: fact.entry,
                     seq: fact.seq,
@@ -196,19 +577,37 @@ impl Scores {
                     opinion,
                     reports,
                     origins,
+                    unknown: calc.unknown,
                     confirmations: calc.confirmations,
-                    credibility: credibility(&opinion, calc.confirmations),
-                    circular: reports >= 2 && origins <= 1,
+                    checkers: calc.checkers,
+                    truth,
+                    conflict,
+                    disputed,
+                    credibility,
+                    letter: origin.map_or(Grade::F, |o| self.sources[o as usize].grade),
+                    origin: origin.map(|o| f.sources[o as usize].id.clone()),
+                    misattributed: self.misattributed_to(c),
+                    circular,
+                    independence_unknown: reports >= 2 && calc.unknown >= 1,
                 });
             }
-            start += story.len();
         }
         out
     }
 
-    fn source_opinion_of(&self, s: Ix) -> Opinion {
-        let p = &self.sources[s as usize].opinion;
-        Opinion::from_micro(p.b, p.d, p.u, p.a)
+    /// The named originator a standing misattribution says did not say
+    /// claim `c`.
+    fn misattributed_to(&self, c: Ix) -> Option<SourceId> {
+        if !self.links.misattributed[c as usize] {
+            return None;
+        }
+        let h = self.standing.chain(&self.facts, c).last()?;
+        (!self.standing.anonymous(*h)).then(|| self.facts.sources[h.source as usize].id.clone())
+    }
+
+    fn members(&self, story: u32) -> &[Ix] {
+        let (a, len) = self.story_range[story as usize];
+        &self.links.members[a as usize..(a + len) as usize]
     }
 
     fn verdicts_on(&self, c: Ix) -> &[Ix] {
@@ -219,13 +618,55 @@ impl Scores {
         &self.by_claim[a as usize..b as usize]
     }
 
-    /// The credibility of the story made of `members`. With `detail`, also
+    /// The credibility of a story. Sources are read without the evidence
+    /// the story's own verdicts gave them, so a verdict counts once for the
+    /// story, not also through its origin's reputation. With `detail`, also
     /// the per-report and per-verdict figures an explanation shows.
-    fn story_calc(&self, members: &[Ix], detail: bool) -> StoryCalc {
+    fn story_calc(&self, story: u32, detail: bool) -> StoryCalc {
         let (f, st) = (&self.facts, &self.standing);
         let a = self.params.claim_base_rate.to_f64();
+        let members = self.members(story);
+
+        // What this story's verdicts gave each source, to take out.
+        let mut own: Vec<Contribution> = Vec::new();
+        for &c in members {
+            for &v in self.verdicts_on(c) {
+                self.contributions(v, |x, _, _| own.push(x));
+            }
+        }
+        own.sort_unstable_by_key(|x| (x.source, x.checker));
+        let without = |s: Ix| -> Option<SourceCalc> {
+            let lo = own.partition_point(|x| x.source < s);
+            let hi = own.partition_point(|x| x.source <= s);
+            if lo == hi {
+                return None;
+            }
+            let mine = &own[lo..hi];
+            let parts = self.parts_of(s).iter().map(|p| {
+                let (mut r, mut sn, mut n) = (p.r, p.s, p.verdicts);
+                for x in mine.iter().filter(|x| x.checker == p.checker) {
+                    r = r.saturating_sub(x.r);
+                    sn = sn.saturating_sub(x.s);
+                    n = n.saturating_sub(1);
+                }
+                Part {
+                    checker: p.checker,
+                    r,
+                    s: sn,
+                    verdicts: n,
+                }
+            });
+            Some(self.source_calc(s, parts))
+        };
+        let published = |s: Ix| -> Published {
+            match without(s) {
+                Some(calc) => calc.opinion,
+                None => self.sources[s as usize].opinion,
+            }
+        };
 
         let mut reports = Vec::new();
+        let mut unknown = 0u32;
         // (origin, discounted opinion) of every report with a named origin.
         let mut named: Vec<(Ix, Opinion)> = Vec::with_capacity(members.len());
         for &c in members {
@@ -234,13 +675,17 @@ impl Scores {
                 Origin::Named(o) => {
                     let mut t = 1.0;
                     for h in self.links.relays(f, st, c) {
-                        t *= self.sources[h.source as usize].opinion.e.to_f64();
+                        t *= published(h.source).e.to_f64();
                     }
-                    let op = self.source_opinion_of(o).discount(t);
+                    let p = published(o);
+                    let op = Opinion::from_micro(p.b, p.d, p.u, p.a).discount(t);
                     named.push((o, op));
                     (t, op)
                 }
-                Origin::Unknown => (0.0, Opinion::vacuous(a)),
+                Origin::Unknown => {
+                    unknown += 1;
+                    (0.0, Opinion::vacuous(a))
+                }
             };
             if detail {
                 reports.push(ReportCalc {
@@ -251,8 +696,6 @@ impl Scores {
                 });
             }
         }
-        // Group by origin (a stable sort keeps ledger order within a group;
-        // fusion does not depend on it anyway).
         named.sort_by_key(|(o, _)| *o);
         let mut groups: Vec<GroupCalc> = named
             .chunk_by(|x, y| x.0 == y.0)
@@ -273,58 +716,70 @@ impl Scores {
             });
         }
 
+        // The truth: each checker's voice, weighted, with no decay.
+        let voices = self.story_voices(story);
         let vw = u128::from(self.params.verdict_weight);
         let (mut rs, mut ss) = (0u64, 0u64);
-        let mut confirmers: Vec<Option<Ix>> = Vec::new();
-        let mut verdicts = Vec::new();
-        let mut on_story: Vec<Ix> = members
-            .iter()
-            .flat_map(|&c| self.verdicts_on(c).iter().copied())
-            .collect();
-        on_story.sort_unstable();
-        for v in on_story {
+        let mut confirming = 0u32;
+        let mut verdict_rs = Vec::with_capacity(voices.len());
+        for &v in voices {
             let fact = &f.verdicts[v as usize];
-            let status = st.verdict_status(f, v);
-            let w = self.weights[v as usize];
+            let wc = self.voice_weight(v);
             let (mut r, mut s) = (Micro::ZERO, Micro::ZERO);
-            if let (VerdictStatus::Counts, Some(q)) = (status, quarters(fact.rating)) {
-                let vw_w = vw * u128::from(w.0);
-                r = Micro(div_round(vw_w * u128::from(q), 4));
-                s = Micro(div_round(vw_w * u128::from(4 - q), 4));
+            if let Some(q) = quarters(fact.rating) {
+                let e = vw * u128::from(fact.confidence) * u128::from(wc.0);
+                r = Micro(div_round(e * u128::from(q), 400));
+                s = Micro(div_round(e * u128::from(4 - q), 400));
                 rs = rs.saturating_add(r.0);
                 ss = ss.saturating_add(s.0);
             }
-            let confirms = status == VerdictStatus::Counts
-                && matches!(fact.rating, Rating::True | Rating::MostlyTrue)
-                && w.0 > 0;
-            if confirms {
-                confirmers.push(fact.signer);
-            }
-            if detail {
+            let confirms = matches!(fact.rating, Rating::True | Rating::MostlyTrue)
+                && fact.confidence > 0
+                && wc.0 > 0;
+            confirming += u32::from(confirms);
+            verdict_rs.push((v, r, s, confirms));
+        }
+        let truth =
+            (rs + ss > 0).then(|| Opinion::from_evidence(rs, ss, self.params.prior_weight.0, a));
+
+        let mut verdicts = Vec::new();
+        if detail {
+            let mut on_story: Vec<Ix> = members
+                .iter()
+                .flat_map(|&c| self.verdicts_on(c).iter().copied())
+                .collect();
+            on_story.sort_unstable();
+            for v in on_story {
+                let voice = verdict_rs.iter().find(|x| x.0 == v);
                 verdicts.push(VerdictCalc {
                     verdict: v,
-                    status,
-                    r,
-                    s,
-                    confirms,
+                    status: st.verdict_status(v),
+                    voice: voice.is_some(),
+                    r: voice.map_or(Micro::ZERO, |x| x.1),
+                    s: voice.map_or(Micro::ZERO, |x| x.2),
+                    confirms: voice.is_some_and(|x| x.3),
                 });
             }
         }
-        confirmers.sort_unstable();
-        confirmers.dedup();
-        let verdict_opinion =
-            (rs + ss > 0).then(|| Opinion::from_evidence(rs, ss, self.params.prior_weight.0, a));
 
         let mut all: Vec<Opinion> = groups.iter().map(|g| g.opinion).collect();
-        all.extend(verdict_opinion);
+        all.extend(truth);
         StoryCalc {
-            confirmations: (groups.len() + confirmers.len()) as u32,
+            confirmations: (groups.len() as u32).saturating_sub(1) + confirming,
+            confirming_checkers: confirming,
+            checkers: voices.len() as u32,
+            unknown,
             fused: fuse_cumulative(&all, a),
             reports,
             groups,
             verdicts,
-            verdict_opinion,
+            truth,
         }
+    }
+
+    /// The weight of verdict `v`'s checker.
+    fn voice_weight(&self, v: Ix) -> Micro {
+        self.standing.voice_of[v as usize].map_or(Micro::ZERO, |c| self.checker_weight[c as usize])
     }
 
     // -----------------------------------------------------------------------
@@ -338,14 +793,15 @@ impl Scores {
             .map(|&i| &self.sources[i as usize])
     }
 
-    /// Sources ranked: highest expected value first, then more evidence
-    /// (r + s) first, then by slug.
+    /// Sources ranked by the lower bound b (evidence, never the prior,
+    /// raises it), then expected value, then more evidence (r + s), then
+    /// slug.
     pub fn ranked(&self) -> Vec<&SourceScore> {
         let mut v: Vec<&SourceScore> = self.sources().collect();
         v.sort_by(|x, y| {
-            y.opinion
-                .e
-                .cmp(&x.opinion.e)
+            y.lower
+                .cmp(&x.lower)
+                .then(y.opinion.e.cmp(&x.opinion.e))
                 .then((y.r.0 + y.s.0).cmp(&(x.r.0 + x.s.0)))
                 .then(x.id.cmp(&y.id))
         });
@@ -356,6 +812,59 @@ impl Scores {
     pub fn source(&self, id: &SourceId) -> Option<&SourceScore> {
         let i = *self.facts.source_index.get(id)?;
         self.sources.get(i as usize)
+    }
+
+    /// Every checker (organisation, or lone key), by id.
+    pub fn checkers(&self) -> impl Iterator<Item = &CheckerScore> {
+        self.ids
+            .index
+            .values()
+            .filter(|&&c| self.ids.fact_checker[c as usize])
+            .map(|&c| &self.checkers[c as usize])
+    }
+
+    /// One checker by id (an organisation id or `name+keyid`).
+    pub fn checker(&self, id: &str) -> Option<&CheckerScore> {
+        let c = *self.ids.index.get(id)?;
+        self.ids.fact_checker[c as usize].then(|| &self.checkers[c as usize])
+    }
+
+    /// Explains a checker's weight: every story it shares with other
+    /// checkers, its voice there and how far it agreed.
+    pub fn explain_checker(&self, id: &str) -> Option<CheckerExplanation> {
+        let score = self.checker(id)?.clone();
+        let me = *self.ids.index.get(id)?;
+        let prior: Vec<Micro> = self.checkers.iter().map(|c| c.prior_weight).collect();
+        let mut stories = Vec::new();
+        for story in 0..self.story_range.len() as u32 {
+            let vs = self.value_voices(story);
+            let Some(mine) = vs.iter().find(|v| v.checker == me) else {
+                continue;
+            };
+            let Some(g) = checkers::agreement(mine, &vs, &prior) else {
+                continue;
+            };
+            let Some(&verdict) = self
+                .story_voices(story)
+                .iter()
+                .find(|&&v| self.standing.voice_of[v as usize] == Some(me))
+            else {
+                continue;
+            };
+            let fact = &self.facts.verdicts[verdict as usize];
+            stories.push(AgreementItem {
+                story: self.facts.claims[self.members(story)[0] as usize].entry,
+                verdict: fact.entry,
+                rating: fact.rating,
+                others: vs
+                    .iter()
+                    .filter(|v| v.checker != me)
+                    .map(|v| self.ids.names[v.checker as usize].to_string())
+                    .collect(),
+                agreement: g,
+            });
+        }
+        Some(CheckerExplanation { score, stories })
     }
 
     /// Every claim that stands (not retracted), in ledger order.
@@ -376,7 +885,8 @@ impl Scores {
         self.claims.get(self.claim_ix(id)? as usize)?.as_ref()
     }
 
-    /// True when `id` is a claim that has been retracted: it has no score.
+    /// True when `id` is a claim that has been retracted, or written by a
+    /// key compromised at the time: it has no score.
     pub fn is_retracted(&self, id: &EntryHash) -> bool {
         self.claim_ix(id)
             .is_some_and(|c| self.standing.claim_retracted[c as usize])
@@ -398,13 +908,13 @@ impl Scores {
     /// and whether it counts (the one rule for which verdicts stand, used
     /// by exports as well as scores).
     pub fn verdicts(&self) -> impl Iterator<Item = (EntryHash, EntryHash, VerdictStatus)> + '_ {
-        let (f, st) = (&self.facts, &self.standing);
+        let f = &self.facts;
         (0..f.verdicts.len()).map(move |v| {
             let fact = &f.verdicts[v];
             (
                 fact.entry,
                 f.claims[fact.claim as usize].entry,
-                st.verdict_status(f, v as Ix),
+                self.standing.verdict_status(v as Ix),
             )
         })
     }
@@ -425,9 +935,20 @@ impl Scores {
         self.decay_time
     }
 
+    /// The time from which `key` (a key name) is compromised, if a
+    /// compromise revocation that counts says so.
+    pub fn compromised_since(&self, key: &str) -> Option<Timestamp> {
+        self.facts
+            .keys
+            .iter()
+            .position(|k| &*k.name == key)
+            .and_then(|k| self.comp.since(k as Ix))
+    }
+
     /// Explains a source's score: every verdict that moved its evidence,
-    /// with its weight after decay and its share, and the verdicts on claims
-    /// naming it that did not.
+    /// with its weight after decay and dispute and its share, each
+    /// checker's part with its saturation and weight, and the verdicts on
+    /// claims naming it that did not.
     pub fn explain_source(&self, id: &SourceId) -> Option<SourceExplanation> {
         let (f, st) = (&self.facts, &self.standing);
         let me = *f.source_index.get(id)?;
@@ -435,50 +956,47 @@ impl Scores {
         let mut evidence = Vec::new();
         let mut unmoved = Vec::new();
         for (v, fact) in f.verdicts.iter().enumerate() {
-            let chain = st.chain(f, fact.claim);
+            let v = v as Ix;
+            let chain = self.evidence_chain(fact.claim, fact.rating);
             let Some(pos) = chain.iter().position(|h| h.source == me) else {
                 continue;
             };
             let claim = f.claims[fact.claim as usize].entry;
-            let status = st.verdict_status(f, v as Ix);
+            let status = st.verdict_status(v);
             let mut got = None;
-            if status == VerdictStatus::Counts {
-                let rho = self.params.relay_share;
-                shares(
-                    chain,
-                    |h| st.anonymous(h),
-                    fact.rating,
-                    rho,
-                    |sh| {
-                        if sh.hop == pos {
-                            got = Some(sh);
-                        }
-                    },
-                );
-            }
+            self.contributions(v, |c, hop, sh| {
+                if hop == pos {
+                    got = Some((c, sh));
+                }
+            });
             let why = match (status, got) {
-                (VerdictStatus::Counts, Some(sh)) => {
-                    let age = age(fact.time, self.decay_time);
-                    let w = self.weights[v];
-                    let (r, s) = split(w, quarters(fact.rating).unwrap_or(0), sh.share);
+                (VerdictStatus::Counts, Some((c, sh))) => {
+                    let said = st.said(f, fact.claim);
+                    let age = age(said, self.decay_time);
                     evidence.push(EvidenceItem {
                         verdict: fact.entry,
                         claim,
-                        signer: self.signer_name(v as Ix).unwrap_or_default(),
+                        signer: self.signer_name(v).unwrap_or_default(),
+                        checker: self.ids.names[c.checker as usize].to_string(),
                         rating: fact.rating,
                         confidence: fact.confidence,
-                        time: fact.time,
+                        said,
                         age_secs: age,
                         decay: self.decay.factor(age),
-                        weight: w,
+                        dispute: self.dispute_factor(fact.claim),
+                        weight: self.weights[v as usize],
                         role: sh.role,
                         share: sh.share,
-                        r,
-                        s,
+                        r: Micro(c.r),
+                        s: Micro(c.s),
                     });
                     continue;
                 }
-                (VerdictStatus::Counts, None) if st.anonymous(chain[pos]) => NoShare::Anonymous,
+                (VerdictStatus::Counts, None)
+                    if chain[pos].anonymous || st.anonymous(chain[pos]) =>
+                {
+                    NoShare::Anonymous
+                }
                 (VerdictStatus::Counts, None) if fact.rating == Rating::Misattributed => {
                     NoShare::Misattribution
                 }
@@ -492,9 +1010,27 @@ impl Scores {
                 why,
             });
         }
+        let checkers = self
+            .parts_of(me)
+            .iter()
+            .map(|p| {
+                let (r, s, saturation) = self.saturate(p);
+                CheckerShare {
+                    checker: self.ids.names[p.checker as usize].to_string(),
+                    verdicts: p.verdicts,
+                    raw_r: Micro(p.r),
+                    raw_s: Micro(p.s),
+                    saturation,
+                    weight: self.checker_weight[p.checker as usize],
+                    r,
+                    s,
+                }
+            })
+            .collect();
         Some(SourceExplanation {
             score,
             evidence,
+            checkers,
             unmoved,
         })
     }
@@ -507,7 +1043,8 @@ impl Scores {
         let (f, st) = (&self.facts, &self.standing);
         let c = self.claim_ix(id)?;
         let score = self.claims.get(c as usize)?.clone()?;
-        let calc = self.story_calc(self.links.story_of(c), true);
+        let story = self.story_no[c as usize];
+        let calc = self.story_calc(story, true);
         let slug = |s: Ix| f.sources[s as usize].id.clone();
         let reports = calc
             .reports
@@ -532,6 +1069,10 @@ impl Scores {
                         Origin::Named(o) => Some(slug(o)),
                         Origin::Unknown => None,
                     },
+                    letter: match rc.origin {
+                        Origin::Named(o) => self.sources[o as usize].grade,
+                        Origin::Unknown => Grade::F,
+                    },
                     trust: Micro::from_f64(rc.trust),
                     opinion: rc.opinion.publish(),
                 }
@@ -555,10 +1096,17 @@ impl Scores {
                     verdict: fact.entry,
                     claim: f.claims[fact.claim as usize].entry,
                     signer: self.signer_name(vc.verdict),
+                    checker: st.voice_of[vc.verdict as usize]
+                        .map(|c| self.ids.names[c as usize].to_string()),
                     rating: fact.rating,
                     confidence: fact.confidence,
                     status: vc.status,
-                    weight: self.weights[vc.verdict as usize],
+                    voice: vc.voice,
+                    weight: if vc.voice {
+                        self.voice_weight(vc.verdict)
+                    } else {
+                        Micro::ZERO
+                    },
                     r: vc.r,
                     s: vc.s,
                     confirms: vc.confirms,
@@ -570,21 +1118,21 @@ impl Scores {
             reports,
             origins,
             verdicts,
-            verdict_opinion: calc.verdict_opinion.map(|o| o.publish()),
+            verdict_opinion: calc.truth.map(|o| o.publish()),
         })
     }
 
     fn signer_name(&self, v: Ix) -> Option<String> {
-        let k = self.facts.verdicts[v as usize].signer?;
+        let k = self.facts.verdicts[v as usize].sig.signer?;
         Some(self.facts.keys[k as usize].name.to_string())
     }
 
-    /// Sources in slug order and standing claims in id order, for the state
-    /// root.
-    pub(crate) fn root_order(&self) -> (Vec<&SourceScore>, Vec<&ClaimScore>) {
+    /// Checkers by id, sources in slug order and standing claims in id
+    /// order, for the state root.
+    pub(crate) fn root_order(&self) -> (Vec<&CheckerScore>, Vec<&SourceScore>, Vec<&ClaimScore>) {
         let mut claims: Vec<&ClaimScore> = self.claims().collect();
         claims.sort_by_key(|c| c.claim);
-        (self.sources().collect(), claims)
+        (self.checkers().collect(), self.sources().collect(), claims)
     }
 }
 
@@ -613,38 +1161,62 @@ fn source_opinion(r: Micro, s: Micro, w: Micro, a: Micro) -> Published {
     }
 }
 
-/// The Admiralty reliability grade from published figures.
-fn reliability(r: Micro, s: Micro, e: Micro) -> Grade {
+/// The Admiralty reliability grade from published figures: F under one
+/// unit of evidence; otherwise by E, except that A needs at least two
+/// checkers whose own evidence leans positive (`up`), and E two leaning
+/// negative (`down`): one checker alone never makes or breaks a source.
+fn reliability(r: Micro, s: Micro, e: Micro, up: u32, down: u32) -> Grade {
     if r.0.saturating_add(s.0) < ONE {
         Grade::F
     } else if e.0 >= 900_000 {
-        Grade::A
+        if up >= 2 { Grade::A } else { Grade::B }
     } else if e.0 >= 750_000 {
         Grade::B
     } else if e.0 >= 600_000 {
         Grade::C
     } else if e.0 >= 400_000 {
         Grade::D
-    } else {
+    } else if down >= 2 {
         Grade::E
+    } else {
+        Grade::D
     }
 }
 
-/// The Admiralty credibility digit from published figures.
-fn credibility(p: &Published, confirmations: u32) -> Credibility {
-    // 2/3 in millionths, rounded: u = 2/3 exactly publishes as 666 667.
-    if p.u.0 > 666_667 {
-        Credibility::CannotBeJudged
-    } else if p.e.0 >= 750_000 && confirmations >= 2 {
-        Credibility::Confirmed
-    } else if p.e.0 >= 750_000 {
-        Credibility::ProbablyTrue
-    } else if p.e.0 >= 500_000 {
-        Credibility::PossiblyTrue
-    } else if p.e.0 >= 300_000 {
-        Credibility::Doubtful
-    } else {
-        Credibility::Improbable
+/// The Admiralty credibility digit, from the information alone: the
+/// verdicts' opinion on the story (`truth`), whether checkers dispute it,
+/// how many independent named origins tell it and how many checkers
+/// confirm it. Never from the source's reliability.
+fn credibility(
+    truth: Option<&Published>,
+    disputed: bool,
+    origins: u32,
+    confirming: u32,
+) -> Credibility {
+    // Verdicts decide when they carry at least a third of certainty
+    // (u ≤ 2/3; 2/3 itself publishes as 666 667).
+    let decisive = truth.filter(|t| t.u.0 <= 666_667);
+    let by_value = |e: Micro| {
+        if e.0 >= 750_000 {
+            Credibility::ProbablyTrue
+        } else if e.0 >= 500_000 {
+            Credibility::PossiblyTrue
+        } else if e.0 >= 300_000 {
+            Credibility::Doubtful
+        } else {
+            Credibility::Improbable
+        }
+    };
+    match decisive {
+        // A dispute never reads as true: doubtful at best.
+        Some(t) if disputed => by_value(t.e).max(Credibility::Doubtful),
+        Some(t) => match by_value(t.e) {
+            Credibility::ProbablyTrue if origins >= 2 || confirming >= 2 => Credibility::Confirmed,
+            d => d,
+        },
+        // Unchecked: agreeing independent origins make it possible, no more.
+        None if origins >= 2 => Credibility::PossiblyTrue,
+        None => Credibility::CannotBeJudged,
     }
 }
 
@@ -656,46 +1228,81 @@ mod tests {
         Micro::from_f64(x)
     }
 
-    // SCORING.md's source rows, in millionths: (r, s) → (b, d, u, E), grade.
+    // SCORING.md's source rows, in millionths: (r, s) → (b, d, u, E), grade
+    // with two checkers leaning each way and with one.
     #[test]
     fn source_known_answers_exactly() {
         let w = Micro(2 * ONE);
         let half = Micro(500_000);
-        let rows: [(f64, f64, [u64; 4], Grade); 5] = [
-            (3.0, 1.0, [500_000, 166_667, 333_333, 666_667], Grade::C),
-            (8.0, 0.0, [800_000, 0, 200_000, 900_000], Grade::A),
-            (3.0, 2.0, [428_571, 285_714, 285_714, 571_429], Grade::D),
-            (8.0, 0.5, [761_905, 47_619, 190_476, 857_143], Grade::B),
+        let rows: [(f64, f64, [u64; 4], Grade, Grade); 6] = [
+            (
+                3.0,
+                1.0,
+                [500_000, 166_667, 333_333, 666_667],
+                Grade::C,
+                Grade::C,
+            ),
+            (8.0, 0.0, [800_000, 0, 200_000, 900_000], Grade::A, Grade::B),
+            (
+                3.0,
+                2.0,
+                [428_571, 285_714, 285_714, 571_429],
+                Grade::D,
+                Grade::D,
+            ),
+            (
+                8.0,
+                0.5,
+                [761_905, 47_619, 190_476, 857_143],
+                Grade::B,
+                Grade::B,
+            ),
+            (0.0, 8.0, [0, 800_000, 200_000, 100_000], Grade::E, Grade::D),
             // Less than one unit of evidence: cannot be judged.
-            (0.9, 0.0, [310_345, 0, 689_655, 655_172], Grade::F),
+            (0.9, 0.0, [310_345, 0, 689_655, 655_172], Grade::F, Grade::F),
         ];
-        for (r, s, [b, d, u, e], grade) in rows {
+        for (r, s, [b, d, u, e], two, one) in rows {
             let o = source_opinion(m(r), m(s), w, half);
             assert_eq!(
                 (o.b, o.d, o.u, o.e),
                 (Micro(b), Micro(d), Micro(u), Micro(e)),
                 "r {r} s {s}"
             );
-            assert_eq!(reliability(m(r), m(s), o.e), grade, "r {r} s {s}");
+            assert_eq!(reliability(m(r), m(s), o.e, 2, 2), two, "r {r} s {s}");
+            assert_eq!(reliability(m(r), m(s), o.e, 1, 1), one, "r {r} s {s}");
         }
     }
 
     #[test]
-    fn digits() {
-        let p = |u: f64, e: f64| Published {
+    fn digits_come_from_the_information_alone() {
+        let t = |u: f64, e: f64| Published {
             u: m(u),
             e: m(e),
             ..Published::default()
         };
-        assert_eq!(credibility(&p(0.7, 0.9), 5), Credibility::CannotBeJudged);
+        use Credibility::*;
+        // Too uncertain to decide, no corroboration: cannot be judged.
+        assert_eq!(credibility(Some(&t(0.7, 0.9)), false, 1, 1), CannotBeJudged);
+        assert_eq!(credibility(None, false, 1, 0), CannotBeJudged);
+        // Two independent origins, unchecked: possibly true, no more.
+        assert_eq!(credibility(None, false, 2, 0), PossiblyTrue);
+        // 2/3 publishes as 666 667: decisive.
         assert_eq!(
-            credibility(&p(0.666_668, 0.9), 5),
-            Credibility::CannotBeJudged
+            credibility(Some(&t(2.0 / 3.0, 0.9)), false, 2, 0),
+            Confirmed
         );
-        assert_eq!(credibility(&p(2.0 / 3.0, 0.9), 5), Credibility::Confirmed);
-        assert_eq!(credibility(&p(0.1, 0.75), 1), Credibility::ProbablyTrue);
-        assert_eq!(credibility(&p(0.1, 0.5), 2), Credibility::PossiblyTrue);
-        assert_eq!(credibility(&p(0.1, 0.3), 2), Credibility::Doubtful);
-        assert_eq!(credibility(&p(0.1, 0.299_999), 2), Credibility::Improbable);
+        assert_eq!(credibility(Some(&t(0.1, 0.9)), false, 1, 2), Confirmed);
+        assert_eq!(credibility(Some(&t(0.1, 0.9)), false, 1, 1), ProbablyTrue);
+        assert_eq!(credibility(Some(&t(0.1, 0.75)), false, 0, 0), ProbablyTrue);
+        assert_eq!(credibility(Some(&t(0.1, 0.5)), false, 3, 2), PossiblyTrue);
+        assert_eq!(credibility(Some(&t(0.1, 0.3)), false, 3, 2), Doubtful);
+        assert_eq!(
+            credibility(Some(&t(0.1, 0.299_999)), false, 3, 2),
+            Improbable
+        );
+        // A dispute is never read as true.
+        assert_eq!(credibility(Some(&t(0.1, 0.9)), true, 3, 3), Doubtful);
+        assert_eq!(credibility(Some(&t(0.1, 0.5)), true, 3, 1), Doubtful);
+        assert_eq!(credibility(Some(&t(0.1, 0.2)), true, 3, 1), Improbable);
     }
 }

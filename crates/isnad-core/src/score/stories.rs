@@ -61,7 +61,7 @@ impl Links {
         for (v, fact) in f.verdicts.iter().enumerate() {
             if fact.rating == Rating::Misattributed
                 && fact.confidence > 0
-                && st.verdict_status(f, v as Ix) == VerdictStatus::Counts
+                && st.verdict_status(v as Ix) == VerdictStatus::Counts
             {
                 misattributed[fact.claim as usize] = true;
             }

@@ -1,0 +1,208 @@
+//! Checkers: the organisations behind fact-checker keys, and how much each
+//! one's word weighs.
+//!
+//! A key's checker is the checker of the key it replaces (a rotated key is
+//! the same checker), else the organisation its `key` record names (`org`),
+//! else the key itself, named `name+keyid`.
+//!
+//! A checker's weight is a Beta-style estimate of how often its verdicts
+//! agree with the other checkers', starting from a prior:
+//!
+//! ```text
+//! for every story where checker c and at least one other checker have a
+//! value voice (true … false, as quarters q):
+//!     wⱼ = confidenceⱼ × pⱼ              (the others' confidence × their prior)
+//!     g  = 1 − |Σ wⱼ (q_c − qⱼ)| / (4 Σ wⱼ)   (agreement with the others' mean)
+//!     α += g,  δ += 1 − g
+//! weight = (α + P·p_c) / (α + δ + P)     (P: checker prior weight, p: prior)
+//! ```
+//!
+//! The others are weighted by their priors, not by their computed weights,
+//! so one pass decides every weight and the order of checkers cannot matter.
+
+use std::collections::BTreeMap;
+
+use super::facts::{Facts, Ix};
+use super::fixed::{Micro, ONE, div_round};
+
+/// Checker identities.
+pub(crate) struct CheckerIds {
+    /// The checker of each key.
+    key_checker: Vec<Ix>,
+    /// Each checker's name: an organisation id, or `name+keyid`.
+    pub names: Vec<Box<str>>,
+    /// Whether a checker's name is an organisation (an admin `trust` can
+    /// grade it) rather than a lone key.
+    pub is_org: Vec<bool>,
+    /// The names of each checker's keys, in enrolment order.
+    pub keys: Vec<Vec<Box<str>>>,
+    /// Name → checker; iterated in name order for output.
+    pub index: BTreeMap<Box<str>, Ix>,
+    /// Some key of the checker has the fact-checker role.
+    pub fact_checker: Vec<bool>,
+}
+
+impl CheckerIds {
+    pub fn build(f: &Facts) -> CheckerIds {
+        let mut ids = CheckerIds {
+            key_checker: Vec::with_capacity(f.keys.len()),
+            names: Vec::new(),
+            is_org: Vec::new(),
+            keys: Vec::new(),
+            index: BTreeMap::new(),
+            fact_checker: Vec::new(),
+        };
+        for (k, key) in f.keys.iter().enumerate() {
+            let c = match key.replaces.filter(|&r| (r as usize) < k) {
+                Some(r) => ids.key_checker[r as usize],
+                None => {
+                    let (name, is_org) = match &key.org {
+                        Some(org) => (org.clone(), true),
+                        None => (key.label.clone(), false),
+                    };
+                    match ids.index.get(&name) {
+                        Some(&c) => c,
+                        None => {
+                            let c = Ix::try_from(ids.names.len()).unwrap_or(Ix::MAX);
+                            ids.index.insert(name.clone(), c);
+                            ids.names.push(name);
+                            ids.is_org.push(is_org);
+                            ids.keys.push(Vec::new());
+                            ids.fact_checker.push(false);
+                            c
+                        }
+                    }
+                }
+            };
+            ids.key_checker.push(c);
+            ids.keys[c as usize].push(key.name.clone());
+            ids.fact_checker[c as usize] |= key.fact_checker;
+        }
+        ids
+    }
+
+    /// The checker key `k` speaks for.
+    pub fn of_key(&self, k: Ix) -> Ix {
+        self.key_checker[k as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// One value voice on a story, as agreement and conflict read it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Voice {
+    pub checker: Ix,
+    /// Quarters: true 4 … false 0.
+    pub q: u64,
+    /// Confidence, percent.
+    pub confidence: u8,
+}
+
+/// A checker's agreement with the others on one story, in millionths:
+/// 1 − |Σ wⱼ (q − qⱼ)| / (4 Σ wⱼ) over the other voices j, with
+/// wⱼ = confidenceⱼ × priorⱼ. `None` when no other voice has weight.
+pub(crate) fn agreement(me: &Voice, others: &[Voice], prior: &[Micro]) -> Option<Micro> {
+    let (mut num, mut den) = (0i128, 0u128);
+    for o in others.iter().filter(|o| o.checker != me.checker) {
+        let w = u128::from(o.confidence) * u128::from(prior[o.checker as usize].0);
+        den += w;
+        // |q − qⱼ| ≤ 4 and w < 2^27 × 100: far inside i128.
+        num += w as i128 * (me.q as i128 - o.q as i128);
+    }
+    (den > 0).then(|| {
+        let dev = div_round(num.unsigned_abs() * u128::from(ONE), 4 * den);
+        Micro(ONE.saturating_sub(dev))
+    })
+}
+
+/// The weight from agreement α, disagreement δ, prior p and prior weight P
+/// (all millionths): (α + P·p) / (α + δ + P).
+pub(crate) fn weight(agree: Micro, disagree: Micro, prior: Micro, prior_weight: Micro) -> Micro {
+    let one = u128::from(ONE);
+    let num = u128::from(agree.0) * one + u128::from(prior_weight.0) * u128::from(prior.0);
+    let den = u128::from(agree.0) + u128::from(disagree.0) + u128::from(prior_weight.0);
+    Micro(div_round(num, den))
+}
+
+/// The conflict among a story's value voices, in millionths: the weighted
+/// mean distance between two checkers' ratings,
+/// Σᵢ<ⱼ wᵢwⱼ|qᵢ − qⱼ| / (4 Σᵢ<ⱼ wᵢwⱼ), with wᵢ = confidenceᵢ × weightᵢ.
+/// 0 with fewer than two weighted voices.
+pub(crate) fn conflict(voices: &[Voice], weights: &[Micro]) -> Micro {
+    let w = |v: &Voice| u128::from(v.confidence) * u128::from(weights[v.checker as usize].0);
+    let (mut num, mut den) = (0u128, 0u128);
+    for (i, a) in voices.iter().enumerate() {
+        for b in &voices[i + 1..] {
+            let ww = w(a) * w(b);
+            den += ww;
+            num += ww * u128::from(a.q.abs_diff(b.q));
+        }
+    }
+    if den == 0 {
+        Micro::ZERO
+    } else {
+        Micro(div_round(num * u128::from(ONE), 4 * den))
+    }
+}
+
+/// Voices on both sides of `mixed`: one checker rates it true or mostly
+/// true and another false or mostly false, each with some weight.
+pub(crate) fn disputed(voices: &[Voice], weights: &[Micro]) -> bool {
+    let weighed = |v: &&Voice| v.confidence > 0 && weights[v.checker as usize].0 > 0;
+    let up = voices.iter().filter(weighed).any(|v| v.q >= 3);
+    let down = voices.iter().filter(weighed).any(|v| v.q <= 1);
+    up && down
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(checker: Ix, q: u64, confidence: u8) -> Voice {
+        Voice {
+            checker,
+            q,
+            confidence,
+        }
+    }
+
+    #[test]
+    fn agreement_is_one_minus_the_distance_to_the_others_mean() {
+        let prior = [Micro(800_000); 3];
+        // Alone: nothing to agree with.
+        assert_eq!(agreement(&v(0, 4, 100), &[v(0, 4, 100)], &prior), None);
+        let all = [v(0, 4, 100), v(1, 4, 100), v(2, 0, 100)];
+        // The others' mean is 2 quarters from true: half agreement.
+        assert_eq!(agreement(&all[0], &all, &prior), Some(Micro(500_000)));
+        // False against two trues: no agreement at all.
+        assert_eq!(agreement(&all[2], &all, &prior), Some(Micro(0)));
+    }
+
+    #[test]
+    fn weight_moves_from_the_prior_with_the_record() {
+        let p = Micro(800_000);
+        let pw = Micro(2 * ONE);
+        assert_eq!(weight(Micro(0), Micro(0), p, pw), p);
+        // Ten agreements: (10 + 1.6) / 12.
+        assert_eq!(weight(Micro(10 * ONE), Micro(0), p, pw), Micro(966_667));
+        // Ten disagreements: 1.6 / 12.
+        assert_eq!(weight(Micro(0), Micro(10 * ONE), p, pw), Micro(133_333));
+    }
+
+    #[test]
+    fn conflict_and_disputes() {
+        let w = [Micro(ONE); 4];
+        assert_eq!(conflict(&[v(0, 4, 100)], &w), Micro(0));
+        assert_eq!(conflict(&[v(0, 4, 100), v(1, 0, 100)], &w), Micro(ONE));
+        assert_eq!(conflict(&[v(0, 4, 100), v(1, 3, 100)], &w), Micro(250_000));
+        // Three trues, one false: 3 of 6 pairs disagree fully.
+        let three = [v(0, 4, 100), v(1, 4, 100), v(2, 4, 100), v(3, 0, 100)];
+        assert_eq!(conflict(&three, &w), Micro(500_000));
+        assert!(disputed(&three, &w));
+        assert!(!disputed(&[v(0, 4, 100), v(1, 2, 100)], &w));
+        assert!(!disputed(&[v(0, 4, 100), v(1, 0, 0)], &w));
+    }
+}
