@@ -8,7 +8,7 @@ use sha2::{Digest as _, Sha256};
 
 /// The demo's state root, pinned in the library's tests too
 /// (`score::tests::demo_state_root`) and in docs/SCORING.md.
-const DEMO_ROOT: &str = "16bb49d2e0da630ade8feef0aacb5b750cd2210d4df7f50cc8a055a8f0ed72f0";
+const DEMO_ROOT: &str = "99a91c37d192b79e850ce326215ef9f847e67c50144111ac08b2c1c78f436af2";
 
 /// The demo ledger in a desk's directory, as its `ledger`.
 fn demo() -> Desk {

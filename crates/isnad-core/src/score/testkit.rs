@@ -180,7 +180,8 @@ impl Book {
             translations: vec![],
             chain: Book::chain(slugs),
             appeared: Appearance {
-                date: "2025-02-18".into(),
+                // The statement is made at T0: evidence ages from here.
+                date: "2025-02-18T08:00:00Z".into(),
                 url: None,
                 venue: None,
             },

@@ -20,8 +20,23 @@ fn src(s: &Scores, slug: &str) -> SourceScore {
     s.source(&sid(slug)).unwrap().clone()
 }
 
-// Every row of the known-answer table, through one ledger in a sled store,
-// read at successive positions with `AsOf::Seq`.
+/// What `raw` millionths of one checker's evidence about a source count for
+/// after saturation (K = 6 units) and the weight of a checker with no
+/// shared record (its prior, 0.8): raw × 6/(raw + 6) × 0.8.
+fn sat(raw: u64) -> Micro {
+    let n = u128::from(raw);
+    Micro(super::fixed::div_round(
+        n * 6_000_000 * 800_000,
+        (n + 6_000_000) * 1_000_000,
+    ))
+}
+
+// The fusion rows of the known-answer table, through one ledger in a sled
+// store read at successive positions with `AsOf::Seq`: the same origin
+// through two relays is averaged (circular), a second origin is fused as
+// independent, "several sources" changes nothing, and a false verdict on
+// the story moves its origin and relay the right way. Sources' track
+// records come from two checkers, as A needs.
 #[test]
 fn known_answer_table_through_a_ledger() {
     let mut b = Book::on_disk();
@@ -29,12 +44,12 @@ fn known_answer_table_through_a_ledger() {
         b.outlet(s);
     }
     b.source("several-sources", SourceKind::Anonymous);
-    // Track records: Nova and Agenzia B r = 8; Fawasel and the other
-    // origin r = 3, s = 1. All verdicts confidence 100, age 0.
+    let two = crate::keys::KeyPair::from_seed("checker-two", &[4; 32]).unwrap();
     for i in 0..8 {
         for s in ["agenzia-nova", "agenzia-b"] {
             let c = b.claim(&format!("{s} report {i}"), &[s]);
             b.verdict(c, Rating::True, 100);
+            b.verdict_by(&two, c, Rating::True, 100, None);
         }
     }
     for s in ["fawasel-media", "other-origin"] {
@@ -72,56 +87,74 @@ fn known_answer_table_through_a_ledger() {
     b.verdict(x1, Rating::False, 100);
 
     let s = b.scores_at(records);
-    let fawasel = src(&s, "fawasel-media");
-    assert_eq!(four(&fawasel.opinion), (0.5, 0.1667, 0.3333, 0.6667));
-    assert_eq!(fawasel.grade, Grade::C);
+    // Two checkers agreeing on 16 claims: both weigh (16 + 2 × 0.8)/18.
+    for c in s.checkers() {
+        assert_eq!((c.shared, c.weight), (16, Micro(977_778)), "{c:?}");
+    }
+    // Nova: 8 units from each checker, saturated and weighted:
+    // 8 × 6/14 × 0.977778 = 3.352382 each.
     let nova = src(&s, "agenzia-nova");
-    assert_eq!(four(&nova.opinion), (0.8, 0.0, 0.2, 0.9));
-    assert_eq!(nova.grade, Grade::A);
+    assert_eq!((nova.r, nova.s), (Micro(6_704_764), Micro(0)));
+    assert_eq!((nova.verdicts, nova.checkers), (16, 2));
+    // E = (6.704764 + 1)/8.704764 = 0.885 < 0.9: B, though two checkers agree.
+    assert_eq!(nova.grade, Grade::B);
+    // Fawasel: one checker, 3 true 1 false: 3 × 6/10 × 0.977778 and 1 × 6/10 × 0.977778.
+    let fawasel = src(&s, "fawasel-media");
+    assert_eq!((fawasel.r, fawasel.s), (Micro(1_760_000), Micro(586_667)));
+    assert_eq!(fawasel.grade, Grade::C);
 
-    // Nova → Fawasel, discounted by T = 0.9.
-    let s = b.scores_at(one_report);
-    let c = s.claim(&x1).unwrap();
-    assert_eq!(four(&c.opinion), (0.45, 0.15, 0.4, 0.65));
+    // Nova → Fawasel: Fawasel's opinion discounted by T = E(Nova).
+    let s1 = b.scores_at(one_report);
+    let c = s1.claim(&x1).unwrap();
+    let (fo, t) = (src(&s1, "fawasel-media").opinion, src(&s1, "agenzia-nova").opinion.e);
+    let expect = Opinion::from_micro(fo.b, fo.d, fo.u, fo.a).discount(t.to_f64());
+    assert_eq!(c.opinion.b, Micro::from_f64(expect.b));
     assert_eq!((c.reports, c.origins, c.circular), (1, 1, false));
+    // Unchecked, one origin: truth cannot be judged, whatever the source.
+    assert_eq!(c.credibility, Credibility::CannotBeJudged);
+    assert_eq!(c.pair(), "C6");
 
-    // Twice through two relays of E = 0.9, same origin: averaging, circular.
-    let s = b.scores_at(two_relays);
+    // Twice, same origin: averaged, so not more certain; circular.
+    let s2 = b.scores_at(two_relays);
     for x in [x1, x2] {
-        let c = s.claim(&x).unwrap();
-        assert_eq!(four(&c.opinion), (0.45, 0.15, 0.4, 0.65));
-        assert_eq!((c.reports, c.origins, c.circular), (2, 1, true));
-        // Not the 0.5625 of fusing them as independent.
-        assert_ne!(four(&c.opinion).0, 0.5625);
+        let c2 = s2.claim(&x).unwrap();
+        assert_eq!((c2.reports, c2.origins, c2.circular), (2, 1, true));
+        assert_eq!(c2.confirmations, 0);
+        assert!(c2.opinion.u >= c.opinion.u.min(s2.claim(&x2).unwrap().opinion.u));
     }
 
-    // A second, independent origin with the same opinion: cumulative.
-    let s = b.scores_at(second_origin);
-    let c = s.claim(&x3).unwrap();
-    assert_eq!(four(&c.opinion), (0.5625, 0.1875, 0.25, 0.6875));
-    assert_eq!((c.reports, c.origins, c.circular), (3, 2, false));
-    assert_eq!(c.credibility, Credibility::PossiblyTrue);
-    let before_anonymous = c.opinion;
+    // A second, independent origin: cumulative, more certain; the digit
+    // says "possibly true" (agreeing origins, nothing checked).
+    let s3 = b.scores_at(second_origin);
+    let c3 = s3.claim(&x3).unwrap();
+    assert_eq!((c3.reports, c3.origins, c3.circular), (3, 2, true));
+    assert_eq!(c3.confirmations, 1);
+    assert!(c3.opinion.u < s2.claim(&x2).unwrap().opinion.u);
+    assert_eq!(c3.credibility, Credibility::PossiblyTrue);
 
-    // Plus "several sources": unchanged.
-    let s = b.scores_at(plus_anonymous);
-    let c = s.claim(&x4).unwrap();
-    assert_eq!(c.opinion, before_anonymous);
-    assert_eq!((c.reports, c.origins), (4, 2));
+    // Plus "several sources": the same opinion; independence unknown.
+    let s4 = b.scores_at(plus_anonymous);
+    let c4 = s4.claim(&x4).unwrap();
+    assert_eq!(c4.opinion, c3.opinion);
+    assert_eq!((c4.reports, c4.origins, c4.unknown), (4, 2, 1));
+    assert!(c4.independence_unknown);
 
-    // A false verdict, confidence 100, age 0, on Nova → Fawasel.
-    let s = b.scores_at(AsOf::Head);
-    let fawasel = src(&s, "fawasel-media");
-    assert_eq!((fawasel.r, fawasel.s), (Micro(3_000_000), Micro(2_000_000)));
-    assert_eq!(four(&fawasel.opinion), (0.4286, 0.2857, 0.2857, 0.5714));
+    // A false verdict, confidence 100, on Nova → Fawasel: Fawasel's s and
+    // Nova's (relay, ρ = 0.5) grow; one checker's false is improbable.
+    let s5 = b.scores_at(AsOf::Head);
+    let fawasel = src(&s5, "fawasel-media");
+    // Raw r = 3, s = 2 from one checker: × 6/11 × 0.977778.
+    assert_eq!((fawasel.r, fawasel.s), (Micro(1_600_000), Micro(1_066_667)));
+    // E = (1.6 + 1)/4.666667 = 0.557.
     assert_eq!(fawasel.grade, Grade::D);
-    let nova = src(&s, "agenzia-nova");
-    assert_eq!((nova.r, nova.s), (Micro(8_000_000), Micro(500_000)));
-    assert_eq!(four(&nova.opinion), (0.7619, 0.0476, 0.1905, 0.8571));
-    assert_eq!(nova.grade, Grade::B);
+    let nova = src(&s5, "agenzia-nova");
+    assert!(nova.s.0 > 0);
+    let c5 = s5.claim(&x1).unwrap();
+    assert_eq!(c5.credibility, Credibility::Improbable);
+    assert_eq!(c5.checkers, 1);
 
     // The same ledger in memory, and its export, give the same root.
-    let root = s.state_root();
+    let root = s5.state_root();
     let ledger = b.ledger().unwrap();
     assert_eq!(
         replay_ledger(ledger, AsOf::Head, &Params::default())
@@ -153,13 +186,16 @@ fn decay_through_a_ledger() {
     b.outlet("later-2");
 
     let r = |a: AsOf| src(&b.scores_at(a), "agenzia-nova").r;
-    assert_eq!(r(fresh), Micro(1_000_000));
-    assert_eq!(r(half), Micro(500_000));
-    assert_eq!(r(AsOf::Head), Micro(250_000));
+    assert_eq!(r(fresh), sat(1_000_000));
+    assert_eq!(r(half), sat(500_000));
+    assert_eq!(r(AsOf::Head), sat(250_000));
     // A given as-of time decays from that time, even past the last entry.
     let day = |d: i64| Timestamp::from_unix(T0 + d * 86_400);
-    assert_eq!(r(AsOf::Time(day(365))), Micro(707_107));
-    assert_eq!(r(AsOf::Time(day(2190))), Micro(125_000));
+    assert_eq!(r(AsOf::Time(day(365))), sat(707_107));
+    assert_eq!(r(AsOf::Time(day(2190))), sat(125_000));
+    // The claim's truth does not decay.
+    let truth = |a: AsOf| b.scores_at(a).claim(&c).unwrap().truth;
+    assert_eq!(truth(fresh), truth(AsOf::Time(day(2190))));
     let s = b.scores_at(AsOf::Time(day(365)));
     assert!(s.source(&sid("later-1")).is_none(), "not yet recorded");
     assert_eq!(s.decay_time(), Some(day(365)));
@@ -181,7 +217,7 @@ fn superseded_and_retracted_verdicts_stop_counting() {
     let v2 = b.verdict_by(&ck, c, Rating::False, 100, Some(v1));
     let s = b.scores();
     let nova = src(&s, "nova");
-    assert_eq!((nova.r, nova.s), (Micro(0), Micro(1_000_000)));
+    assert_eq!((nova.r, nova.s), (Micro(0), sat(1_000_000)));
     let e = s.explain_source(&sid("nova")).unwrap();
     assert_eq!(e.unmoved.len(), 1);
     assert_eq!(
@@ -189,14 +225,37 @@ fn superseded_and_retracted_verdicts_stop_counting() {
         NoShare::Status(VerdictStatus::Superseded { by: v2 })
     );
 
-    // Retracting v2 leaves v1 superseded (as the claim view reports it).
+    // Retracting v2 leaves the checker's earlier word, v1, as its voice.
     let undo = b.retract(v2);
     let nova = src(&b.scores(), "nova");
-    assert_eq!((nova.r, nova.s), (Micro(0), Micro(0)));
+    assert_eq!((nova.r, nova.s), (sat(1_000_000), Micro(0)));
     // Retracting the retraction restores v2.
     b.retract(undo);
     let nova = src(&b.scores(), "nova");
-    assert_eq!((nova.r, nova.s), (Micro(0), Micro(1_000_000)));
+    assert_eq!((nova.r, nova.s), (Micro(0), sat(1_000_000)));
+}
+
+// One checker, one voice per claim: the latest counts, whether or not it
+// names what it supersedes, however many there are.
+#[test]
+fn one_voice_per_checker_per_claim() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("A", &["nova"]);
+    for _ in 0..50 {
+        b.verdict(c, Rating::True, 100);
+    }
+    let s = b.scores();
+    let nova = src(&s, "nova");
+    assert_eq!((nova.r, nova.verdicts, nova.checkers), (sat(1_000_000), 1, 1));
+    let claim = s.claim(&c).unwrap();
+    assert_eq!((claim.checkers, claim.confirmations), (1, 1));
+    assert_ne!(claim.credibility, Credibility::Confirmed);
+    // A later false verdict by the same checker, naming nothing, replaces
+    // all fifty.
+    b.verdict(c, Rating::False, 100);
+    let nova = src(&b.scores(), "nova");
+    assert_eq!((nova.r, nova.s, nova.verdicts), (Micro(0), sat(1_000_000), 1));
 }
 
 #[test]
@@ -224,7 +283,7 @@ fn reattribution_moves_the_evidence() {
     }
     let c = b.claim("A", &["nova", "fawasel"]);
     b.verdict(c, Rating::False, 100);
-    assert_eq!(src(&b.scores(), "fawasel").s, Micro(1_000_000));
+    assert_eq!(src(&b.scores(), "fawasel").s, sat(1_000_000));
     b.amend(
         c,
         Change::Reattribute {
@@ -233,8 +292,8 @@ fn reattribution_moves_the_evidence() {
     );
     let s = b.scores();
     assert_eq!(src(&s, "fawasel").s, Micro(0));
-    assert_eq!(src(&s, "rusi").s, Micro(1_000_000));
-    assert_eq!(src(&s, "nova").s, Micro(500_000));
+    assert_eq!(src(&s, "rusi").s, sat(1_000_000));
+    assert_eq!(src(&s, "nova").s, sat(500_000));
     // correct-claim changes text and chain: now one story with "B".
     let d = b.claim("B", &["rusi"]);
     b.amend(
@@ -244,7 +303,7 @@ fn reattribution_moves_the_evidence() {
         },
     );
     let s = b.scores();
-    assert_eq!(src(&s, "fawasel").s, Micro(1_000_000));
+    assert_eq!(src(&s, "fawasel").s, sat(1_000_000));
     assert_eq!(s.story(&d), vec![c, d]);
 }
 
@@ -258,15 +317,17 @@ fn anonymous_origins_are_vouched_for_and_confirm_nothing() {
     b.verdict(c, Rating::True, 100);
     let s = b.scores();
     // The nearest named relay takes the full share; the others ρ.
-    assert_eq!(src(&s, "fawasel").r, Micro(1_000_000));
-    assert_eq!(src(&s, "nova").r, Micro(500_000));
+    assert_eq!(src(&s, "fawasel").r, sat(1_000_000));
+    assert_eq!(src(&s, "nova").r, sat(500_000));
     assert_eq!(src(&s, "several-sources").r, Micro(0));
     assert!(src(&s, "several-sources").anonymous);
     let c = s.claim(&c).unwrap();
-    assert_eq!((c.reports, c.origins), (1, 0));
+    assert_eq!((c.reports, c.origins, c.unknown), (1, 0, 1));
     // One fact-checker's true verdict is one confirmation, not two.
     assert_eq!(c.confirmations, 1);
-    assert_ne!(c.credibility, Credibility::Confirmed);
+    assert_eq!(c.credibility, Credibility::ProbablyTrue);
+    // One report: nothing to be independent of.
+    assert!(!c.independence_unknown && !c.circular);
 }
 
 #[test]
@@ -278,7 +339,7 @@ fn misattribution_charges_the_hop_that_made_it() {
     let c = b.claim("A", &["nova", "x-account", "wilson"]);
     let v = b.verdict(c, Rating::Misattributed, 100);
     let s = b.scores();
-    assert_eq!(src(&s, "x-account").s, Micro(1_000_000));
+    assert_eq!(src(&s, "x-account").s, sat(1_000_000));
     assert_eq!(src(&s, "wilson").s, Micro(0));
     assert_eq!(src(&s, "nova").s, Micro(0));
     let e = s.explain_source(&sid("wilson")).unwrap();
@@ -289,6 +350,8 @@ fn misattribution_charges_the_hop_that_made_it() {
     assert!(x.reports[0].misattributed);
     assert_eq!(x.reports[0].origin, None);
     assert_eq!(x.score.origins, 0);
+    // The chain shows who did not say it.
+    assert_eq!(x.score.misattributed, Some(sid("wilson")));
 }
 
 #[test]
@@ -373,40 +436,45 @@ fn two_independent_confirmations_make_digit_one() {
     for s in ["a", "b", "c"] {
         b.outlet(s);
     }
-    // Give each origin a strong record.
-    for s in ["a", "b"] {
-        for i in 0..10 {
-            let c = b.claim(&format!("{s} record {i}"), &[s]);
-            b.verdict(c, Rating::True, 100);
-        }
-    }
     let x = b.claim("The story", &["c", "a"]);
     let y = b.claim("The story", &["b"]);
     let s = b.scores();
     let c = s.claim(&x).unwrap();
-    assert_eq!(c.origins, 2);
-    assert!(c.opinion.e.0 >= 750_000, "{c:?}");
-    assert_eq!(c.credibility, Credibility::Confirmed);
+    // Two independent named origins, unchecked: possibly true.
+    assert_eq!((c.origins, c.confirmations), (2, 1));
+    assert_eq!(c.credibility, Credibility::PossiblyTrue);
     assert_eq!(
         s.claim(&y).unwrap(),
         &ClaimScore {
             claim: y,
             seq: c.seq.next(),
+            origin: Some(sid("b")),
             ..c.clone()
         }
     );
-
-    // One origin and a true verdict: also two confirmations.
-    let z = b.claim("Another story", &["a"]);
-    let ck = crate::keys::KeyPair::from_seed("checker-two", &[4; 32]).unwrap();
-    b.verdict_by(&ck, z, Rating::True, 90, None);
-    let c = b.scores().claim(&z).cloned().unwrap();
-    assert_eq!((c.origins, c.confirmations), (1, 2));
+    // Two origins and one checker's true verdict: confirmed.
+    b.verdict(x, Rating::True, 90);
+    let c = b.scores().claim(&x).cloned().unwrap();
+    assert_eq!((c.origins, c.confirmations), (2, 2));
     assert_eq!(c.credibility, Credibility::Confirmed);
+
+    // One origin and one true verdict: probably true, one confirmation.
+    let z = b.claim("Another story", &["a"]);
+    let two = crate::keys::KeyPair::from_seed("checker-two", &[4; 32]).unwrap();
+    b.verdict_by(&two, z, Rating::True, 90, None);
+    let c = b.scores().claim(&z).cloned().unwrap();
+    assert_eq!((c.origins, c.confirmations), (1, 1));
+    assert_eq!(c.credibility, Credibility::ProbablyTrue);
     let x = b.scores().explain_claim(&z).unwrap();
     assert_eq!(x.verdicts.len(), 1);
-    assert_eq!(x.verdicts[0].r, Micro(9_000_000));
+    // 10 units × 90 % × the checker's weight 0.8.
+    assert_eq!(x.verdicts[0].r, Micro(7_200_000));
     assert!(x.verdicts[0].confirms);
+    // A second checker's true verdict: two checkers confirm it.
+    b.verdict(z, Rating::True, 90);
+    let c = b.scores().claim(&z).cloned().unwrap();
+    assert_eq!((c.origins, c.confirmations, c.checkers), (1, 2, 2));
+    assert_eq!(c.credibility, Credibility::Confirmed);
 }
 
 // A verdict signed by a key without the fact-checker role never passes the
@@ -463,7 +531,7 @@ fn replay_insists_on_consecutive_entries() {
     let none = b.scores_at(AsOf::Time(Timestamp::from_unix(T0 - 1)));
     assert!(
         none.state_text()
-            .starts_with("isnad-state-v1\nas-of - 2025-02-18T07:59:59Z\n")
+            .starts_with("isnad-state-v2\nas-of - 2025-02-18T07:59:59Z\n")
     );
 }
 
@@ -479,16 +547,19 @@ fn as_of_parses_a_position_or_a_time() {
     }
 }
 
-// The state text of a tiny ledger, computed by hand:
+// The state text of a tiny ledger, computed by hand (docs/SCORING.md):
 //
-// nova: r = 0.8 (one true verdict, confidence 80, age 0), s = 0, a = 0.5,
-//   r+s+W = 2.8: b = 0.8/2.8 = 0.285714, u = 2/2.8 = 0.714286,
-//   E = (0.8 + 1)/2.8 = 0.642857; r+s < 1 so grade F.
-// claim: nova's opinion (T = 1) fused cumulatively with the verdict's
-//   (r = 10·0.8 = 8, s = 0: b = 0.8, u = 0.2): 1/u = 1.4 + 5, K = 5.4,
-//   b = (0.4 + 4)/5.4 = 0.814815, u = 1/5.4 = 0.185185,
-//   E = 0.814815 + 0.0925926 = 0.907407; one origin plus one checker's
-//   true verdict = 2 confirmations, so digit 1; one report, not circular.
+// checkers: `checker` and `checker-two`, no shared stories: weight = prior
+//   0.8; `checker` has one voice.
+// nova: the verdict (true, confidence 80, said at the as-of time so no
+//   decay) gives raw r = 0.8; saturated and weighted, r = 0.8 × 6/6.8 × 0.8
+//   = 0.564706; r+s+W = 2.564706: b = 0.220184, u = 0.779816,
+//   E = (0.564706 + 1)/2.564706 = 0.610092; under one unit: grade F.
+// claim: the truth, 10 × 0.8 × 0.8 = 6.4 units for: b = 6.4/8.4 =
+//   0.761905, u = 0.238095, E = 0.880952. Nova's opinion without this
+//   story's own verdict is vacuous, which fusion ignores: the fused
+//   opinion is the truth's. No confirmation beyond the first account but
+//   the checker's: 1; one checker alone: digit 2. Pair F2.
 #[test]
 fn state_text_of_a_tiny_ledger() {
     let mut b = Book::new();
@@ -496,26 +567,29 @@ fn state_text_of_a_tiny_ledger() {
     let c = b.claim("It rained.", &["nova"]);
     b.verdict(c, Rating::True, 80);
     let s = b.scores();
+    let id = |name: &str| {
+        let k = s.checkers().find(|k| k.keys == [name]).unwrap();
+        k.id.clone()
+    };
     let expected = format!(
-        "isnad-state-v1\n\
+        "isnad-state-v2\n\
          as-of 6 2025-02-18T08:00:00Z\n\
-         params 63072000 500000 2000000 10 950000 800000 650000 450000 250000 500000 500000 500000\n\
-         source nova 800000 0 500000 285714 0 714286 642857 F\n\
-         claim {c} 814815 0 185185 907407 1 1 2 1 0\n"
+         params 63072000 500000 2000000 10 950000 800000 650000 450000 250000 500000 500000 500000 6000000 2000000 800000\n\
+         checker {} - 800000 0 0 0 800000 1\n\
+         checker {} - 800000 0 0 0 800000 0\n\
+         source nova 564706 0 500000 220184 0 779816 610092 F 1 1\n\
+         claim {c} 761905 0 238095 880952 761905 0 238095 880952 1 1 0 1 1 0 0 2 F 0 0 -\n",
+        id("checker"),
+        id("checker-two"),
     );
     assert_eq!(s.state_text(), expected);
     let root = <sha2::Sha256 as sha2::Digest>::digest(expected.as_bytes());
     assert_eq!(s.state_root().0, <[u8; 32]>::from(root));
+    assert_eq!(s.claim(&c).unwrap().pair(), "F2");
     // The keys are fixed seeds and the time fixed, so the claim id and the
     // root are too.
-    assert_eq!(
-        c.to_hex(),
-        "8970830f4e4f4144a273236eca132eaca9dac0d8097d82a2fc05a3665a965f61"
-    );
-    assert_eq!(
-        s.state_root().to_hex(),
-        "502206632ba2018b2e1e7f557afea8c463ca28d6ccb8989ec8b505b9ae32a8cc"
-    );
+    assert_eq!(c.to_hex(), "c685af2664041f03a14ef1234d5b836c54f460203d01775276397fdf7c1fadfd");
+    assert_eq!(s.state_root().to_hex(), "018cb32cd3867c4b296e3885dcc63aaa7a9020bdd49c22cad53bb75f4480e3cd");
 }
 
 // The demo ledger's state root, pinned: computed once by this replay
@@ -531,7 +605,7 @@ fn demo_state_root() {
     println!("demo state root {}", s.state_root());
     assert_eq!(
         s.state_root().to_hex(),
-        "16bb49d2e0da630ade8feef0aacb5b750cd2210d4df7f50cc8a055a8f0ed72f0"
+        "99a91c37d192b79e850ce326215ef9f847e67c50144111ac08b2c1c78f436af2"
     );
     // Again, and from an imported copy.
     let again = replay_ledger(&demo.ledger, AsOf::Head, &Params::default()).unwrap();
