@@ -4,7 +4,7 @@
 //! The files under `schemas/` in the repository are the output of
 //! [`write_all`]; the test `tests/tests/schemas.rs` fails when they differ
 //! from what [`all`] generates (re-bless with
-//! `ISNAD_BLESS=1 cargo test -p isnad-tests --test schemas`).
+//! `ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e schemas`).
 //!
 //! # Files and identifiers
 //!
