@@ -2,7 +2,7 @@
 //! entry and for the PROV-JSON export, generated from the Rust types.
 //!
 //! The files under `schemas/` in the repository are the output of
-//! [`write_all`]; the test `tests/tests/schemas.rs` fails when they differ
+//! [`write_all`]; the test `tests/e2e/schemas.rs` fails when they differ
 //! from what [`all`] generates (re-bless with
 //! `ISNAD_BLESS=1 cargo test -p isnad-cli --test e2e schemas`).
 //!
