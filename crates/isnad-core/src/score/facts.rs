@@ -360,6 +360,7 @@ impl Facts {
                     .unwrap_or_else(|| entry.time());
                 self.keys[k as usize].compromised_since.get_or_insert(since);
             }
+            Record::Trust(_) => {}
         }
     }
 }
