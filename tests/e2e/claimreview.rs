@@ -756,6 +756,7 @@ mod property {
             ledger.append(&admin, Record::Key(KeyBody {
                 key: checker.verifier().to_string(), roles: vec![Role::FactChecker],
                 holder: Some("Checks".into()), replaces: None,
+                org: None,
             }), t).unwrap();
             let doc = Value::Array(reviews).to_string();
             let reading = read(&doc, &ReadOptions::default()).unwrap();

@@ -773,6 +773,7 @@ fn ledger_with_an_id_collision() -> (Vec<u8>, String, Vec<String>) {
             roles: vec![role],
             holder: None,
             replaces: None,
+            org: None,
         })
     };
     ids.push(push(&admin, enrol(&admin, Role::Admin), &mut lines));

@@ -440,6 +440,7 @@ impl Fixtures {
             roles: vec![Role::Auditor],
             holder: None,
             replaces: None,
+            org: None,
         });
         let admin = d.admin();
         let future = next_entry(&lines, &admin, enrol.clone(), unix_now() + 10 * 60);

@@ -28,7 +28,7 @@ const DEMO_ENTRIES: usize = 35;
 /// `-I -S` (isolated, no `site`) keeps the environment and any installed
 /// packages out, so the verifier is seen to need the standard library only;
 /// it also cuts Python's start-up time, which dominates these tests.
-fn python(args: &[&str]) -> Output {
+pub(crate) fn python(args: &[&str]) -> Output {
     let script = repo().join("tests/interop").join("isnad_verify.py");
     Command::new("python3")
         .args(["-I", "-S"])
@@ -44,12 +44,12 @@ fn python(args: &[&str]) -> Output {
 }
 
 /// The exit code of a finished process (a signal counts as a failure).
-fn code(out: &Output) -> i32 {
+pub(crate) fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
 /// What a process printed, for assertion messages.
-fn printed(out: &Output) -> String {
+pub(crate) fn printed(out: &Output) -> String {
     format!(
         "exit {:?}; stdout: {:?}; stderr: {:?}",
         out.status.code(),
@@ -129,7 +129,7 @@ impl Demo {
 
 /// `isnad verify-proof PROOF --vkey VKEY OPTS…`, with no ledger at hand: run
 /// from an empty directory with `--ledger` pointing nowhere.
-fn isnad_verify_proof(proof: &Path, vkey: &str, opts: &[&str]) -> Output {
+pub(crate) fn isnad_verify_proof(proof: &Path, vkey: &str, opts: &[&str]) -> Output {
     let empty = tempfile::tempdir().unwrap();
     isnad_in(empty.path())
         .args(["--ledger", "no-such-ledger", "verify-proof"])
@@ -141,7 +141,7 @@ fn isnad_verify_proof(proof: &Path, vkey: &str, opts: &[&str]) -> Output {
 }
 
 /// `isnad_verify.py proof PROOF VKEY OPTS…`.
-fn python_proof(proof: &Path, vkey: &str, opts: &[&str]) -> Output {
+pub(crate) fn python_proof(proof: &Path, vkey: &str, opts: &[&str]) -> Output {
     let mut a = vec!["proof", s(proof), vkey];
     a.extend_from_slice(opts);
     python(&a)

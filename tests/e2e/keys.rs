@@ -89,6 +89,7 @@ fn a_rotation_is_signed_by_the_old_key_and_adds_no_role() {
         roles: vec![isnad_core::Role::Admin, isnad_core::Role::Editor],
         holder: None,
         replaces: Some(editor.verifier().to_string()),
+        org: None,
     });
     let now = common::now();
     let err = ledger.append(&editor, wider, now).unwrap_err().to_string();
@@ -100,6 +101,7 @@ fn a_rotation_is_signed_by_the_old_key_and_adds_no_role() {
         roles: vec![isnad_core::Role::Editor],
         holder: None,
         replaces: Some(editor.verifier().to_string()),
+        org: None,
     });
     let err = ledger.append(&admin, other, now).unwrap_err().to_string();
     assert!(err.contains("signed by the key it replaces"), "{err}");

@@ -32,6 +32,7 @@ mod interop_prov;
 mod keys;
 mod limits;
 mod model;
+mod orgs;
 mod readme;
 mod schemas;
 mod scoring;

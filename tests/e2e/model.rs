@@ -15,7 +15,7 @@ use std::path::Path;
 
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
-    PriorBody, Rating, RelationBody, SourceBody, SourceKind, VerdictBody,
+    PriorBody, Rating, RelationBody, SourceBody, SourceKind, TrustBody, VerdictBody,
 };
 use isnad_core::{
     EntryHash, Error, KeyPair, Kind, Ledger, Record, Role, Seq, Timestamp, init, jsonl,
@@ -27,6 +27,10 @@ use proptest::test_runner::{Config, TestRunner};
 const NKEYS: usize = 5;
 /// Source slugs the operations pick from; none is defined at the start.
 const SLUGS: [&str; 4] = ["agenzia-nova", "fawasel-media", "rusi", "harchaoui"];
+/// Organisations keys may be enrolled for; none is named at the start.
+const ORGS: [&str; 3] = ["verifica-desk", "fact-unit", "newsroom"];
+/// Grades, in order.
+const GRADES: [Grade; 6] = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F];
 /// Longest text field, in bytes (64 KiB).
 const MAX_TEXT: usize = 64 * 1024;
 
@@ -80,6 +84,8 @@ enum Op {
         by: Pick,
         key: Pick,
         roles: u8,
+        /// The key's organisation, if it has one.
+        org: Option<Pick>,
     },
     Source {
         by: Pick,
@@ -114,6 +120,11 @@ enum Op {
     Prior {
         by: Pick,
         source: Pick,
+        grade: u8,
+    },
+    Trust {
+        by: Pick,
+        org: Pick,
         grade: u8,
     },
     /// Re-submit an accepted record (index modulo their number) by its signer.
@@ -195,8 +206,8 @@ fn roles() -> impl Strategy<Value = u8> {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (pick(), pick(), roles())
-            .prop_map(|(by, key, roles)| Op::Enrol { by, key, roles }),
+        3 => (pick(), pick(), roles(), prop::option::weighted(0.4, pick()))
+            .prop_map(|(by, key, roles, org)| Op::Enrol { by, key, roles, org }),
         4 => (pick(), pick(), 0u8..3, prop::option::weighted(0.3, pick()))
             .prop_map(|(by, id, variant, affiliation)| Op::Source { by, id, variant, affiliation }),
         5 => (pick(), hops(), text(), prop::bool::weighted(0.05))
@@ -209,6 +220,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(by, target, variant)| Op::Retract { by, target, variant }),
         2 => (pick(), pick(), 0u8..6)
             .prop_map(|(by, source, grade)| Op::Prior { by, source, grade }),
+        3 => (pick(), pick(), 0u8..6)
+            .prop_map(|(by, org, grade)| Op::Trust { by, org, grade }),
         2 => any::<u16>().prop_map(|pick| Op::Resubmit { pick }),
     ]
 }
@@ -223,8 +236,14 @@ fn setup() -> impl Strategy<Value = Vec<Op>> {
         fit(),
         fit(),
         prop_oneof![Just(0b0010u8), Just(0b0100u8), Just(0b0110u8)],
+        prop::option::weighted(0.5, fit()),
     )
-        .prop_map(|(by, key, roles)| Op::Enrol { by, key, roles });
+        .prop_map(|(by, key, roles, org)| Op::Enrol {
+            by,
+            key,
+            roles,
+            org,
+        });
     let source = (fit(), fit(), 0u8..3).prop_map(|(by, id, variant)| Op::Source {
         by,
         id,
@@ -282,6 +301,8 @@ struct Model {
     accepted: Vec<(usize, Record, EntryHash)>,
     roles: BTreeMap<usize, Vec<Role>>,
     sources: BTreeSet<String>,
+    /// Organisations named by enrolled keys.
+    orgs: BTreeSet<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -294,7 +315,7 @@ enum Expect {
 /// The design's role table (DESIGN.md and the role docs), restated.
 fn may_write(role: Role, kind: Kind) -> bool {
     match role {
-        Role::Admin => kind == Kind::Key,
+        Role::Admin => matches!(kind, Kind::Key | Kind::Trust),
         Role::Editor => matches!(
             kind,
             Kind::Source | Kind::Claim | Kind::Relation | Kind::Amendment | Kind::Prior
@@ -386,6 +407,14 @@ impl Model {
             .filter(|i| !self.sources.contains(SLUGS[*i]))
             .collect();
         choose(p, &fit, SLUGS.len())
+    }
+
+    /// An organisation to grade: with `fit`, one a key names.
+    fn known_org(&self, p: &Pick) -> usize {
+        let fit: Vec<usize> = (0..ORGS.len())
+            .filter(|i| self.orgs.contains(ORGS[*i]))
+            .collect();
+        choose(p, &fit, ORGS.len())
     }
 
     fn is_kind(&self, id: &EntryHash, kind: Kind) -> bool {
@@ -506,6 +535,11 @@ impl Model {
                     return Reject("prior for unknown source");
                 }
             }
+            Record::Trust(t) => {
+                if !self.orgs.contains(t.checker.as_str()) {
+                    return Reject("trust in an organisation no key names");
+                }
+            }
         }
         Expect::New
     }
@@ -517,6 +551,9 @@ impl Model {
                     .find(|i| key_pair(*i).verifier().to_string() == k.key)
                     .expect("a key of the pool");
                 self.roles.insert(i, k.roles.clone());
+                if let Some(org) = &k.org {
+                    self.orgs.insert(org.as_str().to_owned());
+                }
             }
             Record::Source(s) => {
                 self.sources.insert(s.id.as_str().to_owned());
@@ -539,13 +576,21 @@ impl Model {
     /// The record and signer an operation stands for.
     fn record(&self, op: &Op) -> (usize, Record) {
         match op {
-            Op::Enrol { by, key, roles } => (
+            Op::Enrol {
+                by,
+                key,
+                roles,
+                org,
+            } => (
                 self.signer(by, Kind::Key),
                 Record::Key(KeyBody {
                     key: key_pair(self.new_key(key)).verifier().to_string(),
                     roles: roles_of(*roles),
                     holder: None,
                     replaces: None,
+                    org: org
+                        .as_ref()
+                        .map(|p| ORGS[usize::from(p.n) % ORGS.len()].parse().expect("slug")),
                 }),
             ),
             Op::Source {
@@ -705,9 +750,16 @@ impl Model {
                 self.signer(by, Kind::Prior),
                 Record::Prior(PriorBody {
                     source: slug(self.known_source(source)),
-                    grade: [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F]
-                        [usize::from(*grade) % 6],
+                    grade: GRADES[usize::from(*grade) % 6],
                     reason: "track record".into(),
+                }),
+            ),
+            Op::Trust { by, org, grade } => (
+                self.signer(by, Kind::Trust),
+                Record::Trust(TrustBody {
+                    checker: ORGS[self.known_org(org)].parse().expect("slug"),
+                    grade: GRADES[usize::from(*grade) % 6],
+                    reason: "their corrections policy".into(),
                 }),
             ),
             Op::Resubmit { pick } => {
@@ -920,6 +972,7 @@ fn append_accepts_exactly_what_the_model_accepts() {
         "unknown source in chain",
         "relation between non-claims",
         "self relation",
+        "trust in an organisation no key names",
     ] {
         assert!(cov.rejected.contains_key(why), "never rejected: {why}");
     }

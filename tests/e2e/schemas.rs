@@ -24,7 +24,7 @@ use isnad_core::canon::to_canonical;
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, ClaimRelation, Grade, Hop, HopRelation, KeyBody,
     PriorBody, Rating, RelationBody, RevocationBody, RevocationReason, SourceBody, SourceKind,
-    Translation, VerdictBody,
+    Translation, TrustBody, VerdictBody,
 };
 use isnad_core::schema;
 use isnad_core::{Entry, EntryHash, KeyPair, Kind, Ledger, Record, Role, Timestamp, init};
@@ -188,6 +188,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
             roles: vec![Role::Editor],
             holder: Some("The editing desk".into()),
             replaces: None,
+            org: None,
         }),
         now(),
     );
@@ -198,6 +199,16 @@ fn sample_export(dir: &Path) -> Vec<String> {
             roles: vec![Role::FactChecker, Role::Auditor],
             holder: None,
             replaces: None,
+            org: Some("verifica-desk".parse().unwrap()),
+        }),
+        now(),
+    );
+    append(
+        &admin,
+        Record::Trust(TrustBody {
+            checker: "verifica-desk".parse().unwrap(),
+            grade: Grade::B,
+            reason: "Signatory of a fact-checkers' code of principles.".into(),
         }),
         now(),
     );
@@ -395,6 +406,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
             roles: vec![Role::FactChecker],
             holder: Some("Verification desk".into()),
             replaces: Some(checker.verifier().to_string()),
+            org: None,
         }),
         now(),
     );
@@ -466,7 +478,7 @@ fn all_kinds() -> Vec<String> {
 fn exported_entries_validate() {
     let dir = tempfile::tempdir().unwrap();
     let lines = sample_export(dir.path());
-    assert_eq!(lines.len(), 20);
+    assert_eq!(lines.len(), 21);
     assert_eq!(check_lines(&lines), all_kinds());
 }
 
@@ -517,6 +529,9 @@ fn bad_values() -> Vec<(&'static str, Value)> {
         ("change", json!({"type": "retract", "chain": []})),
         ("change", json!({"type": "delete"})),
         ("affiliations", json!(["rusi", "rusi"])),
+        ("org", json!("Verifica Desk")),
+        ("org", json!("")),
+        ("checker", json!("-desk")),
     ]
 }
 
@@ -550,7 +565,13 @@ fn mutations(line: &Value) -> Vec<Mutation> {
             v.as_object_mut().unwrap().remove(&f);
         });
     }
-    with("v = 2".into(), true, &|v| v["v"] = json!(2));
+    // Each entry has one version: the other one, or one that does not
+    // exist, is refused.
+    with("the other version".into(), true, &|v| {
+        v["v"] = json!(3 - v["v"].as_u64().unwrap());
+    });
+    with("v = 3".into(), true, &|v| v["v"] = json!(3));
+    with("v = 0".into(), true, &|v| v["v"] = json!(0));
     with("seq = -1".into(), true, &|v| v["seq"] = json!(-1));
     with("seq as a string".into(), true, &|v| v["seq"] = json!("3"));
     with("prev too short".into(), true, &|v| v["prev"] = json!("00"));
@@ -752,9 +773,11 @@ fn demo_entries_validate() {
     let lines = export(&demo.ledger);
     assert!(lines.len() > 30, "{} lines", lines.len());
     let kinds = check_lines(&lines);
-    // The demo revokes no key.
+    // The demo revokes no key and, written with version 1 only, sets no
+    // trust.
     let mut want = all_kinds();
-    want.retain(|k| k != "revocation");
+    want.retain(|k| k != "revocation" && k != "trust");
+    assert!(lines.iter().all(|l| l.ends_with(",\"v\":1}")));
     assert_eq!(kinds, want);
 }
 

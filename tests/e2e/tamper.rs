@@ -67,6 +67,7 @@ fn build(dir: &Path, variant: u8) -> Ledger {
             roles: vec![role],
             holder: Some(format!("{} desk", kp.name())),
             replaces: None,
+            org: None,
         })
     };
     add(&k.admin, enrol(&k.editor, Role::Editor));

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent verifier for isnad's signed checkpoints and proofs.
 
-Written from docs/FORMAT.md (sections 4, 5, 6, 14, 15, 16, 17) and the public
+Written from docs/FORMAT.md (sections 2 to 6, 14 to 17) and the public
 specifications: RFC 8032 (Ed25519), RFC 6962 / RFC 9162 section 2.1 (Merkle
 trees and proofs), and the C2SP signed-note and tlog-checkpoint formats. It
 shares no code with the Rust implementation; if the two disagree on an input,
@@ -448,7 +448,22 @@ def verify_consistency(
 # ---------------------------------------------------------------------------
 
 ENTRY_MEMBERS = frozenset(["body", "kind", "prev", "seq", "sig", "signer", "time", "v"])
+# The signing tag names the signing scheme, which format version 2 keeps
+# (section 5): every entry, of either version, is signed behind it.
 ENTRY_DOMAIN = b"isnad-entry-v1\n"
+FORMAT_VERSIONS = (1, 2)
+
+
+def required_version(entry: dict[str, Any]) -> int:
+    """The `v` an entry must carry (section 2): 2 for exactly the entries
+    that use what version 2 added, a `trust` record or a `key` record with
+    an `org` member; 1 for every other."""
+    body = entry["body"]
+    if entry["kind"] == "trust":
+        return 2
+    if entry["kind"] == "key" and isinstance(body, dict) and "org" in body:
+        return 2
+    return 1
 
 
 def reject_constant(name: str) -> NoReturn:
@@ -486,9 +501,10 @@ def check_entry_line(line: bytes, index: int, proven_leaf: bytes) -> None:
     """That `line` is the proven leaf and a signed isnad entry at `index`.
 
     Checks the entry level of sections 2 to 5: the leaf hash, exactly the
-    eight members, canonical bytes, `v`, `seq`, the signer's key string and
-    the signature. The record body (section 8) and the ledger rules (section
-    9, which need the rest of the ledger) are not checked.
+    eight members, canonical bytes, `v` (1 or 2, and the one the record
+    calls for), `seq`, the signer's key string and the signature. The record
+    body (section 8) and the ledger rules (section 9, which need the rest of
+    the ledger) are not checked.
     """
     if line.endswith(b"\n"):
         line = line[:-1]
@@ -502,8 +518,13 @@ def check_entry_line(line: bytes, index: int, proven_leaf: bytes) -> None:
         fail("entry: not an object with exactly the eight entry members")
     if jcs(entry) != line:
         fail("entry: not in canonical form")
-    if not is_int(entry["v"]) or entry["v"] != 1:
+    if not is_int(entry["v"]) or entry["v"] not in FORMAT_VERSIONS:
         fail("entry: unsupported format version")
+    if entry["v"] != required_version(entry):
+        fail(
+            f"entry: format version {entry['v']} is not the one its record is written with "
+            f"({required_version(entry)})"
+        )
     if not is_int(entry["seq"]) or entry["seq"] != index:
         fail(f"entry: seq is not the proven index {index}")
     if not isinstance(entry["signer"], str) or not isinstance(entry["sig"], str):

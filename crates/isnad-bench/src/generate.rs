@@ -669,6 +669,7 @@ impl Gen {
                 roles: vec![role],
                 holder: Some(holder),
                 replaces: None,
+                org: None,
             }),
             effect: Effect::None,
         };

@@ -485,6 +485,7 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
             roles: vec![Role::Editor],
             holder: Some("isnad bench".into()),
             replaces: None,
+            org: None,
         }),
         clock(),
     )?;

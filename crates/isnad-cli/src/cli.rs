@@ -62,6 +62,10 @@ pub enum Command {
     Amend(AmendArgs),
     /// Set an editor's Admiralty grade (A-F) for a source.
     Prior(PriorArgs),
+    /// Set an admin's prior grade (A-F) for a checker organisation, the
+    /// --org of enrolled keys (signed by an admin key; the ledger's own
+    /// admin key if --key is not given).
+    Trust(TrustArgs),
     /// List entries.
     Log(LogArgs),
     /// Show one entry (a unique id prefix is enough).
@@ -142,6 +146,10 @@ pub enum KeyCommand {
         /// Who holds the key.
         #[arg(long)]
         holder: Option<String>,
+        /// The organisation (a fact-checking desk or newsroom) that holds
+        /// the key, as a slug (a-z, 0-9, '-'); `trust` grades it.
+        #[arg(long, value_name = "ORG")]
+        org: Option<String>,
     },
     /// Replace the --key key with a new one: the old key signs the
     /// handover, the new key gets its roles, and the old key signs nothing
@@ -155,6 +163,10 @@ pub enum KeyCommand {
         /// Who holds the new key.
         #[arg(long)]
         holder: Option<String>,
+        /// The new key's organisation: it keeps the old key's, which it
+        /// inherits when this is left out; naming another is refused.
+        #[arg(long, value_name = "ORG")]
+        org: Option<String>,
     },
     /// Revoke a key: it signs nothing more (signed by an admin key, the
     /// ledger's own if --key is not given, or by the key itself).
@@ -347,6 +359,19 @@ pub struct PriorArgs {
     /// The source.
     pub source: String,
     /// Admiralty grade A-F.
+    pub grade: String,
+    /// Why.
+    #[arg(long)]
+    pub reason: String,
+}
+
+/// `trust`.
+#[derive(Args, Debug)]
+pub struct TrustArgs {
+    /// The checker organisation: the --org of a key enrolled earlier.
+    #[arg(value_name = "ORG")]
+    pub org: String,
+    /// Admiralty-style grade A-F.
     pub grade: String,
     /// Why.
     #[arg(long)]

@@ -12,9 +12,12 @@ use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
     AmendmentBody, Appearance, Change, ClaimBody, Grade, Hop, HopRelation, KeyBody, PriorBody,
-    RelationBody, RevocationBody, RevocationReason, SourceBody, Translation, VerdictBody,
+    RelationBody, RevocationBody, RevocationReason, SourceBody, Translation, TrustBody,
+    VerdictBody,
 };
-use isnad_core::{Entry, KeyPair, Kind, Ledger, Record, Role, SourceId, Timestamp, VerifierKey};
+use isnad_core::{
+    Entry, KeyPair, Kind, Ledger, OrgId, Record, Role, SourceId, Timestamp, VerifierKey,
+};
 use serde_json::json;
 
 use crate::VerificationFailed;
@@ -43,6 +46,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Relate(a) => relate(&ctx, a),
         Command::Amend(a) => amend(&ctx, a),
         Command::Prior(a) => prior(&ctx, a),
+        Command::Trust(a) => trust(&ctx, a),
         Command::Log(a) => log(&ctx, &a),
         Command::Show(a) => show(&ctx, &a.id, a.leaf),
         Command::Trace(a) => trace(&ctx, &a.claim),
@@ -150,8 +154,8 @@ impl Ctx {
         if self.server.is_some() {
             bail!(
                 "--server applies to the commands that write (source add, claim add, verdict add, \
-                 relate, amend, prior, key enroll, key revoke); read a served ledger through its \
-                 API or web explorer"
+                 relate, amend, prior, trust, key enroll, key revoke); read a served ledger \
+                 through its API or web explorer"
             );
         }
         let options = isnad_core::OpenOptions { wait: self.wait };
@@ -309,6 +313,7 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
             vkey: key,
             roles,
             holder,
+            org,
         } => {
             let vkey = verifier_arg(&key, "key to enrol")?;
             let mut roles = roles
@@ -317,6 +322,7 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
                 .collect::<Result<Vec<_>, _>>()?;
             roles.sort();
             roles.dedup();
+            let org = org_arg(org.as_deref())?;
             let signer = admin_or_key(ctx)?;
             append(
                 ctx,
@@ -326,10 +332,16 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
                     roles,
                     holder: holder.map(|h| isnad_core::canon::nfc(&h)),
                     replaces: None,
+                    org,
                 }),
             )
         }
-        KeyCommand::Rotate { name, out, holder } => key_rotate(ctx, &name, out, holder),
+        KeyCommand::Rotate {
+            name,
+            out,
+            holder,
+            org,
+        } => key_rotate(ctx, &name, out, holder, org.as_deref()),
         KeyCommand::Revoke {
             vkey,
             reason,
@@ -353,6 +365,11 @@ fn key(ctx: &Ctx, cmd: KeyCommand) -> Result<()> {
             )
         }
     }
+}
+
+/// `--org`, when given: an organisation slug.
+fn org_arg(org: Option<&str>) -> Result<Option<OrgId>> {
+    Ok(org.map(|o| OrgId::parse(o, "org")).transpose()?)
 }
 
 /// A verifier key given as its string or as a private key file.
@@ -382,7 +399,14 @@ fn admin_or_key(ctx: &Ctx) -> Result<KeyPair> {
 /// `key rotate`: the new key file is written first (refusing to overwrite
 /// one), so an enrolled key never lacks its private half; it is removed
 /// again if the ledger refuses the handover.
-fn key_rotate(ctx: &Ctx, name: &str, out: Option<PathBuf>, holder: Option<String>) -> Result<()> {
+fn key_rotate(
+    ctx: &Ctx,
+    name: &str,
+    out: Option<PathBuf>,
+    holder: Option<String>,
+    org: Option<&str>,
+) -> Result<()> {
+    let org = org_arg(org)?;
     let old = ctx.signing_key()?;
     let ledger = ctx.open()?;
     let roles = isnad_core::rules::View::key(&ledger, &old.verifier().to_string())?
@@ -396,6 +420,7 @@ fn key_rotate(ctx: &Ctx, name: &str, out: Option<PathBuf>, holder: Option<String
         roles,
         holder: holder.map(|h| isnad_core::canon::nfc(&h)),
         replaces: Some(old.verifier().to_string()),
+        org,
     });
     match ledger.append(&old, record, now()) {
         Ok(appended) => {
@@ -664,19 +689,36 @@ fn prior(ctx: &Ctx, a: PriorArgs) -> Result<()> {
     append(ctx, &key, Record::Prior(body))
 }
 
+/// `trust`: signed by an admin, like `key enroll`.
+fn trust(ctx: &Ctx, a: TrustArgs) -> Result<()> {
+    let grade: Grade = a.grade.parse()?;
+    let body = TrustBody {
+        checker: OrgId::parse(&a.org, "org")?,
+        grade,
+        reason: isnad_core::canon::nfc(&a.reason),
+    };
+    let key = admin_or_key(ctx)?;
+    append(ctx, &key, Record::Trust(body))
+}
+
 /// A one-line summary of an entry for `log`.
 fn summary(e: &Entry) -> String {
     match e.record() {
         Record::Key(k) => {
             let roles: Vec<&str> = k.roles.iter().map(|r| r.as_str()).collect();
             let name = k.key.split('+').next().unwrap_or("");
+            let org = k
+                .org
+                .as_ref()
+                .map(|o| format!(" (org {o})"))
+                .unwrap_or_default();
             match &k.replaces {
                 Some(old) => format!(
-                    "rotate {} to {name} as {}",
+                    "rotate {} to {name} as {}{org}",
                     old.split('+').next().unwrap_or(""),
                     roles.join(", ")
                 ),
-                None => format!("enrol {name} as {}", roles.join(", ")),
+                None => format!("enrol {name} as {}{org}", roles.join(", ")),
             }
         }
         Record::Revocation(r) => format!(
@@ -712,6 +754,7 @@ fn summary(e: &Entry) -> String {
             clip(&a.reason, 40)
         ),
         Record::Prior(p) => format!("{} grade {:?}", p.source, p.grade),
+        Record::Trust(t) => format!("checker {} grade {:?}", t.checker, t.grade),
     }
 }
 
@@ -731,7 +774,10 @@ fn log(ctx: &Ctx, a: &LogArgs) -> Result<()> {
             Kind::ALL
                 .into_iter()
                 .find(|x| x.as_str() == k)
-                .ok_or_else(|| anyhow!("--kind {k}: not a kind (key, source, claim, verdict, relation, amendment, prior)"))?,
+                .ok_or_else(|| {
+                    let names: Vec<&str> = Kind::ALL.iter().map(|x| x.as_str()).collect();
+                    anyhow!("--kind {k}: not a kind ({})", names.join(", "))
+                })?,
         ),
         None => None,
     };

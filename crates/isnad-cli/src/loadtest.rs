@@ -45,6 +45,7 @@ pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {
                 roles: vec![Role::Editor, Role::FactChecker],
                 holder: None,
                 replaces: None,
+                org: None,
             }),
             now(),
         )?;

@@ -85,6 +85,7 @@ fn records(n: u64) -> Vec<(usize, Record)> {
             roles: vec![role],
             holder: None,
             replaces: None,
+            org: None,
         };
         out.push((ADMIN, Record::Key(body)));
     }

@@ -209,6 +209,7 @@ mod tests {
             roles: vec![Role::Editor],
             holder: None,
             replaces: None,
+            org: None,
         });
         l.append(&admin, key, t).unwrap();
         let src = SourceBody {

@@ -233,6 +233,7 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
                 roles: vec![role],
                 holder: Some(holder.to_owned()),
                 replaces: None,
+                org: None,
             }),
         )?;
     }
@@ -341,6 +342,7 @@ fn genesis(admin: &KeyPair) -> Record {
         roles: vec![Role::Admin],
         holder: None,
         replaces: None,
+        org: None,
     })
 }
 

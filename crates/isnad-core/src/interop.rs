@@ -47,6 +47,7 @@
 //!     roles: vec![Role::FactChecker],
 //!     holder: Some("Import desk".into()),
 //!     replaces: None,
+//!     org: None,
 //! };
 //! ledger.append(&admin, Record::Key(enrol), now)?;
 //! let (prepared, unfit) = import::prepare(&reading.reviews, &import::ImportOptions::default());

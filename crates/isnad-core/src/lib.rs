@@ -25,6 +25,7 @@
 //!     roles: vec![Role::Editor],
 //!     holder: None,
 //!     replaces: None,
+//!     org: None,
 //! }), now)?;
 //!
 //! for (id, name) in [("agenzia-nova", "Agenzia Nova"), ("fawasel-media", "Fawasel Media")] {
@@ -84,7 +85,7 @@ pub use isnad_format::{
 
 pub use entry::{Draft, Entry};
 pub use error::{Error, ErrorKind};
-pub use ids::{EntryHash, Seq, SourceId};
+pub use ids::{EntryHash, OrgId, Seq, SourceId};
 pub use keys::{KeyPair, VerifierKey};
 pub use record::{Kind, Record, Role};
 pub use rules::VerifiedEntry;
@@ -105,6 +106,7 @@ pub fn init(dir: &std::path::Path, admin: &KeyPair, now: Timestamp) -> Result<Le
             roles: vec![Role::Admin],
             holder: None,
             replaces: None,
+            org: None,
         }),
         now,
     )?;

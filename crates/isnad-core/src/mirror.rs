@@ -486,6 +486,7 @@ mod tests {
                 roles: vec![crate::Role::Editor],
                 holder: None,
                 replaces: None,
+                org: None,
             }),
             t(),
         )

@@ -10,7 +10,7 @@
 //!
 //! | file | describes |
 //! |------|-----------|
-//! | `key.schema.json` … `prior.schema.json` | the `body` of an entry of that `kind` |
+//! | `key.schema.json` … `trust.schema.json` | the `body` of an entry of that `kind` |
 //! | `entry.schema.json` | one line of `isnad export jsonl`: the whole entry, its `body` checked against the body schema its `kind` names |
 //! | `claimreview-export.schema.json` | the output of `isnad export claimreview` |
 //! | `prov-export.schema.json` | the output of `isnad export prov`: the PROV-JSON document of [`crate::interop::prov::export`] |
@@ -52,12 +52,13 @@ use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
+use crate::entry::{FORMAT_VERSION, FORMAT_VERSION_2};
 use crate::error::Error;
 use crate::ids::EntryHash;
 use crate::interop::prov::ProvDocument;
 use crate::record::{
     AmendmentBody, ClaimBody, KeyBody, Kind, PriorBody, RelationBody, RevocationBody, SourceBody,
-    VerdictBody,
+    TrustBody, VerdictBody,
 };
 
 /// The meta-schema every schema declares in `$schema`: JSON Schema draft 2020-12.
@@ -94,6 +95,7 @@ pub fn body_file(kind: Kind) -> &'static str {
         Kind::Amendment => "amendment.schema.json",
         Kind::Prior => "prior.schema.json",
         Kind::Revocation => "revocation.schema.json",
+        Kind::Trust => "trust.schema.json",
     }
 }
 
@@ -143,17 +145,22 @@ pub fn body_schema(kind: Kind) -> Value {
         Kind::Amendment => root::<AmendmentBody>(),
         Kind::Prior => root::<PriorBody>(),
         Kind::Revocation => root::<RevocationBody>(),
+        Kind::Trust => root::<TrustBody>(),
     };
     let doc = generated
         .get("description")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
+    let version = match kind {
+        Kind::Key => format!("{FORMAT_VERSION}, or {FORMAT_VERSION_2} when `org` is present"),
+        Kind::Trust => FORMAT_VERSION_2.to_string(),
+        _ => FORMAT_VERSION.to_string(),
+    };
     let description = format!(
         "{doc}\n\nThe `body` of an isnad entry whose `kind` is `{kind}` (entry format \
-         version {v}), in canonical form: optional fields are absent, never null or \
-         empty. See {ENTRY_SCHEMA_FILE} for the whole entry.",
-        v = crate::entry::FORMAT_VERSION,
+         version {version}), in canonical form: optional fields are absent, never null or \
+         empty. See {ENTRY_SCHEMA_FILE} for the whole entry."
     );
     finish(
         generated,
@@ -180,6 +187,7 @@ pub fn entry_schema() -> Value {
                 Kind::Amendment => g.subschema_for::<AmendmentBody>(),
                 Kind::Prior => g.subschema_for::<PriorBody>(),
                 Kind::Revocation => g.subschema_for::<RevocationBody>(),
+                Kind::Trust => g.subschema_for::<TrustBody>(),
             };
             (k, r.to_value())
         })
@@ -224,6 +232,27 @@ pub fn entry_schema() -> Value {
         })
         .collect();
     conditions.push(json!({
+        "description": format!(
+            "Format version {FORMAT_VERSION_2} is for exactly the entries that use what it \
+             added, a `trust` record or a `key` record with `org`; every other entry is \
+             version {FORMAT_VERSION}."
+        ),
+        "if": {
+            "anyOf": [
+                { "properties": { "kind": { "const": Kind::Trust.as_str() } }, "required": ["kind"] },
+                {
+                    "properties": {
+                        "kind": { "const": Kind::Key.as_str() },
+                        "body": { "required": ["org"] },
+                    },
+                    "required": ["kind", "body"],
+                },
+            ]
+        },
+        "then": { "properties": { "v": { "const": FORMAT_VERSION_2 } } },
+        "else": { "properties": { "v": { "const": FORMAT_VERSION } } },
+    }));
+    conditions.push(json!({
         "description": "The genesis entry (seq 0) follows 32 zero bytes and enrols the \
                         founding admin.",
         "if": { "properties": { "seq": { "const": 0 } }, "required": ["seq"] },
@@ -245,8 +274,9 @@ pub fn entry_schema() -> Value {
         "type": "object",
         "properties": {
             "v": {
-                "description": "The entry format version.",
-                "const": crate::entry::FORMAT_VERSION,
+                "description": "The entry format version: 2 for an entry that uses what \
+                                version 2 added, 1 for every other.",
+                "enum": [FORMAT_VERSION, FORMAT_VERSION_2],
             },
             "seq": {
                 "description": "The entry's position in the ledger, from 0 (the genesis entry).",
@@ -271,12 +301,12 @@ pub fn entry_schema() -> Value {
     });
     let description = format!(
         "One line of `isnad export jsonl`: an entry's leaf bytes, the RFC 8785 canonical JSON \
-         of the signed entry (format version {v}). Exactly these eight fields; `body` must \
-         match the body schema its `kind` names (the same schemas as key.schema.json … \
-         prior.schema.json, copied into `$defs`). Passing this schema means well-formed, not \
+         of the signed entry (format version {FORMAT_VERSION}, or {FORMAT_VERSION_2} for an \
+         entry with a `trust` record or a key's `org`). Exactly these eight fields; `body` \
+         must match the body schema its `kind` names (the same schemas as key.schema.json … \
+         trust.schema.json, copied into `$defs`). Passing this schema means well-formed, not \
          verified: canonical form, NFC text, signatures, the hash chain and references are \
-         checked by `isnad verify`.",
-        v = crate::entry::FORMAT_VERSION,
+         checked by `isnad verify`."
     );
     finish(
         generated,
@@ -395,6 +425,7 @@ const KEYWORD_ORDER: &[&str] = &[
     "additionalProperties",
     "if",
     "then",
+    "else",
     "oneOf",
     "anyOf",
     "allOf",

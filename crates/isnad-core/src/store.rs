@@ -9,6 +9,8 @@
 //! | `content`  | content key (32 bytes)       | seq of first such entry    |
 //! | `keys`     | verifier key string          | seq of its enrolment       |
 //! | `keys`     | `" pk:"` ‖ public key        | seq of its enrolment       |
+//! | `keys`     | `" rv:"` ‖ verifier key string | seq of what retired it   |
+//! | `keys`     | `" org:"` ‖ org slug ‖ 0x00 ‖ seq | seq of a key entry with that `org` |
 //! | `sources`  | source slug                  | seq of its `source` entry  |
 //! | `refs`     | target hash ‖ referrer seq   | empty                      |
 //! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
@@ -42,12 +44,12 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use crate::entry::{Draft, Entry, Parser, content_key};
 use crate::error::Error;
-use crate::ids::{EntryHash, Seq, SourceId};
+use crate::ids::{EntryHash, OrgId, Seq, SourceId};
 use crate::jsonl::Lines;
 use crate::keys::KeyPair;
 use crate::limits::MAX_CLOCK_SKEW_SECS;
 use crate::merkle;
-use crate::record::{Change, Record};
+use crate::record::{Change, KeyBody, Record};
 use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
 use crate::signatures::{self, How};
 use crate::time::Timestamp;
@@ -95,6 +97,18 @@ const REVOKED_PREFIX: &[u8] = b" rv:";
 fn revoked_key(key: &str) -> Vec<u8> {
     let mut k = REVOKED_PREFIX.to_vec();
     k.extend_from_slice(key.as_bytes());
+    k
+}
+/// Prefix of `keys` rows naming the key entries that carry an `org`, one
+/// row per entry: the prefix, the slug, 0x00 (no slug has it), the entry's
+/// sequence number. The rows of one organisation sort by sequence number,
+/// so the first is its earliest key.
+const ORG_PREFIX: &[u8] = b" org:";
+
+fn org_rows_prefix(org: &OrgId) -> Vec<u8> {
+    let mut k = ORG_PREFIX.to_vec();
+    k.extend_from_slice(org.as_str().as_bytes());
+    k.push(0);
     k
 }
 const TREES: [&str; 7] = [
@@ -1376,6 +1390,11 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
                 pk.extend_from_slice(vk.verifying_key().as_bytes());
                 rows.push((3, pk, seq.clone()));
             }
+            if let Some(org) = &k.org {
+                let mut row = org_rows_prefix(org);
+                row.extend_from_slice(&seq);
+                rows.push((3, row, seq.clone()));
+            }
         }
         Record::Source(s) => {
             rows.push((4, s.id.as_str().as_bytes().to_vec(), seq.clone()));
@@ -1409,6 +1428,7 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
         }
         Record::Prior(p) => mentioned.push(&p.source),
         Record::Revocation(r) => rows.push((3, revoked_key(&r.key), seq.clone())),
+        Record::Trust(_) => {}
     }
     mentioned.sort();
     mentioned.dedup();
@@ -1432,36 +1452,34 @@ impl View for Ledger {
     }
 
     fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
-        // A poisoned lock only means a reader panicked; the map is still valid.
-        let cached = self
-            .key_facts
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(key)
-            .cloned();
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some(cached) = self.cached_key(key) {
+            return Ok(Some(cached));
         }
-        let Some(s) = self.keys.get(key.as_bytes()).map_err(Error::storage)? else {
+        let Some((seq, k)) = self.key_entry(key)? else {
             return Ok(None);
         };
-        let seq = seq_of(&s)?;
-        let facts = match self.stored_entry(seq)?.as_ref().map(Entry::record) {
-            Some(Record::Key(k)) => KeyFacts {
-                seq,
-                roles: k.roles.clone(),
-            },
-            _ => {
-                return Err(Error::Corrupt {
-                    reason: format!("key index names {seq}, which is not a key entry"),
-                });
-            }
+        let org = match (k.org, &k.replaces) {
+            (Some(org), _) => Some(org),
+            (None, Some(old)) => self.inherited_org(old, seq)?,
+            (None, None) => None,
+        };
+        let facts = KeyFacts {
+            seq,
+            roles: k.roles,
+            org,
         };
         self.key_facts
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(key.to_owned(), facts.clone());
         Ok(Some(facts))
+    }
+
+    fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error> {
+        match self.keys.scan_prefix(org_rows_prefix(org)).next() {
+            Some(row) => Ok(Some(seq_of(&row.map_err(Error::storage)?.1)?)),
+            None => Ok(None),
+        }
     }
 
     fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
@@ -1488,6 +1506,62 @@ impl View for Ledger {
             .map_err(Error::storage)?
             .map(|s| seq_of(&s))
             .transpose()
+    }
+}
+
+impl Ledger {
+    /// The facts of `key` already read, if any.
+    fn cached_key(&self, key: &str) -> Option<KeyFacts> {
+        // A poisoned lock only means a reader panicked; the map is still valid.
+        self.key_facts
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    /// The entry that enrolled `key`, as the key index names it: its
+    /// position and body.
+    fn key_entry(&self, key: &str) -> Result<Option<(Seq, KeyBody)>, Error> {
+        let Some(s) = self.keys.get(key.as_bytes()).map_err(Error::storage)? else {
+            return Ok(None);
+        };
+        let seq = seq_of(&s)?;
+        match self.stored_entry(seq)?.as_ref().map(Entry::record) {
+            Some(Record::Key(k)) => Ok(Some((seq, k.clone()))),
+            _ => Err(Error::Corrupt {
+                reason: format!("key index names {seq}, which is not a key entry"),
+            }),
+        }
+    }
+
+    /// The organisation of `old`, the key that the rotation at `at`
+    /// replaced: the first `org` back along its line of rotations. Walks
+    /// the line in a loop, not by recursion, however long it is; every step
+    /// goes to an earlier entry, since a key is replaced only after it was
+    /// enrolled.
+    fn inherited_org(&self, old: &str, at: Seq) -> Result<Option<OrgId>, Error> {
+        let (mut key, mut after) = (old.to_owned(), at);
+        loop {
+            if let Some(f) = self.cached_key(&key) {
+                return Ok(f.org);
+            }
+            let Some((seq, k)) = self.key_entry(&key)? else {
+                return Ok(None);
+            };
+            if seq >= after {
+                return Err(Error::Corrupt {
+                    reason: format!(
+                        "key index names {seq} for a key replaced at entry {after}, not before"
+                    ),
+                });
+            }
+            match (k.org, k.replaces) {
+                (Some(org), _) => return Ok(Some(org)),
+                (None, Some(earlier)) => (key, after) = (earlier, seq),
+                (None, None) => return Ok(None),
+            }
+        }
     }
 }
 
@@ -1601,6 +1675,82 @@ mod tests {
         (dir, l, a.entry().clone())
     }
 
+    // Organisations: the index finds a key's, inherited through rotations
+    // after a reopen (nothing cached), verify checks its rows, and an
+    // import (through the bulk path, and failing half way) keeps them
+    // right.
+    #[test]
+    fn organisations_are_indexed_inherited_and_imported() {
+        use crate::record::{Grade, KeyBody, TrustBody};
+        let dir = tempfile::tempdir().unwrap();
+        let t = super::testkit::t();
+        let path = dir.path().join("l");
+        let l = admin_and_editor(&path);
+        let desk: OrgId = "verifica-desk".parse().unwrap();
+        let keys: Vec<KeyPair> = (0..4)
+            .map(|i| KeyPair::from_seed(&format!("fc{i}"), &[10 + i; 32]).unwrap())
+            .collect();
+        let body = |i: usize, org: Option<&OrgId>| KeyBody {
+            key: keys[i].verifier().to_string(),
+            roles: vec![crate::Role::FactChecker],
+            holder: None,
+            replaces: (i > 0).then(|| keys[i - 1].verifier().to_string()),
+            org: org.cloned(),
+        };
+        let enrolled = l
+            .append(&admin(), Record::Key(body(0, Some(&desk))), t)
+            .unwrap()
+            .entry()
+            .seq();
+        let trust = Record::Trust(TrustBody {
+            checker: desk.clone(),
+            grade: Grade::A,
+            reason: "Signatory of a fact-checkers' code.".into(),
+        });
+        l.append(&admin(), trust, t).unwrap();
+        l.append(&keys[0], Record::Key(body(1, None)), t).unwrap();
+        l.append(&keys[1], Record::Key(body(2, None)), t).unwrap();
+        drop(l);
+        let l = Ledger::open(&path).unwrap();
+        let facts = l.key(&keys[2].verifier().to_string()).unwrap().unwrap();
+        assert_eq!(facts.org.as_ref(), Some(&desk));
+        assert_eq!(l.org(&desk).unwrap(), Some(enrolled));
+        assert_eq!(l.org(&"verifica".parse().unwrap()).unwrap(), None);
+        l.verify(&mut |_| {}).unwrap();
+        let other: OrgId = "other-desk".parse().unwrap();
+        let err = l
+            .append(&keys[2], Record::Key(body(3, Some(&other))), t)
+            .unwrap_err();
+        assert_eq!(err.field_name(), Some("body.org"), "{err}");
+
+        let mut export = Vec::new();
+        l.export_jsonl(&mut export).unwrap();
+        // A lost organisation row is damage that verify reports.
+        let mut row = org_rows_prefix(&desk);
+        row.extend_from_slice(&enrolled.to_be_bytes());
+        assert!(l.keys.remove(&row).unwrap().is_some());
+        assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
+
+        // An import a line at a time writes beyond the head as it goes;
+        // one that fails on its last line leaves no organisation behind.
+        let copy = Ledger::create(&dir.path().join("copy")).unwrap();
+        let mut bad = export.clone();
+        bad.extend_from_slice(b"{}\n");
+        let at = Seq(0);
+        assert!(
+            copy.import_buffered(&mut bad.as_slice(), at, t, &mut |_| {}, 1)
+                .is_err()
+        );
+        assert_eq!(copy.org(&desk).unwrap(), None);
+        let report = copy
+            .import_buffered(&mut export.as_slice(), at, t, &mut |_| {}, 1)
+            .unwrap();
+        assert_eq!(report.added, 6);
+        copy.verify(&mut |_| {}).unwrap();
+        let facts = copy.key(&keys[2].verifier().to_string()).unwrap().unwrap();
+        assert_eq!(facts.org, Some(desk));
+    }
+
     // Verify checks every index, not only the entries: a lost or an extra
     // row in any tree is reported.
     #[test]
@@ -1650,6 +1800,7 @@ mod tests {
                     roles: vec![crate::Role::Editor],
                     holder: None,
                     replaces: None,
+                    org: None,
                 }),
                 t,
             )

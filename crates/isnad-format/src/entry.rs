@@ -2,7 +2,7 @@
 //! bytes that are signed, hashed and exported.
 //!
 //! ```text
-//! leaf bytes   = JCS({"body":…,"kind":…,"prev":…,"seq":…,"sig":…,"signer":…,"time":…,"v":1})
+//! leaf bytes   = JCS({"body":…,"kind":…,"prev":…,"seq":…,"sig":…,"signer":…,"time":…,"v":1 or 2})
 //! signing input = "isnad-entry-v1\n" ‖ JCS(the same object without "sig")
 //! leaf hash    = SHA-256(0x00 ‖ leaf bytes)        (the entry id, in hex)
 //! ```
@@ -28,8 +28,56 @@ use crate::time::Timestamp;
 /// (including those that read numbers as doubles) reads it exactly.
 pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
-/// The entry format version (`v`).
+/// The entry format version (`v`) of every entry whose record uses nothing
+/// that version 2 added: the version of every entry written before it.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// The entry format version (`v`) of an entry whose record uses what
+/// version 2 added: a `trust` record, or a `key` record with `org`. See
+/// [`Record::format_version`].
+pub const FORMAT_VERSION_2: u32 = 2;
+
+/// The versions a reader accepts, each for the records that call for it.
+pub const FORMAT_VERSIONS: [u32; 2] = [FORMAT_VERSION, FORMAT_VERSION_2];
+
+/// Checks the entry's stated version `v` against its record: one of
+/// [`FORMAT_VERSIONS`] and exactly the one the record calls for, so a
+/// record has one encoding.
+///
+/// # Errors
+/// [`Error::Field`] naming `v`.
+fn check_version(v: u32, record: &Record) -> Result<(), Error> {
+    let want = record.format_version();
+    if v == want {
+        return Ok(());
+    }
+    let reason = if want == FORMAT_VERSION_2 {
+        format!(
+            "an entry with a `trust` record or a key's `org` is format version \
+             {FORMAT_VERSION_2}, not {v}"
+        )
+    } else {
+        format!(
+            "format version {FORMAT_VERSION_2} is only for entries with a `trust` record or a \
+             key's `org`; this entry is version {FORMAT_VERSION}, not {v}"
+        )
+    };
+    Err(Error::field("v", reason))
+}
+
+/// Checks that `v` is a version this library reads at all, before the body
+/// is parsed.
+fn check_supported(v: u32) -> Result<(), Error> {
+    if FORMAT_VERSIONS.contains(&v) {
+        return Ok(());
+    }
+    Err(Error::field(
+        "v",
+        format!(
+            "format version {v} is not supported (expected {FORMAT_VERSION} or {FORMAT_VERSION_2})"
+        ),
+    ))
+}
 
 /// Domain-separation prefix of the signing input: no signature made for an
 /// isnad entry can be replayed as a signature over anything else (a
@@ -82,7 +130,7 @@ impl Draft {
 
     fn wire(&self, sig: Option<String>) -> Result<Wire, Error> {
         Ok(Wire {
-            v: FORMAT_VERSION,
+            v: self.record.format_version(),
             seq: self.seq.0,
             prev: self.prev,
             time: self.time.to_string(),
@@ -233,9 +281,7 @@ impl Parser {
             what: "entry",
             reason: crate::error::one_line(&e.to_string()),
         })?;
-        if wire.v != FORMAT_VERSION {
-            return Err(Error::field("v", "format version is not supported"));
-        }
+        check_supported(wire.v)?;
         let time = Timestamp::parse(&wire.time)?;
         let signer = self.signer(&wire.signer)?;
         let sig: [u8; 64] = STANDARD
@@ -244,6 +290,7 @@ impl Parser {
             .and_then(|raw| raw.try_into().ok())
             .ok_or_else(|| Error::field("sig", "not a base64 Ed25519 signature"))?;
         let record = Record::from_body_json(wire.kind, wire.body.get())?;
+        check_version(wire.v, &record)?;
         let draft = Draft::new(Seq(wire.seq), wire.prev, time, signer, record);
         Ok(Entry {
             hash: EntryHash::of_leaf(bytes),
@@ -285,15 +332,7 @@ impl Parser {
                 ),
             ));
         }
-        if wire.v != FORMAT_VERSION {
-            return Err(Error::field(
-                "v",
-                format!(
-                    "format version {} is not supported (expected {FORMAT_VERSION})",
-                    wire.v
-                ),
-            ));
-        }
+        check_supported(wire.v)?;
         let time = Timestamp::parse(&wire.time)?;
         let signer = self.signer(&wire.signer)?;
         let sig_text = wire
@@ -307,6 +346,7 @@ impl Parser {
             .try_into()
             .map_err(|_| Error::field("sig", "an Ed25519 signature is 64 bytes"))?;
         let record = Record::from_body_json(wire.kind, wire.body.get())?;
+        check_version(wire.v, &record)?;
         record.check()?;
         let draft = Draft::new(seq, wire.prev, time, signer, record);
         let leaf = to_canonical(&draft.wire(Some(STANDARD.encode(sig)))?)?;
@@ -522,6 +562,79 @@ mod tests {
         }
     }
 
+    /// `record` signed by a fixed key at position 1.
+    fn signed(record: Record) -> Entry {
+        let key = KeyPair::from_seed("a", &[7; 32]).unwrap();
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        Draft::new(Seq(1), EntryHash::ZERO, t, key.verifier().clone(), record)
+            .sign(&key)
+            .unwrap()
+    }
+
+    /// The leaf of `e` with its `"v":N` member set to `v`, re-signed, so
+    /// that only the version is wrong.
+    fn with_version(e: &Entry, v: u32) -> Vec<u8> {
+        let key = KeyPair::from_seed("a", &[7; 32]).unwrap();
+        let mut value: serde_json::Value = serde_json::from_slice(e.leaf_bytes()).unwrap();
+        let obj = value.as_object_mut().unwrap();
+        obj.remove("sig");
+        obj.insert("v".into(), v.into());
+        let mut input = SIGNING_CONTEXT.to_vec();
+        input.extend(to_canonical(&value).unwrap());
+        let sig = STANDARD.encode(key.sign(&input));
+        value["sig"] = sig.into();
+        to_canonical(&value).unwrap()
+    }
+
+    // Each record has one version: 2 for what version 2 added, 1 for the
+    // rest; the other version, or an unknown one, is refused naming `v`.
+    #[test]
+    fn versions_follow_the_record() {
+        let key = KeyPair::from_seed("b", &[8; 32]).unwrap();
+        let body = crate::record::KeyBody {
+            key: key.verifier().to_string(),
+            roles: vec![crate::record::Role::FactChecker],
+            holder: None,
+            replaces: None,
+            org: None,
+        };
+        let plain = Record::Key(body.clone());
+        let with_org = Record::Key(crate::record::KeyBody {
+            org: Some("verifica-desk".parse().unwrap()),
+            ..body
+        });
+        let trust = Record::Trust(crate::record::TrustBody {
+            checker: "verifica-desk".parse().unwrap(),
+            grade: crate::record::Grade::A,
+            reason: "Signatory of a fact-checkers' code.".into(),
+        });
+        for (record, v) in [(plain, 1), (with_org, 2), (trust, 2)] {
+            assert_eq!(record.format_version(), v);
+            let e = signed(record);
+            let text = String::from_utf8(e.leaf_bytes().to_vec()).unwrap();
+            assert!(text.ends_with(&format!(",\"v\":{v}}}")), "{text}");
+            assert!(Entry::parse(e.leaf_bytes()).is_ok());
+            for other in [1, 2, 3, 0] {
+                if other == v {
+                    assert_eq!(with_version(&e, other), e.leaf_bytes());
+                    continue;
+                }
+                let err = Entry::parse(&with_version(&e, other)).unwrap_err();
+                assert_eq!(err.field_name(), Some("v"), "v {other} for {v}: {err}");
+                assert_eq!(err.kind(), crate::error::ErrorKind::Input);
+                let stored = Parser::new().parse_stored(&with_version(&e, other));
+                assert_eq!(stored.unwrap_err().field_name(), Some("v"));
+            }
+        }
+        let e = signed(Record::Trust(crate::record::TrustBody {
+            checker: "d".parse().unwrap(),
+            grade: crate::record::Grade::F,
+            reason: "r".into(),
+        }));
+        let err = Entry::parse(&with_version(&e, 1)).unwrap_err().to_string();
+        assert!(err.contains("format version 2, not 1"), "{err}");
+    }
+
     // Sequence numbers above 2^53 - 1 cannot cross JSON exactly: refused.
     #[test]
     fn sequence_numbers_stay_exact_in_json() {
@@ -531,6 +644,7 @@ mod tests {
             roles: vec![crate::record::Role::Admin],
             holder: None,
             replaces: None,
+            org: None,
         });
         let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
         for (seq, ok) in [(MAX_SEQ, true), (MAX_SEQ + 1, false)] {

@@ -1,5 +1,5 @@
 //! Newtypes for the identifiers that entries carry: hashes, sequence numbers,
-//! source slugs.
+//! source and organisation slugs.
 
 use std::fmt;
 use std::str::FromStr;
@@ -128,6 +128,25 @@ impl fmt::Display for Seq {
     }
 }
 
+/// Longest slug accepted, for sources and organisations alike.
+const MAX_SLUG_LEN: usize = 64;
+
+/// Checks the slug syntax shared by [`SourceId`] and [`OrgId`]: 1–64
+/// characters `a-z`, `0-9` and `-`, not starting with `-`. `what` names
+/// the kind of slug in the error (`a source slug`).
+fn check_slug(s: &str, field: &str, what: &str) -> Result<(), Error> {
+    let ok_chars = s
+        .bytes()
+        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'));
+    if s.is_empty() || s.len() > MAX_SLUG_LEN || !ok_chars || s.starts_with('-') {
+        return Err(Error::field(
+            field,
+            format!("`{s}` is not {what} (1-64 of a-z, 0-9, '-', not starting with '-')"),
+        ));
+    }
+    Ok(())
+}
+
 /// A source's stable id: a slug of 1–64 characters `a-z`, `0-9` and `-`,
 /// starting with a letter or digit (e.g. `agenzia-nova`).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
@@ -136,25 +155,14 @@ pub struct SourceId(String);
 
 impl SourceId {
     /// Longest slug accepted.
-    pub const MAX_LEN: usize = 64;
+    pub const MAX_LEN: usize = MAX_SLUG_LEN;
 
     /// Parses a slug.
     ///
     /// # Errors
     /// [`Error::Field`] naming `field` when the slug is malformed.
     pub fn parse(s: &str, field: &str) -> Result<Self, Error> {
-        let ok_chars = s
-            .bytes()
-            .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'));
-        if s.is_empty() || s.len() > Self::MAX_LEN || !ok_chars || s.starts_with('-') {
-            return Err(Error::field(
-                field,
-                format!(
-                    "`{s}` is not a source slug (1-64 of a-z, 0-9, '-', not starting with '-')"
-                ),
-            ));
-        }
-        Ok(SourceId(s.to_owned()))
+        check_slug(s, field, "a source slug").map(|()| SourceId(s.to_owned()))
     }
 
     /// The slug.
@@ -198,6 +206,67 @@ impl schemars::JsonSchema for SourceId {
     }
 }
 
+/// An organisation's stable id (a fact-checking desk or newsroom that
+/// holds keys): a slug with exactly the syntax of a [`SourceId`], e.g.
+/// `verifica-desk`. The two are separate name spaces: an organisation is
+/// named by the `org` of the keys it holds, a source by its `source` entry.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[serde(transparent)]
+pub struct OrgId(String);
+
+impl OrgId {
+    /// Longest slug accepted.
+    pub const MAX_LEN: usize = MAX_SLUG_LEN;
+
+    /// Parses a slug.
+    ///
+    /// # Errors
+    /// [`Error::Field`] naming `field` when the slug is malformed.
+    pub fn parse(s: &str, field: &str) -> Result<Self, Error> {
+        check_slug(s, field, "an organisation slug").map(|()| OrgId(s.to_owned()))
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad` honours width and alignment in tables.
+        f.pad(&self.0)
+    }
+}
+
+impl FromStr for OrgId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        OrgId::parse(s, "org")
+    }
+}
+
+impl<'de> Deserialize<'de> for OrgId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        OrgId::parse(&s, "org").map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for OrgId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OrgId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]{0,63}$",
+            "description": "An organisation's stable slug id (a fact-checking desk or newsroom)."
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +278,25 @@ mod tests {
         for bad in ["", "-x", "Nova", "a b", "a_b", &"a".repeat(65)] {
             assert!(SourceId::parse(bad, "s").is_err(), "{bad}");
         }
+    }
+
+    // Organisations share the source slug's syntax, not its name space or
+    // its messages.
+    #[test]
+    fn org_slugs_have_the_source_rules() {
+        for good in ["verifica-desk", "9news", "a", &"a".repeat(64)] {
+            assert_eq!(good.parse::<OrgId>().unwrap().as_str(), good);
+            assert!(SourceId::parse(good, "s").is_ok());
+        }
+        for bad in ["", "-x", "Desk", "a b", "a_b", &"a".repeat(65)] {
+            let e = OrgId::parse(bad, "body.org").unwrap_err();
+            assert_eq!(e.field_name(), Some("body.org"), "{bad}");
+            assert!(e.to_string().contains("organisation slug"), "{e}");
+        }
+        let back: OrgId = serde_json::from_str("\"desk-a\"").unwrap();
+        assert_eq!(serde_json::to_string(&back).unwrap(), "\"desk-a\"");
+        assert!(serde_json::from_str::<OrgId>("\"Desk A\"").is_err());
+        assert_eq!(format!("[{:<8}]", back), "[desk-a  ]");
     }
 
     #[test]

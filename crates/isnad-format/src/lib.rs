@@ -32,6 +32,7 @@
 //!     roles: vec![role],
 //!     holder: None,
 //!     replaces: None,
+//!     org: None,
 //! });
 //! let source = Record::Source(SourceBody {
 //!     id: "agenzia-nova".parse()?,
@@ -113,7 +114,7 @@ pub mod time;
 
 pub use entry::{Draft, Entry};
 pub use error::{Error, ErrorKind};
-pub use ids::{EntryHash, Seq, SourceId};
+pub use ids::{EntryHash, OrgId, Seq, SourceId};
 pub use keys::{KeyPair, VerifierKey};
 pub use record::{Kind, Record, Role};
 pub use rules::VerifiedEntry;

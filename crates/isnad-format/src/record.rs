@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::canon::is_nfc;
 use crate::error::Error;
-use crate::ids::{EntryHash, SourceId};
+use crate::ids::{EntryHash, OrgId, SourceId};
 use crate::limits;
 
 /// A signer's role; each role may write certain record kinds.
@@ -19,7 +19,8 @@ use crate::limits;
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
-    /// Enrols keys.
+    /// Enrols and revokes keys; sets the prior trust in checker
+    /// organisations.
     Admin,
     /// Sources, claims, relations, amendments, priors.
     Editor,
@@ -44,7 +45,7 @@ impl Role {
     pub fn may_write(self, kind: Kind) -> bool {
         use Kind::*;
         match self {
-            Role::Admin => matches!(kind, Key | Revocation),
+            Role::Admin => matches!(kind, Key | Revocation | Trust),
             Role::Editor => matches!(kind, Source | Claim | Relation | Amendment | Prior),
             // Sources too, so that a fact-checker can record who made a claim
             // it rates (an imported ClaimReview names its claimant).
@@ -93,6 +94,8 @@ pub enum Kind {
     Prior,
     /// Retires a signing key: no entry it signs after this is accepted.
     Revocation,
+    /// An admin's prior grade for a checker organisation (format version 2).
+    Trust,
 }
 
 impl Kind {
@@ -107,11 +110,12 @@ impl Kind {
             Kind::Amendment => "amendment",
             Kind::Prior => "prior",
             Kind::Revocation => "revocation",
+            Kind::Trust => "trust",
         }
     }
 
     /// All kinds, in wire order.
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Key,
         Kind::Source,
         Kind::Claim,
@@ -120,6 +124,7 @@ impl Kind {
         Kind::Amendment,
         Kind::Prior,
         Kind::Revocation,
+        Kind::Trust,
     ];
 }
 
@@ -157,6 +162,12 @@ pub struct KeyBody {
         schemars(pattern(crate::pattern::VERIFIER_KEY_PATTERN))
     )]
     pub replaces: Option<String>,
+    /// The organisation (a fact-checking desk or newsroom) that holds the
+    /// key. A key entry with `org` is format version 2. A rotation without
+    /// it belongs to the replaced key's organisation; with it, it must name
+    /// that same organisation (`docs/FORMAT.md` §9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<OrgId>,
 }
 
 /// What a source is.
@@ -579,6 +590,23 @@ pub struct PriorBody {
     pub reason: String,
 }
 
+/// `trust`: an admin's prior grade (A–F) for a checker organisation, the
+/// `org` of keys enrolled earlier. A later `trust` for the same
+/// organisation replaces the earlier one; an amendment may retract one.
+/// Format version 2.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TrustBody {
+    /// The organisation graded: the `org` of a key enrolled earlier.
+    pub checker: OrgId,
+    /// The grade.
+    pub grade: Grade,
+    /// Why.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_TEXT)))]
+    pub reason: String,
+}
+
 /// Why a key is revoked.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -659,6 +687,8 @@ pub enum Record {
     Prior(PriorBody),
     /// See [`RevocationBody`].
     Revocation(RevocationBody),
+    /// See [`TrustBody`].
+    Trust(TrustBody),
 }
 
 impl Record {
@@ -673,6 +703,22 @@ impl Record {
             Record::Amendment(_) => Kind::Amendment,
             Record::Prior(_) => Kind::Prior,
             Record::Revocation(_) => Kind::Revocation,
+            Record::Trust(_) => Kind::Trust,
+        }
+    }
+
+    /// The entry format version (`v`) an entry carrying this record is
+    /// written with: [`crate::entry::FORMAT_VERSION_2`] when the record uses
+    /// what version 2 added (a `trust` record, a `key` with `org`), else
+    /// [`crate::entry::FORMAT_VERSION`]. Each record has this one version:
+    /// an entry that states another is refused, so ledgers that use
+    /// nothing of version 2 are byte for byte what version 1 wrote.
+    pub fn format_version(&self) -> u32 {
+        match self {
+            Record::Trust(_) | Record::Key(KeyBody { org: Some(_), .. }) => {
+                crate::entry::FORMAT_VERSION_2
+            }
+            _ => crate::entry::FORMAT_VERSION,
         }
     }
 
@@ -690,6 +736,7 @@ impl Record {
             Record::Amendment(b) => serde_json::to_value(b),
             Record::Prior(b) => serde_json::to_value(b),
             Record::Revocation(b) => serde_json::to_value(b),
+            Record::Trust(b) => serde_json::to_value(b),
         };
         v.map_err(|e| Error::Canonical {
             reason: e.to_string(),
@@ -730,6 +777,7 @@ impl Record {
             Kind::Amendment => Record::Amendment(p(d)?),
             Kind::Prior => Record::Prior(p(d)?),
             Kind::Revocation => Record::Revocation(p(d)?),
+            Kind::Trust => Record::Trust(p(d)?),
         })
     }
 
@@ -804,6 +852,7 @@ impl Record {
                 }
             }
             Record::Prior(b) => text("body.reason", &b.reason, limits::MAX_TEXT)?,
+            Record::Trust(b) => text("body.reason", &b.reason, limits::MAX_TEXT)?,
             Record::Revocation(b) => {
                 b.key
                     .parse::<crate::keys::VerifierKey>()
@@ -1031,6 +1080,67 @@ mod tests {
                     .to_owned()
             )
         );
+    }
+
+    // `trust` bodies: read back, closed, their reason held to the limits of
+    // a prior's; only an admin writes them. A key's `org` is omitted when
+    // absent.
+    #[test]
+    fn trust_bodies_and_key_organisations() {
+        use serde_json::json;
+        let body = json!({"checker": "verifica-desk", "grade": "B", "reason": "Kept its code."});
+        let r = Record::from_body(Kind::Trust, body.clone()).unwrap();
+        assert_eq!(r.kind(), Kind::Trust);
+        assert!(r.check().is_ok());
+        assert_eq!(r.body_value().unwrap(), body);
+        let refused = |b: serde_json::Value| {
+            Record::from_body(Kind::Trust, b)
+                .and_then(|r| r.check())
+                .unwrap_err()
+                .field_name()
+                .map(str::to_owned)
+        };
+        let mut extra = body.clone();
+        extra["source"] = json!("x");
+        assert_eq!(refused(extra).as_deref(), Some("body"));
+        let mut bad = body.clone();
+        bad["checker"] = json!("Verifica Desk");
+        assert_eq!(refused(bad).as_deref(), Some("body"));
+        for reason in [
+            json!(""),
+            json!(" "),
+            json!("x".repeat(limits::MAX_TEXT + 1)),
+        ] {
+            let mut b = body.clone();
+            b["reason"] = reason;
+            assert_eq!(refused(b).as_deref(), Some("body.reason"));
+        }
+        let mut at_limit = body;
+        at_limit["reason"] = json!("x".repeat(limits::MAX_TEXT));
+        assert!(accepted(at_limit));
+        assert!(Role::Admin.may_write(Kind::Trust));
+        for role in [Role::Editor, Role::FactChecker, Role::Auditor] {
+            assert!(!role.may_write(Kind::Trust), "{role:?}");
+        }
+        assert_eq!(
+            serde_json::from_value::<Kind>(json!("trust")).ok(),
+            Some(Kind::Trust)
+        );
+        assert_eq!(Kind::Trust.as_str(), "trust");
+
+        let key = json!({"key": "k", "roles": ["fact-checker"], "org": "verifica-desk"});
+        let Ok(Record::Key(k)) = Record::from_body(Kind::Key, key) else {
+            panic!("a key body with org")
+        };
+        assert_eq!(k.org.as_ref().map(OrgId::as_str), Some("verifica-desk"));
+        let plain = KeyBody { org: None, ..k };
+        assert!(serde_json::to_value(&plain).unwrap().get("org").is_none());
+    }
+
+    fn accepted(b: serde_json::Value) -> bool {
+        Record::from_body(Kind::Trust, b)
+            .and_then(|r| r.check())
+            .is_ok()
     }
 
     // Regression: chrono alone accepted `2025-2-18`, ` 2025-2-18` and `+2025-2-18`.

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use crate::entry::Entry;
 use crate::error::Error;
-use crate::ids::{EntryHash, Seq, SourceId};
+use crate::ids::{EntryHash, OrgId, Seq, SourceId};
 use crate::record::{
     AmendmentBody, Change, Hop, KeyBody, Kind, Record, RelationBody, RevocationBody, Role,
-    SourceBody, VerdictBody,
+    SourceBody, TrustBody, VerdictBody,
 };
 use crate::signatures::SignatureCheck;
 
@@ -56,6 +56,10 @@ pub struct KeyFacts {
     pub seq: Seq,
     /// Its roles.
     pub roles: Vec<Role>,
+    /// The organisation it belongs to: its own `org`, or for a rotation
+    /// without one the replaced key's, and so on back (`docs/FORMAT.md`
+    /// §8). `None` when no key of its line named one.
+    pub org: Option<OrgId>,
 }
 
 /// Read access to the ledger as far as the rules need it. Implementations may
@@ -88,30 +92,50 @@ pub trait View {
     /// # Errors
     /// Storage errors only.
     fn revoked(&self, key: &str) -> Result<Option<Seq>, Error>;
+    /// The first entry that enrolled a key naming this organisation in its
+    /// own `org`, if any. (A rotation without `org` belongs to the replaced
+    /// key's organisation, which an earlier key named.)
+    ///
+    /// # Errors
+    /// Storage errors only.
+    fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error>;
 }
 
 /// An entry that passed every check at its position: canonical bytes,
 /// sequence, prev link, signature, enrolment, role and references. Only
 /// [`check`] makes one.
 #[derive(Clone, Debug)]
-pub struct VerifiedEntry(Entry);
+pub struct VerifiedEntry {
+    entry: Entry,
+    /// For a key entry, the organisation of the key it enrols, as the
+    /// ledger before it decides (see [`VerifiedEntry::key_org`]).
+    key_org: Option<OrgId>,
+}
 
 impl VerifiedEntry {
     /// The entry.
     pub fn entry(&self) -> &Entry {
-        &self.0
+        &self.entry
     }
 
     /// Gives back the entry.
     pub fn into_entry(self) -> Entry {
-        self.0
+        self.entry
+    }
+
+    /// For a `key` entry, the organisation the enrolled key belongs to: its
+    /// `org`, or for a rotation without one the replaced key's
+    /// ([`KeyFacts::org`]). `None` for other kinds, and for a key of no
+    /// organisation.
+    pub fn key_org(&self) -> Option<&OrgId> {
+        self.key_org.as_ref()
     }
 }
 
 impl std::ops::Deref for VerifiedEntry {
     type Target = Entry;
     fn deref(&self) -> &Entry {
-        &self.0
+        &self.entry
     }
 }
 
@@ -184,7 +208,8 @@ pub fn check_with(
         role(&cx, &key)?;
     }
     references(&cx)?;
-    Ok(VerifiedEntry(entry))
+    let key_org = key_org(&cx)?;
+    Ok(VerifiedEntry { entry, key_org })
 }
 
 /// §9 rule 2, sequence: `seq` is the number of entries before this one.
@@ -378,13 +403,14 @@ fn references(cx: &Checking<'_>) -> Result<(), Error> {
         Record::Relation(r) => relation_references(cx, r),
         Record::Amendment(a) => amendment_references(cx, a),
         Record::Prior(p) => cx.need_source("body.source", &p.source),
+        Record::Trust(t) => trust_references(cx, t),
     }
 }
 
 /// §9 rule 9, `key`: (a) not already enrolled, except on the genesis
 /// entry; (b) its public key not enrolled under any name; (c) a rotation
 /// is signed by the key it replaces, (d) which holds every role handed
-/// over.
+/// over; (e) see [`rotation_org`].
 fn key_references(cx: &Checking<'_>, k: &KeyBody) -> Result<(), Error> {
     // (a)
     if cx.seq != Seq(0) && cx.view.key(&k.key)?.is_some_and(|f| cx.before(f.seq)) {
@@ -426,8 +452,76 @@ fn key_references(cx: &Checking<'_>, k: &KeyBody) -> Result<(), Error> {
                 format!("the replaced key does not hold the {} role", r.as_str()),
             ));
         }
+        rotation_org(cx, old, k.org.as_ref())?;
     }
     Ok(())
+}
+
+/// The organisation of the key `old`, enrolled before the entry checked
+/// ([`KeyFacts::org`]).
+fn org_of(cx: &Checking<'_>, old: &str) -> Result<Option<OrgId>, Error> {
+    Ok(cx
+        .view
+        .key(old)?
+        .filter(|f| cx.before(f.seq))
+        .and_then(|f| f.org))
+}
+
+/// §9 rule 9, `key` (e): a rotation that carries `org` names the replaced
+/// key's organisation. A key keeps its organisation through rotations: a
+/// rotation without `org` belongs to the replaced key's, and one with it
+/// may not move the key to another organisation or give it one.
+fn rotation_org(cx: &Checking<'_>, old: &str, org: Option<&OrgId>) -> Result<(), Error> {
+    let Some(org) = org else {
+        return Ok(());
+    };
+    match org_of(cx, old)? {
+        Some(held) if held == *org => Ok(()),
+        Some(held) => Err(Error::field(
+            "body.org",
+            format!(
+                "the replaced key belongs to organisation `{held}`, not `{org}`; a rotation \
+                 keeps the organisation (name `{held}` or leave `org` out)"
+            ),
+        )),
+        None => Err(Error::field(
+            "body.org",
+            format!(
+                "the replaced key belongs to no organisation, so its rotation cannot name \
+                 `{org}`; enrol a new key with `org` instead"
+            ),
+        )),
+    }
+}
+
+/// §9 rule 10 for a `key` entry: the organisation of the key it enrols,
+/// its own `org` or, for a rotation, the replaced key's. Rule 9 (e) has
+/// made sure the two agree when both are there. `None` for other kinds.
+fn key_org(cx: &Checking<'_>) -> Result<Option<OrgId>, Error> {
+    let Record::Key(k) = cx.entry.record() else {
+        return Ok(None);
+    };
+    match (&k.org, &k.replaces) {
+        (Some(org), _) => Ok(Some(org.clone())),
+        (None, Some(old)) => org_of(cx, old),
+        (None, None) => Ok(None),
+    }
+}
+
+/// §9 rule 9, `trust`: `checker` is the organisation of a key enrolled by
+/// an earlier entry (named by that key's own `org`).
+fn trust_references(cx: &Checking<'_>, t: &TrustBody) -> Result<(), Error> {
+    match cx.view.org(&t.checker)? {
+        Some(s) if cx.before(s) => Ok(()),
+        _ => Err(Error::Reference {
+            seq: cx.seq,
+            field: "body.checker".into(),
+            reason: format!(
+                "no key enrolled earlier belongs to organisation `{}` (enrol one with `org`)",
+                t.checker
+            ),
+        }),
+    }
 }
 
 /// §9 rule 9, `revocation`: the key was enrolled earlier and is not
@@ -510,6 +604,7 @@ fn amendment_targets(change: &Change) -> &'static [Kind] {
             Kind::Relation,
             Kind::Amendment,
             Kind::Prior,
+            Kind::Trust,
         ],
         Change::Reattribute { .. } | Change::CorrectClaim { .. } => &[Kind::Claim],
         Change::CorrectSource { .. } => &[Kind::Source],
@@ -550,6 +645,7 @@ pub struct MemoryView {
     revoked: HashMap<String, Seq>,
     public_keys: HashMap<[u8; 32], Seq>,
     sources: HashMap<SourceId, Seq>,
+    orgs: HashMap<OrgId, Seq>,
 }
 
 impl MemoryView {
@@ -565,7 +661,11 @@ impl MemoryView {
                 self.keys.entry(k.key.clone()).or_insert(KeyFacts {
                     seq: entry.seq(),
                     roles: k.roles.clone(),
+                    org: entry.key_org().cloned(),
                 });
+                if let Some(org) = &k.org {
+                    self.orgs.entry(org.clone()).or_insert(entry.seq());
+                }
                 if let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() {
                     self.public_keys
                         .entry(*vk.verifying_key().as_bytes())
@@ -609,6 +709,9 @@ impl View for MemoryView {
     }
     fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
         Ok(self.revoked.get(key).copied())
+    }
+    fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error> {
+        Ok(self.orgs.get(org).copied())
     }
 }
 
@@ -655,5 +758,308 @@ impl View for Layered<'_> {
             Some(s) => Ok(Some(s)),
             None => self.top.revoked(key),
         }
+    }
+    // Keys of both layers may name one organisation: the ledger's come
+    // first.
+    fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error> {
+        match self.base.org(org)? {
+            Some(s) => Ok(Some(s)),
+            None => self.top.org(org),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entry::Draft;
+    use crate::keys::KeyPair;
+    use crate::record::{Grade, SourceBody, SourceKind};
+    use crate::time::Timestamp;
+
+    fn key(name: &str, n: u8) -> KeyPair {
+        KeyPair::from_seed(name, &[n; 32]).unwrap()
+    }
+
+    fn org(s: &str) -> OrgId {
+        s.parse().unwrap()
+    }
+
+    fn enrol(k: &KeyPair, roles: &[Role], org: Option<&str>) -> Record {
+        Record::Key(KeyBody {
+            key: k.verifier().to_string(),
+            roles: roles.to_vec(),
+            holder: None,
+            replaces: None,
+            org: org.map(|o| o.parse().unwrap()),
+        })
+    }
+
+    fn rotate(old: &KeyPair, new: &KeyPair, roles: &[Role], org: Option<&str>) -> Record {
+        Record::Key(KeyBody {
+            replaces: Some(old.verifier().to_string()),
+            ..match enrol(new, roles, org) {
+                Record::Key(k) => k,
+                _ => unreachable!(),
+            }
+        })
+    }
+
+    fn trust(checker: &str) -> Record {
+        Record::Trust(TrustBody {
+            checker: org(checker),
+            grade: Grade::B,
+            reason: "Corrections policy published and kept.".into(),
+        })
+    }
+
+    /// A ledger in memory: entries appended through [`check`] and
+    /// remembered in a [`MemoryView`], as an export is verified.
+    struct Book {
+        view: MemoryView,
+        at: Position,
+        entries: Vec<VerifiedEntry>,
+    }
+
+    impl Book {
+        /// The founding admin's genesis entry, with a fact-checker of
+        /// `verifica-desk` and an editor enrolled.
+        fn new() -> (Book, KeyPair, KeyPair) {
+            let admin = key("admin", 1);
+            let mut b = Book {
+                view: MemoryView::new(),
+                at: Position::GENESIS,
+                entries: Vec::new(),
+            };
+            b.put(&admin, enrol(&admin, &[Role::Admin], None)).unwrap();
+            let checker = key("checker", 2);
+            let editor = key("editor", 3);
+            b.put(
+                &admin,
+                enrol(&checker, &[Role::FactChecker], Some("verifica-desk")),
+            )
+            .unwrap();
+            b.put(&admin, enrol(&editor, &[Role::Editor], None))
+                .unwrap();
+            (b, checker, editor)
+        }
+
+        fn draft(&self, by: &KeyPair, record: Record) -> Entry {
+            draft_at(self.at, by, record)
+        }
+
+        /// Checks `record` signed by `by` at the next position and, if it
+        /// passes, appends it.
+        fn put(&mut self, by: &KeyPair, record: Record) -> Result<&VerifiedEntry, Error> {
+            let v = check(self.draft(by, record), self.at, &self.view)?;
+            self.view.add(&v);
+            self.at = Position::after(&v);
+            self.entries.push(v);
+            Ok(self.entries.last().unwrap())
+        }
+
+        /// The founding admin.
+        fn admin(&self) -> KeyPair {
+            key("admin", 1)
+        }
+    }
+
+    /// `record` signed by `by` for position `at`.
+    fn draft_at(at: Position, by: &KeyPair, record: Record) -> Entry {
+        let t = Timestamp::parse("2025-02-18T09:00:00Z").unwrap();
+        Draft::new(at.seq, at.prev, t, by.verifier().clone(), record)
+            .sign(by)
+            .unwrap()
+    }
+
+    /// The field a refusal names, and its kind.
+    fn refusal(e: &Error) -> (Option<&str>, crate::error::ErrorKind) {
+        (e.field_name(), e.kind())
+    }
+
+    #[test]
+    fn an_admin_sets_trust_in_an_enrolled_organisation() {
+        let (mut b, checker, _) = Book::new();
+        let v = b.put(&b.admin(), trust("verifica-desk")).unwrap();
+        assert_eq!(v.kind(), Kind::Trust);
+        assert!(String::from_utf8_lossy(v.leaf_bytes()).ends_with(",\"v\":2}"));
+        // A later one for the same organisation is just as valid.
+        b.put(&b.admin(), trust("verifica-desk")).unwrap();
+        // The key's facts carry its organisation.
+        let f = b
+            .view
+            .key(&checker.verifier().to_string())
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.org, Some(org("verifica-desk")));
+        assert_eq!(b.view.org(&org("verifica-desk")).unwrap(), Some(Seq(1)));
+    }
+
+    #[test]
+    fn trust_in_an_organisation_no_earlier_key_names_is_refused() {
+        let (mut b, _, _) = Book::new();
+        let e = b.put(&b.admin(), trust("other-desk")).unwrap_err();
+        assert_eq!(
+            refusal(&e),
+            (Some("body.checker"), crate::error::ErrorKind::Input)
+        );
+        assert!(matches!(e, Error::Reference { seq: Seq(3), .. }), "{e}");
+        assert!(e.to_string().contains("`other-desk`"), "{e}");
+        // A source of that name is not an organisation.
+        let (mut b, _, editor) = Book::new();
+        b.put(
+            &editor,
+            Record::Source(SourceBody {
+                id: "other-desk".parse().unwrap(),
+                name: "Other desk".into(),
+                kind: SourceKind::Organization,
+                url: None,
+                language: None,
+                affiliations: vec![],
+                description: None,
+            }),
+        )
+        .unwrap();
+        let e = b.put(&b.admin(), trust("other-desk")).unwrap_err();
+        assert_eq!(e.field_name(), Some("body.checker"));
+    }
+
+    // What the view knows at or after the entry's position does not count:
+    // the organisation's key must come first.
+    #[test]
+    fn trust_needs_the_organisations_key_before_it() {
+        let (mut b, _, _) = Book::new();
+        let at = b.at;
+        let early = b.draft(&b.admin(), trust("late-desk"));
+        let late = key("late", 9);
+        b.put(
+            &b.admin(),
+            enrol(&late, &[Role::FactChecker], Some("late-desk")),
+        )
+        .unwrap();
+        let e = check(early, at, &b.view).unwrap_err();
+        assert_eq!(e.field_name(), Some("body.checker"));
+        b.put(&b.admin(), trust("late-desk")).unwrap();
+    }
+
+    #[test]
+    fn only_an_admin_writes_trust() {
+        let (mut b, checker, editor) = Book::new();
+        for k in [&checker, &editor] {
+            let e = b.put(k, trust("verifica-desk")).unwrap_err();
+            assert!(
+                matches!(e, Error::RoleNotAllowed { kind: "trust", .. }),
+                "{e}"
+            );
+            assert_eq!(
+                refusal(&e),
+                (Some("signer"), crate::error::ErrorKind::Forbidden)
+            );
+        }
+    }
+
+    #[test]
+    fn an_editor_may_retract_a_trust() {
+        let (mut b, _, editor) = Book::new();
+        let t = b.put(&b.admin(), trust("verifica-desk")).unwrap().hash();
+        b.put(
+            &editor,
+            Record::Amendment(AmendmentBody {
+                target: t,
+                change: Change::Retract,
+                reason: "Set in error.".into(),
+            }),
+        )
+        .unwrap();
+    }
+
+    // A rotation without `org` keeps the replaced key's organisation, through
+    // any number of rotations; one with `org` must name that organisation.
+    #[test]
+    fn rotations_keep_the_organisation() {
+        let (mut b, checker, _) = Book::new();
+        let fc = [Role::FactChecker];
+        let two = key("checker-2", 4);
+        let v = b.put(&checker, rotate(&checker, &two, &fc, None)).unwrap();
+        assert_eq!(v.key_org(), Some(&org("verifica-desk")));
+        assert!(String::from_utf8_lossy(v.leaf_bytes()).ends_with(",\"v\":1}"));
+        let three = key("checker-3", 5);
+        let v = b
+            .put(&two, rotate(&two, &three, &fc, Some("verifica-desk")))
+            .unwrap();
+        assert_eq!(v.key_org(), Some(&org("verifica-desk")));
+        let four = key("checker-4", 6);
+        b.put(&three, rotate(&three, &four, &fc, None)).unwrap();
+        let f = b.view.key(&four.verifier().to_string()).unwrap().unwrap();
+        assert_eq!(f.org, Some(org("verifica-desk")));
+
+        // Another organisation, at any depth, is refused and names `org`.
+        let five = key("checker-5", 7);
+        let e = b
+            .put(&four, rotate(&four, &five, &fc, Some("other-desk")))
+            .unwrap_err();
+        assert_eq!(
+            refusal(&e),
+            (Some("body.org"), crate::error::ErrorKind::Input)
+        );
+        assert!(e.to_string().contains("`verifica-desk`"), "{e}");
+        // The inherited organisation may be named again.
+        b.put(&four, rotate(&four, &five, &fc, Some("verifica-desk")))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_rotation_cannot_give_a_key_an_organisation() {
+        let (mut b, _, editor) = Book::new();
+        let two = key("editor-2", 4);
+        let e = b
+            .put(
+                &editor,
+                rotate(&editor, &two, &[Role::Editor], Some("desk")),
+            )
+            .unwrap_err();
+        assert_eq!(
+            refusal(&e),
+            (Some("body.org"), crate::error::ErrorKind::Input)
+        );
+        // Without `org` it is an ordinary rotation, of no organisation.
+        let v = b
+            .put(&editor, rotate(&editor, &two, &[Role::Editor], None))
+            .unwrap();
+        assert_eq!(v.key_org(), None);
+    }
+
+    // An import is checked against the ledger under it: a rotation in the
+    // import of a key the ledger enrolled inherits the ledger's organisation.
+    #[test]
+    fn layered_views_find_the_organisation_below() {
+        let (b, checker, _) = Book::new();
+        let top = MemoryView::new();
+        let layered = Layered {
+            base: &b.view,
+            top: &top,
+        };
+        let two = key("checker-2", 4);
+        let entry = b.draft(&checker, rotate(&checker, &two, &[Role::FactChecker], None));
+        let v = check(entry, b.at, &layered).unwrap();
+        assert_eq!(v.key_org(), Some(&org("verifica-desk")));
+        let mut top = MemoryView::new();
+        top.add(&v);
+        let layered = Layered {
+            base: &b.view,
+            top: &top,
+        };
+        let f = layered.key(&two.verifier().to_string()).unwrap().unwrap();
+        assert_eq!(f.org, Some(org("verifica-desk")));
+        assert_eq!(layered.org(&org("verifica-desk")).unwrap(), Some(Seq(1)));
+        let three = key("checker-3", 5);
+        let at = Position::after(&v);
+        let entry = draft_at(
+            at,
+            &two,
+            rotate(&two, &three, &[Role::FactChecker], Some("other-desk")),
+        );
+        let e = check(entry, at, &layered).unwrap_err();
+        assert_eq!(e.field_name(), Some("body.org"));
     }
 }

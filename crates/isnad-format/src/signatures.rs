@@ -270,6 +270,7 @@ mod tests {
                     roles: vec![Role::Editor],
                     holder: None,
                     replaces: None,
+                    org: None,
                 });
                 let t = Timestamp::from_unix(1_700_000_000);
                 Draft::new(Seq(i), EntryHash::ZERO, t, key.verifier().clone(), r)

@@ -71,6 +71,7 @@ pub fn generate(n: u64) -> Vec<u8> {
                     roles: vec![Role::Admin],
                     holder: None,
                     replaces: None,
+                    org: None,
                 }),
             ),
             1 => (
@@ -80,6 +81,7 @@ pub fn generate(n: u64) -> Vec<u8> {
                     roles: vec![Role::Editor],
                     holder: None,
                     replaces: None,
+                    org: None,
                 }),
             ),
             2 => (

@@ -775,6 +775,7 @@ mod tests {
             roles: vec![Role::Editor],
             holder: None,
             replaces: None,
+            org: None,
         });
         l.append(&admin, key, t).unwrap();
         let add = |r: Record| l.append(&ed, r, t).unwrap().entry().hash();

@@ -413,6 +413,7 @@ impl Facts {
                     .unwrap_or(sig.time);
                 self.revocations.push(RevocationFact { key: k, sig, since });
             }
+            Record::Trust(_) => {}
         }
     }
 }

@@ -61,6 +61,7 @@ impl Book {
             roles: vec![Role::Admin],
             holder: None,
             replaces: None,
+            org: None,
         });
         let admin = key("admin", 1);
         b.put(&admin, genesis);
@@ -76,6 +77,7 @@ impl Book {
                     roles: vec![role],
                     holder: None,
                     replaces: None,
+                    org: None,
                 }),
             );
         }

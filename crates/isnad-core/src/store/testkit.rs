@@ -37,6 +37,7 @@ pub fn admin_and_editor(dir: &Path) -> Ledger {
             roles: vec![Role::Editor],
             holder: None,
             replaces: None,
+            org: None,
         }),
         t(),
     )
