@@ -6,19 +6,23 @@
 //! else the key itself, named `name+keyid`.
 //!
 //! A checker's weight is a Beta-style estimate of how often its verdicts
-//! agree with the other checkers', starting from a prior:
+//! side with the other checkers' consensus, starting from a prior:
 //!
 //! ```text
 //! for every story where checker c and at least one other checker have a
 //! value voice (true … false, as quarters q):
-//!     wⱼ = confidenceⱼ × pⱼ              (the others' confidence × their prior)
-//!     g  = 1 − |Σ wⱼ (q_c − qⱼ)| / (4 Σ wⱼ)   (agreement with the others' mean)
-//!     α += g,  δ += 1 − g
+//!     wⱼ = confidenceⱼ × pⱼ                      (the others' confidence × their prior)
+//!     m  = Σ wⱼ (2qⱼ − 4) / (4 Σ wⱼ)            (the others' lean, −1 … 1)
+//!     strength = |m|;  x = q_c/4 if m > 0, else (4 − q_c)/4
+//!     α += strength × x,  δ += strength × (1 − x)
 //! weight = (α + P·p_c) / (α + δ + P)     (P: checker prior weight, p: prior)
 //! ```
 //!
-//! The others are weighted by their priors, not by their computed weights,
-//! so one pass decides every weight and the order of checkers cannot matter.
+//! A story counts as much as the others agree among themselves: where they
+//! split evenly there is no consensus to side with, and nobody's weight
+//! moves. The others are weighted by their priors, not by their computed
+//! weights, so one pass decides every weight and the order of checkers
+//! cannot matter.
 
 use std::collections::BTreeMap;
 
@@ -101,21 +105,28 @@ pub(crate) struct Voice {
     pub confidence: u8,
 }
 
-/// A checker's agreement with the others on one story, in millionths:
-/// 1 − |Σ wⱼ (q − qⱼ)| / (4 Σ wⱼ) over the other voices j, with
-/// wⱼ = confidenceⱼ × priorⱼ. `None` when no other voice has weight.
-pub(crate) fn agreement(me: &Voice, others: &[Voice], prior: &[Micro]) -> Option<Micro> {
-    let (mut num, mut den) = (0i128, 0u128);
+/// A checker's agreement and disagreement with the others' consensus on
+/// one story, in millionths: with wⱼ = confidenceⱼ × priorⱼ over the other
+/// voices j, the consensus leans m = Σ wⱼ (2qⱼ − 4) / (4 Σ wⱼ); its
+/// strength |m| is shared between agreement (the checker's value on the
+/// consensus side, q/4 or (4 − q)/4) and disagreement. `None` when no other
+/// voice has weight.
+pub(crate) fn agreement(me: &Voice, others: &[Voice], prior: &[Micro]) -> Option<(Micro, Micro)> {
+    let (mut lean, mut den) = (0i128, 0u128);
     for o in others.iter().filter(|o| o.checker != me.checker) {
         let w = u128::from(o.confidence) * u128::from(prior[o.checker as usize].0);
         den += w;
-        // |q − qⱼ| ≤ 4 and w < 2^27 × 100: far inside i128.
-        num += w as i128 * (me.q as i128 - o.q as i128);
+        // 2q − 4 is within ±4 and w < 2^27 × 100: far inside i128.
+        lean += w as i128 * (2 * o.q as i128 - 4);
     }
-    (den > 0).then(|| {
-        let dev = div_round(num.unsigned_abs() * u128::from(ONE), 4 * den);
-        Micro(ONE.saturating_sub(dev))
-    })
+    if den == 0 {
+        return None;
+    }
+    let one = u128::from(ONE);
+    let strength = div_round(lean.unsigned_abs() * one, 4 * den);
+    let side = if lean > 0 { me.q } else { 4 - me.q.min(4) };
+    let agree = div_round(u128::from(strength) * u128::from(side), 4);
+    Some((Micro(agree), Micro(strength - agree)))
 }
 
 /// The weight from agreement α, disagreement δ, prior p and prior weight P
@@ -170,15 +181,31 @@ mod tests {
     }
 
     #[test]
-    fn agreement_is_one_minus_the_distance_to_the_others_mean() {
-        let prior = [Micro(800_000); 3];
+    fn agreement_with_the_others_consensus() {
+        let prior = [Micro(800_000); 4];
+        let m = |a: u64, d: u64| Some((Micro(a), Micro(d)));
         // Alone: nothing to agree with.
         assert_eq!(agreement(&v(0, 4, 100), &[v(0, 4, 100)], &prior), None);
-        let all = [v(0, 4, 100), v(1, 4, 100), v(2, 0, 100)];
-        // The others' mean is 2 quarters from true: half agreement.
-        assert_eq!(agreement(&all[0], &all, &prior), Some(Micro(500_000)));
-        // False against two trues: no agreement at all.
-        assert_eq!(agreement(&all[2], &all, &prior), Some(Micro(0)));
+        // The others split evenly: no consensus, no evidence either way.
+        let split = [v(0, 4, 100), v(1, 4, 100), v(2, 0, 100)];
+        assert_eq!(agreement(&split[0], &split, &prior), m(0, 0));
+        // Against two agreeing others: full disagreement.
+        assert_eq!(agreement(&split[2], &split, &prior), m(0, ONE));
+        // With them: full agreement; mixed against them: half and half.
+        assert_eq!(agreement(&v(3, 4, 100), &split[..2], &prior), m(ONE, 0));
+        assert_eq!(
+            agreement(&v(3, 2, 100), &split[..2], &prior),
+            m(500_000, 500_000)
+        );
+        // Three others, two true, one false: a third of a consensus.
+        let four = [v(0, 4, 100), v(1, 4, 100), v(2, 0, 100), v(3, 4, 100)];
+        assert_eq!(agreement(&four[3], &four, &prior), m(333_333, 0));
+        // Others saying false: true is disagreement.
+        assert_eq!(agreement(&v(3, 4, 100), &[v(0, 0, 100)], &prior), m(0, ONE));
+        assert_eq!(
+            agreement(&v(3, 1, 100), &[v(0, 0, 100)], &prior),
+            m(750_000, 250_000)
+        );
     }
 
     #[test]

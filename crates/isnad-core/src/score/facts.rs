@@ -287,7 +287,7 @@ impl Facts {
                         time: sig.time,
                     },
                     replaces,
-                    org: None, // ORG-MERGE: k.org
+                    org: k.org.as_ref().map(|o| o.as_str().into()),
                 });
             }
             Record::Source(s) => {
@@ -395,7 +395,15 @@ impl Facts {
                 });
                 self.nodes.insert(hash, Node::Prior(i));
             }
-            // TRUST-MERGE
+            Record::Trust(t) => {
+                let i = ix(self.trusts.len());
+                self.trusts.push(TrustFact {
+                    org: t.checker.as_str().into(),
+                    grade: t.grade,
+                    sig,
+                });
+                self.nodes.insert(hash, Node::Trust(i));
+            }
             Record::Revocation(r) => {
                 if r.reason != RevocationReason::Compromised {
                     return;
@@ -413,7 +421,6 @@ impl Facts {
                     .unwrap_or(sig.time);
                 self.revocations.push(RevocationFact { key: k, sig, since });
             }
-            Record::Trust(_) => {}
         }
     }
 }

@@ -448,8 +448,11 @@ pub struct AgreementItem {
     pub rating: Rating,
     /// The other checkers with a value voice on the story.
     pub others: Vec<String>,
-    /// Agreement g = 1 − distance to the others' weighted mean.
-    pub agreement: Micro,
+    /// What the story added to the checker's agreement α: the consensus
+    /// strength times how far its rating sides with it.
+    pub agree: Micro,
+    /// What it added to the disagreement δ.
+    pub disagree: Micro,
 }
 
 /// Everything behind a checker's weight.

@@ -291,10 +291,10 @@ impl Scores {
                 continue;
             }
             for me in &vs {
-                if let Some(g) = checkers::agreement(me, &vs, &prior) {
+                if let Some((a, d)) = checkers::agreement(me, &vs, &prior) {
                     let c = me.checker as usize;
-                    agree[c] += g.0;
-                    disagree[c] += ONE - g.0;
+                    agree[c] += a.0;
+                    disagree[c] += d.0;
                     shared[c] += 1;
                 }
             }
@@ -841,7 +841,7 @@ impl Scores {
             let Some(mine) = vs.iter().find(|v| v.checker == me) else {
                 continue;
             };
-            let Some(g) = checkers::agreement(mine, &vs, &prior) else {
+            let Some((agree, disagree)) = checkers::agreement(mine, &vs, &prior) else {
                 continue;
             };
             let Some(&verdict) = self
@@ -861,7 +861,8 @@ impl Scores {
                     .filter(|v| v.checker != me)
                     .map(|v| self.ids.names[v.checker as usize].to_string())
                     .collect(),
-                agreement: g,
+                agree,
+                disagree,
             });
         }
         Some(CheckerExplanation { score, stories })

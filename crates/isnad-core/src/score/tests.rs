@@ -10,12 +10,6 @@ use crate::time::Timestamp;
 use super::testkit::{Book, T0, sid};
 use super::*;
 
-/// (b, d, u, E) rounded to four places, as the table gives them.
-fn four(p: &Published) -> (f64, f64, f64, f64) {
-    let r = |m: Micro| (m.0 as f64 / 100.0).round() / 10_000.0;
-    (r(p.b), r(p.d), r(p.u), r(p.e))
-}
-
 fn src(s: &Scores, slug: &str) -> SourceScore {
     s.source(&sid(slug)).unwrap().clone()
 }
@@ -106,7 +100,10 @@ fn known_answer_table_through_a_ledger() {
     // Nova → Fawasel: Fawasel's opinion discounted by T = E(Nova).
     let s1 = b.scores_at(one_report);
     let c = s1.claim(&x1).unwrap();
-    let (fo, t) = (src(&s1, "fawasel-media").opinion, src(&s1, "agenzia-nova").opinion.e);
+    let (fo, t) = (
+        src(&s1, "fawasel-media").opinion,
+        src(&s1, "agenzia-nova").opinion.e,
+    );
     let expect = Opinion::from_micro(fo.b, fo.d, fo.u, fo.a).discount(t.to_f64());
     assert_eq!(c.opinion.b, Micro::from_f64(expect.b));
     assert_eq!((c.reports, c.origins, c.circular), (1, 1, false));
@@ -247,7 +244,10 @@ fn one_voice_per_checker_per_claim() {
     }
     let s = b.scores();
     let nova = src(&s, "nova");
-    assert_eq!((nova.r, nova.verdicts, nova.checkers), (sat(1_000_000), 1, 1));
+    assert_eq!(
+        (nova.r, nova.verdicts, nova.checkers),
+        (sat(1_000_000), 1, 1)
+    );
     let claim = s.claim(&c).unwrap();
     assert_eq!((claim.checkers, claim.confirmations), (1, 1));
     assert_ne!(claim.credibility, Credibility::Confirmed);
@@ -255,7 +255,10 @@ fn one_voice_per_checker_per_claim() {
     // all fifty.
     b.verdict(c, Rating::False, 100);
     let nova = src(&b.scores(), "nova");
-    assert_eq!((nova.r, nova.s, nova.verdicts), (Micro(0), sat(1_000_000), 1));
+    assert_eq!(
+        (nova.r, nova.s, nova.verdicts),
+        (Micro(0), sat(1_000_000), 1)
+    );
 }
 
 #[test]
@@ -588,8 +591,14 @@ fn state_text_of_a_tiny_ledger() {
     assert_eq!(s.claim(&c).unwrap().pair(), "F2");
     // The keys are fixed seeds and the time fixed, so the claim id and the
     // root are too.
-    assert_eq!(c.to_hex(), "c685af2664041f03a14ef1234d5b836c54f460203d01775276397fdf7c1fadfd");
-    assert_eq!(s.state_root().to_hex(), "018cb32cd3867c4b296e3885dcc63aaa7a9020bdd49c22cad53bb75f4480e3cd");
+    assert_eq!(
+        c.to_hex(),
+        "c685af2664041f03a14ef1234d5b836c54f460203d01775276397fdf7c1fadfd"
+    );
+    assert_eq!(
+        s.state_root().to_hex(),
+        "018cb32cd3867c4b296e3885dcc63aaa7a9020bdd49c22cad53bb75f4480e3cd"
+    );
 }
 
 // The demo ledger's state root, pinned: computed once by this replay
@@ -632,4 +641,235 @@ fn demo_state_root() {
     // Priors: Nova B (a = 0.8), Fawasel C (a = 0.65).
     assert_eq!(src(&s, "agenzia-nova").opinion.a, Micro(800_000));
     assert_eq!(src(&s, "fawasel-media").opinion.a, Micro(650_000));
+}
+
+mod checkers_and_compromise {
+    use super::*;
+    use crate::ids::OrgId;
+    use crate::keys::KeyPair;
+    use crate::record::{KeyBody, Record, RevocationBody, RevocationReason, Role, TrustBody};
+
+    fn enrol(b: &mut Book, new: &KeyPair, roles: &[Role], org: Option<&str>) {
+        let admin = key("admin", 1);
+        b.put(
+            &admin,
+            Record::Key(KeyBody {
+                key: new.verifier().to_string(),
+                roles: roles.to_vec(),
+                holder: None,
+                replaces: None,
+                org: org.map(|o| o.parse::<OrgId>().unwrap()),
+            }),
+        );
+    }
+
+    fn revoke(b: &mut Book, by: &KeyPair, key: &KeyPair, since: i64) {
+        b.put(
+            by,
+            Record::Revocation(RevocationBody {
+                key: key.verifier().to_string(),
+                reason: RevocationReason::Compromised,
+                since: Some(Timestamp::from_unix(since).to_string()),
+            }),
+        );
+    }
+
+    fn key(name: &str, seed: u8) -> KeyPair {
+        KeyPair::from_seed(name, &[seed; 32]).unwrap()
+    }
+
+    // Two keys of one organisation are one checker: one voice per claim.
+    #[test]
+    fn an_organisation_is_one_checker() {
+        let mut b = Book::new();
+        let (k1, k2) = (key("afp-paris", 11), key("afp-tunis", 12));
+        enrol(&mut b, &k1, &[Role::FactChecker], Some("afp"));
+        enrol(&mut b, &k2, &[Role::FactChecker], Some("afp"));
+        b.outlet("nova");
+        let c = b.claim("A", &["nova"]);
+        b.verdict_by(&k1, c, Rating::True, 100, None);
+        let v2 = b.verdict_by(&k2, c, Rating::False, 100, None);
+        let s = b.scores();
+        let nova = src(&s, "nova");
+        assert_eq!(
+            (nova.r, nova.s, nova.verdicts),
+            (Micro(0), sat(1_000_000), 1)
+        );
+        let afp = s.checker("afp").unwrap();
+        assert_eq!(afp.keys, ["afp-paris", "afp-tunis"]);
+        assert!(afp.organisation);
+        assert_eq!(afp.voices, 1);
+        // Not a dispute: one organisation cannot disagree with itself.
+        assert!(!s.claim(&c).unwrap().disputed);
+        let x = s.explain_claim(&c).unwrap();
+        assert!(x.verdicts.iter().any(|v| v.verdict == v2 && v.voice));
+        assert!(
+            x.verdicts
+                .iter()
+                .any(|v| matches!(v.status, VerdictStatus::Superseded { by } if by == v2))
+        );
+    }
+
+    // An admin's trust grade is the checker's prior weight.
+    #[test]
+    fn trust_sets_a_checkers_prior() {
+        let mut b = Book::new();
+        let k = key("afp-paris", 11);
+        enrol(&mut b, &k, &[Role::FactChecker], Some("afp"));
+        let admin = key("admin", 1);
+        b.put(
+            &admin,
+            Record::Trust(TrustBody {
+                checker: "afp".parse().unwrap(),
+                grade: Grade::A,
+                reason: "audited".into(),
+            }),
+        );
+        b.outlet("nova");
+        let c = b.claim("A", &["nova"]);
+        b.verdict_by(&k, c, Rating::True, 100, None);
+        let s = b.scores();
+        let afp = s.checker("afp").unwrap();
+        assert_eq!(
+            (afp.prior, afp.prior_weight, afp.weight),
+            (Some(Grade::A), Micro(950_000), Micro(950_000))
+        );
+        // 1 × 6/7 × 0.95.
+        assert_eq!(src(&s, "nova").r, Micro(814_286));
+    }
+
+    // A checker that contradicts two agreeing checkers weighs less than
+    // its prior, they more.
+    #[test]
+    fn checkers_are_weighed_by_agreement() {
+        let mut b = Book::new();
+        let third = key("checker-three", 13);
+        enrol(&mut b, &third, &[Role::FactChecker], None);
+        let two = key("checker-two", 4);
+        b.outlet("nova");
+        for i in 0..3 {
+            let c = b.claim(&format!("claim {i}"), &["nova"]);
+            b.verdict(c, Rating::True, 100);
+            b.verdict_by(&two, c, Rating::True, 100, None);
+            b.verdict_by(&third, c, Rating::False, 100, None);
+        }
+        let s = b.scores();
+        let w = |name: &str| s.checkers().find(|c| c.keys == [name]).unwrap().weight;
+        // Against a consensus of two, three times: δ = 3, (0 + 1.6)/5.
+        assert_eq!(w("checker-three"), Micro(320_000));
+        // For the two, the others split one-one: no consensus, no change.
+        assert_eq!(w("checker"), Micro(800_000));
+        let x = s
+            .explain_checker(
+                &s.checkers()
+                    .find(|c| c.keys == ["checker-three"])
+                    .unwrap()
+                    .id,
+            )
+            .unwrap();
+        assert_eq!(x.stories.len(), 3);
+        assert!(
+            x.stories
+                .iter()
+                .all(|st| (st.agree, st.disagree) == (Micro(0), Micro::ONE))
+        );
+    }
+
+    // Everything a stolen key signed from `since` on counts for nothing;
+    // what it superseded or retracted stands again.
+    #[test]
+    fn compromise_voids_every_kind_of_entry() {
+        // The same ledger twice: once clean, once with the thief's entries
+        // (signed with `checker`'s stolen key) and the admin's revocation.
+        let replay_with = |extra: &dyn Fn(&mut Book)| {
+            let mut b = Book::new();
+            b.outlet("nova");
+            b.outlet("rusi");
+            let c = b.claim("A", &["nova"]);
+            let d = b.claim("B", &["rusi"]);
+            b.verdict(c, Rating::True, 100);
+            let two = key("checker-two", 4);
+            b.verdict_by(&two, d, Rating::False, 100, None);
+            b.days(10);
+            extra(&mut b);
+            b.days(1);
+            b
+        };
+        let clean = replay_with(&|_| {});
+        let robbed = replay_with(&|b: &mut Book| {
+            // The thief holds the checker's and the editor's keys.
+            let (ck, ed) = (key("checker", 3), key("editor", 2));
+            // Entries 6, 7: claims A and B; 9: checker-two's false on B.
+            let (a, d, other) = (
+                b.entries[6].hash(),
+                b.entries[7].hash(),
+                b.entries[9].hash(),
+            );
+            // A false on A, superseding the owner's true; a true on B.
+            b.verdict_by(&ck, a, Rating::False, 100, None);
+            b.verdict_by(&ck, d, Rating::True, 100, None);
+            // Checker-two's verdict retracted; a prior for nova.
+            b.put(
+                &ed,
+                Record::Amendment(crate::record::AmendmentBody {
+                    target: other,
+                    change: Change::Retract,
+                    reason: "stolen".into(),
+                }),
+            );
+            b.prior("nova", Grade::A);
+            let admin = key("admin", 1);
+            let since = b.time.unix();
+            revoke(b, &admin, &ck, since);
+            revoke(b, &admin, &ed, since);
+        });
+        let at = AsOf::Time(Timestamp::from_unix(T0 + 30 * 86_400));
+        let (a, z) = (clean.scores_at(at), robbed.scores_at(at));
+        for slug in ["nova", "rusi"] {
+            assert_eq!(src(&a, slug), src(&z, slug), "{slug}");
+        }
+        let claims = |s: &Scores| s.claims().cloned().collect::<Vec<_>>();
+        assert_eq!(claims(&a), claims(&z));
+        // And the thief's verdict shows why it does not count.
+        let x = z.explain_claim(&robbed.entries[6].hash()).unwrap();
+        assert!(
+            x.verdicts
+                .iter()
+                .any(|v| v.status == VerdictStatus::KeyCompromised)
+        );
+        assert!(z.compromised_since("checker").is_some());
+    }
+
+    // A revocation signed by a stolen admin key is itself void when another
+    // admin revokes that key from before it: the later word wins.
+    #[test]
+    fn a_later_revocation_wins() {
+        let mut b = Book::new();
+        let (admin2, admin3) = (key("admin-two", 21), key("admin-three", 23));
+        enrol(&mut b, &admin2, &[Role::Admin], None);
+        enrol(&mut b, &admin3, &[Role::Admin], None);
+        b.outlet("nova");
+        let c = b.claim("A", &["nova"]);
+        b.verdict(c, Rating::True, 100);
+        b.days(1);
+        let stolen_from = b.time.unix();
+        b.days(1);
+        // The thief, with admin-two, revokes the first admin as compromised
+        // since the genesis: if that counted, every key it enrolled (all of
+        // them) would be void, and nothing would count.
+        let admin = key("admin", 1);
+        revoke(&mut b, &admin2, &admin, T0);
+        b.days(1);
+        // The third admin revokes admin-two from before that.
+        revoke(&mut b, &admin3, &admin2, stolen_from);
+        let at = AsOf::Time(b.time);
+        let s = b.scores_at(at);
+        assert_eq!(s.compromised_since("admin"), None);
+        assert!(s.compromised_since("admin-two").is_some());
+        // Everything stands as before the two revocations.
+        let n = b.entries.len() - 2;
+        let before = replay(&b.entries[..n], at, &Params::default()).unwrap();
+        assert_eq!(src(&s, "nova"), src(&before, "nova"));
+        assert!(src(&s, "nova").r.0 > 0);
+    }
 }
