@@ -238,3 +238,29 @@ fn independence_verdicts_and_retractions_through_the_cli() {
     assert!(line.contains("retracted"), "{line}");
     assert!(d.ok(&["trace", &a]).contains("no credibility"));
 }
+
+/// Claims whose texts differ only by case folding are one story (Greek
+/// final sigma: ΟΔΟΣ and οδος, ß and SS); a text that differs by an accent
+/// is another.
+#[test]
+fn texts_equal_up_to_case_folding_are_one_story() {
+    let d = Desk::with_sources();
+    let upper = d.add_claim(&d.editor, "Η ΟΔΟΣ ΕΚΛΕΙΣΕ ΣΤΗ STRASSE");
+    let lower = d.add_claim(&d.editor, "η οδος εκλεισε στη Straße");
+    let accent = d.add_claim(&d.editor, "η οδός εκλεισε στη Straße");
+    let reports = |claim: &str| -> Vec<String> {
+        let v = d.json(&["credibility", claim, "--explain"]);
+        v["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["claim"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for claim in [&upper, &lower] {
+        assert_eq!(reports(claim), [upper.as_str(), lower.as_str()]);
+        assert_eq!(d.json(&["credibility", claim])["reports"], 2);
+    }
+    assert_eq!(reports(&accent), [accent.as_str()]);
+    assert_eq!(d.json(&["credibility", &accent])["reports"], 1);
+}

@@ -1,6 +1,7 @@
 //! Normalised claim text: two reports "with the same normalised text" are
-//! the same story. The normalised text is [`crate::fold::story`] (the steps
-//! are listed there and in `docs/SCORING.md`).
+//! the same story. The normalised text is [`crate::fold::story`]: Unicode's
+//! default compatibility caseless form, then the Arabic folds and white
+//! space (the steps are listed there and in `docs/SCORING.md`).
 //!
 //! The [`TextKey`] of a text is SHA-256 over the UTF-8 bytes of its
 //! normalised form, so the state keeps 32 bytes per claim instead of the
@@ -61,6 +62,30 @@ mod tests {
         let plain = "أرسل حفتر وفدا من الضباط إلى روسيا";
         let marked = "أَرْسَلَ حَفْتَر وَفْدًا مِنَ الضُّبّاط  إِلى روسـيا";
         assert_eq!(text_key(plain), text_key(marked));
+    }
+
+    // Full case folding (Unicode's default compatibility caseless
+    // matching): texts that differ only by it are one story; accents still
+    // make another.
+    #[test]
+    fn caseless_keys() {
+        let same = [
+            ("ΟΔΟΣ ΣΤΗ ΜΟΣΧΑ", "οδος στη μοσχα"),
+            ("ΟΔΟΣ", "Οδος"),
+            ("Straße", "STRASSE"),
+            ("ﬁghters", "FIGHTERS"),
+            ("300 \u{212A}", "300 k"),
+            ("\u{13E3}\u{13B3}\u{13A9}", "\u{ABB3}\u{AB83}\u{AB79}"),
+        ];
+        for (a, b) in same {
+            assert_eq!(text_key(a), text_key(b), "{a:?} and {b:?}");
+        }
+        assert_eq!(normalize("ΟΔΟΣ"), "οδοσ");
+        assert_eq!(normalize("Straße"), "strasse");
+        let apart = [("Οδός", "οδος"), ("café", "cafe"), ("ıstanbul", "istanbul")];
+        for (a, b) in apart {
+            assert_ne!(text_key(a), text_key(b), "{a:?} and {b:?}");
+        }
     }
 
     #[test]
