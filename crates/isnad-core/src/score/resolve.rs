@@ -168,25 +168,18 @@ impl Standing {
             };
             status.push(s);
         }
-        // The latest counting verdict of each (claim, checker) is its voice;
-        // walking backwards, the first one met per pair is the latest.
-        let mut latest: BTreeMap<(Ix, Ix), Ix> = BTreeMap::new();
-        for v in (0..n).rev() {
-            if status[v] != VerdictStatus::Counts {
-                continue;
-            }
-            let Some(checker) = voice_of[v] else {
-                continue;
-            };
-            let claim = f.verdicts[v].claim;
-            match latest.get(&(claim, checker)) {
-                Some(&by) => {
-                    status[v] = VerdictStatus::Superseded {
-                        by: f.verdicts[by as usize].entry,
-                    };
-                }
-                None => {
-                    latest.insert((claim, checker), v as Ix);
+        // The latest counting verdict of each (claim, checker) is its voice:
+        // sorted by (claim, checker, position), the last of each run.
+        let mut counting: Vec<(Ix, Ix, Ix)> = (0..n)
+            .filter(|&v| status[v] == VerdictStatus::Counts)
+            .filter_map(|v| Some((f.verdicts[v].claim, voice_of[v]?, v as Ix)))
+            .collect();
+        counting.sort_unstable();
+        for run in counting.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            if let Some((last, earlier)) = run.split_last() {
+                let by = f.verdicts[last.2 as usize].entry;
+                for e in earlier {
+                    status[e.2 as usize] = VerdictStatus::Superseded { by };
                 }
             }
         }

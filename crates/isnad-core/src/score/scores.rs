@@ -286,10 +286,10 @@ impl Scores {
         let prior: Vec<Micro> = priors.iter().map(|p| p.1).collect();
         let (mut agree, mut disagree, mut shared) = (vec![0u64; n], vec![0u64; n], vec![0u32; n]);
         for story in 0..self.story_range.len() as u32 {
-            let vs = self.value_voices(story);
-            if vs.len() < 2 {
+            if self.story_voices(story).len() < 2 {
                 continue;
             }
+            let vs = self.value_voices(story);
             for me in &vs {
                 if let Some((a, d)) = checkers::agreement(me, &vs, &prior) {
                     let c = me.checker as usize;
@@ -336,6 +336,11 @@ impl Scores {
         let stories = self.story_range.len() as u32;
         let (mut conflict, mut disputed) = (Vec::new(), Vec::new());
         for story in 0..stories {
+            if self.story_voices(story).len() < 2 {
+                conflict.push(Micro::ZERO);
+                disputed.push(false);
+                continue;
+            }
             let vs = self.value_voices(story);
             conflict.push(checkers::conflict(&vs, &self.checker_weight));
             disputed.push(checkers::disputed(&vs, &self.checker_weight));
@@ -446,27 +451,37 @@ impl Scores {
     }
 
     fn source_evidence(&mut self) {
-        let mut all: Vec<Contribution> = Vec::new();
-        for v in 0..self.facts.verdicts.len() as Ix {
-            self.contributions(v, |c, _, _| all.push(c));
-        }
-        all.sort_unstable_by_key(|c| (c.source, c.checker));
+        // Per source, its checkers' parts; a source has few checkers, so a
+        // short vector searched in place beats sorting every contribution.
         let n = self.facts.sources.len();
-        let mut parts: Vec<Part> = Vec::new();
-        let mut start = vec![0u32; n + 1];
-        for g in all.chunk_by(|a, b| (a.source, a.checker) == (b.source, b.checker)) {
-            parts.push(Part {
-                checker: g[0].checker,
-                r: g.iter().fold(0u64, |x, c| x.saturating_add(c.r)),
-                s: g.iter().fold(0u64, |x, c| x.saturating_add(c.s)),
-                verdicts: g.len() as u32,
+        let mut by_source: Vec<Vec<Part>> = vec![Vec::new(); n];
+        for v in 0..self.facts.verdicts.len() as Ix {
+            self.contributions(v, |c, _, _| {
+                let parts = &mut by_source[c.source as usize];
+                match parts.iter_mut().find(|p| p.checker == c.checker) {
+                    Some(p) => {
+                        p.r = p.r.saturating_add(c.r);
+                        p.s = p.s.saturating_add(c.s);
+                        p.verdicts += 1;
+                    }
+                    None => parts.push(Part {
+                        checker: c.checker,
+                        r: c.r,
+                        s: c.s,
+                        verdicts: 1,
+                    }),
+                }
             });
-            start[g[0].source as usize + 1] += 1;
         }
-        for i in 0..n {
-            start[i + 1] += start[i];
+        let mut start = Vec::with_capacity(n + 1);
+        let mut flat = Vec::new();
+        for mut parts in by_source {
+            start.push(flat.len() as u32);
+            parts.sort_unstable_by_key(|p| p.checker);
+            flat.extend(parts);
         }
-        self.per_checker = parts;
+        start.push(flat.len() as u32);
+        self.per_checker = flat;
         self.pc_start = start;
     }
 
