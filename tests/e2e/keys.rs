@@ -40,8 +40,10 @@ fn statuses(d: &Desk, claim: &str) -> Vec<String> {
         .collect()
 }
 
-// Rotation: the new key takes over the old one's roles; the old key's
-// verdict made before stays and counts; the old key can sign nothing more.
+// Rotation: the new key takes over the old one's roles and is the same
+// checker; the old key's verdict made before stays, and counts until the
+// checker speaks again on that claim with its new key (one voice per
+// checker per claim); the old key can sign nothing more.
 #[test]
 fn a_rotated_key_hands_over_and_signs_nothing_more() {
     let d = Desk::with_sources();
@@ -69,8 +71,11 @@ fn a_rotated_key_hands_over_and_signs_nothing_more() {
     let line = d.fail_as(&d.checker, &verdict(&claim, "true"), 2);
     assert!(line.contains("was revoked at entry"), "{line}");
     assert_eq!(d.state(), before);
+    assert_eq!(statuses(&d, &claim), ["counts"]);
     d.add(&new_key, &verdict(&claim, "true"));
-    assert_eq!(statuses(&d, &claim), ["counts", "counts"]);
+    let st = statuses(&d, &claim);
+    assert!(st[0].contains("superseded"), "{st:?}");
+    assert_eq!(st[1], "counts");
     assert_eq!(d.json(&["verify"])["ok"], true);
 }
 

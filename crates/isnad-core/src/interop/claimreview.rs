@@ -37,7 +37,7 @@ use crate::error::Error;
 use crate::ids::{EntryHash, SourceId};
 use crate::record::{Record, SourceBody, SourceKind};
 use crate::rules::View as _;
-use crate::score::{AsOf, Params, VerdictStatus, replay_ledger};
+use crate::score::{AsOf, Params, replay_ledger};
 use crate::store::Ledger;
 
 /// The JSON-LD context every review names.
@@ -231,7 +231,8 @@ pub struct ExportOptions {
     pub organization: Option<Organization>,
 }
 
-/// One [`ClaimReview`] per verdict that stands, in ledger order.
+/// One [`ClaimReview`] per verdict still published ([`crate::score::Scores::published`]:
+/// not retracted, nor replaced by name by its checker), in ledger order.
 ///
 /// # Errors
 /// Storage errors.
@@ -241,10 +242,7 @@ pub fn export(ledger: &Ledger, options: &ExportOptions) -> Result<Vec<ClaimRevie
     let mut sources: HashMap<SourceId, SourceBody> = HashMap::new();
     let mut holders: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
-    for (verdict, claim, status) in scores.verdicts() {
-        if status != VerdictStatus::Counts {
-            continue;
-        }
+    for (verdict, claim) in scores.published() {
         let entry = stored(ledger, &verdict)?;
         let Record::Verdict(v) = entry.record() else {
             return Err(corrupt(&verdict, "is not a verdict"));

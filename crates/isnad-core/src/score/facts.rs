@@ -105,6 +105,9 @@ pub(crate) struct ClaimFact {
 pub(crate) struct VerdictFact {
     pub entry: EntryHash,
     pub claim: Ix,
+    /// The earlier verdict it names in `supersedes`, if that one rates the
+    /// same claim.
+    pub supersedes: Option<Ix>,
     pub rating: Rating,
     pub confidence: u8,
     pub sig: Sig,
@@ -325,9 +328,14 @@ impl Facts {
                     return;
                 };
                 let i = ix(self.verdicts.len());
+                let supersedes = match v.supersedes.and_then(|old| self.node(&old)) {
+                    Some(Node::Verdict(j)) if self.verdicts[j as usize].claim == claim => Some(j),
+                    _ => None,
+                };
                 self.verdicts.push(VerdictFact {
                     entry: hash,
                     claim,
+                    supersedes,
                     rating: v.rating,
                     confidence: v.confidence.min(100),
                     sig,

@@ -935,6 +935,40 @@ impl Scores {
         })
     }
 
+    /// The verdicts still published, in ledger order, with the claim each
+    /// rates: those that count, and those that lost the count only to a
+    /// later verdict of the same checker that does not name them in
+    /// `supersedes`. Scores hear one voice per checker per claim; a
+    /// review that was never withdrawn nor replaced by name is still what
+    /// its checker published (exports of reviews list it).
+    pub fn published(&self) -> impl Iterator<Item = (EntryHash, EntryHash)> + '_ {
+        let f = &self.facts;
+        let mut replaced = vec![false; f.verdicts.len()];
+        for (v, fact) in f.verdicts.iter().enumerate() {
+            let counts = !matches!(
+                self.standing.verdict_status(v as Ix),
+                VerdictStatus::NotFactChecker
+                    | VerdictStatus::KeyCompromised
+                    | VerdictStatus::Retracted
+                    | VerdictStatus::ClaimRetracted
+            );
+            if let (true, Some(old)) = (counts, fact.supersedes) {
+                if self.standing.voice_of[old as usize] == self.standing.voice_of[v] {
+                    replaced[old as usize] = true;
+                }
+            }
+        }
+        (0..f.verdicts.len()).filter_map(move |v| {
+            let fact = &f.verdicts[v];
+            let shown = match self.standing.verdict_status(v as Ix) {
+                VerdictStatus::Counts => true,
+                VerdictStatus::Superseded { .. } => !replaced[v],
+                _ => false,
+            };
+            shown.then(|| (fact.entry, f.claims[fact.claim as usize].entry))
+        })
+    }
+
     /// The parameters the scores were computed with.
     pub fn params(&self) -> &Params {
         &self.params

@@ -232,6 +232,25 @@ fn superseded_and_retracted_verdicts_stop_counting() {
     assert_eq!((nova.r, nova.s), (Micro(0), sat(1_000_000)));
 }
 
+// Exports list what checkers published: a verdict replaced by name is gone,
+// one the same checker only spoke after is still published, though scores
+// hear only the latest.
+#[test]
+fn published_verdicts_are_those_not_withdrawn() {
+    let mut b = Book::new();
+    b.outlet("nova");
+    let c = b.claim("A", &["nova"]);
+    let first = b.verdict(c, Rating::True, 100);
+    let second = b.verdict(c, Rating::Mixed, 100);
+    let published = |b: &Book| b.scores().published().map(|(v, _)| v).collect::<Vec<_>>();
+    assert_eq!(published(&b), [first, second]);
+    let ck = crate::keys::KeyPair::from_seed("checker", &[3; 32]).unwrap();
+    let third = b.verdict_by(&ck, c, Rating::False, 100, Some(second));
+    assert_eq!(published(&b), [first, third]);
+    b.retract(third);
+    assert_eq!(published(&b), [first, second]);
+}
+
 // One checker, one voice per claim: the latest counts, whether or not it
 // names what it supersedes, however many there are.
 #[test]
