@@ -42,6 +42,8 @@ fn statuses(d: &Desk, claim: &str) -> Vec<String> {
 
 // Rotation: the new key takes over the old one's roles; the old key's
 // verdict made before stays and counts; the old key can sign nothing more.
+// The new key is the same checker, so its later verdict on the claim is
+// the checker's voice there and supersedes the old key's.
 #[test]
 fn a_rotated_key_hands_over_and_signs_nothing_more() {
     let d = Desk::with_sources();
@@ -69,8 +71,25 @@ fn a_rotated_key_hands_over_and_signs_nothing_more() {
     let line = d.fail_as(&d.checker, &verdict(&claim, "true"), 2);
     assert!(line.contains("was revoked at entry"), "{line}");
     assert_eq!(d.state(), before);
-    d.add(&new_key, &verdict(&claim, "true"));
-    assert_eq!(statuses(&d, &claim), ["counts", "counts"]);
+    assert_eq!(statuses(&d, &claim), ["counts"]);
+    let later = d.add(&new_key, &verdict(&claim, "true"));
+    assert_eq!(
+        statuses(&d, &claim),
+        [
+            serde_json::json!({"superseded": {"by": later}}).to_string(),
+            "counts".to_owned()
+        ]
+    );
+    let checkers = d.json(&["checkers"]);
+    assert_eq!(
+        checkers["checkers"].as_array().unwrap().len(),
+        1,
+        "{checkers}"
+    );
+    assert_eq!(
+        checkers["checkers"][0]["keys"],
+        serde_json::json!(["checker", "checker-2"])
+    );
     assert_eq!(d.json(&["verify"])["ok"], true);
 }
 
