@@ -254,6 +254,18 @@ async fn explore(c: Client, base: String) {
     );
     let ranked = c.find_all(Locator::Css("#sources tbody tr")).await.unwrap();
     assert_eq!(ranked.len(), 13);
+    // The first ranked, with its grade as text; the demo's one checker.
+    let first = ranked[0].text().await.unwrap();
+    assert!(
+        first.contains("Agenzia Nova")
+            && first.contains("B, prior only (2 verdicts from 1 checker)"),
+        "{first}"
+    );
+    let checkers = c
+        .find_all(Locator::Css("#checkers tr.checker-row"))
+        .await
+        .unwrap();
+    assert_eq!(checkers.len(), 1);
 
     // Search in Arabic, then in English: the seed claim both times.
     let seed = "#/claim/ad8f";
@@ -300,6 +312,8 @@ async fn explore(c: Client, base: String) {
         "{verdicts}"
     );
     assert_eq!(text_of(&c, "#credibility-digit").await, "6");
+    assert_eq!(text_of(&c, "#credibility-pair").await, "F6");
+    assert_eq!(text_of(&c, "#checkers").await, "1");
     assert_eq!(text_of(&c, "#reports").await, "2");
     assert_eq!(text_of(&c, "#origins").await, "1");
     assert!(
@@ -358,7 +372,12 @@ async fn explore(c: Client, base: String) {
         .await
         .unwrap();
     wait_for_text(&c, "#source-name", "Agenzia Nova").await;
-    assert_eq!(text_of(&c, "#grade").await, "C");
+    // Less than a unit of evidence: its grade is its editor's prior alone.
+    assert_eq!(text_of(&c, "#grade").await, "F");
+    assert_eq!(
+        text_of(&c, "#grade-text").await,
+        "B, prior only (2 verdicts from 1 checker)"
+    );
     let evidence = c
         .find_all(Locator::Css("#evidence tr.evidence-item a.claim-link"))
         .await
@@ -369,6 +388,33 @@ async fn explore(c: Client, base: String) {
         .await
         .unwrap();
     assert_eq!(points.len(), 3);
+
+    // Each checker's part of the evidence, linked to the checker's page:
+    // its weight, from the default prior alone (no other checker).
+    let shares = text_of(&c, "#checker-shares").await;
+    assert!(shares.contains("demo-desk-checker+"), "{shares}");
+    c.find(Locator::Css("#checker-shares a.checker"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let name = text_of(&c, "#checker-name").await;
+    assert!(name.starts_with("demo-desk-checker+"), "{name}");
+    assert_eq!(text_of(&c, "#checker-weight").await, "0.800");
+    assert_eq!(text_of(&c, "#shared").await, "0");
+    assert!(
+        text_of(&c, "#stories")
+            .await
+            .contains("No other checker has rated the same stories")
+    );
+    // And the list of checkers.
+    c.goto(&format!("{base}/#/checkers")).await.unwrap();
+    let list = text_of(&c, "#checker-table").await;
+    assert!(
+        list.contains("demo-desk-checker+") && list.contains("0.800"),
+        "{list}"
+    );
 }
 
 #[test]

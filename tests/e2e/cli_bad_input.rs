@@ -195,6 +195,12 @@ const REFUSED: &[Row] = &[
     // A private key given where a verifier key is expected is not echoed
     // (no row may print a secret).
     (&["--ledger", "{d}", "key", "enroll", "{editor-secret}", "--role", "editor"], &["key"], 2),
+
+    // A checker that is not one: an unknown id, a key that is not a
+    // fact-checker's; an --as-of that is no position or time.
+    (&["--ledger", "{d}", "checkers", "nobody"], &["no checker `nobody` in the ledger"], 2),
+    (&["--ledger", "{d}", "--json", "checkers", "editor", "--explain"], &["no checker `editor`"], 2),
+    (&["--ledger", "{d}", "checkers", "--as-of", "yesterday"], &["as-of", "yesterday"], 2),
 ];
 
 /// Refusals while this process holds `{d}` open: the ledger is in use, said

@@ -40,10 +40,10 @@ fn statuses(d: &Desk, claim: &str) -> Vec<String> {
         .collect()
 }
 
-// Rotation: the new key takes over the old one's roles and is the same
-// checker; the old key's verdict made before stays, and counts until the
-// checker speaks again on that claim with its new key (one voice per
-// checker per claim); the old key can sign nothing more.
+// Rotation: the new key takes over the old one's roles; the old key's
+// verdict made before stays and counts; the old key can sign nothing more.
+// The new key is the same checker, so its later verdict on the claim is
+// the checker's voice there and supersedes the old key's.
 #[test]
 fn a_rotated_key_hands_over_and_signs_nothing_more() {
     let d = Desk::with_sources();
@@ -72,10 +72,24 @@ fn a_rotated_key_hands_over_and_signs_nothing_more() {
     assert!(line.contains("was revoked at entry"), "{line}");
     assert_eq!(d.state(), before);
     assert_eq!(statuses(&d, &claim), ["counts"]);
-    d.add(&new_key, &verdict(&claim, "true"));
-    let st = statuses(&d, &claim);
-    assert!(st[0].contains("superseded"), "{st:?}");
-    assert_eq!(st[1], "counts");
+    let later = d.add(&new_key, &verdict(&claim, "true"));
+    assert_eq!(
+        statuses(&d, &claim),
+        [
+            serde_json::json!({"superseded": {"by": later}}).to_string(),
+            "counts".to_owned()
+        ]
+    );
+    let checkers = d.json(&["checkers"]);
+    assert_eq!(
+        checkers["checkers"].as_array().unwrap().len(),
+        1,
+        "{checkers}"
+    );
+    assert_eq!(
+        checkers["checkers"][0]["keys"],
+        serde_json::json!(["checker", "checker-2"])
+    );
     assert_eq!(d.json(&["verify"])["ok"], true);
 }
 

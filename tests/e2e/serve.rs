@@ -194,6 +194,7 @@ fn reading_the_demo_over_http() {
         ("/v1/claims/52b6", 404),
         ("/v1/sources/no-such-source", 404),
         ("/v1/sources/Not%20A%20Slug", 400),
+        ("/v1/checkers/nobody", 404),
         ("/v1/proofs/consistency", 400),
         ("/nowhere", 404),
     ] {
@@ -231,12 +232,19 @@ fn openapi_describes_exactly_the_routes_served() {
     assert_eq!(documented, served);
     // Every documented GET is answered by its handler (not the "no route"
     // fallback), with parameters filled in.
+    let checkers = get_json(&format!("{}/v1/checkers", srv.url));
+    let checker = checkers["checkers"][0]["id"].as_str().unwrap().to_owned();
     for (method, path) in &documented {
         if method != "get" {
             continue;
         }
+        let id = if path.starts_with("/v1/checkers/") {
+            checker.as_str()
+        } else {
+            "ad8f"
+        };
         let concrete = path
-            .replace("{id}", "ad8f")
+            .replace("{id}", id)
             .replace("{slug}", "fawasel-media")
             .replace("{path}", "0/000.p/35");
         let query = if concrete.ends_with("consistency") {
@@ -250,6 +258,183 @@ fn openapi_describes_exactly_the_routes_served() {
     // And the POST route exists: an empty body is a problem, not a 404/405.
     let (status, p) = post(&format!("{}/v1/entries", srv.url), b"");
     assert_eq!(status, 400, "{p}");
+}
+
+/// The checkers and the facts the scores publish (grade text, Admiralty
+/// pairs, disputes, misattribution, unknown independence), as the API
+/// serves them to the explorer.
+#[test]
+fn checkers_and_the_scores_facts_over_http() {
+    let d = Desk::with_sources();
+    let second = d.dir().join("checker2.key");
+    d.ok(&["key", "new", "checker2", "--out", s(&second)]);
+    d.ok(&["key", "enroll", s(&second), "--role", "fact-checker"]);
+    d.add(
+        &d.editor,
+        &[
+            "source",
+            "add",
+            "unnamed",
+            "--name",
+            "Unnamed sources",
+            "--kind",
+            "anonymous",
+        ],
+    );
+    let claim = |text: &str, publisher: &str, via: &str| {
+        d.add(
+            &d.editor,
+            &[
+                "claim",
+                "add",
+                "--text",
+                text,
+                "--lang",
+                "en",
+                "--date",
+                "2025-02-18",
+                "--publisher",
+                publisher,
+                "--via",
+                via,
+            ],
+        )
+    };
+    let rate = |key: &Path, claim: &str, rating: &str| {
+        d.add(
+            key,
+            &[
+                "verdict",
+                "add",
+                claim,
+                "--rating",
+                rating,
+                "--confidence",
+                "100",
+                "--rationale",
+                "checked",
+            ],
+        )
+    };
+    // Disputed: the two checkers disagree on one story.
+    let disputed = claim("MiG-29s were delivered", "agenzia-nova", "harchaoui:quoted");
+    rate(&d.checker, &disputed, "true");
+    rate(&second, &disputed, "false");
+    // Misattributed, and a second report from unnamed sources.
+    let text = "Officers are training in Belarus";
+    let misattributed = claim(text, "agenzia-nova", "fawasel-media:cited");
+    claim(text, "rusi", "unnamed:anonymous");
+    rate(&d.checker, &misattributed, "misattributed");
+    let cli_checkers = d.json(&["checkers"]);
+    let cli_one = d.json(&["checkers", "checker", "--explain"]);
+    let cli_claim = d.json(&["credibility", &disputed]);
+
+    let srv = Server::start(&d.ledger);
+    let u = &srv.url;
+
+    // Every checker, with its weight and what the weight comes from: the
+    // same facts as `isnad checkers`.
+    let all = get_json(&format!("{u}/v1/checkers"));
+    assert_eq!(all["checkers"], cli_checkers["checkers"], "{all}");
+    assert_eq!(all["checker_prior_weight"], 2.0);
+    assert_eq!(all["checker_default_trust"], 0.8);
+    let list = all["checkers"].as_array().unwrap();
+    assert_eq!(list.len(), 2, "{all}");
+    assert!(
+        list.iter()
+            .all(|c| c["weight"] == 0.533333 && c["shared"] == 1),
+        "{all}"
+    );
+    // One checker: its '+' written as is or percent-encoded.
+    let id = cli_one["id"].as_str().unwrap();
+    assert!(id.starts_with("checker+"), "{id}");
+    let one = get_json(&format!("{u}/v1/checkers/{id}"));
+    let encoded = get_json(&format!("{u}/v1/checkers/{}", id.replace('+', "%2B")));
+    assert_eq!(one, encoded);
+    assert_eq!(one["id"], id);
+    assert_eq!(one["score"]["weight"], 0.533333);
+    assert_eq!(one["checker_prior_weight"], 2.0);
+    let stories = one["explanation"]["stories"].as_array().unwrap();
+    assert_eq!(one["explanation"]["stories"], cli_one["stories"]);
+    assert_eq!(stories.len(), 1, "{one}");
+    assert_eq!(stories[0]["story"], disputed.as_str());
+    assert_eq!(stories[0]["rating"], "true");
+    assert_eq!(stories[0]["agreement"], 0.0);
+    assert!(
+        stories[0]["others"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("checker2+")
+    );
+    let (status, ct, body) = get(&format!("{u}/v1/checkers/checker"));
+    assert_eq!(
+        (status, ct.as_str()),
+        (404, "application/problem+json"),
+        "{body}"
+    );
+    assert!(body.contains("no checker `checker`"), "{body}");
+
+    // Sources: the grade as text, the lower bound, each checker's part.
+    let sources = get_json(&format!("{u}/v1/sources"));
+    for s in sources["sources"].as_array().unwrap() {
+        let text = s["grade_text"].as_str().unwrap();
+        assert!(text.starts_with(s["grade"].as_str().unwrap()), "{s}");
+        assert!(s["lower"].is_number() && s["checkers"].is_number(), "{s}");
+    }
+    let scores = get_json(&format!("{u}/v1/scores"));
+    assert!(scores["sources"][0]["grade_text"].is_string(), "{scores}");
+    let nova = get_json(&format!("{u}/v1/sources/harchaoui"));
+    assert_eq!(
+        nova["grade_text"],
+        nova["score"]["grade"]
+            .as_str()
+            .map(|g| format!("{g}, 2 verdicts, 2 checkers"))
+            .unwrap()
+    );
+    let shares = nova["explanation"]["checkers"].as_array().unwrap();
+    assert_eq!(shares.len(), 2, "{nova}");
+    assert!(
+        shares
+            .iter()
+            .all(|c| c["saturation"].is_number() && c["weight"] == 0.533333),
+        "{nova}"
+    );
+    let evidence = nova["explanation"]["evidence"].as_array().unwrap();
+    assert!(
+        evidence
+            .iter()
+            .all(|e| e["said"] == "2025-02-18T00:00:00Z" && e["dispute"].is_number()),
+        "{nova}"
+    );
+
+    // Claims: the Admiralty pair, a dispute, a misattribution, reports of
+    // unknown origin; the verdicts with their checker and voice.
+    let pair_ok = |p: &Value| {
+        let p = p.as_str().unwrap_or("").as_bytes();
+        p.len() == 2 && (b'A'..=b'F').contains(&p[0]) && (b'1'..=b'6').contains(&p[1])
+    };
+    let c = get_json(&format!("{u}/v1/claims/{disputed}"));
+    assert!(pair_ok(&c["pair"]), "{c}");
+    assert_eq!(c["pair"], cli_claim["pair"]);
+    assert_eq!(c["credibility"]["disputed"], true, "{c}");
+    assert_eq!(c["credibility"]["conflict"], cli_claim["conflict"]);
+    assert!(c["chain"][0]["grade_text"].is_string(), "{c}");
+    let verdicts = c["explanation"]["verdicts"].as_array().unwrap();
+    assert!(
+        verdicts
+            .iter()
+            .all(|v| v["voice"] == true && v["checker"].is_string()),
+        "{c}"
+    );
+    let m = get_json(&format!("{u}/v1/claims/{misattributed}"));
+    assert_eq!(m["credibility"]["misattributed"], "fawasel-media", "{m}");
+    assert_eq!(m["credibility"]["independence_unknown"], true, "{m}");
+    assert!(pair_ok(&m["pair"]), "{m}");
+    let found = get_json(&format!("{u}/v1/claims?q=belarus"));
+    let found = found["claims"].as_array().unwrap();
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|c| pair_ok(&c["pair"])), "{found:?}");
+    drop(srv);
 }
 
 #[test]

@@ -86,6 +86,9 @@ pub enum Command {
     Score(ScoreArgs),
     /// A claim's credibility: its story's reports, origins and verdicts.
     Credibility(CredibilityArgs),
+    /// Fact-checkers (organisations, or lone keys) and the weight of each
+    /// one's word, with why.
+    Checkers(CheckersArgs),
     /// Write the ledger out.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -442,8 +445,26 @@ pub struct ScoreArgs {
     /// As of this entry or time (see `replay --as-of`).
     #[arg(long, value_name = "SEQ|TIME")]
     pub as_of: Option<String>,
-    /// List every verdict that moved the score, its weight after decay and
-    /// the source's share as originator or relay.
+    /// List every verdict that moved the score (its checker, the
+    /// statement's date and age, decay, dispute factor, weight and the
+    /// source's share as originator or relay), then each checker's part
+    /// with its saturation and weight.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `checkers`.
+#[derive(Args, Debug)]
+pub struct CheckersArgs {
+    /// One checker: its id as `isnad checkers` lists it (an organisation
+    /// id or `name+keyid`), or the name of one of its keys; all of them
+    /// when absent. No such checker is an input error (exit 2).
+    pub id: Option<String>,
+    /// As of this entry or time (see `replay --as-of`).
+    #[arg(long, value_name = "SEQ|TIME")]
+    pub as_of: Option<String>,
+    /// List every story the checker shares with other checkers: its
+    /// rating there, the others, and how far it agreed.
     #[arg(long)]
     pub explain: bool,
 }
@@ -456,8 +477,9 @@ pub struct CredibilityArgs {
     /// As of this entry or time (see `replay --as-of`).
     #[arg(long, value_name = "SEQ|TIME")]
     pub as_of: Option<String>,
-    /// List every report with its chain and trust, the origins, and the
-    /// verdicts with their weights.
+    /// List every report with its chain, trust and Admiralty pair, the
+    /// origins, and the verdicts with their checkers, whether each is its
+    /// checker's voice, and the checker's weight.
     #[arg(long)]
     pub explain: bool,
 }

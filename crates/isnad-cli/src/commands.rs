@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Replay(a) => scoring::replay(&ctx, &a),
         Command::Score(a) => scoring::score(&ctx, &a),
         Command::Credibility(a) => scoring::credibility(&ctx, &a),
+        Command::Checkers(a) => scoring::checkers(&ctx, &a),
         Command::Checkpoint(a) => checkpoint(&ctx, &a),
         Command::Prove(a) => prove(&ctx, &a),
         Command::VerifyProof(a) => verify_proof(&ctx, &a),
@@ -857,6 +858,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
     let ledger = ctx.open()?;
     let e = ledger.resolve(id)?;
     let view = ClaimView::load(&ledger, e)?;
+    let scored = scoring::TraceScore::of(&ledger, &view.entry.hash())?;
     if ctx.json {
         let chain = view
             .current
@@ -898,7 +900,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
             "amendments": view.amendments.iter().map(|a| a.hash().to_hex()).collect::<Vec<_>>(),
             "verdicts": verdicts,
             "relations": view.relations.iter().map(|r| r.hash().to_hex()).collect::<Vec<_>>(),
-            "credibility": scoring::trace_json(&ledger, &view.entry.hash())?,
+            "credibility": scored.json()?,
         }))?;
         return Ok(());
     }
@@ -917,7 +919,13 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
     for (i, hop) in view.current.chain.iter().enumerate() {
         let indent = "    ".repeat(i);
         let last = i + 1 == view.current.chain.len();
-        let role = if last { "  [origin]" } else { "" };
+        let role = match scored.misattributed() {
+            Some(m) if last && *m == hop.source => {
+                format!("  [attributed to {m}, who did not say it]")
+            }
+            _ if last => "  [origin]".to_owned(),
+            _ => String::new(),
+        };
         outln!(
             "  {indent}└─ {} {}{role}",
             hop_word(hop.relation),
@@ -958,7 +966,7 @@ fn trace(ctx: &Ctx, id: &str) -> Result<()> {
     for r in &view.relations {
         outln!("  relation {}: {}", r.hash().short(), summary(r));
     }
-    for line in scoring::trace_lines(&ledger, &view.entry.hash())? {
+    for line in scored.lines() {
         outln!("  {line}");
     }
     Ok(())

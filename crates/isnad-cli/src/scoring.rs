@@ -1,5 +1,5 @@
-//! The scoring commands (`replay`, `score`, `credibility`) and the scoring
-//! lines `trace` and `demo` add. Every number comes from
+//! The scoring commands (`replay`, `score`, `credibility`, `checkers`) and
+//! the scoring lines `trace` and `demo` add. Every number comes from
 //! `isnad_core::score`; this module only chooses what to print.
 
 use std::fs::File;
@@ -7,13 +7,14 @@ use std::io::BufReader;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::score::{
-    self, AsOf, ClaimExplanation, ClaimScore, EvidenceRole, NoShare, Params, Published, Scores,
+    self, AsOf, CheckerExplanation, CheckerScore, CheckerShare, ClaimExplanation, ClaimScore,
+    ClaimVerdictItem, EvidenceRole, NoShare, OriginItem, Params, Published, ReportItem, Scores,
     SourceExplanation, SourceScore, VerdictStatus, grade_wording,
 };
 use isnad_core::{EntryHash, Kind, Ledger, SourceId};
 use serde_json::{Value, json};
 
-use crate::cli::{CredibilityArgs, ReplayArgs, ScoreArgs};
+use crate::cli::{CheckersArgs, CredibilityArgs, ReplayArgs, ScoreArgs};
 use crate::commands::Ctx;
 use crate::output::{outln, print_json, progress};
 
@@ -107,40 +108,7 @@ pub fn score(ctx: &Ctx, a: &ScoreArgs) -> Result<()> {
         outln!("as of {t} (state root {})", short_root(&scores));
     }
     if a.source.is_none() && !a.explain {
-        let w = slug_width(&picked);
-        outln!(
-            "{:>4}  {:<w$} {:<5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}  prior",
-            "rank",
-            "source",
-            "grade",
-            "E",
-            "b",
-            "d",
-            "u",
-            "a",
-            "r",
-            "s",
-            "verdicts"
-        );
-        for (i, s) in picked.iter().enumerate() {
-            let o = &s.opinion;
-            let row = format!(
-                "{:>4}  {:<w$} {:<5} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}  {}",
-                i + 1,
-                s.id.as_str(),
-                format!("{:?}", s.grade),
-                short(o.e),
-                short(o.b),
-                short(o.d),
-                short(o.u),
-                short(o.a),
-                short(s.r),
-                short(s.s),
-                s.verdicts,
-                s.prior.map(|g| format!("{g:?}")).unwrap_or_default()
-            );
-            outln!("{}", row.trim_end());
-        }
+        print_ranked(&picked)?;
         return Ok(());
     }
     for (i, s) in picked.iter().enumerate() {
@@ -155,6 +123,55 @@ pub fn score(ctx: &Ctx, a: &ScoreArgs) -> Result<()> {
             print_source_explanation(&ex)?;
         }
     }
+    Ok(())
+}
+
+/// `score`'s table: sources in ranking order.
+fn print_ranked(picked: &[&SourceScore]) -> Result<()> {
+    let w = slug_width(picked);
+    let texts: Vec<String> = picked.iter().map(|s| s.grade_text()).collect();
+    let g = texts
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("grade".len());
+    outln!(
+        "{:>4}  {:<w$}  {:<g$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}  prior",
+        "rank",
+        "source",
+        "grade",
+        "lower",
+        "E",
+        "b",
+        "d",
+        "u",
+        "a",
+        "r",
+        "s",
+    );
+    for (i, (s, text)) in picked.iter().zip(&texts).enumerate() {
+        let o = &s.opinion;
+        let row = format!(
+            "{:>4}  {:<w$}  {:<g$} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9}  {}",
+            i + 1,
+            s.id.as_str(),
+            text,
+            short(s.lower),
+            short(o.e),
+            short(o.b),
+            short(o.d),
+            short(o.u),
+            short(o.a),
+            short(s.r),
+            short(s.s),
+            s.prior.map(|g| format!("{g:?}")).unwrap_or_default()
+        );
+        outln!("{}", row.trim_end());
+    }
+    outln!(
+        "ranked by the lower bound (which only evidence raises), then E; grades A and E need two checkers"
+    );
     Ok(())
 }
 
@@ -184,20 +201,54 @@ fn opinion_text(o: &Published) -> String {
     format!("E {} (b {}, d {}, u {}, a {})", o.e, o.b, o.d, o.u, o.a)
 }
 
+/// `n thing` or `n things`.
+fn count(n: u32, one: &str) -> String {
+    count_as(n, one, &format!("{one}s"))
+}
+
+/// `n story` or `n stories`: a plural that is not the singular with an s.
+fn count_as(n: u32, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The grade as people read it, with the Admiralty wording of the grade
+/// the evidence gives: `C, 3 verdicts, 1 checker (fairly reliable)`; for a
+/// prior alone, `A, prior only; from evidence alone F (reliability cannot
+/// be judged)`.
+fn grade_line(s: &SourceScore) -> String {
+    let text = s.grade_text();
+    let letter = format!("{:?}", s.grade);
+    if text.split(',').next() == Some(letter.as_str()) {
+        format!("{text} ({})", grade_wording(s.grade))
+    } else {
+        format!(
+            "{text}; from evidence alone {letter} ({})",
+            grade_wording(s.grade)
+        )
+    }
+}
+
 fn print_source(s: &SourceScore) -> Result<()> {
     outln!(
-        "source {}: grade {:?} ({}), {}",
+        "source {}: grade {}, {}",
         s.id,
-        s.grade,
-        grade_wording(s.grade),
+        grade_line(s),
         opinion_text(&s.opinion)
     );
     outln!(
-        "  evidence r {} s {} from {} verdict{}{}{}{}",
+        "  ranked by its lower bound {} (the belief b, which only evidence raises)",
+        s.lower
+    );
+    outln!(
+        "  evidence r {} s {} from {} by {}{}{}{}",
         s.r,
         s.s,
-        s.verdicts,
-        if s.verdicts == 1 { "" } else { "s" },
+        count(s.verdicts, "verdict"),
+        count(s.checkers, "checker"),
         s.prior
             .map(|g| format!("; editor's prior {g:?} sets the base rate"))
             .unwrap_or_default(),
@@ -245,23 +296,30 @@ fn no_share_text(n: NoShare) -> String {
 }
 
 fn print_source_explanation(ex: &SourceExplanation) -> Result<()> {
+    outln!("verdicts");
     if ex.evidence.is_empty() {
         outln!("  no verdict moved this score");
     }
     for e in &ex.evidence {
         outln!(
-            "  verdict {} on claim {}: {} ({}%) by {}, {} days old",
+            "  verdict {} on claim {}: {} ({}%) by {} for checker {}",
             e.verdict.short(),
             e.claim.short(),
             e.rating.as_str(),
             e.confidence,
             e.signer,
-            e.age_secs / 86_400
+            e.checker
         );
         outln!(
-            "      decay {} → weight {}; {} (share {}): r +{} s +{}",
+            "      said {}, {} days before the as-of time: decay {} × dispute {} × confidence → weight {}",
+            e.said,
+            e.age_secs / 86_400,
             e.decay,
-            e.weight,
+            e.dispute,
+            e.weight
+        );
+        outln!(
+            "      {} (share {}): r +{} s +{}",
             role_text(e.role),
             e.share,
             e.r,
@@ -277,17 +335,43 @@ fn print_source_explanation(ex: &SourceExplanation) -> Result<()> {
             no_share_text(u.why)
         );
     }
+    outln!("checkers (saturation K/(n+K) over each checker's raw evidence n, then its weight)");
+    if ex.checkers.is_empty() {
+        outln!("  none");
+    }
+    for c in &ex.checkers {
+        outln!("  {}", checker_share_line(c));
+    }
     Ok(())
+}
+
+/// One checker's part of a source's evidence, on one line.
+fn checker_share_line(c: &CheckerShare) -> String {
+    format!(
+        "checker {}: {}, raw r {} s {}, saturation {}, weight {} → r {} s {}",
+        c.checker,
+        count(c.verdicts, "verdict"),
+        c.raw_r,
+        c.raw_s,
+        c.saturation,
+        c.weight,
+        c.r,
+        c.s
+    )
 }
 
 fn source_json(scores: &Scores, s: &SourceScore, explain: bool) -> Result<Value> {
     let mut v = serde_json::to_value(s)?;
     v["grade_wording"] = grade_wording(s.grade).into();
+    v["grade_text"] = s.grade_text().into();
     if explain {
         let ex = scores
             .explain_source(&s.id)
             .ok_or_else(|| anyhow!("no explanation for source `{}`", s.id))?;
         v["evidence"] = serde_json::to_value(&ex.evidence)?;
+        // `checkers` is the score's count of checkers; their parts are
+        // `checker_shares`.
+        v["checker_shares"] = serde_json::to_value(&ex.checkers)?;
         v["unmoved"] = serde_json::to_value(&ex.unmoved)?;
     }
     Ok(v)
@@ -321,7 +405,13 @@ pub fn credibility(ctx: &Ctx, a: &CredibilityArgs) -> Result<()> {
     if ctx.json {
         let mut v = claim_json(c, &ex)?;
         if a.explain {
-            v["reports"] = serde_json::to_value(&ex.reports)?;
+            let mut reports = serde_json::to_value(&ex.reports)?;
+            if let Some(items) = reports.as_array_mut() {
+                for (item, r) in items.iter_mut().zip(&ex.reports) {
+                    item["pair"] = report_pair(r, c).into();
+                }
+            }
+            v["reports"] = reports;
             v["origins"] = serde_json::to_value(&ex.origins)?;
             v["verdicts"] = serde_json::to_value(&ex.verdicts)?;
             v["verdict_opinion"] = serde_json::to_value(ex.verdict_opinion)?;
@@ -333,14 +423,16 @@ pub fn credibility(ctx: &Ctx, a: &CredibilityArgs) -> Result<()> {
         outln!("{line}");
     }
     if a.explain {
-        print_claim_explanation(&ex)?;
+        print_claim_explanation(c, &ex)?;
     }
     Ok(())
 }
 
 fn claim_json(c: &ClaimScore, ex: &ClaimExplanation) -> Result<Value> {
     let mut v = serde_json::to_value(c)?;
+    v["pair"] = c.pair().into();
     v["credibility_wording"] = c.credibility.wording().into();
+    v["letter_wording"] = grade_wording(c.letter).into();
     v["origin_sources"] = ex
         .origins
         .iter()
@@ -349,55 +441,95 @@ fn claim_json(c: &ClaimScore, ex: &ClaimExplanation) -> Result<Value> {
     Ok(v)
 }
 
+/// A report's Admiralty pair: its origin's letter and the story's digit.
+fn report_pair(r: &ReportItem, c: &ClaimScore) -> String {
+    format!("{:?}{}", r.letter, c.credibility.digit())
+}
+
 /// What `credibility` and `trace` print about a claim's score.
 fn summary_lines(c: &ClaimScore, ex: &ClaimExplanation) -> Vec<String> {
     let origins: Vec<&str> = ex.origins.iter().map(|o| o.source.as_str()).collect();
     let mut out = vec![
         format!(
-            "credibility {} ({}): {}",
+            "credibility {}: origin {} {:?} ({}), information {} ({})",
+            c.pair(),
+            c.origin.as_ref().map_or("unknown", SourceId::as_str),
+            c.letter,
+            grade_wording(c.letter),
             c.credibility.digit(),
-            c.credibility.wording(),
-            opinion_text(&c.opinion)
+            c.credibility.wording()
         ),
         format!(
-            "  story of {} report{}, {} independent origin{}{}; {} confirmation{}",
-            c.reports,
-            if c.reports == 1 { "" } else { "s" },
-            c.origins,
-            if c.origins == 1 { "" } else { "s" },
+            "  fused from the reports and the verdicts: {}",
+            opinion_text(&c.opinion)
+        ),
+        match &c.truth {
+            Some(t) => format!(
+                "  truth, from the verdicts alone (no decay): {}",
+                opinion_text(t)
+            ),
+            None => "  truth, from the verdicts alone: no checker gave a value rating".to_owned(),
+        },
+        format!(
+            "  story of {}, {}{}; {}, {}",
+            count(c.reports, "report"),
+            count(c.origins, "independent origin"),
             if origins.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", origins.join(", "))
             },
-            c.confirmations,
-            if c.confirmations == 1 { "" } else { "s" },
+            count(c.confirmations, "confirmation"),
+            count(c.checkers, "checker"),
         ),
     ];
+    if c.disputed {
+        out.push(format!("  disputed (conflict {})", c.conflict));
+    } else if c.conflict.0 > 0 {
+        out.push(format!("  conflict {} (not disputed)", c.conflict));
+    }
+    if let Some(m) = &c.misattributed {
+        out.push(format!("  attributed to {m}, who did not say it"));
+    }
     if c.circular {
+        let shared: Vec<&OriginItem> = ex.origins.iter().filter(|o| o.reports > 1).collect();
+        if shared.is_empty() {
+            out.push("  circular reporting: reports trace back to one named origin".to_owned());
+        }
+        for o in shared {
+            out.push(format!(
+                "  circular reporting: {} reports trace back to {}",
+                o.reports, o.source
+            ));
+        }
+    }
+    if c.independence_unknown {
         out.push(format!(
-            "  CIRCULAR REPORTING: {} reports trace back to {} named origin{}",
-            c.reports,
-            c.origins,
-            if c.origins == 1 { "" } else { "s" }
+            "  independence unknown: {} of unknown origin",
+            count(c.unknown, "report")
         ));
     }
     out
 }
 
-fn print_claim_explanation(ex: &ClaimExplanation) -> Result<()> {
+fn print_claim_explanation(c: &ClaimScore, ex: &ClaimExplanation) -> Result<()> {
     outln!("reports");
     for r in &ex.reports {
         let chain: Vec<&str> = r.chain.iter().map(SourceId::as_str).collect();
-        outln!("  {}  {}", r.claim.short(), chain.join(" → "));
+        outln!(
+            "  {}  {}  {}",
+            r.claim.short(),
+            report_pair(r, c),
+            chain.join(" → ")
+        );
         outln!(
             "      origin {}{}{}; relays' trust {}; {}",
-            r.origin.as_ref().map_or("unnamed", SourceId::as_str),
+            r.origin.as_ref().map_or("unknown", SourceId::as_str),
             r.derived_from
                 .map(|d| format!(" (derived from {})", d.short()))
                 .unwrap_or_default(),
             if r.misattributed {
-                " (misattributed)"
+                " (misattributed: the named originator did not say it)"
             } else {
                 ""
             },
@@ -411,10 +543,9 @@ fn print_claim_explanation(ex: &ClaimExplanation) -> Result<()> {
     }
     for o in &ex.origins {
         outln!(
-            "  {} — {} report{}, fused as dependent: {}",
+            "  {} — {}, fused as dependent: {}",
             o.source,
-            o.reports,
-            if o.reports == 1 { "" } else { "s" },
+            count(o.reports, "report"),
             opinion_text(&o.opinion)
         );
     }
@@ -424,17 +555,25 @@ fn print_claim_explanation(ex: &ClaimExplanation) -> Result<()> {
     }
     for v in &ex.verdicts {
         outln!(
-            "  {} on {}: {} ({}%) by {}: {}, weight {}, r +{} s +{}{}",
+            "  {} on {}: {} ({}%) by {}{}",
             v.verdict.short(),
             v.claim.short(),
             v.rating.as_str(),
             v.confidence,
             v.signer.as_deref().unwrap_or("an unknown key"),
+            v.checker
+                .as_deref()
+                .map(|c| format!(" for checker {c}"))
+                .unwrap_or_default(),
+        );
+        outln!(
+            "      {}; {}; checker weight {}: r +{} s +{}{}",
             status_text(v.status),
+            voice_text(v),
             v.weight,
             v.r,
             v.s,
-            if v.confirms { ", confirms" } else { "" }
+            if v.confirms { "; confirms" } else { "" }
         );
     }
     if let Some(o) = &ex.verdict_opinion {
@@ -443,41 +582,71 @@ fn print_claim_explanation(ex: &ClaimExplanation) -> Result<()> {
     Ok(())
 }
 
-/// `trace`'s scoring lines for a claim, or why it has none.
-pub fn trace_lines(ledger: &Ledger, claim: &EntryHash) -> Result<Vec<String>> {
-    let scores = replay_ledger(ledger, AsOf::Head)?;
-    Ok(match scores.claim(claim) {
-        Some(c) => {
-            let ex = scores
-                .explain_claim(claim)
-                .ok_or_else(|| anyhow!("no explanation for claim {}", claim.short()))?;
-            summary_lines(c, &ex)
+/// Whether a verdict is its checker's voice on the story, and if not why.
+fn voice_text(v: &ClaimVerdictItem) -> &'static str {
+    match (v.voice, v.status, &v.checker) {
+        (true, _, _) => "its checker's voice",
+        (false, _, None) => "no voice (not a checker's)",
+        (false, VerdictStatus::Counts, Some(_)) => {
+            "not a voice: its checker's later verdict on the story speaks"
         }
-        None => vec!["no credibility: the claim is retracted".into()],
-    })
-}
-
-/// `trace --json`'s scoring object.
-pub fn trace_json(ledger: &Ledger, claim: &EntryHash) -> Result<Value> {
-    let scores = replay_ledger(ledger, AsOf::Head)?;
-    match (scores.claim(claim), scores.explain_claim(claim)) {
-        (Some(c), Some(ex)) => claim_json(c, &ex),
-        _ => Ok(Value::Null),
+        (false, _, Some(_)) => "not a voice",
     }
 }
 
-/// The demo's scores: sources ranked, each claim's digit, the state root.
+/// A claim's score and explanation as `trace` shows them (`None` when the
+/// claim is retracted), from one replay.
+pub struct TraceScore(Option<(ClaimScore, ClaimExplanation)>);
+
+impl TraceScore {
+    /// Replays `ledger` to its head for `claim`.
+    pub fn of(ledger: &Ledger, claim: &EntryHash) -> Result<TraceScore> {
+        let scores = replay_ledger(ledger, AsOf::Head)?;
+        Ok(TraceScore(
+            match (scores.claim(claim), scores.explain_claim(claim)) {
+                (Some(c), Some(ex)) => Some((c.clone(), ex)),
+                _ => None,
+            },
+        ))
+    }
+
+    /// The chain's named originator, when a counting verdict says it did
+    /// not say the claim.
+    pub fn misattributed(&self) -> Option<&SourceId> {
+        self.0.as_ref().and_then(|(c, _)| c.misattributed.as_ref())
+    }
+
+    /// `trace`'s scoring lines, or why there are none.
+    pub fn lines(&self) -> Vec<String> {
+        match &self.0 {
+            Some((c, ex)) => summary_lines(c, ex),
+            None => vec!["no credibility: the claim is retracted".into()],
+        }
+    }
+
+    /// `trace --json`'s scoring object (null when there is none).
+    pub fn json(&self) -> Result<Value> {
+        match &self.0 {
+            Some((c, ex)) => claim_json(c, ex),
+            None => Ok(Value::Null),
+        }
+    }
+}
+
+/// The demo's scores: sources ranked, each claim's Admiralty pair, the
+/// state root.
 pub fn demo_lines(ledger: &Ledger) -> Result<(Vec<String>, String)> {
     let scores = replay_ledger(ledger, AsOf::Head)?;
     let mut out = vec!["Source credibility (from the illustrative verdicts)".to_owned()];
     let ranked = scores.ranked();
     let w = slug_width(&ranked);
-    for s in ranked {
+    let lines: Vec<String> = ranked.iter().map(|s| s.grade_text()).collect();
+    let g = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    for (s, line) in ranked.iter().zip(&lines) {
         out.push(format!(
-            "  {:<w$} {:?} {:<29} E {}  r {} s {}{}",
+            "  {:<w$} {:<g$}  E {}  r {} s {}{}",
             s.id.as_str(),
-            s.grade,
-            grade_wording(s.grade),
+            line,
             s.opinion.e,
             short(s.r),
             short(s.s),
@@ -487,20 +656,243 @@ pub fn demo_lines(ledger: &Ledger) -> Result<(Vec<String>, String)> {
         ));
     }
     out.push(String::new());
-    out.push("Claim credibility (Admiralty digit, reports, independent origins)".to_owned());
+    out.push(
+        "Claim credibility (Admiralty pair: origin's letter, information's digit; reports, independent origins)"
+            .to_owned(),
+    );
     for c in scores.claims() {
+        let mut flags = Vec::new();
+        if c.disputed {
+            flags.push("disputed".to_owned());
+        }
+        if let Some(m) = &c.misattributed {
+            flags.push(format!("misattributed to {m}"));
+        }
+        if c.circular {
+            flags.push("CIRCULAR".to_owned());
+        }
+        if c.independence_unknown {
+            flags.push("independence unknown".to_owned());
+        }
         out.push(format!(
-            "  {}  {} {:<25} E {}  {} report{}, {} origin{}{}",
+            "  {}  {} {:<25} E {}  {}, {}{}",
             c.claim.short(),
-            c.credibility.digit(),
+            c.pair(),
             c.credibility.wording(),
             c.opinion.e,
-            c.reports,
-            if c.reports == 1 { "" } else { "s" },
-            c.origins,
-            if c.origins == 1 { "" } else { "s" },
-            if c.circular { "  CIRCULAR" } else { "" }
+            count(c.reports, "report"),
+            count(c.origins, "origin"),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", flags.join(", "))
+            }
         ));
     }
     Ok((out, scores.state_root().to_hex()))
+}
+
+/// `checkers`: every checker and its weight, or one explained.
+pub fn checkers(ctx: &Ctx, a: &CheckersArgs) -> Result<()> {
+    let ledger = ctx.open()?;
+    let scores = replay_ledger(&ledger, as_of(a.as_of.as_deref())?)?;
+    let params = scores.params();
+    let picked: Vec<&CheckerScore> = match &a.id {
+        Some(id) => vec![find_checker(&scores, id)?],
+        None => scores.checkers().collect(),
+    };
+    let explain = |c: &CheckerScore| {
+        scores
+            .explain_checker(&c.id)
+            .ok_or_else(|| anyhow!("no explanation for checker `{}`", c.id))
+    };
+    if ctx.json {
+        let mut items = Vec::with_capacity(picked.len());
+        for c in &picked {
+            let mut v = serde_json::to_value(c)?;
+            if a.explain {
+                v["stories"] = serde_json::to_value(explain(c)?.stories)?;
+            }
+            items.push(v);
+        }
+        let out = match a.id {
+            Some(_) => {
+                let mut v = items.into_iter().next().unwrap_or(Value::Null);
+                v["checker_prior_weight"] = serde_json::to_value(params.checker_prior_weight)?;
+                v
+            }
+            None => json!({
+                "state_root": scores.state_root().to_hex(),
+                "decay_time": scores.decay_time().map(|t| t.to_string()),
+                "checker_prior_weight": params.checker_prior_weight,
+                "checker_default_trust": params.checker_default_trust,
+                "checkers": items,
+            }),
+        };
+        print_json(&out)?;
+        return Ok(());
+    }
+    if let Some(t) = scores.decay_time() {
+        outln!("as of {t} (state root {})", short_root(&scores));
+    }
+    if picked.is_empty() {
+        outln!("no fact-checker in the ledger");
+        return Ok(());
+    }
+    if a.id.is_none() && !a.explain {
+        print_checker_table(&picked)?;
+        outln!(
+            "weight = (α + P·p) / (α + δ + P), P = {}: p is the prior (an admin's trust grade, or the default {}); each shared story adds the others' consensus strength to α as far as the checker sides with it, the rest to δ",
+            short(params.checker_prior_weight),
+            short(params.checker_default_trust)
+        );
+        return Ok(());
+    }
+    for (i, c) in picked.iter().enumerate() {
+        if i > 0 {
+            outln!();
+        }
+        print_checker(c, params.checker_prior_weight)?;
+        if a.explain {
+            print_checker_stories(&explain(c)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// The checker `id` names: its id exactly, else the one checker holding a
+/// key of that name.
+fn find_checker<'a>(scores: &'a Scores, id: &str) -> Result<&'a CheckerScore> {
+    if let Some(c) = scores.checker(id) {
+        return Ok(c);
+    }
+    let holding: Vec<&CheckerScore> = scores
+        .checkers()
+        .filter(|c| c.keys.iter().any(|k| k == id))
+        .collect();
+    match holding.as_slice() {
+        [one] => Ok(one),
+        [] => bail!("no checker `{id}` in the ledger (`isnad checkers` lists them)"),
+        many => bail!(
+            "`{id}` is a key of {} checkers ({}): give the checker's id",
+            many.len(),
+            many.iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn checker_kind(c: &CheckerScore) -> &'static str {
+    if c.organisation {
+        "organisation"
+    } else {
+        "key"
+    }
+}
+
+fn prior_text(c: &CheckerScore) -> String {
+    match c.prior {
+        Some(g) => format!("trust {g:?}"),
+        None => "default".to_owned(),
+    }
+}
+
+fn print_checker_table(picked: &[&CheckerScore]) -> Result<()> {
+    let w = picked
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("checker".len());
+    outln!(
+        "{:<w$}  {:<12} {:>8}  {:<8} {:>8} {:>7} {:>8} {:>8} {:>7}",
+        "checker",
+        "kind",
+        "weight",
+        "prior",
+        "p",
+        "shared",
+        "α",
+        "δ",
+        "voices"
+    );
+    for c in picked {
+        outln!(
+            "{:<w$}  {:<12} {:>8}  {:<8} {:>8} {:>7} {:>8} {:>8} {:>7}",
+            c.id,
+            checker_kind(c),
+            short(c.weight),
+            prior_text(c),
+            short(c.prior_weight),
+            c.shared,
+            short(c.agree),
+            short(c.disagree),
+            c.voices
+        );
+    }
+    Ok(())
+}
+
+fn print_checker(c: &CheckerScore, big_p: score::Micro) -> Result<()> {
+    outln!(
+        "checker {} ({}; {} {})",
+        c.id,
+        if c.organisation {
+            "an organisation"
+        } else {
+            "a key no organisation holds"
+        },
+        if c.keys.len() == 1 { "key" } else { "keys" },
+        c.keys.join(", ")
+    );
+    outln!(
+        "  weight {} = (α {} + P {} × p {}) / (α {} + δ {} + P {})",
+        c.weight,
+        c.agree,
+        big_p,
+        c.prior_weight,
+        c.agree,
+        c.disagree,
+        big_p
+    );
+    outln!(
+        "  prior p {}: {}",
+        c.prior_weight,
+        match c.prior {
+            Some(g) => format!("the admin's trust grade {g:?}"),
+            None => "the default (no trust grade)".to_owned(),
+        }
+    );
+    outln!(
+        "  shares {} with other checkers: agreement α {}, disagreement δ {}",
+        count_as(c.shared, "story", "stories"),
+        c.agree,
+        c.disagree
+    );
+    outln!(
+        "  {} (its latest counting verdict per claim)",
+        count(c.voices, "voice")
+    );
+    Ok(())
+}
+
+fn print_checker_stories(ex: &CheckerExplanation) -> Result<()> {
+    outln!("  stories shared");
+    if ex.stories.is_empty() {
+        outln!("    none: no other checker rated the same stories");
+    }
+    for s in &ex.stories {
+        outln!(
+            "    story {}: its verdict {} rated {}; others {}; α +{} δ +{}",
+            s.story.short(),
+            s.verdict.short(),
+            s.rating.as_str(),
+            s.others.join(", "),
+            s.agree,
+            s.disagree
+        );
+    }
+    Ok(())
 }

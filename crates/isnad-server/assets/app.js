@@ -1,7 +1,7 @@
 // The isnad explorer: a single page over this server's JSON API.
 //
-// Hash routes: #/ (search, checkpoint, sources), #/search?q=TEXT,
-// #/claim/ID and #/source/SLUG. Everything the API returns is written
+// Hash routes: #/ (search, checkpoint, sources, checkers), #/search?q=TEXT,
+// #/claim/ID, #/source/SLUG, #/checkers and #/checker/ID. Everything the API returns is written
 // into the page as text nodes or attribute values through h() and svg()
 // below, never parsed as markup; links to other sites are shown only when
 // they are plain http(s) URLs.
@@ -110,6 +110,7 @@
 
   const claimHref = (id) => '#/claim/' + encodeURIComponent(id);
   const sourceHref = (slug) => '#/source/' + encodeURIComponent(slug);
+  const checkerHref = (id) => '#/checker/' + encodeURIComponent(id);
   const short = (id) => (typeof id === 'string' ? id.slice(0, 8) : '');
   const num = (x, digits) => (typeof x === 'number' && isFinite(x) ? x.toFixed(digits === undefined ? 2 : digits) : '–');
   const when = (t) => (t ? h('time', { datetime: t }, String(t).replace('T', ' ').replace(/Z$/, ' UTC')) : '–');
@@ -126,6 +127,27 @@
       attrs || {},
     );
     return h('span', a, digit === undefined || digit === null ? '?' : String(digit));
+  }
+
+  // The Admiralty pair: the origin's reliability letter and the
+  // information's credibility digit ("C3").
+  function pairBadge(pair, attrs) {
+    const p = typeof pair === 'string' ? pair : '';
+    const letter = p.charAt(0);
+    const digit = p.slice(1);
+    const title = p ? 'origin ' + (GRADE_WORDING[letter] || '?') + '; information ' + (CREDIBILITY_WORDING[digit] || '?') : '';
+    return h('span', Object.assign({ class: 'pair grade-' + (letter || 'none'), title }, attrs || {}), p || '?');
+  }
+
+  // The flags a claim's credibility may carry, as short warnings.
+  function claimFlags(cred) {
+    if (!cred) return null;
+    return [
+      cred.disputed ? h('span', { class: 'flag' }, ' disputed (conflict ' + num(cred.conflict) + ')') : null,
+      cred.misattributed ? h('span', { class: 'flag' }, ' attributed to ', h('bdi', null, cred.misattributed), ', who did not say it') : null,
+      cred.circular ? h('span', { class: 'flag' }, ' circular reporting') : null,
+      cred.independence_unknown ? h('span', { class: 'flag' }, ' independence unknown') : null,
+    ];
   }
 
   function ratingBadge(rating) {
@@ -226,11 +248,12 @@
   // ---- pages ----
 
   async function homePage(view) {
-    const [head, note, sources, claims] = await Promise.all([
+    const [head, note, sources, claims, checkers] = await Promise.all([
       optional(api('/v1/head')),
       optional(apiText('/checkpoint')),
       api('/v1/sources'),
       optional(api('/v1/claims?limit=20')),
+      optional(api('/v1/checkers')),
     ]);
     add(view,
       h('h1', { tabindex: -1 }, 'Claims, their sources, and the log'),
@@ -260,7 +283,8 @@
         null,
         h('td', { class: 'num' }, String(i + 1)),
         h('td', null, h('a', { href: sourceHref(s.id), dir: 'auto' }, s.name || s.id), s.retracted ? h('span', { class: 'flag' }, ' retracted') : null),
-        h('td', null, gradeBadge(s.grade), ' ', h('span', { class: 'muted' }, s.grade_wording || GRADE_WORDING[s.grade] || '')),
+        h('td', null, gradeBadge(s.grade), ' ', h('span', { class: 'grade-text' }, s.grade_text || ''), ' ', h('span', { class: 'muted' }, '(' + (s.grade_wording || GRADE_WORDING[s.grade] || '') + ')')),
+        h('td', { class: 'num' }, num(s.lower)),
         h('td', null, expectedMeter(s.opinion && s.opinion.e, 'expected value of ' + (s.name || s.id))),
         h('td', { class: 'num' }, String(s.verdicts === undefined ? '–' : s.verdicts)),
       ),
@@ -275,12 +299,17 @@
           h(
             'table',
             { class: 'ranked' },
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Source'), h('th', { scope: 'col' }, 'Admiralty grade'), h('th', { scope: 'col' }, 'Expected value'), h('th', { scope: 'col' }, 'Verdicts'))),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Source'), h('th', { scope: 'col' }, 'Admiralty grade'), h('th', { scope: 'col' }, 'Lower bound'), h('th', { scope: 'col' }, 'Expected value'), h('th', { scope: 'col' }, 'Verdicts'))),
             h('tbody', null, rows),
           ),
         ),
+        h('p', { class: 'muted' }, 'Ranked by the lower bound (the belief, which only evidence raises), then the expected value. Grades A and E need at least two checkers.'),
       ),
     );
+
+    if (checkers && Array.isArray(checkers.checkers)) {
+      add(view, section('checkers', 'Fact-checkers', checkerTable(checkers.checkers), h('p', null, h('a', { href: '#/checkers' }, 'How each checker\u2019s weight is set'))));
+    }
 
     if (claims && Array.isArray(claims.claims)) {
       const names = new Map((sources.sources || []).map((src) => [src.id, src.name || src.id]));
@@ -312,9 +341,11 @@
             c.originator && c.originator !== c.publisher ? [' \u2192 ', source(c.originator)] : null,
             ' · credibility ',
             credibilityBadge(cred.credibility),
+            ' ',
+            pairBadge(c.pair),
             ' · expected ',
             h('span', { class: 'num' }, num(cred.opinion && cred.opinion.e)),
-            cred.circular ? h('span', { class: 'flag' }, ' circular reporting') : null,
+            claimFlags(c.credibility),
             ' · ',
             h('code', null, short(c.id)),
           ),
@@ -400,6 +431,7 @@
           h('a', { href: sourceHref(hop.source), dir: 'auto' }, hop.name || hop.source),
           ' ',
           gradeBadge(hop.grade),
+          hop.grade_text ? [' ', h('span', { class: 'grade-text' }, hop.grade_text)] : null,
           ' ',
           h('span', { class: 'muted' }, i === 0 ? '(publisher, reported it)' : '(' + (RELATION_WORDING[hop.relation] || hop.relation) + ' by the hop before)'),
         ),
@@ -414,7 +446,9 @@
     else if (v.current) parts.push('current');
     if (counted) {
       const st = counted.status;
-      if (st === 'counts') parts.push('counts (weight ' + num(counted.weight) + ')');
+      if (st === 'counts') {
+        parts.push(counted.voice ? 'counts: its checker\u2019s voice (checker weight ' + num(counted.weight) + ')' : 'counts, but not a voice: its checker\u2019s later verdict on the story speaks');
+      }
       else if (typeof st === 'string') parts.push('does not count: ' + st.replace(/-/g, ' '));
       else if (st && typeof st === 'object') parts.push('does not count: ' + Object.keys(st).join(', '));
     }
@@ -441,6 +475,7 @@
             h('span', { class: 'confidence' }, 'confidence ' + (body.confidence === undefined ? '–' : body.confidence + '%')),
             ' · by ',
             h('span', { class: 'signer' }, v.signer || '–'),
+            byId.get(v.id) && byId.get(v.id).checker ? [' for ', h('a', { href: checkerHref(byId.get(v.id).checker), class: 'checker' }, byId.get(v.id).checker)] : null,
             ' · ',
             when(v.time),
           ),
@@ -452,7 +487,7 @@
     );
   }
 
-  function credibilityView(cred, explanation, names) {
+  function credibilityView(cred, pair, explanation, names) {
     if (!cred) return h('p', { class: 'empty' }, 'No score: the claim is retracted or not yet replayed.');
     const o = cred.opinion || {};
     const digit = cred.credibility;
@@ -462,20 +497,34 @@
       h(
         'p',
         { class: 'big' },
+        pairBadge(pair, { id: 'credibility-pair' }),
+        ' ',
         credibilityBadge(digit, { id: 'credibility-digit' }),
         ' ',
         h('span', { class: 'wording' }, CREDIBILITY_WORDING[digit] || ''),
-        h('span', { class: 'muted' }, ' (Admiralty information credibility, 1\u20136)'),
+        h('span', { class: 'muted' }, ' (Admiralty pair: the origin\u2019s reliability A\u2013F, the information\u2019s credibility 1\u20136)'),
       ),
       dl([
+        ['Origin', cred.origin ? [h('a', { href: sourceHref(cred.origin), dir: 'auto' }, names.get(cred.origin) || cred.origin), ' ', gradeBadge(cred.letter)] : 'unknown'],
         ['Expected value', expectedMeter(o.e, 'expected value of the claim')],
+        ['Truth from the verdicts', cred.truth ? h('span', { class: 'num', id: 'truth' }, num(cred.truth.e) + ' (belief ' + num(cred.truth.b) + ', disbelief ' + num(cred.truth.d) + ', uncertainty ' + num(cred.truth.u) + ')') : 'no checker gave a value rating'],
         ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
         ['Base rate', h('span', { class: 'num' }, num(o.a))],
         ['Reports', h('span', { class: 'num', id: 'reports' }, String(cred.reports))],
         ['Independent origins', h('span', { class: 'num', id: 'origins' }, String(cred.origins))],
         ['Confirmations', h('span', { class: 'num' }, String(cred.confirmations))],
+        ['Checkers', h('span', { class: 'num', id: 'checkers' }, String(cred.checkers))],
       ]),
     );
+    if (cred.disputed) {
+      add(box, h('p', { class: 'warning disputed', id: 'disputed', role: 'note' }, h('strong', null, 'Disputed: '), 'checkers disagree (conflict ' + num(cred.conflict) + ').'));
+    }
+    if (cred.misattributed) {
+      add(box, h('p', { class: 'warning misattributed', id: 'misattributed', role: 'note' }, h('strong', null, 'Misattributed: '), 'attributed to ', h('a', { href: sourceHref(cred.misattributed), dir: 'auto' }, names.get(cred.misattributed) || cred.misattributed), ', who did not say it.'));
+    }
+    if (cred.independence_unknown) {
+      add(box, h('p', { class: 'warning independence', id: 'independence-unknown', role: 'note' }, h('strong', null, 'Independence unknown: '), (cred.unknown === 1 ? '1 report' : cred.unknown + ' reports') + ' of unknown origin, so whether the reports are independent cannot be told.'));
+    }
     if (cred.circular) {
       add(box,
         h(
@@ -497,7 +546,7 @@
           h(
             'table',
             { class: 'reports' },
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Claim'), h('th', { scope: 'col' }, 'Chain'), h('th', { scope: 'col' }, 'Origin'), h('th', { scope: 'col' }, 'Trust in relays'), h('th', { scope: 'col' }, 'Expected'))),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Claim'), h('th', { scope: 'col' }, 'Chain'), h('th', { scope: 'col' }, 'Origin'), h('th', { scope: 'col' }, 'Pair'), h('th', { scope: 'col' }, 'Trust in relays'), h('th', { scope: 'col' }, 'Expected'))),
             h(
               'tbody',
               null,
@@ -507,7 +556,8 @@
                   null,
                   h('td', null, h('a', { href: claimHref(r.claim) }, h('code', null, short(r.claim))), r.derived_from ? h('span', { class: 'muted' }, ' derived from ', h('code', null, short(r.derived_from))) : null),
                   h('td', null, (r.chain || []).flatMap((slug, i) => (i === 0 ? [name(slug)] : [' \u2192 ', name(slug)]))),
-                  h('td', null, r.origin ? name(r.origin) : 'unnamed', r.misattributed ? h('span', { class: 'flag' }, ' misattributed') : null),
+                  h('td', null, r.origin ? name(r.origin) : 'unknown', r.misattributed ? h('span', { class: 'flag' }, ' misattributed') : null),
+                  h('td', null, pairBadge(String(r.letter || '?') + String(digit))),
                   h('td', { class: 'num' }, num(r.trust)),
                   h('td', { class: 'num' }, num(r.opinion && r.opinion.e)),
                 ),
@@ -555,7 +605,7 @@
         chainText(chain),
       ),
       section('verdicts', 'Verdicts', verdictsView(c.verdicts || [], c.explanation && c.explanation.verdicts)),
-      section('credibility', 'Credibility', credibilityView(c.credibility, c.explanation, names)),
+      section('credibility', 'Credibility', credibilityView(c.credibility, c.pair, c.explanation, names)),
     );
 
     const proofHref = '/v1/proofs/inclusion/' + encodeURIComponent(c.id);
@@ -735,14 +785,17 @@
               gradeBadge(score.grade, { id: 'grade' }),
               ' ',
               h('span', { class: 'wording', id: 'grade-wording' }, src.grade_wording || GRADE_WORDING[score.grade] || ''),
-              h('span', { class: 'muted' }, ' (Admiralty source reliability, A\u2013F)'),
+              h('span', { class: 'muted' }, ' (Admiralty source reliability, A\u2013F, from evidence alone)'),
             ),
+            h('p', { class: 'grade-text', id: 'grade-text' }, src.grade_text || ''),
             dl([
+              ['Lower bound (ranks it)', h('span', { class: 'num', id: 'lower' }, num(score.lower))],
               ['Expected value', expectedMeter(o.e, 'expected value of ' + (s.name || slug))],
               ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
               ['Base rate (from the prior)', h('span', { class: 'num' }, num(o.a))],
               ['Evidence for · against', h('span', { class: 'num' }, num(score.r) + ' · ' + num(score.s))],
               ['Verdicts counted', h('span', { class: 'num' }, String(score.verdicts))],
+              ['Checkers', h('span', { class: 'num' }, String(score.checkers))],
             ]),
           ]
           : h('p', { class: 'empty' }, 'No score: the source is retracted.'),
@@ -766,7 +819,7 @@
           h(
             'table',
             { class: 'evidence-table' },
-            h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'By'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Said', 'Decay \u00d7 dispute', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'Checker'].map((t) => h('th', { scope: 'col' }, t)))),
             h(
               'tbody',
               null,
@@ -777,10 +830,12 @@
                   h('td', null, claimCell(e.claim)),
                   h('td', null, ratingBadge(e.rating)),
                   h('td', { class: 'num' }, e.confidence + '%'),
+                  h('td', null, when(e.said ? String(e.said).slice(0, 10) : null), h('br'), h('span', { class: 'muted' }, Math.floor((e.age_secs || 0) / 86400) + ' days before')),
+                  h('td', { class: 'num' }, num(e.decay, 3) + ' \u00d7 ' + num(e.dispute, 3)),
                   h('td', null, String(e.role || '').replace(/-/g, ' ')),
                   h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
                   h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
-                  h('td', null, e.signer || '–', h('br'), when(e.time)),
+                  h('td', null, e.checker ? h('a', { href: checkerHref(e.checker), class: 'checker' }, e.checker) : '–', h('br'), h('span', { class: 'muted' }, e.signer || '')),
                 ),
               ),
             ),
@@ -790,6 +845,38 @@
     } else {
       add(evidencePanel, h('p', { class: 'empty' }, 'No verdict has moved this source yet; its score is its prior.'));
     }
+    const shares = expl.checkers || [];
+    if (shares.length) {
+      add(evidencePanel,
+        h('h3', null, 'Each checker\u2019s part'),
+        h('p', { class: 'muted' }, 'One checker\u2019s evidence n about a source counts n \u00d7 K/(n + K) (saturation), then times the checker\u2019s weight.'),
+        h(
+          'div',
+          { class: 'table-scroll' },
+          h(
+            'table',
+            { class: 'checker-shares', id: 'checker-shares' },
+            h('thead', null, h('tr', null, ['Checker', 'Verdicts', 'Raw for \u00b7 against', 'Saturation', 'Checker weight', 'For \u00b7 against'].map((x) => h('th', { scope: 'col' }, x)))),
+            h(
+              'tbody',
+              null,
+              shares.map((c) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, h('a', { href: checkerHref(c.checker), class: 'checker' }, c.checker)),
+                  h('td', { class: 'num' }, String(c.verdicts)),
+                  h('td', { class: 'num' }, num(c.raw_r) + ' \u00b7 ' + num(c.raw_s)),
+                  h('td', { class: 'num' }, num(c.saturation, 3)),
+                  h('td', { class: 'num' }, num(c.weight, 3)),
+                  h('td', { class: 'num' }, num(c.r) + ' \u00b7 ' + num(c.s)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
     if (unmoved.length) {
       add(evidencePanel,
         h('h3', null, 'Verdicts that did not move it'),
@@ -798,6 +885,99 @@
     }
     add(view, evidencePanel);
     return s.name || slug;
+  }
+
+  function checkerTable(checkers) {
+    if (!checkers.length) return h('p', { class: 'empty' }, 'No fact-checker is enrolled yet.');
+    return h(
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { class: 'checkers', id: 'checker-table' },
+        h('thead', null, h('tr', null, ['Checker', 'Weight', 'Prior', 'Shared stories', 'Agreement \u03b1', 'Disagreement \u03b4', 'Voices'].map((x) => h('th', { scope: 'col' }, x)))),
+        h(
+          'tbody',
+          null,
+          checkers.map((c) =>
+            h(
+              'tr',
+              { class: 'checker-row', 'data-checker': c.id },
+              h('td', null, h('a', { href: checkerHref(c.id), class: 'checker' }, c.id), h('span', { class: 'muted' }, c.organisation ? ' (organisation)' : ' (key)')),
+              h('td', { class: 'num' }, num(c.weight, 3)),
+              h('td', null, c.prior ? gradeBadge(c.prior) : h('span', { class: 'muted' }, 'default'), ' ', h('span', { class: 'num' }, num(c.prior_weight))),
+              h('td', { class: 'num' }, String(c.shared)),
+              h('td', { class: 'num' }, num(c.agree)),
+              h('td', { class: 'num' }, num(c.disagree)),
+              h('td', { class: 'num' }, String(c.voices)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async function checkersPage(view) {
+    const all = await api('/v1/checkers');
+    add(view,
+      h('h1', { tabindex: -1 }, 'Fact-checkers'),
+      h('p', { class: 'lead' }, 'How much each checker\u2019s word weighs: it starts from a prior (an admin\u2019s trust grade, or the default ' + num(all.checker_default_trust) + ') and moves with how far its verdicts agree with the other checkers\u2019 on the stories they share.'),
+      h('p', { class: 'formula' }, h('code', null, 'weight = (\u03b1 + P\u00b7p) / (\u03b1 + \u03b4 + P)'), ', P = ' + num(all.checker_prior_weight, 1)),
+      checkerTable(all.checkers || []),
+    );
+    return 'Fact-checkers';
+  }
+
+  async function checkerPage(view, id) {
+    const c = await api('/v1/checkers/' + encodeURIComponent(id));
+    const score = c.score || {};
+    const stories = (c.explanation && c.explanation.stories) || [];
+    const P = num(c.checker_prior_weight, 1);
+    add(view,
+      h('h1', { tabindex: -1, id: 'checker-name' }, score.id || id),
+      h('p', { class: 'meta' }, score.organisation ? 'an organisation' : 'a key no organisation holds', ' · ', (score.keys || []).length === 1 ? 'key ' : 'keys ', (score.keys || []).join(', ')),
+      section(
+        'weight',
+        'Weight',
+        h('p', { class: 'big' }, h('span', { class: 'num', id: 'checker-weight' }, num(score.weight, 3))),
+        h('p', { class: 'formula' }, h('code', null, '(\u03b1 ' + num(score.agree) + ' + P ' + P + ' \u00d7 p ' + num(score.prior_weight) + ') / (\u03b1 ' + num(score.agree) + ' + \u03b4 ' + num(score.disagree) + ' + P ' + P + ')')),
+        dl([
+          ['Prior', score.prior ? ['trust grade ', gradeBadge(score.prior)] : 'the default (no trust grade)'],
+          ['Prior weight p', h('span', { class: 'num' }, num(score.prior_weight))],
+          ['Stories shared with other checkers', h('span', { class: 'num', id: 'shared' }, String(score.shared))],
+          ['Agreement \u03b1 \u00b7 disagreement \u03b4', h('span', { class: 'num' }, num(score.agree) + ' \u00b7 ' + num(score.disagree))],
+          ['Voices (latest counting verdict per claim)', h('span', { class: 'num' }, String(score.voices))],
+        ]),
+      ),
+    );
+    const panel = section('stories', 'Stories shared with other checkers');
+    if (stories.length) {
+      add(panel,
+        h(
+          'table',
+          { class: 'stories', id: 'story-table' },
+          h('thead', null, h('tr', null, ['Story', 'Its rating', 'Other checkers', 'Agreement'].map((x) => h('th', { scope: 'col' }, x)))),
+          h(
+            'tbody',
+            null,
+            stories.map((s) =>
+              h(
+                'tr',
+                { class: 'story' },
+                h('td', null, h('a', { href: claimHref(s.story) }, h('code', null, short(s.story)))),
+                h('td', null, ratingBadge(s.rating)),
+                h('td', null, (s.others || []).flatMap((o, i) => (i === 0 ? [] : [', ']).concat([h('a', { href: checkerHref(o), class: 'checker' }, o)]))),
+                h('td', { class: 'num' }, '\u03b1 +' + num(s.agree) + ' \u00b7 \u03b4 +' + num(s.disagree)),
+              ),
+            ),
+          ),
+        ),
+      );
+    } else {
+      add(panel, h('p', { class: 'empty' }, 'No other checker has rated the same stories: the weight is the prior.'));
+    }
+    add(view, panel);
+    return 'Checker ' + (score.id || id);
   }
 
   // ---- routing ----
@@ -841,6 +1021,10 @@
         title = await claimPage(view, parts[1]);
       } else if (parts[0] === 'source' && parts[1]) {
         title = await sourcePage(view, parts[1]);
+      } else if (parts[0] === 'checkers') {
+        title = await checkersPage(view);
+      } else if (parts[0] === 'checker' && parts[1]) {
+        title = await checkerPage(view, parts[1]);
       } else {
         add(view, h('h1', { tabindex: -1 }, 'Nothing here'), h('p', null, h('a', { href: '#/' }, 'Back to the start')));
       }

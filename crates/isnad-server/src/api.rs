@@ -1,5 +1,5 @@
-//! The HTTP API: writing entries, reading entries, claims, sources and
-//! scores, proofs, the checkpoint and the C2SP tiles.
+//! The HTTP API: writing entries, reading entries, claims, sources,
+//! checkers and scores, proofs, the checkpoint and the C2SP tiles.
 //!
 //! Every handler runs its ledger work on the blocking pool (sled and the
 //! replay block); errors are RFC 9457 problems ([`crate::problem`]).
@@ -207,6 +207,7 @@ pub async fn claims(State(s): State<Shared>, Query(q): Query<Search>) -> Result<
                 "publisher": body.chain.first().map(|h| h.source.as_str()),
                 "originator": body.chain.last().map(|h| h.source.as_str()),
                 "credibility": scores.claim(&c.id),
+                "pair": scores.claim(&c.id).map(|sc| sc.pair()),
             }));
         }
         Ok(json_response(
@@ -244,6 +245,7 @@ pub async fn claim(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
                 "kind": source.as_ref().map(|v| v.current.kind),
                 "expected": score.map(|sc| sc.opinion.e),
                 "grade": score.map(|sc| sc.grade),
+                "grade_text": score.map(|sc| sc.grade_text()),
             }));
         }
         let verdicts: Vec<Value> = view
@@ -278,6 +280,7 @@ pub async fn claim(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
                 "chain": chain,
                 "verdicts": verdicts,
                 "credibility": scores.claim(&id),
+                "pair": scores.claim(&id).map(|sc| sc.pair()),
                 "explanation": scores.explain_claim(&id),
             }),
         ))
@@ -295,6 +298,7 @@ pub async fn sources(State(s): State<Shared>) -> Result<Response, Problem> {
             let mut v = serde_json::to_value(sc).unwrap_or(Value::Null);
             v["name"] = json!(name);
             v["grade_wording"] = json!(grade_wording(sc.grade));
+            v["grade_text"] = json!(sc.grade_text());
             out.push(v);
         }
         Ok(json_response(StatusCode::OK, &json!({"sources": out})))
@@ -326,6 +330,7 @@ pub async fn source(State(s): State<Shared>, Path(id): Path<String>) -> Result<R
                 "prior": view.prior,
                 "score": score,
                 "grade_wording": score.map(|sc| grade_wording(sc.grade)),
+                "grade_text": score.map(|sc| sc.grade_text()),
                 "explanation": scores.explain_source(&id),
             }),
         ))
@@ -358,7 +363,11 @@ pub async fn scores(State(s): State<Shared>) -> Result<Response, Problem> {
         let ranked: Vec<Value> = scores
             .ranked()
             .iter()
-            .map(|sc| serde_json::to_value(sc).unwrap_or(Value::Null))
+            .map(|sc| {
+                let mut v = serde_json::to_value(sc).unwrap_or(Value::Null);
+                v["grade_text"] = json!(sc.grade_text());
+                v
+            })
             .collect();
         Ok(json_response(
             StatusCode::OK,
@@ -366,6 +375,46 @@ pub async fn scores(State(s): State<Shared>) -> Result<Response, Problem> {
                 "state_root": scores.state_root().to_hex(),
                 "as_of": scores.last_entry().map(|(seq, t)| json!({"seq": seq.0, "time": t.to_string()})),
                 "sources": ranked,
+            }),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/checkers`: every fact-checker (an organisation, or a key no
+/// organisation holds) with its weight and what the weight comes from.
+pub async fn checkers(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let scores = s.scores()?;
+        let params = scores.params();
+        let out: Vec<&isnad_core::score::CheckerScore> = scores.checkers().collect();
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "checkers": out,
+                "checker_prior_weight": params.checker_prior_weight,
+                "checker_default_trust": params.checker_default_trust,
+            }),
+        ))
+    })
+    .await
+}
+
+/// `GET /v1/checkers/{id}`: one checker's weight, and every story it
+/// shares with other checkers with how far it agreed.
+pub async fn checker(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+    blocking(move || {
+        let scores = s.scores()?;
+        let Some(explanation) = scores.explain_checker(&id) else {
+            return Err(Problem::not_found(format!("no checker `{id}`")));
+        };
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "id": id,
+                "score": explanation.score,
+                "explanation": explanation,
+                "checker_prior_weight": scores.params().checker_prior_weight,
             }),
         ))
     })

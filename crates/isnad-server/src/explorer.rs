@@ -17,8 +17,9 @@
 //! source's name cannot become HTML.
 //!
 //! The explorer's pages (hash routes, so one document serves them all):
-//! `#/` (search, the latest checkpoint, ranked sources), `#/search?q=…`,
-//! `#/claim/<id>` and `#/source/<slug>`. `docs/EXPLORER.md` describes them.
+//! `#/` (search, the latest checkpoint, ranked sources, checkers),
+//! `#/search?q=…`, `#/claim/<id>`, `#/source/<slug>`, `#/checkers` and
+//! `#/checker/<id>`. `docs/EXPLORER.md` describes them.
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};

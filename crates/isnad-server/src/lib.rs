@@ -8,7 +8,8 @@
 //!   (`isnad --server URL claim add …` signs locally and posts) and applies
 //!   exactly the checks of a local append. Keys never leave the writers.
 //! - **Reading**: entries, claims with chains, verdicts and credibility,
-//!   sources with scores and explanations, inclusion and consistency
+//!   sources with scores and explanations, fact-checkers with their
+//!   weights, inclusion and consistency
 //!   proofs, under `/v1/`; the signed checkpoint at `/checkpoint` and the
 //!   log's C2SP tiles under `/tile/` (the layout `isnad export tiles`
 //!   writes and `isnad mirror` follows); the OpenAPI document at
@@ -16,6 +17,7 @@
 //! - **Errors**: RFC 9457 problem details ([`problem`]).
 //! - **The web explorer** at `/`: claim search, claim pages with their
 //!   attribution chains drawn, source pages with their grades and history,
+//!   checker pages with their weights,
 //!   the latest checkpoint and proofs to download ([`explorer`]). Its routes
 //!   are pages, not API, and are not in [`API`].
 //!
@@ -161,6 +163,16 @@ pub const API: &[Route] = {
             method: Get,
             path: "/v1/sources/{slug}/history",
             handler: |m| on(m, source_history),
+        },
+        Route {
+            method: Get,
+            path: "/v1/checkers",
+            handler: |m| on(m, checkers),
+        },
+        Route {
+            method: Get,
+            path: "/v1/checkers/{id}",
+            handler: |m| on(m, checker),
         },
         Route {
             method: Get,

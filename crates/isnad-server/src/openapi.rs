@@ -40,6 +40,10 @@ pub fn document() -> Value {
         "An entry id (64 hex digits) or a unique prefix of at least 4",
     );
     let slug = path_param("slug", "A source's slug");
+    let checker = path_param(
+        "id",
+        "A checker's id: an organisation id, or `name+keyid` for a key no organisation holds",
+    );
     let mut entries = get(
         "Entries in ledger order",
         json!([
@@ -82,11 +86,13 @@ pub fn document() -> Value {
             "/v1/claims": get("Search standing claims (normalised text, any language)", json!([
                 query_param("q", "Words to find", "string"),
                 query_param("limit", "At most this many (1-500, default 50)", "integer")
-            ]), ok_json("`claims`: id, text, lang, date, publisher, originator, credibility")),
-            "/v1/claims/{id}": get("A claim as it stands: chain, verdicts, credibility and its explanation", json!([id]), ok_json("The claim")),
-            "/v1/sources": get("Every source, ranked by credibility", json!([]), ok_json("`sources`")),
+            ]), ok_json("`claims`: id, text, lang, date, publisher, originator, credibility, pair")),
+            "/v1/claims/{id}": get("A claim as it stands: chain, verdicts, credibility (with its Admiralty `pair`, `disputed`, `misattributed`, `circular`, `independence_unknown`) and its explanation", json!([id]), ok_json("The claim")),
+            "/v1/sources": get("Every source, ranked by credibility (its lower bound, then E)", json!([]), ok_json("`sources`, each with `grade_text`")),
             "/v1/sources/{slug}": get("A source as it stands: score, Admiralty grade, the verdicts behind them", json!([slug]), ok_json("The source")),
             "/v1/sources/{slug}/history": get("A source's expected value over time", json!([slug]), ok_json("`points`: seq, time, expected, grade")),
+            "/v1/checkers": get("Every fact-checker (an organisation, or a key no organisation holds) with its weight and the inputs of its weight", json!([]), ok_json("`checkers` (each with `id`, `organisation`, `keys`, `prior`, `prior_weight`, `shared`, `agree`, `disagree`, `weight`, `voices`), `checker_prior_weight`, `checker_default_trust`")),
+            "/v1/checkers/{id}": get("One checker's weight and every story it shares with other checkers", json!([checker]), ok_json("`id`, `score`, `explanation` (`stories`: each with `story`, `verdict`, `rating`, `others`, `agree`, `disagree`), `checker_prior_weight`")),
             "/v1/scores": get("The replay's state root and the ranked sources", json!([]), ok_json("`state_root`, `as_of`, `sources`")),
             "/v1/proofs/inclusion/{id}": get("An inclusion proof document, as `isnad prove` prints it", json!([id,
                 query_param("size", "Tree size (a signed checkpoint's); default the current one", "integer")
