@@ -35,6 +35,7 @@ mod model;
 mod readme;
 mod schemas;
 mod scoring;
+mod scoring_v2;
 mod serve;
 mod tamper;
 mod tiles;
