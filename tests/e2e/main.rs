@@ -36,6 +36,7 @@ mod orgs;
 mod readme;
 mod schemas;
 mod scoring;
+mod scoring_v2;
 mod serve;
 mod tamper;
 mod tiles;

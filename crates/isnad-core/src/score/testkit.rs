@@ -28,7 +28,9 @@ enum Backend {
 }
 
 /// A ledger under construction with an admin, an editor and two
-/// fact-checkers enrolled; entries are dated `time`, which tests move on.
+/// fact-checkers enrolled (and, with [`Book::with_extra_keys`], a third
+/// fact-checker [`CHECKER3`] and a [`DESK`] key that is both fact-checker
+/// and editor); entries are dated `time`, which tests move on.
 pub struct Book {
     backend: Backend,
     pub entries: Vec<Entry>,
@@ -40,8 +42,30 @@ pub struct Book {
     n: u64,
 }
 
-fn key(name: &str, seed: u8) -> KeyPair {
+// Names and seeds of the keys a book knows: [`known`] makes each again, for
+// a caller that needs a key while the book is borrowed.
+/// The genesis admin.
+pub const ADMIN: (&str, u8) = ("admin", 1);
+/// The editor.
+pub const EDITOR: (&str, u8) = ("editor", 2);
+/// The first fact-checker, its own checker.
+pub const CHECKER: (&str, u8) = ("checker", 3);
+/// The second fact-checker, another checker.
+pub const CHECKER2: (&str, u8) = ("checker-two", 4);
+/// A third fact-checker ([`Book::with_extra_keys`]).
+pub const CHECKER3: (&str, u8) = ("checker-three", 5);
+/// A key with both the fact-checker and editor roles
+/// ([`Book::with_extra_keys`]).
+pub const DESK: (&str, u8) = ("desk", 6);
+
+/// The key of `name` and `seed` (the seed byte repeated).
+pub fn key(name: &str, seed: u8) -> KeyPair {
     KeyPair::from_seed(name, &[seed; 32]).unwrap()
+}
+
+/// [`key`] of one of the constants above.
+pub fn known(k: (&str, u8)) -> KeyPair {
+    key(k.0, k.1)
 }
 
 impl Book {
@@ -50,10 +74,10 @@ impl Book {
             backend,
             entries: Vec::new(),
             time: Timestamp::from_unix(T0),
-            admin: key("admin", 1),
-            editor: key("editor", 2),
-            checker: key("checker", 3),
-            checker2: key("checker-two", 4),
+            admin: known(ADMIN),
+            editor: known(EDITOR),
+            checker: known(CHECKER),
+            checker2: known(CHECKER2),
             n: 0,
         };
         let genesis = Record::Key(KeyBody {
@@ -63,7 +87,7 @@ impl Book {
             replaces: None,
             org: None,
         });
-        let admin = key("admin", 1);
+        let admin = known(ADMIN);
         b.put(&admin, genesis);
         for (k, role) in [
             (b.editor.verifier().to_string(), Role::Editor),
@@ -90,6 +114,70 @@ impl Book {
             view: MemoryView::new(),
             at: Position::GENESIS,
         })
+    }
+
+    /// In memory, as [`Book::new`], then [`CHECKER3`] (fact-checker) and
+    /// [`DESK`] (fact-checker and editor) enrolled by the admin. The first
+    /// entries are those of [`Book::new`], so its positions hold.
+    pub fn with_extra_keys() -> Book {
+        let mut b = Book::new();
+        let (c3, desk) = (known(CHECKER3), known(DESK));
+        b.enrol(&c3, &[Role::FactChecker]);
+        b.enrol(&desk, &[Role::Editor, Role::FactChecker]);
+        b
+    }
+
+    /// Enrols `key` with `roles` (sorted here, as the format wants),
+    /// signed by the admin.
+    pub fn enrol(&mut self, key: &KeyPair, roles: &[Role]) -> EntryHash {
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        let admin = known(ADMIN);
+        self.put(
+            &admin,
+            Record::Key(KeyBody {
+                key: key.verifier().to_string(),
+                roles,
+                holder: None,
+                replaces: None,
+            }),
+        )
+    }
+
+    /// `old` hands over to `new` with `roles` (a rotation, signed by `old`):
+    /// `new` speaks for the same checker, and `old` signs nothing more.
+    pub fn rotate(&mut self, old: &KeyPair, new: &KeyPair, roles: &[Role]) -> EntryHash {
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        self.put(
+            old,
+            Record::Key(KeyBody {
+                key: new.verifier().to_string(),
+                roles,
+                holder: None,
+                replaces: Some(old.verifier().to_string()),
+            }),
+        )
+    }
+
+    /// Revokes `key` as compromised from `since` (this entry's time when
+    /// `None`), signed by `signer` (an admin, or the key itself).
+    pub fn revoke_compromised(
+        &mut self,
+        signer: &KeyPair,
+        key: &KeyPair,
+        since: Option<Timestamp>,
+    ) -> EntryHash {
+        self.put(
+            signer,
+            Record::Revocation(RevocationBody {
+                key: key.verifier().to_string(),
+                reason: RevocationReason::Compromised,
+                since: since.map(|t| t.to_string()),
+            }),
+        )
     }
 
     /// In a sled ledger in a temporary directory, through `Ledger::append`.
@@ -139,9 +227,13 @@ impl Book {
     }
 
     pub fn source(&mut self, slug: &str, kind: SourceKind) -> EntryHash {
-        let editor = key("editor", 2);
+        self.source_as(&known(EDITOR), slug, kind)
+    }
+
+    /// A source described by `signer` (an editor or a fact-checker).
+    pub fn source_as(&mut self, signer: &KeyPair, slug: &str, kind: SourceKind) -> EntryHash {
         self.put(
-            &editor,
+            signer,
             Record::Source(SourceBody {
                 id: slug.parse().unwrap(),
                 name: slug.to_owned(),
@@ -191,8 +283,12 @@ impl Book {
     }
 
     pub fn claim(&mut self, text: &str, slugs: &[&str]) -> EntryHash {
-        let editor = key("editor", 2);
-        self.put(&editor, Record::Claim(Book::claim_body(text, slugs)))
+        self.claim_as(&known(EDITOR), text, slugs)
+    }
+
+    /// A claim recorded by `signer` (an editor or a fact-checker).
+    pub fn claim_as(&mut self, signer: &KeyPair, text: &str, slugs: &[&str]) -> EntryHash {
+        self.put(signer, Record::Claim(Book::claim_body(text, slugs)))
     }
 
     pub fn verdict_by(
@@ -218,28 +314,42 @@ impl Book {
     }
 
     pub fn verdict(&mut self, claim: EntryHash, rating: Rating, confidence: u8) -> EntryHash {
-        let checker = key("checker", 3);
+        let checker = known(CHECKER);
         self.verdict_by(&checker, claim, rating, confidence, None)
     }
 
     pub fn relation(&mut self, from: EntryHash, relation: ClaimRelation, to: EntryHash) {
-        let editor = key("editor", 2);
+        self.relation_as(&known(EDITOR), from, relation, to);
+    }
+
+    /// A relation stated by `signer` (an editor or a fact-checker).
+    pub fn relation_as(
+        &mut self,
+        signer: &KeyPair,
+        from: EntryHash,
+        relation: ClaimRelation,
+        to: EntryHash,
+    ) -> EntryHash {
         self.put(
-            &editor,
+            signer,
             Record::Relation(RelationBody {
                 from,
                 relation,
                 to,
                 note: None,
             }),
-        );
+        )
     }
 
     pub fn amend(&mut self, target: EntryHash, change: Change) -> EntryHash {
-        let editor = key("editor", 2);
+        self.amend_as(&known(EDITOR), target, change)
+    }
+
+    /// An amendment signed by `signer` (an editor).
+    pub fn amend_as(&mut self, signer: &KeyPair, target: EntryHash, change: Change) -> EntryHash {
         let n = self.serial();
         self.put(
-            &editor,
+            signer,
             Record::Amendment(AmendmentBody {
                 target,
                 change,
@@ -252,11 +362,20 @@ impl Book {
         self.amend(target, Change::Retract)
     }
 
+    /// A retraction signed by `signer` (an editor).
+    pub fn retract_as(&mut self, signer: &KeyPair, target: EntryHash) -> EntryHash {
+        self.amend_as(signer, target, Change::Retract)
+    }
+
     pub fn prior(&mut self, slug: &str, grade: Grade) -> EntryHash {
-        let editor = key("editor", 2);
+        self.prior_as(&known(EDITOR), slug, grade)
+    }
+
+    /// A prior set by `signer` (an editor).
+    pub fn prior_as(&mut self, signer: &KeyPair, slug: &str, grade: Grade) -> EntryHash {
         let n = self.serial();
         self.put(
-            &editor,
+            signer,
             Record::Prior(PriorBody {
                 source: slug.parse().unwrap(),
                 grade,
