@@ -343,6 +343,8 @@ fn texts_equal_up_to_case_folding_are_one_story() {
     }
     assert_eq!(reports(&accent), [accent.as_str()]);
     assert_eq!(d.json(&["credibility", &accent])["reports"], 1);
+}
+
 /// A desk with sources and a second fact-checker key, `checker2`, whose
 /// private key file is returned.
 fn two_checkers() -> (Desk, std::path::PathBuf) {
