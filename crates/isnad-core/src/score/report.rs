@@ -114,8 +114,9 @@ pub struct ClaimScore {
     /// The Admiralty credibility digit, from the information alone
     /// (verdicts and corroboration), never from the source.
     pub credibility: Credibility,
-    /// The Admiralty reliability letter of this report's origin (F when
-    /// the origin is unknown).
+    /// The Admiralty reliability letter of this report's origin, graded
+    /// without the story's own verdicts so that letter and digit stay
+    /// independent (F when the origin is unknown).
     pub letter: Grade,
     /// This report's named origin, if any.
     pub origin: Option<SourceId>,
@@ -347,7 +348,8 @@ pub struct ReportItem {
     pub relays: Vec<SourceId>,
     /// The named origin it traces back to; `None` when anonymous or unknown.
     pub origin: Option<SourceId>,
-    /// The origin's reliability letter (F when unknown).
+    /// The origin's reliability letter without the story's own verdicts
+    /// (F when unknown).
     pub letter: Grade,
     /// Trust T, the product of the relays' expected values.
     pub trust: Micro,

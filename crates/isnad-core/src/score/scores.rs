@@ -96,6 +96,9 @@ struct StoryCalc {
     verdicts: Vec<VerdictCalc>,
     truth: Option<Opinion>,
     fused: Opinion,
+    /// Each member's letter: its origin's grade without the story's own
+    /// verdicts (F when unknown), in member order.
+    letters: Vec<Grade>,
     unknown: u32,
     confirmations: u32,
     confirming_checkers: u32,
@@ -579,7 +582,7 @@ impl Scores {
                 credibility(truth.as_ref(), disputed, origins, calc.confirming_checkers);
             let circular = calc.groups.iter().any(|g| g.reports >= 2);
             let first = f.claims[members[0] as usize].entry;
-            for &c in members {
+            for (&c, &letter) in members.iter().zip(&calc.letters) {
                 let fact = &f.claims[c as usize];
                 let origin = match self.links.origin[c as usize] {
                     Origin::Named(o) => Some(o),
@@ -599,7 +602,7 @@ impl Scores {
                     conflict,
                     disputed,
                     credibility,
-                    letter: origin.map_or(Grade::F, |o| self.sources[o as usize].grade),
+                    letter,
                     origin: origin.map(|o| f.sources[o as usize].id.clone()),
                     misattributed: self.misattributed_to(c),
                     circular,
@@ -681,6 +684,7 @@ impl Scores {
         };
 
         let mut reports = Vec::new();
+        let mut letters = Vec::with_capacity(members.len());
         let mut unknown = 0u32;
         // (origin, discounted opinion) of every report with a named origin.
         let mut named: Vec<(Ix, Opinion)> = Vec::with_capacity(members.len());
@@ -692,12 +696,20 @@ impl Scores {
                     for h in self.links.relays(f, st, c) {
                         t *= published(h.source).e.to_f64();
                     }
-                    let p = published(o);
+                    let (p, grade) = match without(o) {
+                        Some(calc) => (calc.opinion, calc.grade),
+                        None => {
+                            let src = &self.sources[o as usize];
+                            (src.opinion, src.grade)
+                        }
+                    };
+                    letters.push(grade);
                     let op = Opinion::from_micro(p.b, p.d, p.u, p.a).discount(t);
                     named.push((o, op));
                     (t, op)
                 }
                 Origin::Unknown => {
+                    letters.push(Grade::F);
                     unknown += 1;
                     (0.0, Opinion::vacuous(a))
                 }
@@ -785,6 +797,7 @@ impl Scores {
             checkers: voices.len() as u32,
             unknown,
             fused: fuse_cumulative(&all, a),
+            letters,
             reports,
             groups,
             verdicts,
@@ -1099,7 +1112,8 @@ impl Scores {
         let reports = calc
             .reports
             .iter()
-            .map(|rc| {
+            .enumerate()
+            .map(|(i, rc)| {
                 let relays = self.links.relays(f, st, rc.claim);
                 ReportItem {
                     claim: f.claims[rc.claim as usize].entry,
@@ -1119,10 +1133,7 @@ impl Scores {
                         Origin::Named(o) => Some(slug(o)),
                         Origin::Unknown => None,
                     },
-                    letter: match rc.origin {
-                        Origin::Named(o) => self.sources[o as usize].grade,
-                        Origin::Unknown => Grade::F,
-                    },
+                    letter: calc.letters.get(i).copied().unwrap_or(Grade::F),
                     trust: Micro::from_f64(rc.trust),
                     opinion: rc.opinion.publish(),
                 }
@@ -1257,9 +1268,7 @@ fn credibility(
             Credibility::Improbable
         }
     };
-    match decisive {
-        // A dispute never reads as true: doubtful at best.
-        Some(t) if disputed => by_value(t.e).max(Credibility::Doubtful),
+    let digit = match decisive {
         Some(t) => match by_value(t.e) {
             Credibility::ProbablyTrue if origins >= 2 || confirming >= 2 => Credibility::Confirmed,
             d => d,
@@ -1267,6 +1276,13 @@ fn credibility(
         // Unchecked: agreeing independent origins make it possible, no more.
         None if origins >= 2 => Credibility::PossiblyTrue,
         None => Credibility::CannotBeJudged,
+    };
+    // A dispute never reads as true, however weak or corroborated:
+    // doubtful at best.
+    if disputed {
+        digit.max(Credibility::Doubtful)
+    } else {
+        digit
     }
 }
 
@@ -1354,5 +1370,9 @@ mod tests {
         assert_eq!(credibility(Some(&t(0.1, 0.9)), true, 3, 3), Doubtful);
         assert_eq!(credibility(Some(&t(0.1, 0.5)), true, 3, 1), Doubtful);
         assert_eq!(credibility(Some(&t(0.1, 0.2)), true, 3, 1), Improbable);
+        // Weak verdicts on both sides of a corroborated story: still not
+        // "possibly true".
+        assert_eq!(credibility(Some(&t(0.8, 0.5)), true, 2, 1), Doubtful);
+        assert_eq!(credibility(None, true, 1, 0), CannotBeJudged);
     }
 }

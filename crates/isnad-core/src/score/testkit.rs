@@ -141,6 +141,7 @@ impl Book {
                 roles,
                 holder: None,
                 replaces: None,
+                org: None,
             }),
         )
     }
@@ -158,6 +159,7 @@ impl Book {
                 roles,
                 holder: None,
                 replaces: Some(old.verifier().to_string()),
+                org: None,
             }),
         )
     }
