@@ -488,7 +488,9 @@ fn checkers_lists_explains_and_refuses_an_unknown_id() {
         .find(|l| l.trim_start().starts_with(&story))
         .unwrap_or_else(|| panic!("{story}: {text}"));
     assert!(
-        line.contains(&format!("rated true; others {two}; agreement 0.000000")),
+        line.contains(&format!(
+            "rated true; others {two}; α +0.000000 δ +1.000000"
+        )),
         "{line}"
     );
     assert_eq!(d.ok(&["checkers", "checker", "--explain"]), text);
@@ -501,7 +503,10 @@ fn checkers_lists_explains_and_refuses_an_unknown_id() {
     assert_eq!(stories[0]["story"], a.as_str());
     assert_eq!(stories[0]["rating"], "false");
     assert_eq!(stories[0]["others"][0], one.as_str());
-    assert_eq!(stories[0]["agreement"], 0.0);
+    assert_eq!(
+        (&stories[0]["agree"], &stories[0]["disagree"]),
+        (&0.0.into(), &1.0.into())
+    );
     // Without --explain, no stories.
     assert_eq!(d.json(&["checkers", &two]).get("stories"), None);
 

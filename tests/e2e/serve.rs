@@ -359,7 +359,11 @@ fn checkers_and_the_scores_facts_over_http() {
     assert_eq!(stories.len(), 1, "{one}");
     assert_eq!(stories[0]["story"], disputed.as_str());
     assert_eq!(stories[0]["rating"], "true");
-    assert_eq!(stories[0]["agreement"], 0.0);
+    // One story against a checker who said false: all disagreement.
+    assert_eq!(
+        (&stories[0]["agree"], &stories[0]["disagree"]),
+        (&0.0.into(), &1.0.into())
+    );
     assert!(
         stories[0]["others"][0]
             .as_str()
