@@ -65,6 +65,10 @@ pub struct Scores {
     /// `per_checker[pc_start[s]..pc_start[s + 1]]`, by checker index.
     per_checker: Vec<Part>,
     pc_start: Vec<u32>,
+    /// Each verdict's contributions to sources, kept so that a story can
+    /// take its own verdicts out: `contrib[contrib_start[v]..contrib_start[v + 1]]`.
+    contrib: Vec<Contribution>,
+    contrib_start: Vec<u32>,
     /// Indexed like `facts.sources`.
     sources: Vec<SourceScore>,
     /// Indexed like `facts.claims`; `None` when retracted.
@@ -177,6 +181,8 @@ impl Scores {
             by_claim_start,
             per_checker: Vec::new(),
             pc_start: Vec::new(),
+            contrib: Vec::new(),
+            contrib_start: Vec::new(),
             sources: Vec::new(),
             claims: Vec::new(),
         };
@@ -458,8 +464,12 @@ impl Scores {
         // short vector searched in place beats sorting every contribution.
         let n = self.facts.sources.len();
         let mut by_source: Vec<Vec<Part>> = vec![Vec::new(); n];
+        let mut contrib = Vec::new();
+        let mut contrib_start = Vec::with_capacity(self.facts.verdicts.len() + 1);
         for v in 0..self.facts.verdicts.len() as Ix {
+            contrib_start.push(contrib.len() as u32);
             self.contributions(v, |c, _, _| {
+                contrib.push(c);
                 let parts = &mut by_source[c.source as usize];
                 match parts.iter_mut().find(|p| p.checker == c.checker) {
                     Some(p) => {
@@ -484,8 +494,11 @@ impl Scores {
             flat.extend(parts);
         }
         start.push(flat.len() as u32);
+        contrib_start.push(contrib.len() as u32);
         self.per_checker = flat;
         self.pc_start = start;
+        self.contrib = contrib;
+        self.contrib_start = contrib_start;
     }
 
     fn parts_of(&self, s: Ix) -> &[Part] {
@@ -493,20 +506,27 @@ impl Scores {
         &self.per_checker[a as usize..b as usize]
     }
 
-    /// Saturation and weight of one checker's part: r × K/(n + K) × weight.
-    fn saturate(&self, p: &Part) -> (Micro, Micro, Micro) {
+    /// Saturation and weight of one checker's part: r × K/(n + K) × weight,
+    /// and the same for s.
+    fn saturate(&self, p: &Part) -> (Micro, Micro) {
         let k = u128::from(self.params.saturation.0);
         let n = u128::from(p.r) + u128::from(p.s);
         if n == 0 {
-            return (Micro::ZERO, Micro::ZERO, Micro::ONE);
+            return (Micro::ZERO, Micro::ZERO);
         }
         let wc = u128::from(self.checker_weight[p.checker as usize].0);
         let den = (n + k) * u128::from(ONE);
         (
             Micro(div_round(u128::from(p.r) * k * wc, den)),
             Micro(div_round(u128::from(p.s) * k * wc, den)),
-            Micro(div_round(k * u128::from(ONE), n + k)),
         )
+    }
+
+    /// What saturation leaves of a part: K / (n + K).
+    fn saturation_factor(&self, p: &Part) -> Micro {
+        let k = u128::from(self.params.saturation.0);
+        let n = u128::from(p.r) + u128::from(p.s);
+        Micro(div_round(k * u128::from(ONE), n + k))
     }
 
     /// A source's figures from `parts` (its per-checker evidence, possibly
@@ -519,7 +539,7 @@ impl Scores {
             if p.verdicts == 0 {
                 continue;
             }
-            let (pr, ps, _) = self.saturate(&p);
+            let (pr, ps) = self.saturate(&p);
             r = r.saturating_add(pr.0);
             sn = sn.saturating_add(ps.0);
             verdicts += p.verdicts;
@@ -649,7 +669,11 @@ impl Scores {
         let mut own: Vec<Contribution> = Vec::new();
         for &c in members {
             for &v in self.verdicts_on(c) {
-                self.contributions(v, |x, _, _| own.push(x));
+                let (a, b) = (
+                    self.contrib_start[v as usize],
+                    self.contrib_start[v as usize + 1],
+                );
+                own.extend_from_slice(&self.contrib[a as usize..b as usize]);
             }
         }
         own.sort_unstable_by_key(|x| (x.source, x.checker));
@@ -1077,7 +1101,8 @@ impl Scores {
             .parts_of(me)
             .iter()
             .map(|p| {
-                let (r, s, saturation) = self.saturate(p);
+                let (r, s) = self.saturate(p);
+                let saturation = self.saturation_factor(p);
                 CheckerShare {
                     checker: self.ids.names[p.checker as usize].to_string(),
                     verdicts: p.verdicts,
