@@ -926,25 +926,13 @@ fn check_url(field: &str, url: &str) -> Result<(), Error> {
 
 /// A date `YYYY-MM-DD` or a UTC time `YYYY-MM-DDTHH:MM:SSZ`.
 fn check_date(field: &str, s: &str) -> Result<(), Error> {
-    // chrono alone accepts `2025-2-18` and leading signs or spaces: insist on
-    // exactly four, two and two ASCII digits.
-    let shape = s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    let ok = if s.len() == 10 {
-        shape && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-    } else {
-        crate::time::Timestamp::parse(s).is_ok()
-    };
-    if !ok {
-        return Err(Error::field(
+    match crate::time::Timestamp::parse_date_or_time(s) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::field(
             field,
             format!("`{s}` is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"),
-        ));
+        )),
     }
-    Ok(())
 }
 
 fn check_source(at: &str, b: &SourceBody) -> Result<(), Error> {
