@@ -44,6 +44,7 @@
 //! |---|---|
 //! | `params` | [`Params`]: the model's numbers and their defaults |
 //! | `fixed` | [`Micro`]: integer millionths, half-up rounding |
+//! | `groups` | lists of lists in one vector (verdicts by claim, voices by story) |
 //! | `decay` | [`Decay`]: 2^(−age/half-life) without libm |
 //! | `opinion` | [`Opinion`]: Subjective Logic, discounting, fusion |
 //! | `normalize` | [`normalize()`]: the text two reports must share to be one story |
@@ -69,6 +70,7 @@ mod decay;
 mod evidence;
 mod facts;
 mod fixed;
+mod groups;
 mod normalize;
 mod opinion;
 mod params;

@@ -22,6 +22,7 @@ use super::decay::Decay;
 use super::evidence::{quarters, shares, split};
 use super::facts::{Facts, Hop, Ix, Node};
 use super::fixed::{Micro, ONE, div_round};
+use super::groups::Groups;
 use super::opinion::{Opinion, Published, fuse_averaging, fuse_cumulative};
 use super::params::Params;
 use super::report::{
@@ -47,9 +48,8 @@ pub struct Scores {
     story_no: Vec<u32>,
     /// Each story's range in `links.members`.
     story_range: Vec<(u32, u32)>,
-    /// Each story's voices (verdicts), `voices[voice_start[s]..voice_start[s + 1]]`.
-    voices: Vec<Ix>,
-    voice_start: Vec<u32>,
+    /// Each story's voices (verdicts), by story number.
+    voices: Groups<Ix>,
     /// Each story's conflict and dispute.
     conflict: Vec<Micro>,
     disputed: Vec<bool>,
@@ -58,17 +58,14 @@ pub struct Scores {
     checker_weight: Vec<Micro>,
     /// Each verdict's weight for source evidence; 0 when it does not count.
     weights: Vec<Micro>,
-    /// Verdicts grouped by claim: `by_claim[start[c]..start[c + 1]]`.
-    by_claim: Vec<Ix>,
-    by_claim_start: Vec<u32>,
-    /// Each source's evidence by checker, before saturation:
-    /// `per_checker[pc_start[s]..pc_start[s + 1]]`, by checker index.
-    per_checker: Vec<Part>,
-    pc_start: Vec<u32>,
+    /// Verdicts by claim, in ledger order.
+    by_claim: Groups<Ix>,
+    /// Each source's evidence by checker, before saturation, by checker
+    /// index.
+    parts: Groups<Part>,
     /// Each verdict's contributions to sources, kept so that a story can
-    /// take its own verdicts out: `contrib[contrib_start[v]..contrib_start[v + 1]]`.
-    contrib: Vec<Contribution>,
-    contrib_start: Vec<u32>,
+    /// take its own verdicts out.
+    contrib: Groups<Contribution>,
     /// Indexed like `facts.sources`.
     sources: Vec<SourceScore>,
     /// Indexed like `facts.claims`; `None` when retracted.
@@ -149,14 +146,15 @@ impl Scores {
         let links = Links::build(&facts, &standing);
         let decay = Decay::new(params.half_life_secs);
 
-        let mut by_claim: Vec<Ix> = (0..facts.verdicts.len() as Ix).collect();
-        by_claim.sort_by_key(|&v| (facts.verdicts[v as usize].claim, v));
-        let mut by_claim_start = vec![0u32; facts.claims.len() + 1];
-        for &v in &by_claim {
-            by_claim_start[facts.verdicts[v as usize].claim as usize + 1] += 1;
-        }
-        for c in 0..facts.claims.len() {
-            by_claim_start[c + 1] += by_claim_start[c];
+        let mut sorted: Vec<Ix> = (0..facts.verdicts.len() as Ix).collect();
+        sorted.sort_by_key(|&v| (facts.verdicts[v as usize].claim, v));
+        let mut by_claim = Groups::default();
+        let mut next = sorted.into_iter().peekable();
+        for c in 0..facts.claims.len() as Ix {
+            while let Some(v) = next.next_if(|&v| facts.verdicts[v as usize].claim == c) {
+                by_claim.push(v);
+            }
+            by_claim.close();
         }
 
         let mut scores = Scores {
@@ -170,19 +168,15 @@ impl Scores {
             decay_time,
             story_no: Vec::new(),
             story_range: Vec::new(),
-            voices: Vec::new(),
-            voice_start: Vec::new(),
+            voices: Groups::default(),
             conflict: Vec::new(),
             disputed: Vec::new(),
             checkers: Vec::new(),
             checker_weight: Vec::new(),
             weights: Vec::new(),
             by_claim,
-            by_claim_start,
-            per_checker: Vec::new(),
-            pc_start: Vec::new(),
-            contrib: Vec::new(),
-            contrib_start: Vec::new(),
+            parts: Groups::default(),
+            contrib: Groups::default(),
             sources: Vec::new(),
             claims: Vec::new(),
         };
@@ -214,11 +208,9 @@ impl Scores {
             ranges.push((start as u32, len as u32));
             start += len;
         }
-        let mut voices = Vec::new();
-        let mut voice_start = Vec::with_capacity(ranges.len() + 1);
+        let mut voices = Groups::default();
         let mut on_story: Vec<Ix> = Vec::new();
         for &(a, len) in &ranges {
-            voice_start.push(voices.len() as u32);
             on_story.clear();
             for &c in &members[a as usize..(a + len) as usize] {
                 on_story.extend(
@@ -231,31 +223,26 @@ impl Scores {
             // The latest voice of each checker on the story: ledger order,
             // keep the last per checker.
             on_story.sort_unstable();
-            let first = voices.len();
             for &v in on_story.iter().rev() {
                 let checker = self.standing.voice_of[v as usize];
-                if !voices[first..]
+                if !voices
+                    .open_mut()
                     .iter()
                     .any(|&w: &Ix| self.standing.voice_of[w as usize] == checker)
                 {
                     voices.push(v);
                 }
             }
-            voices[first..].reverse();
+            voices.open_mut().reverse();
+            voices.close();
         }
-        voice_start.push(voices.len() as u32);
         self.story_no = story_no;
         self.story_range = ranges;
         self.voices = voices;
-        self.voice_start = voice_start;
     }
 
     fn story_voices(&self, story: u32) -> &[Ix] {
-        let (a, b) = (
-            self.voice_start[story as usize],
-            self.voice_start[story as usize + 1],
-        );
-        &self.voices[a as usize..b as usize]
+        self.voices.get(story as usize)
     }
 
     /// A story's value voices, for agreement and conflict.
@@ -464,10 +451,8 @@ impl Scores {
         // short vector searched in place beats sorting every contribution.
         let n = self.facts.sources.len();
         let mut by_source: Vec<Vec<Part>> = vec![Vec::new(); n];
-        let mut contrib = Vec::new();
-        let mut contrib_start = Vec::with_capacity(self.facts.verdicts.len() + 1);
+        let mut contrib = Groups::default();
         for v in 0..self.facts.verdicts.len() as Ix {
-            contrib_start.push(contrib.len() as u32);
             self.contributions(v, |c, _, _| {
                 contrib.push(c);
                 let parts = &mut by_source[c.source as usize];
@@ -485,25 +470,22 @@ impl Scores {
                     }),
                 }
             });
+            contrib.close();
         }
-        let mut start = Vec::with_capacity(n + 1);
-        let mut flat = Vec::new();
-        for mut parts in by_source {
-            start.push(flat.len() as u32);
-            parts.sort_unstable_by_key(|p| p.checker);
-            flat.extend(parts);
+        let mut parts = Groups::default();
+        for mut of_source in by_source {
+            of_source.sort_unstable_by_key(|p| p.checker);
+            for p in of_source {
+                parts.push(p);
+            }
+            parts.close();
         }
-        start.push(flat.len() as u32);
-        contrib_start.push(contrib.len() as u32);
-        self.per_checker = flat;
-        self.pc_start = start;
+        self.parts = parts;
         self.contrib = contrib;
-        self.contrib_start = contrib_start;
     }
 
     fn parts_of(&self, s: Ix) -> &[Part] {
-        let (a, b) = (self.pc_start[s as usize], self.pc_start[s as usize + 1]);
-        &self.per_checker[a as usize..b as usize]
+        self.parts.get(s as usize)
     }
 
     /// Saturation and weight of one checker's part: r × K/(n + K) × weight,
@@ -649,11 +631,7 @@ impl Scores {
     }
 
     fn verdicts_on(&self, c: Ix) -> &[Ix] {
-        let (a, b) = (
-            self.by_claim_start[c as usize],
-            self.by_claim_start[c as usize + 1],
-        );
-        &self.by_claim[a as usize..b as usize]
+        self.by_claim.get(c as usize)
     }
 
     /// The credibility of a story. Sources are read without the evidence
@@ -669,11 +647,7 @@ impl Scores {
         let mut own: Vec<Contribution> = Vec::new();
         for &c in members {
             for &v in self.verdicts_on(c) {
-                let (a, b) = (
-                    self.contrib_start[v as usize],
-                    self.contrib_start[v as usize + 1],
-                );
-                own.extend_from_slice(&self.contrib[a as usize..b as usize]);
+                own.extend_from_slice(self.contrib.get(v as usize));
             }
         }
         own.sort_unstable_by_key(|x| (x.source, x.checker));
