@@ -111,13 +111,26 @@ fn known_answer_table_through_a_ledger() {
     assert_eq!(c.credibility, Credibility::CannotBeJudged);
     assert_eq!(c.pair(), "C6");
 
-    // Twice, same origin: averaged, so not more certain; circular.
+    // Twice, same origin: averaged, so not more certain than the more
+    // certain report (fusing them as independent would be); circular.
     let s2 = b.scores_at(two_relays);
+    let x = s2.explain_claim(&x1).unwrap();
+    let ops: Vec<Opinion> = x
+        .reports
+        .iter()
+        .map(|r| Opinion::from_micro(r.opinion.b, r.opinion.d, r.opinion.u, r.opinion.a))
+        .collect();
+    let averaged = fuse_averaging(&ops, 0.5).publish();
+    assert_eq!((x.origins.len(), x.origins[0].reports), (1, 2));
+    assert_eq!(x.origins[0].opinion, averaged);
+    assert_ne!(averaged, fuse_cumulative(&ops, 0.5).publish());
+    assert!(averaged.u >= ops.iter().map(|o| Micro::from_f64(o.u)).min().unwrap());
     for x in [x1, x2] {
         let c2 = s2.claim(&x).unwrap();
         assert_eq!((c2.reports, c2.origins, c2.circular), (2, 1, true));
         assert_eq!(c2.confirmations, 0);
-        assert!(c2.opinion.u >= c.opinion.u.min(s2.claim(&x2).unwrap().opinion.u));
+        // No verdict: the story's opinion is the averaged origin's.
+        assert_eq!(c2.opinion, averaged);
     }
 
     // A second, independent origin: cumulative, more certain; the digit
