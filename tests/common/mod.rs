@@ -214,6 +214,25 @@ impl Desk {
         self.add(key, &claim_args(text))
     }
 
+    /// Records a verdict on `claim` with `rating`, confidence 100, signed
+    /// with `key`; returns its id.
+    pub fn rate(&self, key: &Path, claim: &str, rating: &str) -> String {
+        self.add(
+            key,
+            &[
+                "verdict",
+                "add",
+                claim,
+                "--rating",
+                rating,
+                "--confidence",
+                "100",
+                "--rationale",
+                "checked",
+            ],
+        )
+    }
+
     /// Runs with `--key KEY ARGS…`, expects failure with `code`; returns the
     /// one error line.
     pub fn fail_as(&self, key: &Path, args: &[&str], code: i32) -> String {

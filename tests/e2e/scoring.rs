@@ -355,24 +355,6 @@ fn two_checkers() -> (Desk, std::path::PathBuf) {
     (d, second)
 }
 
-/// `verdict add CLAIM --rating RATING --confidence 100`, signed by `key`.
-fn rate(d: &Desk, key: &std::path::Path, claim: &str, rating: &str) -> String {
-    d.add(
-        key,
-        &[
-            "verdict",
-            "add",
-            claim,
-            "--rating",
-            rating,
-            "--confidence",
-            "100",
-            "--rationale",
-            "checked",
-        ],
-    )
-}
-
 /// A claim published by `publisher` through `via` hops, with a fixed text.
 fn report(d: &Desk, text: &str, publisher: &str, via: &[&str]) -> String {
     let mut args = vec![
@@ -425,8 +407,8 @@ fn checkers_lists_explains_and_refuses_an_unknown_id() {
     let (d, second) = two_checkers();
     // The desk's two checkers disagree outright on one claim.
     let a = report(&d, "A MiG-29 squadron moved", "agenzia-nova", &[]);
-    rate(&d, &d.checker, &a, "true");
-    rate(&d, &second, &a, "false");
+    d.rate(&d.checker, &a, "true");
+    d.rate(&second, &a, "false");
     let one = checker_id(&d, "checker");
     let two = checker_id(&d, "checker2");
     assert!(one.starts_with("checker+") && two.starts_with("checker2+"));
@@ -533,9 +515,9 @@ fn score_explain_shows_each_verdicts_checker_and_each_checkers_part() {
     let (d, second) = two_checkers();
     let a = report(&d, "Officers are training in Russia", "agenzia-nova", &[]);
     let b = report(&d, "Officers are training in Belarus", "agenzia-nova", &[]);
-    rate(&d, &d.checker, &a, "false");
-    rate(&d, &d.checker, &b, "false");
-    rate(&d, &second, &b, "false");
+    d.rate(&d.checker, &a, "false");
+    d.rate(&d.checker, &b, "false");
+    d.rate(&second, &b, "false");
     let one = checker_id(&d, "checker");
     let two = checker_id(&d, "checker2");
 
@@ -646,9 +628,9 @@ fn credibility_shows_the_pair_disputes_and_each_verdicts_voice() {
     let b = report(&d, text, "rusi", &["harchaoui:quoted"]);
     // The first checker speaks on the story twice: its later verdict (on
     // the other report) is its voice.
-    let first = rate(&d, &d.checker, &a, "mostly-false");
-    let later = rate(&d, &d.checker, &b, "false");
-    rate(&d, &second, &a, "true");
+    let first = d.rate(&d.checker, &a, "mostly-false");
+    let later = d.rate(&d.checker, &b, "false");
+    d.rate(&second, &a, "true");
 
     let out = d.ok(&["credibility", &a]);
     assert!(has_pair(&out), "{out}");
@@ -770,7 +752,7 @@ fn misattribution_circular_reporting_and_unknown_independence() {
     );
     // Fawasel Media never said it: the trace names the misattribution
     // where it marked the origin.
-    rate(&d, &d.checker, &a, "misattributed");
+    d.rate(&d.checker, &a, "misattributed");
     let v = d.json(&["credibility", &a]);
     assert_eq!(v["misattributed"], "fawasel-media", "{v}");
     let out = d.ok(&["credibility", &a]);

@@ -300,31 +300,15 @@ fn checkers_and_the_scores_facts_over_http() {
             ],
         )
     };
-    let rate = |key: &Path, claim: &str, rating: &str| {
-        d.add(
-            key,
-            &[
-                "verdict",
-                "add",
-                claim,
-                "--rating",
-                rating,
-                "--confidence",
-                "100",
-                "--rationale",
-                "checked",
-            ],
-        )
-    };
     // Disputed: the two checkers disagree on one story.
     let disputed = claim("MiG-29s were delivered", "agenzia-nova", "harchaoui:quoted");
-    rate(&d.checker, &disputed, "true");
-    rate(&second, &disputed, "false");
+    d.rate(&d.checker, &disputed, "true");
+    d.rate(&second, &disputed, "false");
     // Misattributed, and a second report from unnamed sources.
     let text = "Officers are training in Belarus";
     let misattributed = claim(text, "agenzia-nova", "fawasel-media:cited");
     claim(text, "rusi", "unnamed:anonymous");
-    rate(&d.checker, &misattributed, "misattributed");
+    d.rate(&d.checker, &misattributed, "misattributed");
     let cli_checkers = d.json(&["checkers"]);
     let cli_one = d.json(&["checkers", "checker", "--explain"]);
     let cli_claim = d.json(&["credibility", &disputed]);
