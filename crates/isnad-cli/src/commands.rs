@@ -754,8 +754,8 @@ fn summary(e: &Entry) -> String {
             a.target.short(),
             clip(&a.reason, 40)
         ),
-        Record::Prior(p) => format!("{} grade {:?}", p.source, p.grade),
-        Record::Trust(t) => format!("checker {} grade {:?}", t.checker, t.grade),
+        Record::Prior(p) => format!("{} grade {}", p.source, p.grade.as_str()),
+        Record::Trust(t) => format!("checker {} grade {}", t.checker, t.grade.as_str()),
     }
 }
 
@@ -982,7 +982,7 @@ fn source_show(ctx: &Ctx, id: &str) -> Result<()> {
             "id": id.as_str(),
             "entry": view.entry.hash().to_hex(),
             "current": serde_json::to_value(&view.current)?,
-            "prior": view.prior.map(|g| format!("{g:?}")),
+            "prior": view.prior.map(|g| format!("{g}")),
             "retracted": view.retracted_by.map(|h| h.to_hex()),
             "mentions": mentions.iter().map(|m| m.hash().to_hex()).collect::<Vec<_>>(),
         }))?;
@@ -1004,7 +1004,7 @@ fn source_show(ctx: &Ctx, id: &str) -> Result<()> {
         outln!("  affiliated with {}", source_label(&ledger, a)?);
     }
     if let Some(g) = view.prior {
-        outln!("  editor's prior grade {g:?}");
+        outln!("  editor's prior grade {g}");
     }
     for m in &mentions {
         outln!(
@@ -1513,10 +1513,7 @@ fn demo(ctx: &Ctx, dir: &Path) -> Result<()> {
                 } else {
                     format!(" → {}", aff.join(", "))
                 };
-                let prior = v
-                    .prior
-                    .map(|g| format!(" [prior {g:?}]"))
-                    .unwrap_or_default();
+                let prior = v.prior.map(|g| format!(" [prior {g}]")).unwrap_or_default();
                 writeln!(
                     out,
                     "  {:<30} {:<15} {}{aff}{prior}",

@@ -165,7 +165,7 @@ fn print_ranked(picked: &[&SourceScore]) -> Result<()> {
             short(o.a),
             short(s.r),
             short(s.s),
-            s.prior.map(|g| format!("{g:?}")).unwrap_or_default()
+            s.prior.map(|g| format!("{g}")).unwrap_or_default()
         );
         outln!("{}", row.trim_end());
     }
@@ -221,12 +221,12 @@ fn count_as(n: u32, one: &str, many: &str) -> String {
 /// be judged)`.
 fn grade_line(s: &SourceScore) -> String {
     let text = s.grade_text();
-    let letter = format!("{:?}", s.grade);
-    if text.split(',').next() == Some(letter.as_str()) {
+    if text.split(',').next() == Some(s.grade.as_str()) {
         format!("{text} ({})", grade_wording(s.grade))
     } else {
         format!(
-            "{text}; from evidence alone {letter} ({})",
+            "{text}; from evidence alone {} ({})",
+            s.grade,
             grade_wording(s.grade)
         )
     }
@@ -250,7 +250,7 @@ fn print_source(s: &SourceScore) -> Result<()> {
         count(s.verdicts, "verdict"),
         count(s.checkers, "checker"),
         s.prior
-            .map(|g| format!("; editor's prior {g:?} sets the base rate"))
+            .map(|g| format!("; editor's prior {g} sets the base rate"))
             .unwrap_or_default(),
         if s.anonymous {
             "; unnamed sources take no evidence"
@@ -443,7 +443,7 @@ fn claim_json(c: &ClaimScore, ex: &ClaimExplanation) -> Result<Value> {
 
 /// A report's Admiralty pair: its origin's letter and the story's digit.
 fn report_pair(r: &ReportItem, c: &ClaimScore) -> String {
-    format!("{:?}{}", r.letter, c.credibility.digit())
+    format!("{}{}", r.letter.as_str(), c.credibility.digit())
 }
 
 /// What `credibility` and `trace` print about a claim's score.
@@ -650,9 +650,7 @@ pub fn demo_lines(ledger: &Ledger) -> Result<(Vec<String>, String)> {
             s.opinion.e,
             short(s.r),
             short(s.s),
-            s.prior
-                .map(|g| format!("  prior {g:?}"))
-                .unwrap_or_default()
+            s.prior.map(|g| format!("  prior {g}")).unwrap_or_default()
         ));
     }
     out.push(String::new());
@@ -794,7 +792,7 @@ fn checker_kind(c: &CheckerScore) -> &'static str {
 
 fn prior_text(c: &CheckerScore) -> String {
     match c.prior {
-        Some(g) => format!("trust {g:?}"),
+        Some(g) => format!("trust {g}"),
         None => "default".to_owned(),
     }
 }
@@ -861,7 +859,7 @@ fn print_checker(c: &CheckerScore, big_p: score::Micro) -> Result<()> {
         "  prior p {}: {}",
         c.prior_weight,
         match c.prior {
-            Some(g) => format!("the admin's trust grade {g:?}"),
+            Some(g) => format!("the admin's trust grade {g}"),
             None => "the default (no trust grade)".to_owned(),
         }
     );

@@ -561,6 +561,30 @@ pub enum Grade {
     F,
 }
 
+impl Grade {
+    /// Every grade, A to F.
+    pub const ALL: [Grade; 6] = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F];
+
+    /// The letter, `A` to `F`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::A => "A",
+            Grade::B => "B",
+            Grade::C => "C",
+            Grade::D => "D",
+            Grade::E => "E",
+            Grade::F => "F",
+        }
+    }
+}
+
+/// The letter.
+impl std::fmt::Display for Grade {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 impl std::str::FromStr for Grade {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {

@@ -185,7 +185,7 @@ impl AppState {
                 seq,
                 time: time.to_string(),
                 expected: at.opinion.e.to_f64(),
-                grade: format!("{:?}", at.grade),
+                grade: at.grade.as_str().to_owned(),
             });
         }
         let points = Arc::new(points);

@@ -21,7 +21,7 @@ const RELATIONS: [ClaimRelation; 4] = [
     ClaimRelation::DerivedFrom,
     ClaimRelation::Contradicts,
 ];
-const GRADES: [Grade; 6] = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E, Grade::F];
+const GRADES: [Grade; 6] = Grade::ALL;
 
 /// A random ledger, described by indexes.
 #[derive(Clone, Debug)]

@@ -66,11 +66,11 @@ impl SourceScore {
                         plural(self.checkers, "checker")
                     )
                 };
-                format!("{p:?}, prior only{ev}")
+                format!("{}, prior only{ev}", p.as_str())
             }
             _ => format!(
-                "{:?}, {}, {}",
-                self.grade,
+                "{}, {}, {}",
+                self.grade.as_str(),
                 plural(self.verdicts, "verdict"),
                 plural(self.checkers, "checker")
             ),
@@ -134,7 +134,7 @@ pub struct ClaimScore {
 impl ClaimScore {
     /// The Admiralty pair, letter then digit: `"C3"`.
     pub fn pair(&self) -> String {
-        format!("{:?}{}", self.letter, self.credibility.digit())
+        format!("{}{}", self.letter.as_str(), self.credibility.digit())
     }
 }
 

@@ -34,8 +34,6 @@ use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-use crate::record::Grade;
-
 use super::scores::Scores;
 
 /// The first line of the state text: names this serialisation.
@@ -55,17 +53,6 @@ impl StateRoot {
 impl fmt::Display for StateRoot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_hex())
-    }
-}
-
-fn grade_letter(g: Grade) -> u8 {
-    match g {
-        Grade::A => b'A',
-        Grade::B => b'B',
-        Grade::C => b'C',
-        Grade::D => b'D',
-        Grade::E => b'E',
-        Grade::F => b'F',
     }
 }
 
@@ -136,7 +123,7 @@ impl Scores {
             l.extend_from_slice(c.id.as_bytes());
             l.push(b' ');
             match c.prior {
-                Some(g) => l.push(grade_letter(g)),
+                Some(g) => l.extend_from_slice(g.as_str().as_bytes()),
                 None => l.push(b'-'),
             }
             for n in [
@@ -163,7 +150,7 @@ impl Scores {
                 num(&mut l, n);
             }
             l.push(b' ');
-            l.push(grade_letter(s.grade));
+            l.extend_from_slice(s.grade.as_str().as_bytes());
             for n in [u64::from(s.verdicts), u64::from(s.checkers)] {
                 l.push(b' ');
                 num(&mut l, n);
@@ -206,7 +193,7 @@ impl Scores {
                 num(&mut l, n);
             }
             l.push(b' ');
-            l.push(grade_letter(c.letter));
+            l.extend_from_slice(c.letter.as_str().as_bytes());
             for n in [u64::from(c.circular), u64::from(c.independence_unknown)] {
                 l.push(b' ');
                 num(&mut l, n);
