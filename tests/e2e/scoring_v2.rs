@@ -359,18 +359,13 @@ fn row03_a_thiefs_supersession_is_undone_by_the_compromise() {
 }
 
 /// Row 3, when the thief also rotates the stolen key to one of its own
-/// (the old key signs the handover, as any key may): the key must still be
-/// revocable as compromised since T, and then nothing either key signed
-/// from T counts, the owner's verdict stands again.
-///
-/// Ignored until the ledger rules (FORMAT.md §9 rule 9) let a key retired
-/// by rotation be revoked again as compromised: today the second
-/// revocation is refused as "already revoked", so the scoring side (which
-/// voids the thief's rotation and everything after T once such a
-/// revocation is recorded) cannot be reached through the CLI.
+/// (the old key signs the handover, as any key may). The retired key
+/// cannot be revoked again (the ledger says so, and how to proceed); the
+/// owner revokes the thief's new key as compromised since T, and then
+/// nothing either key signed from T counts and the owner's verdict stands
+/// again.
 #[test]
-#[ignore = "needs a ledger rule: a rotated key revoked again as compromised"]
-fn row03_a_key_its_thief_rotated_can_still_be_revoked_as_compromised() {
+fn row03_a_key_its_thief_rotated_is_voided_by_revoking_the_new_key() {
     let n = Newsroom::new();
     let c = n.report("The garrison at Brak withdrew", "agenzia-nova", &[]);
     let owner = n.verdict(&n.d.checker, &c, "true", 90);
@@ -389,16 +384,29 @@ fn row03_a_key_its_thief_rotated_can_still_be_revoked_as_compromised() {
     ]);
     let later = n.verdict(&theirs, &c, "false", 100);
 
-    let out = n.d.out(&[
+    n.d.refused(
+        None,
+        &[
+            "key",
+            "revoke",
+            s(&n.d.checker),
+            "--reason",
+            "compromised",
+            "--since",
+            &t,
+        ],
+        &["already revoked", "revoke the key that replaced it"],
+    );
+
+    n.d.ok(&[
         "key",
         "revoke",
-        s(&n.d.checker),
+        s(&theirs),
         "--reason",
         "compromised",
         "--since",
         &t,
     ]);
-    assert_success(&out, &["key revoke (a key its thief rotated away)"]);
     let cr = n.credibility(&c);
     assert_eq!(verdict_item(&cr, &owner)["status"], "counts", "{cr}");
     assert_eq!(

@@ -537,7 +537,11 @@ fn revocation_references(cx: &Checking<'_>, r: &RevocationBody) -> Result<(), Er
     if let Some(at) = cx.view.revoked(&r.key)?.filter(|s| cx.before(*s)) {
         return Err(Error::field(
             "body.key",
-            format!("{} was already revoked at entry {at}", r.key),
+            format!(
+                "{} was already revoked at entry {at} (if a rotation retired it, revoke the key \
+                 that replaced it as compromised, with `since`, to void both from then)",
+                r.key
+            ),
         ));
     }
     if let Some(since) = &r.since {

@@ -14,7 +14,8 @@
 //! **Decision**: the later word wins, because whoever revokes later knows
 //! more (the owner revoking the thief's key after the thief revoked the
 //! owner's). A key's compromise time is the earliest `since` among the
-//! revocations of it that count.
+//! revocations that count of it or of a key that replaced it by rotation
+//! ([`compromise_lineage`]).
 
 use crate::time::Timestamp;
 
@@ -54,6 +55,27 @@ fn enrolled_under(f: &Facts, since: &[Option<Timestamp>], mut k: Ix) -> bool {
     false
 }
 
+/// Marks key `k` compromised from `t`, and every key it was rotated from
+/// as well: a rotated key is the same checker, and a thief who rotated a
+/// stolen key to one of their own signed the handover with the stolen one,
+/// so "the new key is compromised since T", with T before the new key
+/// existed, says the old one was held by the thief from T. (Entries the old
+/// key signed before T, or before the rotation if that was before T, are
+/// untouched.) The ledger never lets a retired key be revoked again, so
+/// this is how its owner voids it: by revoking the key that replaced it.
+fn compromise_lineage(f: &Facts, since: &mut [Option<Timestamp>], mut k: Ix, t: Timestamp) {
+    // Each rotation replaces an earlier key, so the walk ends; the bound
+    // makes that plain.
+    for _ in 0..=f.keys.len() {
+        let s = &mut since[k as usize];
+        *s = Some(s.map_or(t, |x| x.min(t)));
+        match f.keys[k as usize].replaces {
+            Some(p) if p < k => k = p,
+            _ => return,
+        }
+    }
+}
+
 impl Compromise {
     pub fn resolve(f: &Facts) -> Compromise {
         let mut since: Vec<Option<Timestamp>> = vec![None; f.keys.len()];
@@ -63,8 +85,7 @@ impl Compromise {
                 !hit(since[s as usize], fact.sig.time) && enrolled_under(f, &since, s)
             });
             if signer_ok {
-                let s = &mut since[fact.key as usize];
-                *s = Some(s.map_or(fact.since, |x| x.min(fact.since)));
+                compromise_lineage(f, &mut since, fact.key, fact.since);
             }
         }
         let mut enrolled = vec![false; f.keys.len()];
