@@ -192,10 +192,15 @@ pub(crate) fn text_key_of(entry: &Entry) -> Option<TextKey> {
 pub(crate) struct Facts {
     pub keys: Vec<KeyFact>,
     /// Raw Ed25519 public key → key. The rules enrol a public key once.
-    key_index: BTreeMap<[u8; 32], Ix>,
+    /// Only looked up (once per entry, for its signer), never iterated.
+    key_index: HashMap<[u8; 32], Ix, BuildHasherDefault<IdHasher>>,
     pub sources: Vec<SourceFact>,
     /// Slug → source; iterated in slug order for output.
     pub source_index: BTreeMap<SourceId, Ix>,
+    /// The same, hashed: every hop of every chain is looked up, and a
+    /// hash beats a walk of the tree. Only looked up, never iterated, so
+    /// its order cannot reach a result; the hasher has a fixed seed.
+    source_lookup: HashMap<SourceId, Ix, foldhash::fast::FixedState>,
     pub claims: Vec<ClaimFact>,
     pub verdicts: Vec<VerdictFact>,
     pub relations: Vec<RelationFact>,
@@ -220,8 +225,9 @@ fn ix(len: usize) -> Ix {
 }
 
 impl Facts {
-    fn source(&self, id: &SourceId) -> Option<Ix> {
-        self.source_index.get(id).copied()
+    /// The source with this slug.
+    pub fn source(&self, id: &SourceId) -> Option<Ix> {
+        self.source_lookup.get(id).copied()
     }
 
     fn chain(&self, hops: &[WireHop]) -> Option<Box<[Hop]>> {
@@ -299,6 +305,7 @@ impl Facts {
                 }
                 let i = ix(self.sources.len());
                 self.source_index.insert(s.id.clone(), i);
+                self.source_lookup.insert(s.id.clone(), i);
                 self.sources.push(SourceFact {
                     id: s.id.clone(),
                     entry: hash,
