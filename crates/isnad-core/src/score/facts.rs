@@ -482,6 +482,13 @@ impl Replay {
         })
     }
 
+    /// Makes room for about `n` more entries at once, so the id index is
+    /// not rebuilt again and again as it grows (each rebuild touches fresh
+    /// memory, and at scale page faults cost more than the fold).
+    pub fn expect_entries(&mut self, n: usize) {
+        self.facts.nodes.reserve(n);
+    }
+
     /// Folds `entry`, the next entry of the ledger. Returns `false`, folding
     /// nothing, once an entry lies beyond the as-of bound: every later entry
     /// does too (sequence numbers grow and times never go back), so the

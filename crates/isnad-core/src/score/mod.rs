@@ -156,6 +156,8 @@ pub fn replay<'a>(
     params: &Params,
 ) -> Result<Scores, Error> {
     let mut r = Replay::new(params.clone(), as_of)?;
+    let entries = entries.into_iter();
+    r.expect_entries(entries.size_hint().0);
     for e in entries {
         if !r.push(e)? {
             break;
@@ -171,6 +173,7 @@ pub fn replay<'a>(
 /// Storage errors, and those of [`replay`].
 pub fn replay_ledger(ledger: &Ledger, as_of: AsOf, params: &Params) -> Result<Scores, Error> {
     let mut r = Replay::new(params.clone(), as_of)?;
+    r.expect_entries(usize::try_from(ledger.len()?).unwrap_or(0));
     // Reading and parsing the store, and normalising claim texts, take
     // longer than the fold: a reader thread does them (the parsing in
     // parallel) a chunk ahead of the fold, which stays in ledger order.
