@@ -236,3 +236,94 @@ fn killed_imports_are_all_or_nothing() {
     }
     println!("{kills} imports killed, {whole} finished first");
 }
+
+/// What a creation killed at some moment left at `ledger`: `None` when
+/// there is no ledger (the directory is absent, or empty), else its entry
+/// count, after checking that it verifies and can still sign a checkpoint
+/// (its log key file was written with it).
+fn created(dir: &Path, ledger: &Path) -> Option<u64> {
+    match std::fs::read_dir(ledger) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => panic!("{}: {e}", ledger.display()),
+        // An empty directory is no ledger either.
+        Ok(mut items) => {
+            items.next()?.expect("a directory entry");
+        }
+    }
+    let n = verified(dir, ledger);
+    run_to_end(spawn(dir, ledger, &["checkpoint"]));
+    Some(n)
+}
+
+/// The staging directories (`.NAME.creating.PID`) in `dir`.
+fn staging_dirs(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".creating."))
+        .collect()
+}
+
+// `init` and an `import jsonl` that creates its ledger, killed in their
+// first moments (where the marker file, sled's files, the format tag, the
+// log key and the key files used to be written one after the other):
+// afterwards there is no ledger, or a whole one that verifies and signs a
+// checkpoint; never a directory that nothing opens. Where there is none,
+// running the command again succeeds and clears what the killed run left.
+#[test]
+fn killed_creations_leave_no_ledger_or_a_whole_one() {
+    let d = Desk::bare();
+    let generated = Command::new(bin())
+        .args(["bench", "gen", "200", "--seed", "5"])
+        .output()
+        .expect("run isnad bench gen");
+    assert!(generated.status.success());
+    let file = d.dir().join("gen.jsonl");
+    std::fs::write(&file, &generated.stdout).unwrap();
+    let total = generated.stdout.iter().filter(|&&b| b == b'\n').count() as u64;
+    let mut rng = Rng(0x15ad_0003);
+    let wanted = kills_wanted(20);
+    for (what, args, whole) in [
+        ("init", vec!["init"], 1),
+        ("import", vec!["import", "jsonl", s(&file)], total),
+    ] {
+        // An untimed run shows how long one takes; kills are spread over
+        // one and a half times that.
+        let t = Instant::now();
+        run_to_end(spawn(
+            d.dir(),
+            &d.dir().join(format!("{what}-timed")),
+            &args,
+        ));
+        let span = (t.elapsed().as_micros() as u64 * 3 / 2).max(1);
+        let (mut kills, mut absent) = (0, 0);
+        for i in 0.. {
+            if kills >= wanted {
+                break;
+            }
+            assert!(
+                i < wanted * 20,
+                "only {kills} of {i} {what} runs were killed"
+            );
+            let ledger = d.dir().join(format!("{what}-{i}"));
+            let child = spawn(d.dir(), &ledger, &args);
+            let (_, killed) = kill_after(child, Duration::from_micros(rng.below(span)));
+            kills += usize::from(killed);
+            match created(d.dir(), &ledger) {
+                Some(n) => assert_eq!(n, whole, "{what} left a partial ledger"),
+                None => {
+                    absent += 1;
+                    run_to_end(spawn(d.dir(), &ledger, &args));
+                    assert_eq!(created(d.dir(), &ledger), Some(whole));
+                    let name = format!(".{what}-{i}.creating.");
+                    let left: Vec<String> = staging_dirs(d.dir())
+                        .into_iter()
+                        .filter(|n| n.starts_with(&name))
+                        .collect();
+                    assert!(left.is_empty(), "{left:?} left after a re-run");
+                }
+            }
+        }
+        println!("{what}: {kills} killed, {absent} left no ledger");
+    }
+}

@@ -385,6 +385,54 @@ fn base64_std(h: &Hash) -> String {
     base64::engine::general_purpose::STANDARD.encode(h)
 }
 
+// An export killed while it wrote leaves `.NAME.PID.tmp` files; the next
+// export removes those whose process is gone, and no others.
+#[test]
+fn export_tiles_removes_the_temporary_files_of_a_killed_export() {
+    let d = demo_desk();
+    let out = d.dir().join("pub");
+    // No process has an id this large (Linux's limit is 2^22).
+    let dead = [
+        out.join(".checkpoint.4294967295.tmp"),
+        out.join("tile/entries/000.p/.35.4294967295.tmp"),
+    ];
+    let alive = out.join(format!("tile/entries/000.p/.35.{}.tmp", std::process::id()));
+    for f in dead.iter().chain([&alive]) {
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, b"half a tile").unwrap();
+    }
+    let v: Value = serde_json::from_str(&ok_at(
+        &d,
+        &d.ledger,
+        &["--json", "export", "tiles", s(&out)],
+    ))
+    .unwrap();
+    assert_eq!(v["abandoned"], 2, "{v}");
+    assert!(dead.iter().all(|f| !f.exists()));
+    assert!(alive.exists(), "a running process's file is left alone");
+    std::fs::remove_file(&alive).unwrap();
+    let mut want = expected_tiles(&d.export_lines());
+    want.insert("checkpoint".into(), d.ok(&["checkpoint"]).into_bytes());
+    assert_eq!(files(&out), want);
+}
+
+// A mirror whose creation was killed in its first moments left only a
+// staging directory; the next run clears it and mirrors.
+#[test]
+fn mirror_starts_over_after_a_creation_killed_early() {
+    let d = demo_desk();
+    let out = d.dir().join("pub");
+    let m = d.dir().join("mirror");
+    let vk = vkey_file(&d, &d.ledger, "log.vkey");
+    export_tiles(&d, &d.ledger, &out);
+    let staging = m.join(".ledger.creating.4294967295");
+    std::fs::create_dir_all(staging.join("db")).unwrap();
+    std::fs::write(staging.join("isnad.ledger"), b"").unwrap();
+    assert_success(&mirror(&d, s(&out), &m, &vk), &["mirror"]);
+    assert!(!staging.exists());
+    assert_eq!(lines(&d, &m.join("ledger")), d.export_lines());
+}
+
 #[test]
 fn export_tiles_refuses_a_directory_it_would_roll_back_or_rewrite() {
     let d = demo_desk();

@@ -174,7 +174,7 @@ impl Ctx {
     /// message does not say which directory it was working in.
     pub fn storage(&self, e: isnad_core::Error) -> anyhow::Error {
         match e {
-            e @ isnad_core::Error::Storage(_) => {
+            e @ (isnad_core::Error::Storage(_) | isnad_core::Error::Corrupt { .. }) => {
                 anyhow::Error::new(e).context(format!("ledger {}", self.ledger.display()))
             }
             e => e.into(),
@@ -251,11 +251,16 @@ fn init(ctx: &Ctx, a: &InitArgs) -> Result<()> {
     let dir = &ctx.ledger;
     let admin = KeyPair::generate(&a.admin_name)?;
     let log = new_log_key(a.origin.as_deref())?;
-    let ledger = isnad_core::init(dir, &admin, now())?;
-    ledger.set_log_key(log.verifier())?;
+    // The key files are written with the ledger, in its staging directory:
+    // a kill leaves no ledger, or one with both of them.
+    let (ledger, ()) = isnad_core::init_with(dir, &admin, now(), |ledger, staging| {
+        ledger.set_log_key(log.verifier())?;
+        let kd = keys_dir(staging);
+        keyfile::write_new(&kd.join("admin.key"), &admin)?;
+        keyfile::write_new(&kd.join("log.key"), &log)?;
+        Ok::<(), anyhow::Error>(())
+    })?;
     let kd = keys_dir(dir);
-    keyfile::write_new(&kd.join("admin.key"), &admin)?;
-    keyfile::write_new(&kd.join("log.key"), &log)?;
     let genesis = ledger
         .entry(isnad_core::Seq(0))?
         .ok_or_else(|| anyhow!("genesis entry missing after init"))?;
@@ -1064,7 +1069,22 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
             r
         }
         None => {
-            let l = ctx.open()?;
+            let l = match ctx.open() {
+                Ok(l) => l,
+                // A store found damaged when opened (cut short, unreadable)
+                // fails the check like a damaged entry would.
+                Err(e)
+                    if e.downcast_ref::<isnad_core::Error>().is_some_and(|c| {
+                        crate::exit::fails_verification(c, crate::exit::Checking::Data)
+                    }) =>
+                {
+                    if ctx.json {
+                        print_json(&json!({ "ok": false, "error": format!("{e:#}") }))?;
+                    }
+                    return Err(VerificationFailed(e).into());
+                }
+                Err(e) => return Err(e),
+            };
             let bar = progress(l.len()?, "verifying");
             let r = l.verify(&mut |n| bar.set_position(n));
             bar.finish_and_clear();
@@ -1378,12 +1398,25 @@ fn export_jsonl(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// Why an import of an export failed: the ledger refused it (reported
+/// with the file's name), or the new ledger's log key file could not be
+/// written.
+enum ImportError {
+    Ledger(isnad_core::Error),
+    KeyFile(anyhow::Error),
+}
+
+impl From<isnad_core::Error> for ImportError {
+    fn from(e: isnad_core::Error) -> Self {
+        ImportError::Ledger(e)
+    }
+}
+
 fn import_jsonl(ctx: &Ctx, file: &Path, origin: Option<&str>) -> Result<()> {
     let f = File::open(file).with_context(|| format!("{}", file.display()))?;
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     // A directory that does not exist yet, or is empty, becomes a new ledger
     // with a log of its own.
-    let existed = ctx.ledger.exists();
     let fresh = std::fs::read_dir(&ctx.ledger).map_or(true, |mut d| d.next().is_none());
     let log = if fresh {
         Some(new_log_key(origin)?)
@@ -1392,38 +1425,36 @@ fn import_jsonl(ctx: &Ctx, file: &Path, origin: Option<&str>) -> Result<()> {
     } else {
         None
     };
-    let ledger = match &log {
-        Some(log) => {
-            let l = Ledger::create(&ctx.ledger)?;
-            l.set_log_key(log.verifier())?;
-            l
-        }
-        None => ctx.open()?,
-    };
     let bar = progress(total, "importing");
     let mut input = BufReader::new(bar.wrap_read(f));
-    let result = ledger.import_jsonl(&mut input, now(), &mut |_| {});
+    let result = match &log {
+        // A new ledger is built whole, with its log key file, in a staging
+        // directory: a failed or killed import leaves the directory absent
+        // or empty, as it was.
+        Some(log) => Ledger::create_with(&ctx.ledger, |l, staging| {
+            l.set_log_key(log.verifier())?;
+            let report = l.import_jsonl(&mut input, now(), &mut |_| {})?;
+            keyfile::write_new(&keys_dir(staging).join("log.key"), log)
+                .map_err(ImportError::KeyFile)?;
+            Ok::<_, ImportError>(report)
+        })
+        .map(|(_, report)| report),
+        None => ctx
+            .open()?
+            .import_jsonl(&mut input, now(), &mut |_| {})
+            .map_err(ImportError::Ledger),
+    };
     bar.finish_and_clear();
     let report = match result {
         Ok(r) => r,
-        Err(e) => {
-            if fresh {
-                // The directory was absent or empty before: leave it so.
-                drop(ledger);
-                let _ = std::fs::remove_dir_all(&ctx.ledger);
-                if existed {
-                    let _ = std::fs::create_dir(&ctx.ledger);
-                }
-            }
+        Err(ImportError::KeyFile(e)) => return Err(e),
+        Err(ImportError::Ledger(e)) => {
             if matches!(e, isnad_core::Error::Storage(_)) {
                 return Err(ctx.storage(e));
             }
             return Err(e).with_context(|| format!("{}", file.display()));
         }
     };
-    if let Some(log) = &log {
-        keyfile::write_new(&keys_dir(&ctx.ledger).join("log.key"), log)?;
-    }
     if ctx.json {
         print_json(&json!({
             "lines": report.lines,

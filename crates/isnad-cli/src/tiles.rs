@@ -51,6 +51,7 @@ pub fn export_tiles(ctx: &Ctx, dir: &Path, log_key: Option<&Path>) -> Result<()>
             "written": report.written,
             "unchanged": report.unchanged,
             "removed": report.removed,
+            "abandoned": report.abandoned,
         }))?;
     } else {
         let removed = match report.removed {
@@ -58,8 +59,13 @@ pub fn export_tiles(ctx: &Ctx, dir: &Path, log_key: Option<&Path>) -> Result<()>
             1 => ", 1 stale partial tile removed".into(),
             n => format!(", {n} stale partial tiles removed"),
         };
+        let abandoned = match report.abandoned {
+            0 => String::new(),
+            1 => ", 1 temporary file of a killed export removed".into(),
+            n => format!(", {n} temporary files of a killed export removed"),
+        };
         outln!(
-            "tiles of {} entries in {}: {} file{} written, {} unchanged{removed}",
+            "tiles of {} entries in {}: {} file{} written, {} unchanged{removed}{abandoned}",
             report.size,
             dir.display(),
             report.written,

@@ -93,22 +93,38 @@ pub use store::{Appended, Batch, Head, Ledger, OpenOptions};
 pub use time::Timestamp;
 
 /// Creates a ledger in `dir` whose genesis entry enrols `admin` as the
-/// founding admin.
+/// founding admin, all at once (see [`Ledger::create_with`]).
 ///
 /// # Errors
 /// [`Error::AlreadyExists`] if `dir` is not empty; storage errors.
 pub fn init(dir: &std::path::Path, admin: &KeyPair, now: Timestamp) -> Result<Ledger, Error> {
-    let ledger = Ledger::create(dir)?;
-    ledger.append(
-        admin,
-        Record::Key(record::KeyBody {
-            key: admin.verifier().to_string(),
-            roles: vec![Role::Admin],
-            holder: None,
-            replaces: None,
-            org: None,
-        }),
-        now,
-    )?;
-    Ok(ledger)
+    init_with(dir, admin, now, |_, _| Ok(())).map(|(l, ())| l)
+}
+
+/// [`init`], with `setup` run on the new ledger after its genesis entry and
+/// before it appears at `dir` (in the staging directory it is given:
+/// setting the log key, writing key files beside it).
+///
+/// # Errors
+/// As [`init`], and what `setup` returns.
+pub fn init_with<T, E: From<Error>>(
+    dir: &std::path::Path,
+    admin: &KeyPair,
+    now: Timestamp,
+    setup: impl FnOnce(&Ledger, &std::path::Path) -> Result<T, E>,
+) -> Result<(Ledger, T), E> {
+    Ledger::create_with(dir, |ledger, staging| {
+        ledger.append(
+            admin,
+            Record::Key(record::KeyBody {
+                key: admin.verifier().to_string(),
+                roles: vec![Role::Admin],
+                holder: None,
+                replaces: None,
+                org: None,
+            }),
+            now,
+        )?;
+        setup(ledger, staging)
+    })
 }

@@ -176,7 +176,9 @@ pub fn mirror(
         let spool = Spool::new(dir);
         return sync(&ledger, dir, &signed, source, now, fetched, false, &spool);
     }
-    // A new mirror: an empty ledger that follows this log.
+    // A new mirror: an empty ledger that follows this log. A creation
+    // killed before it finished left only its staging directory.
+    crate::store::create::remove_abandoned(&ledger_dir)?;
     let existed = dir.exists();
     if existed {
         let mut items = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
@@ -186,11 +188,10 @@ pub fn mirror(
             });
         }
     }
-    let created = (|| {
-        let ledger = Ledger::create(&ledger_dir)?;
-        ledger.set_log_key(log_key)?;
-        Ok::<_, Error>(ledger)
-    })();
+    // Made all at once with its log key, so that a kill leaves no ledger
+    // or one that the next run resumes.
+    let created = Ledger::create_with(&ledger_dir, |ledger, _| ledger.set_log_key(log_key))
+        .map(|(ledger, ())| ledger);
     let result = created.and_then(|ledger| {
         let spool = Spool::new(dir);
         let r = sync(&ledger, dir, &signed, source, now, fetched, true, &spool);

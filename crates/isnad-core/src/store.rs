@@ -56,6 +56,8 @@ use crate::time::Timestamp;
 
 mod batch;
 mod bulk;
+pub mod create;
+mod mark;
 pub use batch::Batch;
 pub mod log;
 #[cfg(test)]
@@ -215,6 +217,20 @@ pub struct Ledger {
     key_facts: std::sync::RwLock<std::collections::HashMap<String, KeyFacts>>,
     // Appends are checked against the head and then written: one at a time.
     writer: Mutex<()>,
+    // The size mark as last read or written (see `mark`).
+    size_mark: std::sync::atomic::AtomicU64,
+}
+
+impl Drop for Ledger {
+    // Records how far the ledger grew while this handle had it: appends
+    // flush before they return, so what `len` counts is on disk.
+    fn drop(&mut self) {
+        if let Ok(len) = self.len() {
+            if len > self.size_mark.load(std::sync::atomic::Ordering::Relaxed) {
+                mark::write(&self.dir, len);
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for Ledger {
@@ -314,38 +330,49 @@ fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
             {
                 cleaned = true;
             }
-            Err(e) => return Err(Error::storage(e)),
+            Err(e) => return Err(sled_error(e)),
         }
     }
 }
 
 impl Ledger {
     /// Creates an empty ledger (no entries) in `dir`, which must not exist or
-    /// be an empty directory. [`crate::init`] adds the genesis entry.
+    /// be an empty directory, all at once (see [`Ledger::create_with`]).
+    /// [`crate::init`] adds the genesis entry.
     ///
     /// # Errors
-    /// [`Error::AlreadyExists`] when `dir` holds a ledger or other files.
+    /// [`Error::AlreadyExists`] when `dir` holds a ledger,
+    /// [`Error::NotEmpty`] when it holds other files.
     pub fn create(dir: &Path) -> Result<Ledger, Error> {
-        if dir.exists() {
-            let mut items = std::fs::read_dir(dir).map_err(|e| io(dir, e))?;
-            if items.next().is_some() {
-                let path = dir.display().to_string();
-                return Err(if db_path(dir).join("conf").is_file() {
-                    Error::AlreadyExists { path }
-                } else {
-                    Error::NotEmpty { path }
-                });
-            }
-        }
+        create::create_with(dir, |_, _| Ok::<(), Error>(())).map(|(l, ())| l)
+    }
+
+    /// Creates a ledger in `dir` all at once: `setup` fills it (genesis,
+    /// log key, an import, files beside the database) in a staging
+    /// directory, which is renamed to `dir` only when `setup` succeeded, so
+    /// a failure or a kill leaves `dir` as it was (see [`create`]).
+    ///
+    /// # Errors
+    /// As [`create::create_with`].
+    pub fn create_with<T, E: From<Error>>(
+        dir: &Path,
+        setup: impl FnOnce(&Ledger, &Path) -> Result<T, E>,
+    ) -> Result<(Ledger, T), E> {
+        create::create_with(dir, setup)
+    }
+
+    /// Creates an empty ledger in `dir`, a directory nothing else uses (a
+    /// staging directory of [`create`]).
+    fn create_here(dir: &Path) -> Result<Ledger, Error> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let marker = dir.join(MARKER_FILE);
         std::fs::write(&marker, marker_bytes()).map_err(|e| io(&marker, e))?;
         let db = open_db(dir, &OpenOptions::default())?;
         db.open_tree("meta")
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .insert("format", FORMAT_TAG)
-            .map_err(Error::storage)?;
-        db.flush().map_err(Error::storage)?;
+            .map_err(sled_error)?;
+        db.flush().map_err(sled_error)?;
         // Keep this handle: sled releases its file lock from a background
         // thread after a drop, so reopening at once could see "in use".
         Ledger::from_db(dir, db)
@@ -387,9 +414,9 @@ impl Ledger {
         let db = open_db(dir, options)?;
         if db
             .open_tree("meta")
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .get("format")
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .as_deref()
             != Some(FORMAT_TAG)
         {
@@ -401,6 +428,21 @@ impl Ledger {
         if ledger.bulk_pending()? {
             ledger.discard_uncommitted()?;
         }
+        let (len, seen) = (ledger.len()?, mark::read(dir));
+        if len < seen {
+            return Err(Error::Corrupt {
+                reason: format!(
+                    "it holds {len} entries, but it held {seen} before: its database was cut \
+                     short or damaged (restore it from a backup or a mirror)"
+                ),
+            });
+        }
+        if len > seen {
+            mark::write(dir, len);
+        }
+        ledger
+            .size_mark
+            .store(len, std::sync::atomic::Ordering::Relaxed);
         Ok(ledger)
     }
 
@@ -418,24 +460,25 @@ impl Ledger {
     }
 
     fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
-        let meta = db.open_tree("meta").map_err(Error::storage)?;
+        let meta = db.open_tree("meta").map_err(sled_error)?;
         let t = |name: &str| db.open_tree(name);
         Ok(Ledger {
             dir: dir.to_path_buf(),
-            entries: t(TREES[0]).map_err(Error::storage)?,
-            ids: t(TREES[1]).map_err(Error::storage)?,
-            content: t(TREES[2]).map_err(Error::storage)?,
-            keys: t(TREES[3]).map_err(Error::storage)?,
-            sources: t(TREES[4]).map_err(Error::storage)?,
-            refs: t(TREES[5]).map_err(Error::storage)?,
-            mentions: t(TREES[6]).map_err(Error::storage)?,
-            merkle: t("merkle").map_err(Error::storage)?,
-            checkpoints: t("checkpoints").map_err(Error::storage)?,
+            entries: t(TREES[0]).map_err(sled_error)?,
+            ids: t(TREES[1]).map_err(sled_error)?,
+            content: t(TREES[2]).map_err(sled_error)?,
+            keys: t(TREES[3]).map_err(sled_error)?,
+            sources: t(TREES[4]).map_err(sled_error)?,
+            refs: t(TREES[5]).map_err(sled_error)?,
+            mentions: t(TREES[6]).map_err(sled_error)?,
+            merkle: t("merkle").map_err(sled_error)?,
+            checkpoints: t("checkpoints").map_err(sled_error)?,
             upper_nodes: std::sync::RwLock::default(),
             key_facts: std::sync::RwLock::default(),
             meta,
             db,
             writer: Mutex::new(()),
+            size_mark: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -465,7 +508,7 @@ impl Ledger {
     pub fn head(&self) -> Result<Option<Head>, Error> {
         self.meta
             .get("head")
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .map(|b| Head::from_bytes(&b))
             .transpose()
     }
@@ -541,7 +584,7 @@ impl Ledger {
     }
 
     fn existing(&self, ck: &[u8; 32]) -> Result<Option<VerifiedEntry>, Error> {
-        let Some(seq) = self.content.get(ck).map_err(Error::storage)? else {
+        let Some(seq) = self.content.get(ck).map_err(sled_error)? else {
             return Ok(None);
         };
         let seq = seq_of(&seq)?;
@@ -580,7 +623,7 @@ impl Ledger {
         }
         let verified = rules::check(entry, at, self)?;
         self.write(std::slice::from_ref(&verified))?;
-        self.db.flush().map_err(Error::storage)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(Appended {
             entry: verified,
             new: true,
@@ -633,7 +676,7 @@ impl Ledger {
         match result {
             Ok(()) => Ok(()),
             Err(TransactionError::Abort(e)) => Err(e),
-            Err(TransactionError::Storage(e)) => Err(Error::storage(e)),
+            Err(TransactionError::Storage(e)) => Err(sled_error(e)),
         }
     }
 
@@ -700,7 +743,7 @@ impl Ledger {
         let v = self
             .merkle
             .get(node_key(level, index))
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .ok_or_else(|| Error::Corrupt {
                 reason: format!("Merkle node {level}/{index} is missing"),
             })?;
@@ -771,7 +814,7 @@ impl Ledger {
     fn stored_entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
         self.entries
             .get(seq.to_be_bytes())
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .map(|b| parse_stored(seq, &b))
             .transpose()
     }
@@ -781,7 +824,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn entry_by_hash(&self, id: &EntryHash) -> Result<Option<Entry>, Error> {
-        match self.ids.get(id.as_bytes()).map_err(Error::storage)? {
+        match self.ids.get(id.as_bytes()).map_err(sled_error)? {
             Some(s) => self.entry(seq_of(&s)?),
             None => Ok(None),
         }
@@ -804,7 +847,7 @@ impl Ledger {
         let raw = hex::decode(whole).map_err(|e| Error::field("id", e.to_string()))?;
         let mut found = Vec::new();
         for kv in self.ids.scan_prefix(&raw) {
-            let (k, v) = kv.map_err(Error::storage)?;
+            let (k, v) = kv.map_err(sled_error)?;
             if hex::encode(&k).starts_with(&p) {
                 found.push(seq_of(&v)?);
                 if found.len() > 1 {
@@ -822,7 +865,7 @@ impl Ledger {
             _ => {
                 let mut count = 0;
                 for kv in self.ids.scan_prefix(&raw) {
-                    let (k, _) = kv.map_err(Error::storage)?;
+                    let (k, _) = kv.map_err(sled_error)?;
                     count += usize::from(hex::encode(&k).starts_with(&p));
                 }
                 Err(Error::AmbiguousId {
@@ -838,7 +881,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn source_entry(&self, id: &SourceId) -> Result<Option<Entry>, Error> {
-        match self.sources.get(id.as_str()).map_err(Error::storage)? {
+        match self.sources.get(id.as_str()).map_err(sled_error)? {
             Some(s) => self.entry(seq_of(&s)?),
             None => Ok(None),
         }
@@ -852,7 +895,7 @@ impl Ledger {
     pub fn referrers(&self, id: &EntryHash) -> Result<Vec<Entry>, Error> {
         let mut out = Vec::new();
         for kv in self.refs.scan_prefix(id.as_bytes()) {
-            let (k, _) = kv.map_err(Error::storage)?;
+            let (k, _) = kv.map_err(sled_error)?;
             let seq = seq_of(&k[32..])?;
             if let Some(e) = self.entry(seq)? {
                 out.push(e);
@@ -871,7 +914,7 @@ impl Ledger {
         prefix.push(0);
         let mut out = Vec::new();
         for kv in self.mentions.scan_prefix(&prefix) {
-            let (k, _) = kv.map_err(Error::storage)?;
+            let (k, _) = kv.map_err(sled_error)?;
             let seq = seq_of(&k[prefix.len()..])?;
             if let Some(e) = self.entry(seq)? {
                 out.push(e);
@@ -900,7 +943,7 @@ impl Ledger {
         failed.into_iter().chain(
             self.entries
                 .range(..Seq(end).to_be_bytes())
-                .map(|kv| kv.map_err(Error::storage)),
+                .map(|kv| kv.map_err(sled_error)),
         )
     }
 
@@ -1157,7 +1200,7 @@ impl Ledger {
                 counts[0] += 1;
                 continue;
             }
-            let got = trees[*t].get(k).map_err(Error::storage)?;
+            let got = trees[*t].get(k).map_err(sled_error)?;
             let ok = match (*t, got.as_deref()) {
                 (2, Some(first)) => {
                     let first = seq_of(first)?;
@@ -1330,10 +1373,7 @@ impl Ledger {
             // Line n is entry first + n - 1; at most u64::MAX lines fit.
             let seq = Seq(first.0.saturating_add(n - 1));
             if seq.0 < len {
-                let ours = self
-                    .entries
-                    .get(seq.to_be_bytes())
-                    .map_err(Error::storage)?;
+                let ours = self.entries.get(seq.to_be_bytes()).map_err(sled_error)?;
                 if ours.as_deref() != Some(line) {
                     return Err(Error::Diverged { line: n, seq });
                 }
@@ -1362,7 +1402,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn flush(&self) -> Result<(), Error> {
-        self.db.flush().map_err(Error::storage)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(())
     }
 }
@@ -1443,7 +1483,7 @@ fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> R
 
 impl View for Ledger {
     fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
-        let Some(seq) = self.ids.get(id.as_bytes()).map_err(Error::storage)? else {
+        let Some(seq) = self.ids.get(id.as_bytes()).map_err(sled_error)? else {
             return Ok(None);
         };
         Ok(self
@@ -1477,7 +1517,7 @@ impl View for Ledger {
 
     fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error> {
         match self.keys.scan_prefix(org_rows_prefix(org)).next() {
-            Some(row) => Ok(Some(seq_of(&row.map_err(Error::storage)?.1)?)),
+            Some(row) => Ok(Some(seq_of(&row.map_err(sled_error)?.1)?)),
             None => Ok(None),
         }
     }
@@ -1487,7 +1527,7 @@ impl View for Ledger {
         k.extend_from_slice(key);
         self.keys
             .get(k)
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .map(|s| seq_of(&s))
             .transpose()
     }
@@ -1495,7 +1535,7 @@ impl View for Ledger {
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
         self.sources
             .get(id.as_str())
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .map(|s| seq_of(&s))
             .transpose()
     }
@@ -1503,7 +1543,7 @@ impl View for Ledger {
     fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
         self.keys
             .get(revoked_key(key))
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
             .map(|s| seq_of(&s))
             .transpose()
     }
@@ -1523,7 +1563,7 @@ impl Ledger {
     /// The entry that enrolled `key`, as the key index names it: its
     /// position and body.
     fn key_entry(&self, key: &str) -> Result<Option<(Seq, KeyBody)>, Error> {
-        let Some(s) = self.keys.get(key.as_bytes()).map_err(Error::storage)? else {
+        let Some(s) = self.keys.get(key.as_bytes()).map_err(sled_error)? else {
             return Ok(None);
         };
         let seq = seq_of(&s)?;
@@ -1599,6 +1639,21 @@ fn at_entry(seq: Seq, e: Error) -> Error {
         other => Error::Corrupt {
             reason: format!("entry {seq}: {other}"),
         },
+    }
+}
+
+/// An error of sled, as one line that says what happened: its I/O errors
+/// as the operating system words them ("No space left on device (os error
+/// 28)", where sled's own message would print Rust's debug form), and data
+/// it found corrupted as a damaged store ([`Error::Corrupt`], which a check
+/// reports as failed) rather than as a storage failure.
+pub(crate) fn sled_error(e: sled::Error) -> Error {
+    match e {
+        sled::Error::Io(io) => Error::storage(io),
+        sled::Error::Corruption { .. } => Error::Corrupt {
+            reason: "its database holds data that cannot be read back (damaged on disk)".into(),
+        },
+        other => Error::storage(other),
     }
 }
 

@@ -7,6 +7,7 @@
 //! batch's earlier records laid over it, and writes nothing until
 //! [`Batch::commit`].
 
+use crate::store::sled_error;
 use std::collections::HashMap;
 use std::sync::MutexGuard;
 
@@ -140,7 +141,7 @@ impl Batch<'_> {
         let ledger = self.ledger;
         if self.pending.len() <= IMPORT_BUFFER {
             ledger.write(&self.pending)?;
-            ledger.db.flush().map_err(Error::storage)?;
+            ledger.db.flush().map_err(sled_error)?;
             return Ok(self.pending.len());
         }
         let head = super::Head {

@@ -15,6 +15,7 @@
 //! trees they cost most of an import's time, and holding every entry until
 //! all are checked costs memory in proportion to the file.
 
+use crate::store::sled_error;
 use rayon::prelude::*;
 
 use crate::error::Error;
@@ -31,8 +32,8 @@ impl Ledger {
     pub(super) fn begin_bulk(&self) -> Result<(), Error> {
         self.meta
             .insert(BULK_MARK, &self.len()?.to_be_bytes())
-            .map_err(Error::storage)?;
-        self.db.flush().map_err(Error::storage)?;
+            .map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(())
     }
 
@@ -54,7 +55,7 @@ impl Ledger {
         for (tree, k, v) in &rows {
             if *tree == 2
                 && (!seen.insert(k.as_slice())
-                    || self.content.contains_key(k).map_err(Error::storage)?)
+                    || self.content.contains_key(k).map_err(sled_error)?)
             {
                 continue;
             }
@@ -67,7 +68,7 @@ impl Ledger {
             .par_iter()
             .zip(batches)
             .try_for_each(|(tree, b)| tree.apply_batch(b))
-            .map_err(Error::storage)?;
+            .map_err(sled_error)?;
         Ok(())
     }
 
@@ -77,15 +78,15 @@ impl Ledger {
         let mut b = sled::Batch::default();
         b.insert("head", &head.to_bytes()[..]);
         b.remove(BULK_MARK);
-        self.meta.apply_batch(b).map_err(Error::storage)?;
-        self.db.flush().map_err(Error::storage)?;
+        self.meta.apply_batch(b).map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(())
     }
 
     /// True when a bulk write began and did not commit: rows beyond the
     /// head may exist.
     pub(super) fn bulk_pending(&self) -> Result<bool, Error> {
-        self.meta.contains_key(BULK_MARK).map_err(Error::storage)
+        self.meta.contains_key(BULK_MARK).map_err(sled_error)
     }
 
     /// Removes every row that belongs to an entry beyond the head (rows a
@@ -104,13 +105,13 @@ impl Ledger {
         let mut doomed: Vec<sled::IVec> = Vec::new();
         // entries: keyed by sequence number.
         for kv in self.entries.range(Seq(len).to_be_bytes()..) {
-            doomed.push(kv.map_err(Error::storage)?.0);
+            doomed.push(kv.map_err(sled_error)?.0);
         }
         removed += remove_all(&self.entries, &mut doomed)?;
         // ids, content, keys, sources: the sequence number is the value.
         for tree in [&self.ids, &self.content, &self.keys, &self.sources] {
             for kv in tree.iter() {
-                let (k, v) = kv.map_err(Error::storage)?;
+                let (k, v) = kv.map_err(sled_error)?;
                 if beyond(&v)? {
                     doomed.push(k);
                 }
@@ -120,7 +121,7 @@ impl Ledger {
         // refs, mentions: the sequence number ends the key.
         for tree in [&self.refs, &self.mentions] {
             for kv in tree.iter() {
-                let (k, _) = kv.map_err(Error::storage)?;
+                let (k, _) = kv.map_err(sled_error)?;
                 let tail = k.len().checked_sub(8).map(|at| &k[at..]);
                 if tail.map(beyond).transpose()?.unwrap_or(false) {
                     doomed.push(k);
@@ -134,13 +135,13 @@ impl Ledger {
             let from = node_key(level, len >> level);
             let to = node_key(level + 1, 0);
             for kv in self.merkle.range(from..to) {
-                doomed.push(kv.map_err(Error::storage)?.0);
+                doomed.push(kv.map_err(sled_error)?.0);
             }
             removed += remove_all(&self.merkle, &mut doomed)?;
         }
         self.forget_cached();
-        self.meta.remove(BULK_MARK).map_err(Error::storage)?;
-        self.db.flush().map_err(Error::storage)?;
+        self.meta.remove(BULK_MARK).map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(removed)
     }
 }
@@ -151,7 +152,7 @@ fn remove_all(tree: &sled::Tree, keys: &mut Vec<sled::IVec>) -> Result<u64, Erro
     for k in keys.drain(..) {
         b.remove(k);
     }
-    tree.apply_batch(b).map_err(Error::storage)?;
+    tree.apply_batch(b).map_err(sled_error)?;
     Ok(n)
 }
 

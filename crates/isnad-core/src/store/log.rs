@@ -18,6 +18,7 @@ use crate::ids::Seq;
 use crate::keys::{KeyPair, VerifierKey};
 use crate::merkle;
 use crate::proof::{ConsistencyProof, InclusionProof};
+use crate::store::sled_error;
 
 use super::Ledger;
 
@@ -41,8 +42,8 @@ impl Ledger {
             None => {
                 self.meta
                     .insert(LOG_KEY, key.to_string().as_bytes())
-                    .map_err(Error::storage)?;
-                self.db.flush().map_err(Error::storage)?;
+                    .map_err(sled_error)?;
+                self.db.flush().map_err(sled_error)?;
                 Ok(())
             }
         }
@@ -53,7 +54,7 @@ impl Ledger {
     /// # Errors
     /// Storage errors; [`Error::Corrupt`] if the stored key does not parse.
     pub fn log_key(&self) -> Result<Option<VerifierKey>, Error> {
-        let Some(raw) = self.meta.get(LOG_KEY).map_err(Error::storage)? else {
+        let Some(raw) = self.meta.get(LOG_KEY).map_err(sled_error)? else {
             return Ok(None);
         };
         let text = std::str::from_utf8(&raw).map_err(|_| corrupt("the log key is not UTF-8"))?;
@@ -89,7 +90,7 @@ impl Ledger {
         let key = self.require_log_key()?;
         let mut out = Vec::new();
         for kv in self.checkpoints.iter() {
-            let (k, v) = kv.map_err(Error::storage)?;
+            let (k, v) = kv.map_err(sled_error)?;
             out.push(open_stored(&key, &k, &v)?);
         }
         Ok(out)
@@ -103,7 +104,7 @@ impl Ledger {
         let Some(v) = self
             .checkpoints
             .get(size.to_be_bytes())
-            .map_err(Error::storage)?
+            .map_err(sled_error)?
         else {
             return Ok(None);
         };
@@ -116,7 +117,7 @@ impl Ledger {
     /// # Errors
     /// As [`Ledger::checkpoints`].
     pub fn latest_checkpoint(&self) -> Result<Option<SignedCheckpoint>, Error> {
-        let Some((k, v)) = self.checkpoints.last().map_err(Error::storage)? else {
+        let Some((k, v)) = self.checkpoints.last().map_err(sled_error)? else {
             return Ok(None);
         };
         let key = self.require_log_key()?;
@@ -170,8 +171,8 @@ impl Ledger {
         let signed = Checkpoint::new(log.name(), size, root)?.into_signed(key)?;
         self.checkpoints
             .insert(size.to_be_bytes(), signed.note().as_bytes())
-            .map_err(Error::storage)?;
-        self.db.flush().map_err(Error::storage)?;
+            .map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(signed)
     }
 
@@ -216,8 +217,8 @@ impl Ledger {
         }
         self.checkpoints
             .insert(size.to_be_bytes(), signed.note().as_bytes())
-            .map_err(Error::storage)?;
-        self.db.flush().map_err(Error::storage)?;
+            .map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
         Ok(signed)
     }
 

@@ -6,6 +6,7 @@
 //! A child module of `store` so that it reads the stored nodes and entry
 //! rows directly, without widening the store's API.
 
+use crate::store::sled_error;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,9 @@ pub struct TilesExport {
     /// Stale partial tiles and bundles removed: those whose full tile now
     /// exists.
     pub removed: u64,
+    /// Temporary files that an earlier export, killed while it wrote,
+    /// left behind (`.NAME.PID.tmp`, their process gone): removed.
+    pub abandoned: u64,
 }
 
 impl Ledger {
@@ -82,7 +86,7 @@ impl Ledger {
                     .entries
                     .range(Seq(start).to_be_bytes()..Seq(end).to_be_bytes())
                 {
-                    rows.push(kv.map_err(Error::storage)?.1);
+                    rows.push(kv.map_err(sled_error)?.1);
                 }
                 if rows.len() != usize::from(tile.width()) {
                     return Err(Error::Corrupt {
@@ -180,7 +184,12 @@ impl Ledger {
             written: 0,
             unchanged: 0,
             removed: 0,
+            abandoned: 0,
         };
+        // The directories this export writes in: where an export killed
+        // before it published its checkpoint (from the same trusted size)
+        // may have left temporary files.
+        let mut written_in: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         // Bundles first: an entry too long for one stops the export before
         // most of the work.
         for tile in tiles::bundles(size).chain(tiles::tiles(size)) {
@@ -188,6 +197,11 @@ impl Ledger {
             if tile.end().is_some_and(|end| end <= trusted) && path.is_file() {
                 report.unchanged += 1;
                 continue;
+            }
+            if let Some(parent) = path.parent() {
+                if !written_in.contains(parent) {
+                    written_in.insert(parent.to_path_buf());
+                }
             }
             let data = self.tile_data(&tile)?;
             if write_if_changed(&path, &data)? {
@@ -231,6 +245,10 @@ impl Ledger {
                 }
                 std::fs::remove_dir(&partials).map_err(|e| io(&partials, e))?;
             }
+        }
+        written_in.insert(dir.to_path_buf());
+        for d in &written_in {
+            report.abandoned += remove_abandoned_temporaries(d)?;
         }
         Ok(report)
     }
@@ -291,6 +309,35 @@ pub(crate) fn write_if_changed(path: &Path, data: &[u8]) -> Result<bool, Error> 
     }
     write_atomic(path, data)?;
     Ok(true)
+}
+
+/// The process id in the name of a temporary file of [`write_atomic`]
+/// (`.NAME.PID.tmp`), if `name` is one.
+fn temporary_of(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    rest.rsplit_once('.')?.1.parse().ok()
+}
+
+/// Removes the temporary files in `dir` that a killed [`write_atomic`] left
+/// (their process is gone). Returns how many.
+fn remove_abandoned_temporaries(dir: &Path) -> Result<u64, Error> {
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return Ok(0);
+    };
+    let mut removed = 0;
+    for item in items.flatten() {
+        let name = item.file_name();
+        let Some(pid) = name.to_str().and_then(temporary_of) else {
+            continue;
+        };
+        if pid == std::process::id() || super::create::running(pid) {
+            continue;
+        }
+        let path = item.path();
+        std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
+        removed += 1;
+    }
+    Ok(removed)
 }
 
 /// Writes `data` to `path` through a synced temporary file and a rename,
