@@ -1627,9 +1627,16 @@ fn seq_of(b: &[u8]) -> Result<Seq, Error> {
     Ok(Seq(u64::from_be_bytes(arr)))
 }
 
+thread_local! {
+    // One parser per thread, kept: it remembers the signer keys it has
+    // decoded, and decoding an Ed25519 point is most of a stored entry's
+    // parse (the rules read an earlier entry for almost every entry checked).
+    static PARSER: std::cell::RefCell<Parser> = std::cell::RefCell::new(Parser::new());
+}
+
 fn parse_stored(seq: Seq, bytes: &[u8]) -> Result<Entry, Error> {
-    Parser::new()
-        .parse_stored(bytes)
+    PARSER
+        .with(|p| p.borrow_mut().parse_stored(bytes))
         .map_err(|e| at_entry(seq, e))
 }
 
