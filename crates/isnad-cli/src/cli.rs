@@ -651,6 +651,22 @@ pub struct ServeArgs {
     /// when readable; without one the server serves the checkpoints kept].
     #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
+    /// Seconds a client may take to send a request's headers before its
+    /// connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_wait)]
+    pub header_timeout: std::time::Duration,
+    /// Seconds a connection may stay without a byte read or written before
+    /// it is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_wait)]
+    pub idle_timeout: std::time::Duration,
+    /// Most connections served at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=65_536).map(|n| n as usize))]
+    pub max_connections: usize,
+    /// No request log (otherwise one JSON line per request on standard
+    /// error: method, path, status, milliseconds).
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// `demo`.
@@ -722,6 +738,18 @@ pub enum BenchCommand {
         /// Concurrent readers (claim searches and checkpoints).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=64))]
         readers: u32,
+        /// Measure reads instead, on a generated ledger of N entries: every
+        /// read route warm, the first read after a write, and concurrent
+        /// home-page loads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        entries: Option<u64>,
+        /// The generator's seed, with --entries.
+        #[arg(long, value_name = "S", default_value_t = 1, requires = "entries")]
+        seed: u64,
+        /// Home pages loaded at once, with --entries.
+        #[arg(long, value_name = "N", default_value_t = 200, requires = "entries",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        pages: u32,
     },
 }
 

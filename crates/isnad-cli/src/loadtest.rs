@@ -77,9 +77,7 @@ pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {
             .build()?;
         rt.block_on(isnad_server::serve(
             server_state,
-            isnad_server::Config {
-                listen: ([127, 0, 0, 1], 0).into(),
-            },
+            isnad_server::Config::new(([127, 0, 0, 1], 0).into()),
             async {
                 let _ = stop_rx.await;
             },

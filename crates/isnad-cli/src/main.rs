@@ -13,6 +13,7 @@ mod interop;
 mod keyfile;
 mod loadtest;
 mod output;
+mod readtest;
 mod remote;
 mod scoring;
 mod serve;

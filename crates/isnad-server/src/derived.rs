@@ -1,0 +1,327 @@
+//! What the server derives from the ledger and extends entry by entry: the
+//! score replay, every source and claim as it stands after amendments,
+//! and the score history's sample points. [`Derived::fold`] takes the
+//! next entry; [`Derived::publish`] makes the immutable [`Snapshot`] that
+//! requests read.
+//!
+//! Nothing here is stored: it is rebuilt from the ledger when the server
+//! starts, and only ever reflects entries the store accepted.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::body::Bytes;
+use isnad_core::attribution::{ClaimView, SourceView};
+use isnad_core::record::{ClaimBody, Grade, Record, SourceBody};
+use isnad_core::score::{AsOf, Params, Replay, Scores, normalize};
+use isnad_core::{Entry, EntryHash, Ledger, SourceId, Timestamp};
+
+use crate::problem::Problem;
+
+/// Most points in a source's history (the head's included).
+pub const HISTORY_POINTS: u64 = 24;
+
+/// Most responses kept per snapshot; the cache is emptied when full.
+const MAX_CACHED: usize = 1024;
+
+/// A source as it stands.
+#[derive(Clone, Debug)]
+pub struct SourceInfo {
+    /// The entry that defined it.
+    pub entry: EntryHash,
+    /// Its record after standing corrections.
+    pub current: SourceBody,
+    /// The standing retraction, if any.
+    pub retracted_by: Option<EntryHash>,
+}
+
+/// A claim as it stands, with its texts folded for matching.
+#[derive(Clone, Debug)]
+pub struct ClaimInfo {
+    /// The claim's entry.
+    pub id: EntryHash,
+    /// Its position.
+    pub seq: u64,
+    /// When it was recorded.
+    pub time: Timestamp,
+    /// Its record after standing corrections and re-attributions.
+    pub current: ClaimBody,
+    /// Whether a standing retraction withdrew it.
+    pub retracted: bool,
+    /// The claim's text, then each translation's, folded
+    /// ([`isnad_core::score::normalize`]), in that order.
+    pub folded: Vec<String>,
+}
+
+impl ClaimInfo {
+    fn new(id: EntryHash, seq: u64, time: Timestamp, current: ClaimBody, retracted: bool) -> Self {
+        let mut folded = vec![normalize(&current.text)];
+        folded.extend(current.translations.iter().map(|t| normalize(&t.text)));
+        ClaimInfo {
+            id,
+            seq,
+            time,
+            current,
+            retracted,
+            folded,
+        }
+    }
+}
+
+/// Every source's expected value and grade as of one entry.
+#[derive(Clone, Debug)]
+pub struct GridPoint {
+    /// The entry the scores stop at.
+    pub seq: u64,
+    /// Its time.
+    pub time: Timestamp,
+    /// Each source with its expected value (0-1) and grade, by slug.
+    pub sources: BTreeMap<SourceId, (f64, Grade)>,
+}
+
+/// The sample points of score histories: every source's values as of
+/// each entry whose position plus one is a multiple of `step`, a power of
+/// two chosen so that at most [`HISTORY_POINTS`] − 1 fall in the ledger.
+/// When the ledger outgrows it the step doubles, which keeps a subset of
+/// the points already computed; so the grid costs one extra scoring every
+/// `step` appends, and a history is read without replaying anything.
+#[derive(Clone, Debug, Default)]
+struct Grid {
+    step: u64,
+    points: Vec<Arc<GridPoint>>,
+}
+
+impl Grid {
+    /// Widens the step for a ledger of `len` entries.
+    fn fit(&mut self, len: u64) {
+        if self.step == 0 {
+            self.step = 1;
+        }
+        while len / self.step > HISTORY_POINTS - 1 {
+            self.step *= 2;
+        }
+        let step = self.step;
+        self.points.retain(|p| (p.seq + 1) % step == 0);
+    }
+
+    fn due(&self, seq: u64) -> bool {
+        self.step > 0 && (seq + 1) % self.step == 0
+    }
+}
+
+/// The state the server extends with each entry.
+pub struct Derived {
+    replay: Replay,
+    len: u64,
+    sources: HashMap<SourceId, Arc<SourceInfo>>,
+    /// Source entries, and amendments of them, to their source.
+    source_of: HashMap<EntryHash, SourceId>,
+    claims: Vec<Arc<ClaimInfo>>,
+    /// Claim entries, and amendments of them, to their place in `claims`.
+    claim_of: HashMap<EntryHash, usize>,
+    grid: Grid,
+}
+
+impl Derived {
+    /// Nothing folded yet.
+    ///
+    /// # Errors
+    /// Only if the default parameters were refused, which they are not.
+    pub fn new() -> Result<Derived, Problem> {
+        Ok(Derived {
+            replay: Replay::new(Params::default(), AsOf::Head)?,
+            len: 0,
+            sources: HashMap::new(),
+            source_of: HashMap::new(),
+            claims: Vec::new(),
+            claim_of: HashMap::new(),
+            grid: Grid::default(),
+        })
+    }
+
+    /// Entries folded so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether nothing was folded.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Folds the ledger's entries from [`Derived::len`] up to `len`.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn catch_up(&mut self, ledger: &Ledger, len: u64) -> Result<(), Problem> {
+        self.grid.fit(len);
+        while self.len < len {
+            let seq = isnad_core::Seq(self.len);
+            let Some(e) = ledger.entry(seq)? else {
+                return Err(Problem::internal(format!("entry {} is missing", seq.0)));
+            };
+            self.fold(ledger, &e)?;
+        }
+        Ok(())
+    }
+
+    /// Folds `entry`, the next entry of `ledger`.
+    fn fold(&mut self, ledger: &Ledger, entry: &Entry) -> Result<(), Problem> {
+        self.replay.push(entry)?;
+        let seq = entry.seq().0;
+        match entry.record() {
+            Record::Source(s) => {
+                self.source_of.insert(entry.hash(), s.id.clone());
+                self.sources.insert(
+                    s.id.clone(),
+                    Arc::new(SourceInfo {
+                        entry: entry.hash(),
+                        current: s.clone(),
+                        retracted_by: None,
+                    }),
+                );
+            }
+            // Whatever amends it comes later, and is folded then.
+            Record::Claim(c) => {
+                self.claim_of.insert(entry.hash(), self.claims.len());
+                self.claims.push(Arc::new(ClaimInfo::new(
+                    entry.hash(),
+                    seq,
+                    entry.time(),
+                    c.clone(),
+                    false,
+                )));
+            }
+            // A change to a source or a claim, or the retraction of such a
+            // change: that one is read again as it now stands (rare, so
+            // the store's views do it).
+            Record::Amendment(a) => {
+                if let Some(id) = self.source_of.get(&a.target).cloned() {
+                    self.source_of.insert(entry.hash(), id.clone());
+                    if let Some(view) = SourceView::load(ledger, &id)? {
+                        self.sources.insert(
+                            id,
+                            Arc::new(SourceInfo {
+                                entry: view.entry.hash(),
+                                current: view.current,
+                                retracted_by: view.retracted_by,
+                            }),
+                        );
+                    }
+                } else if let Some(&ix) = self.claim_of.get(&a.target) {
+                    self.claim_of.insert(entry.hash(), ix);
+                    let old = &self.claims[ix];
+                    let (id, seq, time) = (old.id, old.seq, old.time);
+                    if let Some(e) = ledger.entry_by_hash(&id)? {
+                        let view = ClaimView::load(ledger, e)?;
+                        let retracted = view.retracted_by.is_some();
+                        self.claims[ix] =
+                            Arc::new(ClaimInfo::new(id, seq, time, view.current, retracted));
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.len = seq + 1;
+        if self.grid.due(seq) {
+            let scores = self.replay.scores();
+            self.grid.points.push(Arc::new(GridPoint {
+                seq,
+                time: entry.time(),
+                sources: scores
+                    .sources()
+                    .map(|s| (s.id.clone(), (s.opinion.e.to_f64(), s.grade)))
+                    .collect(),
+            }));
+        }
+        Ok(())
+    }
+
+    /// Scores what was folded, and everything requests read with them.
+    pub fn publish(&self) -> Snapshot {
+        Snapshot {
+            len: self.len,
+            scores: Arc::new(self.replay.scores()),
+            sources: Arc::new(self.sources.clone()),
+            claims: Arc::new(self.claims.clone()),
+            grid: Arc::new(self.grid.points.clone()),
+            responses: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// The derived state at one ledger length, read by requests and never
+/// changed: a later length gets a new snapshot.
+pub struct Snapshot {
+    /// Entries it covers.
+    pub len: u64,
+    /// The scores.
+    pub scores: Arc<Scores>,
+    /// Every source as it stands, by slug.
+    pub sources: Arc<HashMap<SourceId, Arc<SourceInfo>>>,
+    /// Every claim as it stands, in ledger order.
+    pub claims: Arc<Vec<Arc<ClaimInfo>>>,
+    /// The history's sample points, oldest first.
+    pub grid: Arc<Vec<Arc<GridPoint>>>,
+    /// Responses rendered from this snapshot, by path and query.
+    responses: Mutex<HashMap<String, Bytes>>,
+}
+
+impl Snapshot {
+    /// A response rendered earlier for `key`.
+    pub fn cached(&self, key: &str) -> Option<Bytes> {
+        self.responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    /// Keeps `body` as the response for `key`.
+    pub fn keep(&self, key: String, body: Bytes) {
+        let mut r = self
+            .responses
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if r.len() >= MAX_CACHED {
+            r.clear();
+        }
+        r.insert(key, body);
+    }
+
+    /// A source's name, if it is defined.
+    pub fn name(&self, id: &SourceId) -> Option<&str> {
+        self.sources.get(id).map(|s| s.current.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(seq: u64) -> Arc<GridPoint> {
+        Arc::new(GridPoint {
+            seq,
+            time: Timestamp::from_unix(0),
+            sources: BTreeMap::new(),
+        })
+    }
+
+    // The step doubles as the ledger grows, keeping a subset of the points
+    // and never more than HISTORY_POINTS - 1 of them.
+    #[test]
+    fn the_grid_widens_keeping_its_points() {
+        let mut g = Grid::default();
+        g.fit(10);
+        assert_eq!(g.step, 1);
+        g.points = (0..10).map(point).collect();
+        g.fit(100);
+        assert_eq!(g.step, 8);
+        assert_eq!(g.points.iter().map(|p| p.seq).collect::<Vec<_>>(), [7]);
+        assert!(g.due(15) && !g.due(16));
+        for len in [1, 23, 24, 1000, 100_000, 1_000_000] {
+            g.fit(len);
+            assert!(len / g.step < HISTORY_POINTS, "{len}");
+        }
+    }
+}
