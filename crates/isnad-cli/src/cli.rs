@@ -72,6 +72,13 @@ pub enum Command {
     Show(ShowArgs),
     /// Show a claim's attribution chain as a tree, with its verdicts.
     Trace(TraceArgs),
+    /// Find claims by their words, in any order, in their text or a
+    /// translation (folded, Arabic-aware), best first.
+    Search(SearchArgs),
+    /// The recorded claims most likely to be the same claim as TEXT, each
+    /// with its resemblance (0-1): link one as same-as rather than record
+    /// a duplicate.
+    Match(MatchArgs),
     /// Re-check every entry, signature and link.
     Verify(VerifyArgs),
     /// Sign (or show) the log's checkpoint of its current size.
@@ -667,6 +674,61 @@ pub struct ServeArgs {
     /// error: method, path, status, milliseconds).
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// `search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The words to find.
+    pub query: String,
+    /// Only claims in this language.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Only claims with this source in their chain.
+    #[arg(long, value_name = "SLUG")]
+    pub source: Option<String>,
+    /// Only claims with a standing verdict of this rating.
+    #[arg(long, value_parser = wire_names(&Rating::ALL, Rating::as_str, rating_help))]
+    pub rating: Option<Rating>,
+    /// Only claims that appeared on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<String>,
+    /// Only claims that appeared on or before this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<String>,
+    /// Results to show.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+    /// Results to skip first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+/// `match`.
+#[derive(Args, Debug)]
+pub struct MatchArgs {
+    /// The new claim's text.
+    pub text: String,
+    /// Matches to show.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub limit: u64,
+}
+
+/// `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Result<String, String> {
+    let ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("`{text}` is not a date (YYYY-MM-DD)"))
+    }
 }
 
 /// `demo`.

@@ -50,6 +50,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => log(&ctx, &a),
         Command::Show(a) => show(&ctx, &a.id, a.leaf),
         Command::Trace(a) => trace(&ctx, &a.claim),
+        Command::Search(a) => crate::search::search(&ctx, &a),
+        Command::Match(a) => crate::search::matches(&ctx, &a),
         Command::Verify(a) => verify(&ctx, a.export.as_deref(), a.since.as_deref()),
         Command::Replay(a) => scoring::replay(&ctx, &a),
         Command::Score(a) => scoring::score(&ctx, &a),

@@ -16,6 +16,7 @@ mod output;
 mod readtest;
 mod remote;
 mod scoring;
+mod search;
 mod serve;
 mod tiles;
 

@@ -12,14 +12,15 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use isnad_core::attribution::ClaimView;
-use isnad_core::record::Record;
-use isnad_core::score::{Scores, grade_wording, normalize};
+use isnad_core::record::{Rating, Record};
+use isnad_core::score::{Scores, grade_wording};
+use isnad_core::search::catalog::{Claim, Filters};
 use isnad_core::{Entry, Kind, Seq, SourceId, Timestamp};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::derived::{ClaimInfo, Snapshot};
+use crate::derived::Snapshot;
 use crate::problem::{Problem, quote};
 use crate::state::{AppState, MAX_BODY};
 
@@ -265,16 +266,63 @@ pub async fn entry(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
     .await
 }
 
-/// Search terms and paging.
+/// Search terms, filters and paging.
 #[derive(Deserialize)]
 pub struct Search {
     q: Option<String>,
+    lang: Option<String>,
+    source: Option<String>,
+    rating: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
     limit: Option<u64>,
     offset: Option<u64>,
 }
 
+impl Search {
+    fn filters(&self) -> Result<Filters, Problem> {
+        let date = |field: &'static str, d: &Option<String>| -> Result<Option<String>, Problem> {
+            match d {
+                None => Ok(None),
+                Some(d) if is_date(d) => Ok(Some(d.clone())),
+                Some(d) => Err(Problem::bad_request(format!(
+                    "{field} `{}` is not a date (YYYY-MM-DD)",
+                    quote(d)
+                ))
+                .with_field(field)),
+            }
+        };
+        Ok(Filters {
+            lang: self.lang.clone(),
+            source: self.source.as_deref().map(slug).transpose()?,
+            rating: self
+                .rating
+                .as_deref()
+                .map(|r| {
+                    r.parse::<Rating>()
+                        .map_err(|e| Problem::from(e).with_field("rating"))
+                })
+                .transpose()?,
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+        })
+    }
+}
+
+/// `YYYY-MM-DD`, digits where digits go.
+fn is_date(d: &str) -> bool {
+    d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
 /// A claim in a list: what a result row shows.
-fn claim_row(c: &ClaimInfo, scores: &Scores) -> Value {
+fn claim_row(c: &Claim, scores: &Scores) -> Value {
     let body = &c.current;
     json!({
         "id": c.id.to_hex(),
@@ -290,10 +338,20 @@ fn claim_row(c: &ClaimInfo, scores: &Scores) -> Value {
     })
 }
 
-/// `GET /v1/claims?q=TEXT&limit=N&offset=K`: standing claims, newest
-/// first; with `q`, those whose text or a translation holds every word of
-/// it, compared after the normalisation stories are matched with (case,
-/// Arabic diacritics and letter forms, punctuation). `total` counts every
+/// Which of a claim's texts a hit matched.
+fn matched_text(c: &Claim, field: u16) -> Value {
+    let (lang, text) = c.text(field);
+    json!({
+        "field": if field == 0 { "text" } else { "translation" },
+        "lang": lang,
+        "text": text,
+    })
+}
+
+/// `GET /v1/claims?q=TEXT&lang=&source=&rating=&from=&to=&limit=N&offset=K`:
+/// standing claims passing the filters; with `q`, those matching it
+/// (`isnad_core::search`: every word in any order, folded and stemmed,
+/// ranked by BM25 and recency), else newest first. `total` counts every
 /// match, not only the page.
 pub async fn claims(
     State(s): State<Shared>,
@@ -302,55 +360,99 @@ pub async fn claims(
 ) -> Result<Response, Problem> {
     let limit = limit(q.limit, 50, 500)?;
     let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let filters = q.filters()?;
     blocking(move || {
         rendered(&s, key_of(&uri), |snap| {
-            let folded = normalize(q.q.as_deref().unwrap_or(""));
-            let words: Vec<&str> = folded.split_whitespace().collect();
-            let mut total = 0usize;
-            let mut out = Vec::new();
-            for c in snap.claims.iter().rev() {
-                if c.retracted {
-                    continue;
-                }
-                let matched = if words.is_empty() {
-                    None
-                } else {
-                    match c
-                        .folded
-                        .iter()
-                        .position(|t| words.iter().all(|w| t.contains(w)))
-                    {
-                        Some(i) => Some(i),
-                        None => continue,
+            let (catalog, known) = snap.catalog();
+            let claims = &catalog.claims()[..known];
+            let query = q.q.as_deref().unwrap_or("").trim();
+            let (total, rows): (usize, Vec<Value>) = if query.is_empty() {
+                let mut total = 0;
+                let mut rows = Vec::new();
+                for c in claims.iter().rev().filter(|c| filters.pass(c)) {
+                    total += 1;
+                    if total > offset && rows.len() < limit {
+                        rows.push(claim_row(c, &snap.scores));
                     }
-                };
-                total += 1;
-                if total > offset && out.len() < limit {
-                    let mut row = claim_row(c, &snap.scores);
-                    if let Some(i) = matched {
-                        row["matched"] = matched_text(c, i);
-                    }
-                    out.push(row);
                 }
-            }
+                (total, rows)
+            } else {
+                let hits: Vec<_> = catalog
+                    .search(query, &filters)
+                    .into_iter()
+                    .filter(|h| (h.claim as usize) < known)
+                    .collect();
+                let rows = hits
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|h| {
+                        let c = &claims[h.claim as usize];
+                        let mut row = claim_row(c, &snap.scores);
+                        row["score"] = json!(h.score);
+                        row["matched"] = matched_text(c, h.field);
+                        row
+                    })
+                    .collect();
+                (hits.len(), rows)
+            };
             Ok(json!({
                 "query": q.q,
                 "total": total,
                 "offset": offset,
-                "claims": out,
+                "claims": rows,
             }))
         })
     })
     .await
 }
 
-/// Which of a claim's texts matched: 0 is the claim's own, then its
-/// translations in order.
-fn matched_text(c: &ClaimInfo, i: usize) -> Value {
-    match i.checked_sub(1).and_then(|t| c.current.translations.get(t)) {
-        Some(t) => json!({"field": "translation", "lang": t.lang, "text": t.text}),
-        None => json!({"field": "text", "lang": c.current.lang, "text": c.current.text}),
+/// The body of `POST /v1/match`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    text: String,
+    limit: Option<u64>,
+}
+
+/// `POST /v1/match` with `{"text": "…"}`: the standing claims most likely
+/// to be the same claim, each with its resemblance (0-1) and the text it
+/// resembles, best first.
+pub async fn match_claim(State(s): State<Shared>, body: Bytes) -> Result<Response, Problem> {
+    let req: MatchRequest = serde_json::from_slice(&body).map_err(|e| {
+        Problem::bad_request(format!(
+            "the body is not {{\"text\": \"…\"}}: {}",
+            quote(&e.to_string())
+        ))
+    })?;
+    let limit = limit(req.limit, 10, 100)?;
+    if req.text.len() > isnad_core::limits::MAX_TEXT {
+        return Err(Problem::bad_request(format!(
+            "text is longer than {} bytes",
+            isnad_core::limits::MAX_TEXT
+        ))
+        .with_field("text"));
     }
+    blocking(move || {
+        let snap = s.snapshot()?;
+        let (catalog, known) = snap.catalog();
+        let claims = &catalog.claims()[..known];
+        let rows: Vec<Value> = catalog
+            .resemble(&req.text)
+            .into_iter()
+            .filter(|h| (h.claim as usize) < known)
+            .take(limit)
+            .map(|h| {
+                let c = &claims[h.claim as usize];
+                let mut row = claim_row(c, &snap.scores);
+                row["score"] = json!(h.score);
+                row["matched"] = matched_text(c, h.field);
+                row
+            })
+            .collect();
+        Ok(json_response(StatusCode::OK, &json!({"matches": rows})))
+    })
+    .await
 }
 
 /// `GET /v1/claims/{id}`: a claim as it stands, its chain with each

@@ -8,12 +8,13 @@
 //! starts, and only ever reflects entries the store accepted.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use axum::body::Bytes;
-use isnad_core::attribution::{ClaimView, SourceView};
-use isnad_core::record::{ClaimBody, Grade, Record, SourceBody};
-use isnad_core::score::{AsOf, Params, Replay, Scores, normalize};
+use isnad_core::attribution::SourceView;
+use isnad_core::record::{Grade, Record, SourceBody};
+use isnad_core::score::{AsOf, Params, Replay, Scores};
+use isnad_core::search::catalog::Catalog;
 use isnad_core::{Entry, EntryHash, Ledger, SourceId, Timestamp};
 
 use crate::problem::Problem;
@@ -33,39 +34,6 @@ pub struct SourceInfo {
     pub current: SourceBody,
     /// The standing retraction, if any.
     pub retracted_by: Option<EntryHash>,
-}
-
-/// A claim as it stands, with its texts folded for matching.
-#[derive(Clone, Debug)]
-pub struct ClaimInfo {
-    /// The claim's entry.
-    pub id: EntryHash,
-    /// Its position.
-    pub seq: u64,
-    /// When it was recorded.
-    pub time: Timestamp,
-    /// Its record after standing corrections and re-attributions.
-    pub current: ClaimBody,
-    /// Whether a standing retraction withdrew it.
-    pub retracted: bool,
-    /// The claim's text, then each translation's, folded
-    /// ([`isnad_core::score::normalize`]), in that order.
-    pub folded: Vec<String>,
-}
-
-impl ClaimInfo {
-    fn new(id: EntryHash, seq: u64, time: Timestamp, current: ClaimBody, retracted: bool) -> Self {
-        let mut folded = vec![normalize(&current.text)];
-        folded.extend(current.translations.iter().map(|t| normalize(&t.text)));
-        ClaimInfo {
-            id,
-            seq,
-            time,
-            current,
-            retracted,
-            folded,
-        }
-    }
 }
 
 /// Every source's expected value and grade as of one entry.
@@ -116,9 +84,10 @@ pub struct Derived {
     sources: HashMap<SourceId, Arc<SourceInfo>>,
     /// Source entries, and amendments of them, to their source.
     source_of: HashMap<EntryHash, SourceId>,
-    claims: Vec<Arc<ClaimInfo>>,
-    /// Claim entries, and amendments of them, to their place in `claims`.
-    claim_of: HashMap<EntryHash, usize>,
+    /// Claims as they stand and the search index: shared with the
+    /// snapshots rather than copied (an index is large), and written only
+    /// while one entry is folded.
+    catalog: Arc<RwLock<Catalog>>,
     grid: Grid,
 }
 
@@ -133,8 +102,7 @@ impl Derived {
             len: 0,
             sources: HashMap::new(),
             source_of: HashMap::new(),
-            claims: Vec::new(),
-            claim_of: HashMap::new(),
+            catalog: Arc::new(RwLock::new(Catalog::new())),
             grid: Grid::default(),
         })
     }
@@ -168,6 +136,10 @@ impl Derived {
     /// Folds `entry`, the next entry of `ledger`.
     fn fold(&mut self, ledger: &Ledger, entry: &Entry) -> Result<(), Problem> {
         self.replay.push(entry)?;
+        self.catalog
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .fold(ledger, entry)?;
         let seq = entry.seq().0;
         match entry.record() {
             Record::Source(s) => {
@@ -181,20 +153,9 @@ impl Derived {
                     }),
                 );
             }
-            // Whatever amends it comes later, and is folded then.
-            Record::Claim(c) => {
-                self.claim_of.insert(entry.hash(), self.claims.len());
-                self.claims.push(Arc::new(ClaimInfo::new(
-                    entry.hash(),
-                    seq,
-                    entry.time(),
-                    c.clone(),
-                    false,
-                )));
-            }
-            // A change to a source or a claim, or the retraction of such a
-            // change: that one is read again as it now stands (rare, so
-            // the store's views do it).
+            // A change to a source, or the retraction of such a change:
+            // the source is read again as it now stands (rare, so the
+            // store's view does it).
             Record::Amendment(a) => {
                 if let Some(id) = self.source_of.get(&a.target).cloned() {
                     self.source_of.insert(entry.hash(), id.clone());
@@ -207,16 +168,6 @@ impl Derived {
                                 retracted_by: view.retracted_by,
                             }),
                         );
-                    }
-                } else if let Some(&ix) = self.claim_of.get(&a.target) {
-                    self.claim_of.insert(entry.hash(), ix);
-                    let old = &self.claims[ix];
-                    let (id, seq, time) = (old.id, old.seq, old.time);
-                    if let Some(e) = ledger.entry_by_hash(&id)? {
-                        let view = ClaimView::load(ledger, e)?;
-                        let retracted = view.retracted_by.is_some();
-                        self.claims[ix] =
-                            Arc::new(ClaimInfo::new(id, seq, time, view.current, retracted));
                     }
                 }
             }
@@ -243,7 +194,7 @@ impl Derived {
             len: self.len,
             scores: Arc::new(self.replay.scores()),
             sources: Arc::new(self.sources.clone()),
-            claims: Arc::new(self.claims.clone()),
+            catalog: Arc::clone(&self.catalog),
             grid: Arc::new(self.grid.points.clone()),
             responses: Mutex::new(HashMap::new()),
         }
@@ -259,8 +210,11 @@ pub struct Snapshot {
     pub scores: Arc<Scores>,
     /// Every source as it stands, by slug.
     pub sources: Arc<HashMap<SourceId, Arc<SourceInfo>>>,
-    /// Every claim as it stands, in ledger order.
-    pub claims: Arc<Vec<Arc<ClaimInfo>>>,
+    /// Claims as they stand and the search index. It may have folded
+    /// entries beyond `len` by the time it is read: read it through
+    /// [`Snapshot::catalog`], which says how many of its claims are this
+    /// snapshot's.
+    catalog: Arc<RwLock<Catalog>>,
     /// The history's sample points, oldest first.
     pub grid: Arc<Vec<Arc<GridPoint>>>,
     /// Responses rendered from this snapshot, by path and query.
@@ -287,6 +241,14 @@ impl Snapshot {
             r.clear();
         }
         r.insert(key, body);
+    }
+
+    /// Claims and the index, and how many of the claims existed at this
+    /// snapshot's length (a hit beyond is newer, and left out).
+    pub fn catalog(&self) -> (RwLockReadGuard<'_, Catalog>, usize) {
+        let c = self.catalog.read().unwrap_or_else(PoisonError::into_inner);
+        let n = c.claims().partition_point(|cl| cl.seq < self.len);
+        (c, n)
     }
 
     /// A source's name, if it is defined.

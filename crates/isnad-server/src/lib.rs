@@ -150,6 +150,11 @@ pub const API: &[Route] = {
             handler: |m| on(m, claims),
         },
         Route {
+            method: Post,
+            path: "/v1/match",
+            handler: |m| on(m, match_claim),
+        },
+        Route {
             method: Get,
             path: "/v1/claims/{id}",
             handler: |m| on(m, claim),
