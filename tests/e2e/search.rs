@@ -107,7 +107,12 @@ fn retrieval_quality_on_the_labelled_set() {
         .iter()
         .filter(|dup| {
             let hits = catalog.resemble(dup["text"].as_str().unwrap());
-            hits.first().map(|h| fixture_of(h.claim)) == dup["expect"].as_u64().map(|e| e as usize)
+            let first = hits.first().map(|h| (fixture_of(h.claim), h.score));
+            let ok = first.map(|f| f.0) == dup["expect"].as_u64().map(|e| e as usize);
+            if !ok {
+                eprintln!("unmatched: {} → {first:?}", dup["text"]);
+            }
+            ok
         })
         .count();
     eprintln!(

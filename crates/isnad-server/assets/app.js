@@ -313,7 +313,7 @@
 
     if (claims && Array.isArray(claims.claims)) {
       const names = new Map((sources.sources || []).map((src) => [src.id, src.name || src.id]));
-      add(view, section('recent', 'Claims', claimList(claims.claims, '', names)));
+      add(view, section('recent', 'Latest claims, newest first', claimList(claims.claims, '', names)));
     }
     return 'isnad explorer';
   }
@@ -332,6 +332,9 @@
           'li',
           { class: 'result' },
           h('a', { class: 'claim-link', href: claimHref(c.id) }, h('p', langAttrs(c.lang, { class: 'claim-snippet' }), c.text)),
+          c.matched && c.matched.field === 'translation'
+            ? h('p', { class: 'matched' }, 'Matched its ' + c.matched.lang + ' translation: ', h('span', langAttrs(c.matched.lang, { class: 'matched-text' }), c.matched.text))
+            : null,
           h(
             'p',
             { class: 'meta' },
@@ -357,9 +360,13 @@
   async function searchPage(view, query) {
     const [result, names] = await Promise.all([api('/v1/claims?limit=100&q=' + encodeURIComponent(query)), sourceNames()]);
     const claims = result.claims || [];
+    const total = typeof result.total === 'number' ? result.total : claims.length;
     add(view,
       h('h1', { tabindex: -1 }, query ? ['Claims matching \u201c', h('bdi', null, query), '\u201d'] : 'All claims'),
-      h('p', { class: 'muted', id: 'result-count' }, claims.length === 1 ? '1 claim' : claims.length + ' claims', ' (text and translations, compared after normalising case, Arabic diacritics and letter forms)'),
+      h('p', { class: 'muted', id: 'result-count' },
+        total === 1 ? '1 claim' : total + ' claims',
+        claims.length < total ? ' (the best ' + claims.length + ' shown)' : '',
+        ' — every word, in any order, in the claim or a translation; case, punctuation, Arabic marks, letter forms and the article do not matter; the best and most recent first'),
       claimList(claims, query, names),
     );
     return query ? 'Search: ' + query : 'All claims';

@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use axum::body::Bytes;
-use isnad_core::attribution::SourceView;
-use isnad_core::record::{Grade, Record, SourceBody};
+use isnad_core::record::{Change, Grade, Record, SourceBody};
 use isnad_core::score::{AsOf, Params, Replay, Scores};
 use isnad_core::search::catalog::Catalog;
 use isnad_core::{Entry, EntryHash, Ledger, SourceId, Timestamp};
@@ -34,6 +33,63 @@ pub struct SourceInfo {
     pub current: SourceBody,
     /// The standing retraction, if any.
     pub retracted_by: Option<EntryHash>,
+}
+
+/// A source's definition and the amendments that concern it, in ledger
+/// order: what [`isnad_core::attribution::SourceView`] reads from the
+/// store, kept so that a source is brought up to date without reading
+/// everything that mentions it.
+#[derive(Clone, Debug)]
+struct SourceChanges {
+    entry: EntryHash,
+    original: SourceBody,
+    changes: Vec<(EntryHash, SourceChange)>,
+}
+
+/// One amendment concerning a source.
+#[derive(Clone, Debug)]
+enum SourceChange {
+    /// Corrects the source's record.
+    Correct(SourceBody),
+    /// Retracts the source.
+    Retract,
+    /// Retracts the change at this place.
+    Withdraw(usize),
+    /// Changes nothing of a source (the rules let no other change name
+    /// one; kept so places stay aligned).
+    Other,
+}
+
+impl SourceChanges {
+    /// Whether change `i` stands: no standing change withdraws it.
+    /// Withdrawals only name earlier changes, so this ends.
+    fn stands(&self, i: usize) -> bool {
+        !self.changes[i + 1..]
+            .iter()
+            .enumerate()
+            .any(|(j, (_, c))| matches!(c, SourceChange::Withdraw(k) if *k == i) && self.stands(i + 1 + j))
+    }
+
+    /// The source as it stands: the original, each standing correction in
+    /// order, and the first standing retraction.
+    fn info(&self) -> SourceInfo {
+        let mut info = SourceInfo {
+            entry: self.entry,
+            current: self.original.clone(),
+            retracted_by: None,
+        };
+        for (i, (hash, change)) in self.changes.iter().enumerate() {
+            if !self.stands(i) {
+                continue;
+            }
+            match change {
+                SourceChange::Correct(body) => info.current = body.clone(),
+                SourceChange::Retract => info.retracted_by = info.retracted_by.or(Some(*hash)),
+                SourceChange::Withdraw(_) | SourceChange::Other => {}
+            }
+        }
+        info
+    }
 }
 
 /// Every source's expected value and grade as of one entry.
@@ -82,8 +138,11 @@ pub struct Derived {
     replay: Replay,
     len: u64,
     sources: HashMap<SourceId, Arc<SourceInfo>>,
-    /// Source entries, and amendments of them, to their source.
-    source_of: HashMap<EntryHash, SourceId>,
+    /// Each source's definition and the amendments that concern it.
+    source_changes: HashMap<SourceId, SourceChanges>,
+    /// Source entries to their source, and amendments of them (or of
+    /// those amendments) to their source and place in its changes.
+    source_of: HashMap<EntryHash, (SourceId, Option<usize>)>,
     /// Claims as they stand and the search index: shared with the
     /// snapshots rather than copied (an index is large), and written only
     /// while one entry is folded.
@@ -101,6 +160,7 @@ impl Derived {
             replay: Replay::new(Params::default(), AsOf::Head)?,
             len: 0,
             sources: HashMap::new(),
+            source_changes: HashMap::new(),
             source_of: HashMap::new(),
             catalog: Arc::new(RwLock::new(Catalog::new())),
             grid: Grid::default(),
@@ -143,31 +203,31 @@ impl Derived {
         let seq = entry.seq().0;
         match entry.record() {
             Record::Source(s) => {
-                self.source_of.insert(entry.hash(), s.id.clone());
-                self.sources.insert(
-                    s.id.clone(),
-                    Arc::new(SourceInfo {
-                        entry: entry.hash(),
-                        current: s.clone(),
-                        retracted_by: None,
-                    }),
-                );
+                self.source_of.insert(entry.hash(), (s.id.clone(), None));
+                let changes = SourceChanges {
+                    entry: entry.hash(),
+                    original: s.clone(),
+                    changes: Vec::new(),
+                };
+                self.sources.insert(s.id.clone(), Arc::new(changes.info()));
+                self.source_changes.insert(s.id.clone(), changes);
             }
-            // A change to a source, or the retraction of such a change:
-            // the source is read again as it now stands (rare, so the
-            // store's view does it).
+            // A change to a source, or the retraction of such a change.
             Record::Amendment(a) => {
-                if let Some(id) = self.source_of.get(&a.target).cloned() {
-                    self.source_of.insert(entry.hash(), id.clone());
-                    if let Some(view) = SourceView::load(ledger, &id)? {
-                        self.sources.insert(
-                            id,
-                            Arc::new(SourceInfo {
-                                entry: view.entry.hash(),
-                                current: view.current,
-                                retracted_by: view.retracted_by,
-                            }),
-                        );
+                if let Some((id, of)) = self.source_of.get(&a.target).cloned() {
+                    if let Some(changes) = self.source_changes.get_mut(&id) {
+                        let change = match (&a.change, of) {
+                            (Change::CorrectSource { source }, None) => {
+                                SourceChange::Correct(source.clone())
+                            }
+                            (Change::Retract, None) => SourceChange::Retract,
+                            (Change::Retract, Some(k)) => SourceChange::Withdraw(k),
+                            _ => SourceChange::Other,
+                        };
+                        self.source_of
+                            .insert(entry.hash(), (id.clone(), Some(changes.changes.len())));
+                        changes.changes.push((entry.hash(), change));
+                        self.sources.insert(id, Arc::new(changes.info()));
                     }
                 }
             }
@@ -267,6 +327,44 @@ mod tests {
             time: Timestamp::from_unix(0),
             sources: BTreeMap::new(),
         })
+    }
+
+    fn body(name: &str) -> SourceBody {
+        SourceBody {
+            id: "wire".parse().unwrap(),
+            name: name.into(),
+            kind: isnad_core::record::SourceKind::Outlet,
+            url: None,
+            language: None,
+            affiliations: Vec::new(),
+            description: None,
+        }
+    }
+
+    fn h(n: u8) -> EntryHash {
+        EntryHash::from_bytes([n; 32])
+    }
+
+    // Corrections apply in order; a withdrawn one does not, unless its
+    // withdrawal is withdrawn in turn; a standing retraction is kept.
+    #[test]
+    fn a_source_stands_as_its_standing_changes_say() {
+        let mut c = SourceChanges {
+            entry: h(0),
+            original: body("First"),
+            changes: Vec::new(),
+        };
+        c.changes.push((h(1), SourceChange::Correct(body("Second"))));
+        c.changes.push((h(2), SourceChange::Correct(body("Third"))));
+        assert_eq!(c.info().current.name, "Third");
+        c.changes.push((h(3), SourceChange::Withdraw(1)));
+        assert_eq!(c.info().current.name, "Second");
+        c.changes.push((h(4), SourceChange::Withdraw(2)));
+        assert_eq!(c.info().current.name, "Third");
+        c.changes.push((h(5), SourceChange::Retract));
+        assert_eq!(c.info().retracted_by, Some(h(5)));
+        c.changes.push((h(6), SourceChange::Withdraw(4)));
+        assert_eq!((c.info().current.name.as_str(), c.info().retracted_by), ("Third", None));
     }
 
     // The step doubles as the ledger grows, keeping a subset of the points
