@@ -320,6 +320,12 @@ async fn explore(c: Client, base: String) {
     }
     let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
     assert_eq!(nodes.len(), 2);
+    // Wide enough: left to right.
+    assert_eq!(
+        graph.attr("data-layout").await.unwrap().as_deref(),
+        Some("horizontal")
+    );
+    let claim_url = c.current_url().await.unwrap().to_string();
 
     // The Arabic text, right to left; its English translation beside it.
     let claim_text = wait_for(&c, "#claim-text").await;
@@ -443,6 +449,29 @@ async fn explore(c: Client, base: String) {
         list.contains("demo-desk-checker+") && list.contains("0.800"),
         "{list}"
     );
+
+    // On a phone the chain turns vertical, and every hop is on screen with
+    // its full name at hand.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&claim_url).await.unwrap();
+    let graph = wait_for(&c, "#chain-graph[data-layout=\"vertical\"]").await;
+    let screen = c
+        .execute("return document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(screen <= 390.0, "{screen}");
+    let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
+    assert_eq!(nodes.len(), 2);
+    for node in nodes {
+        let (x, _, w, _) = node.rectangle().await.unwrap();
+        assert!(x >= 0.0 && x + w <= screen, "a hop at {x}+{w} of {screen}");
+        let name = node.attr("data-name").await.unwrap().unwrap_or_default();
+        let title = node.find(Locator::Css("title")).await.unwrap();
+        let full = title.html(true).await.unwrap();
+        assert!(!name.is_empty() && full.contains(&name), "{name}: {full}");
+    }
 }
 
 #[test]

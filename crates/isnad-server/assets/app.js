@@ -373,54 +373,63 @@
   }
 
   // The chain as a graph: publisher first, originator last; each edge
-  // labelled with how the later hop stands to the earlier one.
+  // labelled with how the later hop stands to the earlier one. Left to
+  // right when every hop fits the page's width; else top to bottom (a
+  // phone, or a long chain), so that no hop is ever off screen.
   function chainGraph(chain) {
-    const nodeW = 200;
-    const nodeH = 84;
-    const gap = 128;
     const pad = 14;
     const top = 30;
-    const width = pad * 2 + chain.length * nodeW + Math.max(0, chain.length - 1) * gap;
-    const height = top + nodeH + pad + 10;
+    const nodeH = 84;
+    const room = Math.max(260, (document.documentElement.clientWidth || 1024) - 48);
+    const across = pad * 2 + chain.length * 200 + Math.max(0, chain.length - 1) * 128;
+    const vertical = across > room;
+    const nodeW = vertical ? Math.min(room - pad * 2, 360) : 200;
+    const gap = vertical ? 64 : 128;
+    const width = vertical ? nodeW + pad * 2 : across;
+    const height = vertical ? top + chain.length * nodeH + (chain.length - 1) * gap + pad : top + nodeH + pad + 10;
+    const fits = Math.max(12, Math.floor(nodeW / 8.5));
     const graph = svg('svg', {
       id: 'chain-graph',
-      class: 'chain-graph',
+      class: 'chain-graph' + (vertical ? ' vertical' : ''),
       width,
       height,
       viewBox: '0 0 ' + width + ' ' + height,
       role: 'group',
       'aria-labelledby': 'chain-heading',
+      'data-layout': vertical ? 'vertical' : 'horizontal',
     });
     add(graph,
       svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))),
     );
     chain.forEach((hop, i) => {
-      const x = pad + i * (nodeW + gap);
+      const x = vertical ? pad : pad + i * (nodeW + gap);
+      const y = vertical ? top + i * (nodeH + gap) : top;
       if (i > 0) {
-        const x0 = x - gap;
-        const y = top + nodeH / 2;
-        add(graph,
-          svg(
-            'g',
-            { class: 'chain-edge', 'data-relation': hop.relation },
-            svg('line', { x1: x0 + 4, y1: y, x2: x - 6, y2: y, 'marker-end': 'url(#arrow)' }),
-            svg('text', { x: x0 + gap / 2, y: y - 10, 'text-anchor': 'middle', class: 'edge-label' }, RELATION_WORDING[hop.relation] || hop.relation),
-          ),
-        );
+        const label = RELATION_WORDING[hop.relation] || hop.relation;
+        const edge = vertical
+          ? [
+              svg('line', { x1: x + nodeW / 2, y1: y - gap + 4, x2: x + nodeW / 2, y2: y - 6, 'marker-end': 'url(#arrow)' }),
+              svg('text', { x: x + nodeW / 2 + 10, y: y - gap / 2 + 4, 'text-anchor': 'start', class: 'edge-label' }, label),
+            ]
+          : [
+              svg('line', { x1: x - gap + 4, y1: y + nodeH / 2, x2: x - 6, y2: y + nodeH / 2, 'marker-end': 'url(#arrow)' }),
+              svg('text', { x: x - gap / 2, y: y + nodeH / 2 - 10, 'text-anchor': 'middle', class: 'edge-label' }, label),
+            ];
+        add(graph, svg('g', { class: 'chain-edge', 'data-relation': hop.relation }, edge));
       }
       const role = i === 0 ? (chain.length === 1 ? 'publisher and originator' : 'publisher') : i === chain.length - 1 ? 'originator' : 'relay';
       const name = hop.name || hop.source;
-      const shown = name.length > 24 ? name.slice(0, 23) + '\u2026' : name;
+      const shown = name.length > fits ? name.slice(0, fits - 1) + '\u2026' : name;
       add(graph,
         svg(
           'a',
-          { href: sourceHref(hop.source), class: 'chain-node grade-' + (hop.grade || 'none'), 'data-source': hop.source, 'aria-label': name + ', ' + role + ', grade ' + (hop.grade || 'none') },
+          { href: sourceHref(hop.source), class: 'chain-node grade-' + (hop.grade || 'none'), 'data-source': hop.source, 'data-name': name, 'aria-label': name + ', ' + role + ', grade ' + (hop.grade || 'none') },
           svg('title', null, name + ' (' + hop.source + '): ' + role + ', grade ' + (hop.grade || '?') + ' (' + (GRADE_WORDING[hop.grade] || 'no score') + '), expected value ' + num(hop.expected)),
-          svg('text', { x: x + nodeW / 2, y: top - 10, 'text-anchor': 'middle', class: 'node-role' }, role + (i === 0 ? ' \u00b7 ' + (RELATION_WORDING[hop.relation] || hop.relation) : '')),
-          svg('rect', { x, y: top, width: nodeW, height: nodeH, rx: 10, ry: 10, class: 'node-box' }),
-          svg('text', { x: x + nodeW / 2, y: top + 28, 'text-anchor': 'middle', class: 'node-name' }, shown),
-          svg('text', { x: x + nodeW / 2, y: top + 50, 'text-anchor': 'middle', class: 'node-grade' }, 'grade ' + (hop.grade || '?') + ' \u00b7 expected ' + num(hop.expected)),
-          svg('text', { x: x + nodeW / 2, y: top + 70, 'text-anchor': 'middle', class: 'node-kind' }, hop.kind || ''),
+          svg('text', { x: x + nodeW / 2, y: y - 10, 'text-anchor': 'middle', class: 'node-role' }, role + (i === 0 ? ' \u00b7 ' + (RELATION_WORDING[hop.relation] || hop.relation) : '')),
+          svg('rect', { x, y, width: nodeW, height: nodeH, rx: 10, ry: 10, class: 'node-box' }),
+          svg('text', { x: x + nodeW / 2, y: y + 28, 'text-anchor': 'middle', class: 'node-name' }, shown),
+          svg('text', { x: x + nodeW / 2, y: y + 50, 'text-anchor': 'middle', class: 'node-grade' }, 'grade ' + (hop.grade || '?') + ' \u00b7 expected ' + num(hop.expected)),
+          svg('text', { x: x + nodeW / 2, y: y + 70, 'text-anchor': 'middle', class: 'node-kind' }, hop.kind || ''),
         ),
       );
     });

@@ -64,10 +64,9 @@ impl SourceChanges {
     /// Whether change `i` stands: no standing change withdraws it.
     /// Withdrawals only name earlier changes, so this ends.
     fn stands(&self, i: usize) -> bool {
-        !self.changes[i + 1..]
-            .iter()
-            .enumerate()
-            .any(|(j, (_, c))| matches!(c, SourceChange::Withdraw(k) if *k == i) && self.stands(i + 1 + j))
+        !self.changes[i + 1..].iter().enumerate().any(|(j, (_, c))| {
+            matches!(c, SourceChange::Withdraw(k) if *k == i) && self.stands(i + 1 + j)
+        })
     }
 
     /// The source as it stands: the original, each standing correction in
@@ -354,7 +353,8 @@ mod tests {
             original: body("First"),
             changes: Vec::new(),
         };
-        c.changes.push((h(1), SourceChange::Correct(body("Second"))));
+        c.changes
+            .push((h(1), SourceChange::Correct(body("Second"))));
         c.changes.push((h(2), SourceChange::Correct(body("Third"))));
         assert_eq!(c.info().current.name, "Third");
         c.changes.push((h(3), SourceChange::Withdraw(1)));
@@ -364,7 +364,10 @@ mod tests {
         c.changes.push((h(5), SourceChange::Retract));
         assert_eq!(c.info().retracted_by, Some(h(5)));
         c.changes.push((h(6), SourceChange::Withdraw(4)));
-        assert_eq!((c.info().current.name.as_str(), c.info().retracted_by), ("Third", None));
+        assert_eq!(
+            (c.info().current.name.as_str(), c.info().retracted_by),
+            ("Third", None)
+        );
     }
 
     // The step doubles as the ledger grows, keeping a subset of the points

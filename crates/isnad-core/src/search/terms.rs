@@ -1,6 +1,8 @@
 //! Text to search terms: [`crate::fold::words`] (case, compatibility
 //! forms, Arabic marks and letter variants, punctuation as a separator),
-//! split into words, each Arabic word lightly stemmed ([`stem_arabic`]).
+//! split into words, each Arabic word lightly stemmed ([`stem_arabic`]),
+//! each word of Latin letters stripped of a plural or verb ending
+//! ([`stem_latin`]).
 //!
 //! The same function makes the terms of what is indexed and of what is
 //! asked, so a query matches whatever folds and stems alike.
@@ -14,7 +16,7 @@ pub fn terms(text: &str) -> Vec<String> {
             if is_arabic(w) {
                 stem_arabic(w)
             } else {
-                w.to_owned()
+                stem_latin(w)
             }
         })
         .collect()
@@ -23,6 +25,36 @@ pub fn terms(text: &str) -> Vec<String> {
 /// Whether every character of `word` is an Arabic letter or digit.
 fn is_arabic(word: &str) -> bool {
     word.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// A folded word of ASCII letters without its English endings: first a
+/// plural (`es` after s, x, z, ch or sh; else `s`, but not `ss`, `us` or
+/// `is`), then `ing` or `ed`, each only when at least four letters remain,
+/// so that `training` and `train`, `floods` and `flooded` meet. Other
+/// words are kept as they are.
+pub fn stem_latin(word: &str) -> String {
+    if !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_owned();
+    }
+    let strip = |w: &str, end: &str| -> Option<usize> {
+        (w.len() >= end.len() + 4 && w.ends_with(end)).then(|| w.len() - end.len())
+    };
+    let mut w = word;
+    if let Some(n) = strip(w, "es").filter(|&n| {
+        ["s", "x", "z", "ch", "sh"]
+            .iter()
+            .any(|e| w[..n].ends_with(e))
+    }) {
+        w = &w[..n];
+    } else if let Some(n) =
+        strip(w, "s").filter(|_| !["ss", "us", "is"].iter().any(|e| w.ends_with(e)))
+    {
+        w = &w[..n];
+    }
+    if let Some(n) = strip(w, "ing").or_else(|| strip(w, "ed")) {
+        w = &w[..n];
+    }
+    w.to_owned()
 }
 
 /// Prefixes removed once each, the longest that fits first: the article
@@ -73,7 +105,24 @@ mod tests {
             terms("MiG-29s, the MiG 29!"),
             ["mig", "29s", "the", "mig", "29"]
         );
-        assert_eq!(terms("Loyal OFFICERS"), ["loyal", "officers"]);
+        assert_eq!(terms("Loyal OFFICERS"), ["loyal", "officer"]);
+    }
+
+    #[test]
+    fn english_endings_meet() {
+        for (a, b) in [
+            ("training", "train"),
+            ("floods", "flooded"),
+            ("crossings", "crossing"),
+            ("crosses", "cross"),
+        ] {
+            assert_eq!(terms(a), terms(b), "{a} {b}");
+        }
+        // Short words, and those ending as a plural does not, keep theirs.
+        assert_eq!(
+            terms("gas bus news this crisis"),
+            ["gas", "bus", "news", "this", "crisis"]
+        );
     }
 
     #[test]
