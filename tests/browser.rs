@@ -416,6 +416,15 @@ async fn explore(c: Client, base: String) {
         .await
         .unwrap();
     assert_eq!(evidence.len(), 2);
+    // Every row shows its claim's text, and the rows are paged.
+    for row in &evidence {
+        let snippet = row.find(Locator::Css(".claim-snippet")).await.unwrap();
+        assert!(!snippet.text().await.unwrap().is_empty());
+    }
+    assert_eq!(
+        text_of(&c, "#evidence-count").await,
+        "Showing 2 of 2 verdicts, in ledger order."
+    );
     let points = c
         .find_all(Locator::Css("#history-plot circle.point"))
         .await

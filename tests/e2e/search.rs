@@ -253,16 +253,9 @@ fn search_and_match_over_http() {
     let p: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
     assert_eq!(p["status"], 400);
     // An append is searchable at once.
-    let out = isnad_in(d.dir())
-        .args(["--server", u, "--key", s(&d.editor)])
-        .args(claim_args("Quartz mining expanded near Kufra"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let mut args = vec!["--server", u.as_str(), "--key", s(&d.editor)];
+    args.extend(claim_args("Quartz mining expanded near Kufra"));
+    assert_success(&isnad_in(d.dir()).args(&args).output().unwrap(), &args);
     let (_, v) = get("/v1/claims?q=kufra%20quartz");
     assert_eq!(v["total"], 1, "{v}");
     drop(srv);

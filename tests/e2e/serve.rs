@@ -746,27 +746,7 @@ fn a_mirror_follows_a_served_ledger() {
 
 #[test]
 fn the_load_test_runs_and_accounts_for_every_append() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = isnad_in(tmp.path())
-        .args([
-            "--json",
-            "bench",
-            "serve",
-            "--clients",
-            "3",
-            "--appends",
-            "30",
-            "--readers",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = bench_serve(&["--clients", "3", "--appends", "30", "--readers", "1"]);
     assert_eq!(v["appends"], 30);
     assert!(v["appends_per_s"].as_f64().unwrap() > 0.0);
     // Each latency is there and a number: a missing one must fail here,
@@ -779,6 +759,16 @@ fn the_load_test_runs_and_accounts_for_every_append() {
     let (p50, p99, max) = (latency("p50"), latency("p99"), latency("max"));
     assert!(0.0 <= p50 && p50 <= p99 && p99 <= max, "{v}");
     assert!(v["machine"]["cores"].as_u64().unwrap() >= 1);
+}
+
+/// `isnad --json bench serve ARGS…` in a fresh directory: its report.
+fn bench_serve(args: &[&str]) -> Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut all = vec!["--json", "bench", "serve"];
+    all.extend_from_slice(args);
+    let out = isnad_in(tmp.path()).args(&all).output().unwrap();
+    assert_success(&out, &all);
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// A raw request over a fresh connection: the status line and headers, and
@@ -1011,25 +1001,7 @@ fn a_forged_copy_of_recorded_content_is_refused() {
 /// write and the concurrent home pages, on a small generated ledger.
 #[test]
 fn the_read_bench_reports_every_route() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = isnad_in(tmp.path())
-        .args([
-            "--json",
-            "bench",
-            "serve",
-            "--entries",
-            "400",
-            "--pages",
-            "4",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = bench_serve(&["--entries", "400", "--pages", "4"]);
     assert_eq!(v["entries"], 400);
     assert!(v["cold_ms"].as_f64().is_some(), "{v}");
     let warm = v["warm_ms"].as_array().unwrap();

@@ -29,6 +29,7 @@ use isnad_core::{Draft, EntryHash, KeyPair, Ledger, Record, Seq, Timestamp};
 use serde_json::{Value, json};
 
 use crate::commands::{Ctx, now};
+use crate::loadtest::InProcess;
 use crate::output::{outln, print_json};
 
 /// Calls per route in the warm measurement.
@@ -66,29 +67,8 @@ pub fn run(ctx: &Ctx, entries: u64, seed: u64, pages: u32) -> Result<()> {
         .ok_or_else(|| anyhow!("the generator has no editor"))?;
 
     let state = Arc::new(isnad_server::AppState::new(ledger, Some(log)));
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server_state = Arc::clone(&state);
-    let server = std::thread::spawn(move || -> Result<()> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
-        rt.block_on(isnad_server::serve(
-            server_state,
-            isnad_server::Config::new(([127, 0, 0, 1], 0).into()),
-            async {
-                let _ = stop_rx.await;
-            },
-            |addr| {
-                let _ = addr_tx.send(addr);
-            },
-        ))?;
-        Ok(())
-    });
-    let addr = addr_rx
-        .recv_timeout(Duration::from_secs(30))
-        .map_err(|_| anyhow!("the server did not start"))?;
-    let url = format!("http://{addr}");
+    let server = InProcess::start(Arc::clone(&state))?;
+    let url = server.url.clone();
     let agent = agent();
 
     // 1. Cold: the replay.
@@ -175,10 +155,7 @@ pub fn run(ctx: &Ctx, entries: u64, seed: u64, pages: u32) -> Result<()> {
     // 4. Home pages at once.
     let home = home_pages(&url, pages)?;
 
-    let _ = stop_tx.send(());
-    server
-        .join()
-        .map_err(|_| anyhow!("the server panicked"))??;
+    server.stop()?;
     drop(state);
 
     report(ctx, entries, cold, &warm, &after, pages, home)

@@ -188,24 +188,16 @@ impl Index {
             if !keep(text.claim) {
                 continue;
             }
-            let score = bm25 * self.recency(text.claim);
-            let hit = Hit {
-                claim: text.claim,
-                field: text.field,
-                score,
-            };
-            best.entry(text.claim)
-                .and_modify(|h| {
-                    if score > h.score {
-                        *h = hit;
-                    }
-                })
-                .or_insert(hit);
+            keep_best(
+                &mut best,
+                Hit {
+                    claim: text.claim,
+                    field: text.field,
+                    score: bm25 * self.recency(text.claim),
+                },
+            );
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        // Ties (equal scores) newest first, so the order is total.
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.claim.cmp(&a.claim)));
-        hits
+        ranked(best)
     }
 
     /// 1 + [`RECENCY_WEIGHT`] × 2^(−age / half-life).
@@ -260,23 +252,36 @@ impl Index {
             if score < MIN_RESEMBLANCE {
                 continue;
             }
-            let hit = Hit {
-                claim: t.claim,
-                field: t.field,
-                score,
-            };
-            best.entry(t.claim)
-                .and_modify(|h| {
-                    if score > h.score {
-                        *h = hit;
-                    }
-                })
-                .or_insert(hit);
+            keep_best(
+                &mut best,
+                Hit {
+                    claim: t.claim,
+                    field: t.field,
+                    score,
+                },
+            );
         }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.claim.cmp(&a.claim)));
-        hits
+        ranked(best)
     }
+}
+
+/// Keeps `hit` as its claim's if it scores higher than the one kept.
+fn keep_best(best: &mut HashMap<ClaimIx, Hit>, hit: Hit) {
+    best.entry(hit.claim)
+        .and_modify(|h| {
+            if hit.score > h.score {
+                *h = hit;
+            }
+        })
+        .or_insert(hit);
+}
+
+/// The hits kept, best first; equal scores newest first, so the order is
+/// total (a hash map's order never shows).
+fn ranked(best: HashMap<ClaimIx, Hit>) -> Vec<Hit> {
+    let mut hits: Vec<Hit> = best.into_values().collect();
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.claim.cmp(&a.claim)));
+    hits
 }
 
 /// The word shingles of a text: each pair of consecutive terms, or the

@@ -749,6 +749,27 @@
     );
   }
 
+  // Verdicts listed on a source page at a time.
+  const EVIDENCE_PAGE = 25;
+
+  // One verdict behind a source: the claim it rated (its text), and what
+  // the verdict weighed.
+  function evidenceRow(e, claimCell) {
+    return h(
+      'tr',
+      { class: 'evidence-item' },
+      h('td', null, claimCell(e.claim)),
+      h('td', null, ratingBadge(e.rating)),
+      h('td', { class: 'num' }, e.confidence + '%'),
+      h('td', null, when(e.said ? String(e.said).slice(0, 10) : null), h('br'), h('span', { class: 'muted' }, Math.floor((e.age_secs || 0) / 86400) + ' days before')),
+      h('td', { class: 'num' }, num(e.decay, 3) + ' \u00d7 ' + num(e.dispute, 3)),
+      h('td', null, String(e.role || '').replace(/-/g, ' ')),
+      h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
+      h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
+      h('td', null, e.checker ? h('a', { href: checkerHref(e.checker), class: 'checker' }, e.checker) : '–', h('br'), h('span', { class: 'muted' }, e.signer || '')),
+    );
+  }
+
   async function sourcePage(view, slug) {
     const [src, history, names] = await Promise.all([
       api('/v1/sources/' + encodeURIComponent(slug)),
@@ -761,16 +782,9 @@
     const evidence = expl.evidence || [];
     const unmoved = expl.unmoved || [];
 
-    // The claims the verdicts are about, for their text.
-    const claimIds = [...new Set([...evidence, ...unmoved].map((e) => e.claim))].slice(0, 40);
-    const claimTexts = new Map();
-    await Promise.all(
-      claimIds.map((id) =>
-        optional(api('/v1/claims/' + encodeURIComponent(id))).then((c) => {
-          if (c && !c.failed && c.claim) claimTexts.set(id, c.claim);
-        }),
-      ),
-    );
+    // The claims the verdicts are about, with their text (the source's
+    // response carries them).
+    const claimTexts = new Map(Object.entries(src.claims || {}));
     const claimCell = (id) => {
       const c = claimTexts.get(id);
       const text = c ? (c.text.length > 140 ? c.text.slice(0, 139) + '\u2026' : c.text) : short(id);
@@ -827,6 +841,7 @@
     add(view, historyPanel);
 
     const evidencePanel = section('evidence', 'The verdicts behind it');
+    let tbody = null;
     if (evidence.length) {
       add(evidencePanel,
         h(
@@ -836,28 +851,30 @@
             'table',
             { class: 'evidence-table' },
             h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Said', 'Decay \u00d7 dispute', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'Checker'].map((t) => h('th', { scope: 'col' }, t)))),
-            h(
+            tbody = h(
               'tbody',
-              null,
-              evidence.map((e) =>
-                h(
-                  'tr',
-                  { class: 'evidence-item' },
-                  h('td', null, claimCell(e.claim)),
-                  h('td', null, ratingBadge(e.rating)),
-                  h('td', { class: 'num' }, e.confidence + '%'),
-                  h('td', null, when(e.said ? String(e.said).slice(0, 10) : null), h('br'), h('span', { class: 'muted' }, Math.floor((e.age_secs || 0) / 86400) + ' days before')),
-                  h('td', { class: 'num' }, num(e.decay, 3) + ' \u00d7 ' + num(e.dispute, 3)),
-                  h('td', null, String(e.role || '').replace(/-/g, ' ')),
-                  h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
-                  h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
-                  h('td', null, e.checker ? h('a', { href: checkerHref(e.checker), class: 'checker' }, e.checker) : '–', h('br'), h('span', { class: 'muted' }, e.signer || '')),
-                ),
-              ),
+              { id: 'evidence-rows' },
+              evidence.slice(0, EVIDENCE_PAGE).map((e) => evidenceRow(e, claimCell)),
             ),
           ),
         ),
       );
+      const counter = h('p', { class: 'muted', id: 'evidence-count' });
+      const more = h('button', { type: 'button', id: 'evidence-more' });
+      const rowOf = (e) => evidenceRow(e, claimCell);
+      const shown = () => tbody.children.length;
+      const update = () => {
+        const n = Math.min(shown(), evidence.length);
+        counter.textContent = 'Showing ' + n + ' of ' + evidence.length + ' verdicts, in ledger order.';
+        more.hidden = n >= evidence.length;
+        more.textContent = 'Show ' + Math.min(EVIDENCE_PAGE, evidence.length - n) + ' more';
+      };
+      more.addEventListener('click', () => {
+        evidence.slice(shown(), shown() + EVIDENCE_PAGE).forEach((e) => add(tbody, rowOf(e)));
+        update();
+      });
+      add(evidencePanel, counter, more);
+      update();
     } else {
       add(evidencePanel, h('p', { class: 'empty' }, 'No verdict has moved this source yet; its score is its prior.'));
     }

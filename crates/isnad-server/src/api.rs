@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use isnad_core::attribution::ClaimView;
 use isnad_core::record::{Rating, Record};
 use isnad_core::score::{Scores, grade_wording};
+use isnad_core::search::Hit;
 use isnad_core::search::catalog::{Claim, Filters};
 use isnad_core::{Entry, Kind, Seq, SourceId, Timestamp};
 use serde::Deserialize;
@@ -338,14 +339,18 @@ fn claim_row(c: &Claim, scores: &Scores) -> Value {
     })
 }
 
-/// Which of a claim's texts a hit matched.
-fn matched_text(c: &Claim, field: u16) -> Value {
-    let (lang, text) = c.text(field);
-    json!({
-        "field": if field == 0 { "text" } else { "translation" },
+/// A search or match result: the claim's row, its score, and which of
+/// its texts matched.
+fn hit_row(c: &Claim, h: &Hit, scores: &Scores) -> Value {
+    let (lang, text) = c.text(h.field);
+    let mut row = claim_row(c, scores);
+    row["score"] = json!(h.score);
+    row["matched"] = json!({
+        "field": if h.field == 0 { "text" } else { "translation" },
         "lang": lang,
         "text": text,
-    })
+    });
+    row
 }
 
 /// `GET /v1/claims?q=TEXT&lang=&source=&rating=&from=&to=&limit=N&offset=K`:
@@ -386,13 +391,7 @@ pub async fn claims(
                     .iter()
                     .skip(offset)
                     .take(limit)
-                    .map(|h| {
-                        let c = &claims[h.claim as usize];
-                        let mut row = claim_row(c, &snap.scores);
-                        row["score"] = json!(h.score);
-                        row["matched"] = matched_text(c, h.field);
-                        row
-                    })
+                    .map(|h| hit_row(&claims[h.claim as usize], h, &snap.scores))
                     .collect();
                 (hits.len(), rows)
             };
@@ -442,13 +441,7 @@ pub async fn match_claim(State(s): State<Shared>, body: Bytes) -> Result<Respons
             .into_iter()
             .filter(|h| (h.claim as usize) < known)
             .take(limit)
-            .map(|h| {
-                let c = &claims[h.claim as usize];
-                let mut row = claim_row(c, &snap.scores);
-                row["score"] = json!(h.score);
-                row["matched"] = matched_text(c, h.field);
-                row
-            })
+            .map(|h| hit_row(&claims[h.claim as usize], &h, &snap.scores))
             .collect();
         Ok(json_response(StatusCode::OK, &json!({"matches": rows})))
     })
@@ -567,6 +560,22 @@ pub async fn source(
             };
             let scores = &snap.scores;
             let score = scores.source(&id);
+            let explanation = scores.explain_source(&id);
+            // Every rated claim's text, so that a page lists them without
+            // asking for each claim.
+            let mut texts = serde_json::Map::new();
+            if let Some(ex) = &explanation {
+                let (catalog, _) = snap.catalog();
+                let ids = ex.evidence.iter().map(|e| e.claim);
+                for claim in ids.chain(ex.unmoved.iter().map(|u| u.claim)) {
+                    if let Some(c) = catalog.claim(&claim) {
+                        texts.insert(
+                            claim.to_hex(),
+                            json!({"text": c.current.text, "lang": c.current.lang}),
+                        );
+                    }
+                }
+            }
             Ok(json!({
                 "id": id.as_str(),
                 "entry": view.entry.to_hex(),
@@ -576,7 +585,8 @@ pub async fn source(
                 "score": score,
                 "grade_wording": score.map(|sc| grade_wording(sc.grade)),
                 "grade_text": score.map(|sc| sc.grade_text()),
-                "explanation": scores.explain_source(&id),
+                "explanation": explanation,
+                "claims": texts,
             }))
         })
     })

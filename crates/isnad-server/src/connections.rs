@@ -12,6 +12,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -31,8 +32,8 @@ pub struct Limits {
     /// The longest a client may take to send a request's headers, from
     /// the server starting to read them; then the connection is closed.
     pub header_timeout: Duration,
-    /// The longest a connection may go without a byte read or written;
-    /// then it is closed.
+    /// The longest a connection may go without a byte read or written
+    /// while no request on it is being answered; then it is closed.
     pub idle_timeout: Duration,
     /// The most connections served at once.
     pub max_connections: usize,
@@ -91,8 +92,21 @@ pub(crate) async fn run(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout));
-        let conn = graceful.watch(http.serve_connection(io, service.clone()));
+        // Requests being answered on this connection: a slow answer is
+        // not idleness.
+        let active = Arc::new(AtomicUsize::new(0));
+        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout, Arc::clone(&active)));
+        let inner = service.clone();
+        let counted = hyper::service::service_fn(move |req| {
+            let answering = Answering::enter(&active);
+            let answer = hyper::service::Service::call(&inner, req);
+            async move {
+                let r = answer.await;
+                drop(answering);
+                r
+            }
+        });
+        let conn = graceful.watch(http.serve_connection(io, counted));
         tokio::spawn(async move {
             // A connection's error (reset, timed out) concerns it alone.
             let _ = conn.await;
@@ -104,20 +118,39 @@ pub(crate) async fn run(
     Ok(())
 }
 
-/// A TCP stream that fails with `TimedOut` once it has gone
-/// `timeout` without a byte read or written.
+/// One request being answered, counted while it lives.
+struct Answering(Arc<AtomicUsize>);
+
+impl Answering {
+    fn enter(count: &Arc<AtomicUsize>) -> Answering {
+        count.fetch_add(1, Ordering::SeqCst);
+        Answering(Arc::clone(count))
+    }
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// A TCP stream that fails with `TimedOut` once it has gone `timeout`
+/// without a byte read or written while no request on it was being
+/// answered.
 struct Idle {
     inner: TcpStream,
     timeout: Duration,
     deadline: Pin<Box<Sleep>>,
+    active: Arc<AtomicUsize>,
 }
 
 impl Idle {
-    fn new(inner: TcpStream, timeout: Duration) -> Idle {
+    fn new(inner: TcpStream, timeout: Duration, active: Arc<AtomicUsize>) -> Idle {
         Idle {
             inner,
             timeout,
             deadline: Box::pin(tokio::time::sleep(timeout)),
+            active,
         }
     }
 
@@ -128,12 +161,39 @@ impl Idle {
     /// After the stream said `Pending`: an error if the deadline passed
     /// (its timer wakes this task when it does).
     fn expired<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
-        match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "the connection was idle too long",
-            ))),
-            Poll::Pending => Poll::Pending,
+        if self.deadline.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        if self.active.load(Ordering::SeqCst) > 0 {
+            // Still answering: look again a timeout from now.
+            self.touch();
+            // The new deadline has not passed, so this only registers the
+            // task to be woken at it.
+            let _ = self.deadline.as_mut().poll(cx);
+            return Poll::Pending;
+        }
+        Poll::Ready(Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the connection was idle too long",
+        )))
+    }
+}
+
+impl Idle {
+    /// A write's outcome: progress moves the deadline, waiting is bounded
+    /// by it.
+    fn wrote(
+        &mut self,
+        cx: &mut Context<'_>,
+        r: Poll<io::Result<usize>>,
+    ) -> Poll<io::Result<usize>> {
+        match r {
+            Poll::Ready(Ok(n)) => {
+                self.touch();
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => self.expired(cx),
         }
     }
 }
@@ -166,14 +226,8 @@ impl AsyncWrite for Idle {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Ready(Ok(n)) => {
-                this.touch();
-                Poll::Ready(Ok(n))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => this.expired(cx),
-        }
+        let written = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.wrote(cx, written)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -190,14 +244,8 @@ impl AsyncWrite for Idle {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Ready(Ok(n)) => {
-                this.touch();
-                Poll::Ready(Ok(n))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => this.expired(cx),
-        }
+        let written = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.wrote(cx, written)
     }
 
     fn is_write_vectored(&self) -> bool {

@@ -147,6 +147,12 @@ impl Catalog {
         &self.claims
     }
 
+    /// The claim recorded as `id`, as it stands.
+    pub fn claim(&self, id: &EntryHash) -> Option<&Claim> {
+        let ix = *self.claim_of.get(id)?;
+        self.claims.get(ix as usize).filter(|c| c.id == *id)
+    }
+
     /// Claims matching `query` that pass `filters`, best first.
     pub fn search(&self, query: &str, filters: &Filters) -> Vec<Hit> {
         self.index.search(query, &|c| {
