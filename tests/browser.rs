@@ -267,12 +267,39 @@ async fn explore(c: Client, base: String) {
         .unwrap();
     assert_eq!(checkers.len(), 1);
 
+    // The latest claims, newest first.
+    let recent = text_of(&c, "#recent").await;
+    assert!(recent.contains("Latest claims"), "{recent}");
+    let (_, _, _, body) = get(&format!("{base}/v1/claims?limit=1"));
+    let newest: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let newest = newest["claims"][0]["id"].as_str().unwrap().to_owned();
+    let first = c
+        .find(Locator::Css("#recent a.claim-link"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(first.contains(&newest[..12]), "{first} is not {newest}");
+
     // Search in Arabic, then in English: the seed claim both times.
     let seed = "#/claim/ad8f";
     let ar = search(&c, "حفتر").await;
     assert!(ar.iter().any(|h| h.starts_with(seed)), "{ar:?}");
     let en = search(&c, "MiG-29").await;
     assert!(en.iter().any(|h| h.starts_with(seed)), "{en:?}");
+    // Words in any order, punctuation aside, with the true total and the
+    // translation that matched shown under the Arabic claim.
+    let spaced = search(&c, "29 MiG").await;
+    assert!(spaced.iter().any(|h| h.starts_with(seed)), "{spaced:?}");
+    let count = text_of(&c, "#result-count").await;
+    assert!(count.starts_with("3 claims"), "{count}");
+    let matched = text_of(&c, "#results .matched").await;
+    assert!(
+        matched.contains("Matched its en translation") && matched.contains("MiG-29"),
+        "{matched}"
+    );
 
     // Open it.
     c.find(Locator::Css(&format!(
@@ -293,6 +320,12 @@ async fn explore(c: Client, base: String) {
     }
     let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
     assert_eq!(nodes.len(), 2);
+    // Wide enough: left to right.
+    assert_eq!(
+        graph.attr("data-layout").await.unwrap().as_deref(),
+        Some("horizontal")
+    );
+    let claim_url = c.current_url().await.unwrap().to_string();
 
     // The Arabic text, right to left; its English translation beside it.
     let claim_text = wait_for(&c, "#claim-text").await;
@@ -383,11 +416,21 @@ async fn explore(c: Client, base: String) {
         .await
         .unwrap();
     assert_eq!(evidence.len(), 2);
+    // Every row shows its claim's text, and the rows are paged.
+    for row in &evidence {
+        let snippet = row.find(Locator::Css(".claim-snippet")).await.unwrap();
+        assert!(!snippet.text().await.unwrap().is_empty());
+    }
+    assert_eq!(
+        text_of(&c, "#evidence-count").await,
+        "Showing 2 of 2 verdicts, in ledger order."
+    );
     let points = c
         .find_all(Locator::Css("#history-plot circle.point"))
         .await
         .unwrap();
-    assert_eq!(points.len(), 3);
+    // Sampled evenly over the ledger since its definition, then the head.
+    assert!((2..=24).contains(&points.len()), "{} points", points.len());
 
     // Each checker's part of the evidence, linked to the checker's page:
     // its weight, from the default prior alone (no other checker).
@@ -415,6 +458,29 @@ async fn explore(c: Client, base: String) {
         list.contains("demo-desk-checker+") && list.contains("0.800"),
         "{list}"
     );
+
+    // On a phone the chain turns vertical, and every hop is on screen with
+    // its full name at hand.
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&claim_url).await.unwrap();
+    let graph = wait_for(&c, "#chain-graph[data-layout=\"vertical\"]").await;
+    let screen = c
+        .execute("return document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(screen <= 390.0, "{screen}");
+    let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
+    assert_eq!(nodes.len(), 2);
+    for node in nodes {
+        let (x, _, w, _) = node.rectangle().await.unwrap();
+        assert!(x >= 0.0 && x + w <= screen, "a hop at {x}+{w} of {screen}");
+        let name = node.attr("data-name").await.unwrap().unwrap_or_default();
+        let title = node.find(Locator::Css("title")).await.unwrap();
+        let full = title.html(true).await.unwrap();
+        assert!(!name.is_empty() && full.contains(&name), "{name}: {full}");
+    }
 }
 
 #[test]

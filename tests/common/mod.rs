@@ -473,16 +473,25 @@ pub struct Server {
     child: std::process::Child,
     /// Its base URL, `http://127.0.0.1:PORT`.
     pub url: String,
+    /// Every line it wrote to standard error after the first (the request
+    /// log), as they come.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
     /// Starts `isnad --ledger LEDGER serve --listen 127.0.0.1:0` and reads
     /// the bound address from its first line on standard error.
     pub fn start(ledger: &Path) -> Server {
+        Server::start_with(ledger, &[])
+    }
+
+    /// [`Server::start`] with more arguments to `serve`.
+    pub fn start_with(ledger: &Path, extra: &[&str]) -> Server {
         use std::io::BufRead as _;
         use std::process::Stdio;
         let mut child = std::process::Command::new(bin())
             .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .env_remove("ISNAD_LEDGER")
             .env_remove("ISNAD_KEY")
             .env_remove("ISNAD_SERVER")
@@ -497,9 +506,12 @@ impl Server {
             .read_line(&mut line)
             .expect("the server's first line");
         // Keep reading, so the server's later lines have somewhere to go.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
             let mut rest = String::new();
             while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
+                kept.lock().unwrap().push(rest.trim_end().to_owned());
                 rest.clear();
             }
         });
@@ -510,7 +522,7 @@ impl Server {
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .trim_end_matches('/')
             .to_owned();
-        Server { child, url }
+        Server { child, url, log }
     }
 
     /// Sends SIGTERM and waits; the exit status.

@@ -37,6 +37,7 @@ mod readme;
 mod schemas;
 mod scoring;
 mod scoring_v2;
+mod search;
 mod serve;
 mod tamper;
 mod tiles;

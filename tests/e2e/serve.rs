@@ -158,12 +158,23 @@ fn reading_the_demo_over_http() {
     let dir = tmp.path();
     std::fs::write(dir.join("proof.json"), proof.to_string()).unwrap();
     std::fs::write(dir.join("entry.jsonl"), one["leaf"].as_str().unwrap()).unwrap();
-    // The ledger is the server's now: the verifier key from the key file.
+    // The ledger is the server's now: `checkpoint --vkey` reads the key
+    // file (regression: it needed the ledger), as `key show` does.
     let vkey = isnad_in(dir)
+        .args(["--ledger", s(&ledger), "checkpoint", "--vkey"])
+        .output()
+        .unwrap();
+    assert!(
+        vkey.status.success(),
+        "{}",
+        String::from_utf8_lossy(&vkey.stderr)
+    );
+    let vkey = String::from_utf8(vkey.stdout).unwrap();
+    let shown = isnad_in(dir)
         .args(["key", "show", s(&ledger.join("keys").join("log.key"))])
         .output()
         .unwrap();
-    let vkey = String::from_utf8(vkey.stdout).unwrap();
+    assert_eq!(vkey, String::from_utf8(shown.stdout).unwrap());
     let ok = isnad_in(dir)
         .args([
             "verify-proof",
@@ -735,27 +746,7 @@ fn a_mirror_follows_a_served_ledger() {
 
 #[test]
 fn the_load_test_runs_and_accounts_for_every_append() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = isnad_in(tmp.path())
-        .args([
-            "--json",
-            "bench",
-            "serve",
-            "--clients",
-            "3",
-            "--appends",
-            "30",
-            "--readers",
-            "1",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = bench_serve(&["--clients", "3", "--appends", "30", "--readers", "1"]);
     assert_eq!(v["appends"], 30);
     assert!(v["appends_per_s"].as_f64().unwrap() > 0.0);
     // Each latency is there and a number: a missing one must fail here,
@@ -768,4 +759,266 @@ fn the_load_test_runs_and_accounts_for_every_append() {
     let (p50, p99, max) = (latency("p50"), latency("p99"), latency("max"));
     assert!(0.0 <= p50 && p50 <= p99 && p99 <= max, "{v}");
     assert!(v["machine"]["cores"].as_u64().unwrap() >= 1);
+}
+
+/// `isnad --json bench serve ARGS…` in a fresh directory: its report.
+fn bench_serve(args: &[&str]) -> Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut all = vec!["--json", "bench", "serve"];
+    all.extend_from_slice(args);
+    let out = isnad_in(tmp.path()).args(&all).output().unwrap();
+    assert_success(&out, &all);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A raw request over a fresh connection: the status line and headers, and
+/// the body (the server closes after answering).
+fn raw(url: &str, request: &str) -> (u16, String, String) {
+    use std::io::{Read as _, Write as _};
+    let addr = url.trim_start_matches("http://");
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(WAIT)).unwrap();
+    c.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = c.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+/// Every answer is a problem document when it is an error, carries
+/// `nosniff`, and is logged; limits out of range are refused, not clamped.
+#[test]
+fn every_error_is_a_problem_and_every_request_is_logged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = build_demo(tmp.path());
+    let srv = Server::start(&ledger);
+    let u = &srv.url;
+    let long = "a".repeat(5000);
+    let cases: Vec<(String, u16, Option<&str>)> = vec![
+        ("/v1/entries?limit=0".into(), 400, Some("limit")),
+        ("/v1/entries?limit=1001".into(), 400, Some("limit")),
+        ("/v1/entries?limit=ten".into(), 400, Some("limit")),
+        ("/v1/entries?after=-1".into(), 400, Some("after")),
+        ("/v1/claims?limit=501".into(), 400, Some("limit")),
+        ("/v1/proofs/consistency?old=x".into(), 400, Some("old")),
+        (format!("/nowhere/{long}"), 404, None),
+        (format!("/v1/checkers/{long}"), 404, None),
+        (format!("/v1/head?q={}", "b".repeat(9000)), 414, None),
+    ];
+    for (path, status, field) in &cases {
+        let (got, ct, body) = get(&format!("{u}{path}"));
+        let shown = &path[..path.len().min(60)];
+        assert_eq!(got, *status, "{shown}: {body}");
+        assert_eq!(ct, "application/problem+json", "{shown}");
+        let p: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(p["status"], *status, "{shown}");
+        assert_eq!(p["field"].as_str(), *field, "{shown}: {p}");
+        // Input is quoted only up to a bound.
+        let detail = p["detail"].as_str().unwrap();
+        assert!(
+            !detail.is_empty() && detail.chars().count() <= 301,
+            "{shown}: {detail}"
+        );
+    }
+    // A known path with another method: 405 as a problem, with Allow.
+    let (status, head, body) = raw(
+        u,
+        "POST /v1/head HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 405, "{head}");
+    assert!(
+        head.contains("content-type: application/problem+json"),
+        "{head}"
+    );
+    assert!(head.contains("allow: get,head"), "{head}");
+    let p: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (p["status"].as_u64(), p["type"].as_str()),
+        (Some(405), Some("about:blank"))
+    );
+    // nosniff on everything: pages, API, tiles' checkpoint, errors.
+    for path in [
+        "/",
+        "/assets/app.js",
+        "/v1/head",
+        "/checkpoint",
+        "/v1/claims/zz",
+        "/nope",
+    ] {
+        let (_, head, _) = raw(
+            u,
+            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        );
+        assert!(
+            head.contains("x-content-type-options: nosniff"),
+            "{path}: {head}"
+        );
+    }
+    // The request log: one JSON line per request, path without its query.
+    let log = srv.log.lock().unwrap().clone();
+    let records: Vec<Value> = log
+        .iter()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let limit0 = records
+        .iter()
+        .find(|r| r["path"] == "/v1/entries" && r["status"] == 400)
+        .unwrap_or_else(|| panic!("{log:?}"));
+    assert_eq!(limit0["method"], "GET");
+    assert!(
+        limit0["ms"].as_f64().is_some_and(|ms| ms >= 0.0),
+        "{limit0}"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["status"] == 405 && r["method"] == "POST")
+    );
+    assert!(
+        records
+            .iter()
+            .all(|r| r["path"].as_str().unwrap().chars().count() <= 65)
+    );
+    drop(srv);
+}
+
+/// An idle connection and one that never finishes its headers are closed;
+/// beyond the connection limit, a connection waits until a slot frees.
+#[test]
+fn idle_connections_are_closed_and_connections_are_limited() {
+    use std::io::{Read as _, Write as _};
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = build_demo(tmp.path());
+    let srv = Server::start_with(
+        &ledger,
+        &[
+            "--header-timeout",
+            "1",
+            "--idle-timeout",
+            "2",
+            "--max-connections",
+            "1",
+        ],
+    );
+    let addr = srv.url.trim_start_matches("http://").to_owned();
+    let closed = |c: &mut std::net::TcpStream| {
+        c.set_read_timeout(Some(WAIT)).unwrap();
+        let mut buf = [0u8; 256];
+        // The server closes (0 bytes, or a reset) well before WAIT.
+        !matches!(c.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+            || e.kind() == std::io::ErrorKind::TimedOut)
+    };
+    // Half a request line, then nothing.
+    let mut slow = std::net::TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"GET /v1/he").unwrap();
+    // While it holds the only slot, another connection is not served.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = srv.url.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(get(&format!("{url}/v1/head")).0);
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        rx.try_recv().is_err(),
+        "answered beyond the connection limit"
+    );
+    assert!(closed(&mut slow), "a request that never finished was kept");
+    assert_eq!(rx.recv_timeout(WAIT).unwrap(), 200);
+    // A connection that says nothing at all is closed too.
+    let mut silent = std::net::TcpStream::connect(&addr).unwrap();
+    assert!(closed(&mut silent));
+    drop(srv);
+}
+
+/// Regression: a post copying a recorded entry's content was answered
+/// 200 with the recorded entry before its own signature was checked.
+#[test]
+fn a_forged_copy_of_recorded_content_is_refused() {
+    let d = Desk::with_sources();
+    let srv = Server::start(&d.ledger);
+    let u = srv.url.clone();
+    let checker = Desk::keypair(&d.checker);
+    let head_now = || {
+        let h = get_json(&format!("{u}/v1/head"));
+        (
+            h["size"].as_u64().unwrap(),
+            h["head"]
+                .as_str()
+                .unwrap()
+                .parse::<isnad_core::EntryHash>()
+                .unwrap(),
+            isnad_core::Timestamp::parse(h["time"].as_str().unwrap()).unwrap(),
+            h,
+        )
+    };
+    let sign = |record: isnad_core::Record| {
+        let (size, prev, t, _) = head_now();
+        isnad_core::Draft::new(
+            isnad_core::Seq(size),
+            prev,
+            t,
+            checker.verifier().clone(),
+            record,
+        )
+        .sign(&checker)
+        .unwrap()
+    };
+    let record = one_hop_claim("A claim worth copying", "rusi");
+    let original = sign(record.clone());
+    let (status, p) = post(&format!("{u}/v1/entries"), original.leaf_bytes());
+    assert_eq!(status, 201, "{p}");
+
+    // The same content at the next position, with another entry's signature.
+    let genuine = sign(record);
+    let other = sign(one_hop_claim("Something else", "rusi"));
+    let mut forged: Value = serde_json::from_slice(genuine.leaf_bytes()).unwrap();
+    let other_sig: Value =
+        serde_json::from_slice::<Value>(other.leaf_bytes()).unwrap()["sig"].clone();
+    forged["sig"] = other_sig;
+    let before = head_now().3;
+    let (status, p) = post(
+        &format!("{u}/v1/entries"),
+        &serde_json::to_vec(&forged).unwrap(),
+    );
+    assert_eq!(status, 403, "{p}");
+    assert_eq!(p["type"], "/problems/bad-signature");
+    // The recorded entry itself, posted again at its old position, is stale.
+    let (status, p) = post(&format!("{u}/v1/entries"), original.leaf_bytes());
+    assert_eq!(status, 409, "{p}");
+    // Correctly signed at the head, the same content is the recorded entry.
+    let (status, p) = post(&format!("{u}/v1/entries"), genuine.leaf_bytes());
+    assert_eq!((status, p["new"].as_bool()), (200, Some(false)), "{p}");
+    assert_eq!(p["id"].as_str(), Some(original.hash().to_hex().as_str()));
+    assert_eq!(head_now().3, before);
+    let status = srv.stop();
+    assert!(status.success(), "{status:?}");
+    d.ok(&["verify"]);
+}
+
+/// The read measurements report every route, the first read after a
+/// write and the concurrent home pages, on a small generated ledger.
+#[test]
+fn the_read_bench_reports_every_route() {
+    let v = bench_serve(&["--entries", "400", "--pages", "4"]);
+    assert_eq!(v["entries"], 400);
+    assert!(v["cold_ms"].as_f64().is_some(), "{v}");
+    let warm = v["warm_ms"].as_array().unwrap();
+    for path in ["/v1/sources", "/v1/claims?limit=20", "/checkpoint", "/"] {
+        assert!(warm.iter().any(|r| r["path"] == path), "{path}: {v}");
+    }
+    for r in warm {
+        let q = |k: &str| r["ms"][k].as_f64().unwrap_or_else(|| panic!("{r}"));
+        assert!(
+            0.0 <= q("p50") && q("p50") <= q("p95") && q("p95") <= q("max"),
+            "{r}"
+        );
+    }
+    assert!(
+        v["first_read_after_write_ms"]["p95"].as_f64().is_some(),
+        "{v}"
+    );
+    assert_eq!(v["home_pages"]["clients"], 4);
+    assert!(v["home_pages"]["total_ms"].as_f64().is_some(), "{v}");
 }

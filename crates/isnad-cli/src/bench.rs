@@ -23,9 +23,16 @@ pub fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     match a.command {
         Some(BenchCommand::Gen { entries, seed }) => gen_export(entries, seed),
         Some(BenchCommand::Serve {
+            entries: Some(entries),
+            seed,
+            pages,
+            ..
+        }) => crate::readtest::run(ctx, entries, seed, pages),
+        Some(BenchCommand::Serve {
             clients,
             appends,
             readers,
+            ..
         }) => crate::loadtest::run(ctx, clients, appends, readers),
         None => bench(ctx, &a.run),
     }

@@ -72,6 +72,13 @@ pub enum Command {
     Show(ShowArgs),
     /// Show a claim's attribution chain as a tree, with its verdicts.
     Trace(TraceArgs),
+    /// Find claims by their words, in any order, in their text or a
+    /// translation (folded, Arabic-aware), best first.
+    Search(SearchArgs),
+    /// The recorded claims most likely to be the same claim as TEXT, each
+    /// with its resemblance (0-1): link one as same-as rather than record
+    /// a duplicate.
+    Match(MatchArgs),
     /// Re-check every entry, signature and link.
     Verify(VerifyArgs),
     /// Sign (or show) the log's checkpoint of its current size.
@@ -651,6 +658,77 @@ pub struct ServeArgs {
     /// when readable; without one the server serves the checkpoints kept].
     #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
+    /// Seconds a client may take to send a request's headers before its
+    /// connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_wait)]
+    pub header_timeout: std::time::Duration,
+    /// Seconds a connection may stay without a byte read or written before
+    /// it is closed.
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_wait)]
+    pub idle_timeout: std::time::Duration,
+    /// Most connections served at once; more wait to be accepted.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=65_536).map(|n| n as usize))]
+    pub max_connections: usize,
+    /// No request log (otherwise one JSON line per request on standard
+    /// error: method, path, status, milliseconds).
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `search`.
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The words to find.
+    pub query: String,
+    /// Only claims in this language.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Only claims with this source in their chain.
+    #[arg(long, value_name = "SLUG")]
+    pub source: Option<String>,
+    /// Only claims with a standing verdict of this rating.
+    #[arg(long, value_parser = wire_names(&Rating::ALL, Rating::as_str, rating_help))]
+    pub rating: Option<Rating>,
+    /// Only claims that appeared on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub from: Option<String>,
+    /// Only claims that appeared on or before this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub to: Option<String>,
+    /// Results to show.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub limit: u64,
+    /// Results to skip first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: u64,
+}
+
+/// `match`.
+#[derive(Args, Debug)]
+pub struct MatchArgs {
+    /// The new claim's text.
+    pub text: String,
+    /// Matches to show.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub limit: u64,
+}
+
+/// `YYYY-MM-DD`.
+fn parse_day(text: &str) -> Result<String, String> {
+    let ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(text.to_owned())
+    } else {
+        Err(format!("`{text}` is not a date (YYYY-MM-DD)"))
+    }
 }
 
 /// `demo`.
@@ -722,6 +800,18 @@ pub enum BenchCommand {
         /// Concurrent readers (claim searches and checkpoints).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=64))]
         readers: u32,
+        /// Measure reads instead, on a generated ledger of N entries: every
+        /// read route warm, the first read after a write, and concurrent
+        /// home-page loads.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        entries: Option<u64>,
+        /// The generator's seed, with --entries.
+        #[arg(long, value_name = "S", default_value_t = 1, requires = "entries")]
+        seed: u64,
+        /// Home pages loaded at once, with --entries.
+        #[arg(long, value_name = "N", default_value_t = 200, requires = "entries",
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        pages: u32,
     },
 }
 

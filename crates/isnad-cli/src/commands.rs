@@ -50,6 +50,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => log(&ctx, &a),
         Command::Show(a) => show(&ctx, &a.id, a.leaf),
         Command::Trace(a) => trace(&ctx, &a.claim),
+        Command::Search(a) => crate::search::search(&ctx, &a),
+        Command::Match(a) => crate::search::matches(&ctx, &a),
         Command::Verify(a) => verify(&ctx, a.export.as_deref(), a.since.as_deref()),
         Command::Replay(a) => scoring::replay(&ctx, &a),
         Command::Score(a) => scoring::score(&ctx, &a),
@@ -1196,11 +1198,8 @@ pub(crate) fn b64(h: &[u8; 32]) -> String {
 }
 
 fn checkpoint(ctx: &Ctx, a: &CheckpointArgs) -> Result<()> {
-    let ledger = ctx.open()?;
     if a.vkey {
-        let key = ledger
-            .log_key()?
-            .ok_or_else(|| anyhow!("this ledger has no log key"))?;
+        let key = log_verifier(ctx, a.log_key.as_deref())?;
         if ctx.json {
             print_json(&json!({"origin": key.name(), "vkey": key.to_string()}))?;
         } else {
@@ -1208,6 +1207,7 @@ fn checkpoint(ctx: &Ctx, a: &CheckpointArgs) -> Result<()> {
         }
         return Ok(());
     }
+    let ledger = ctx.open()?;
     let signed = sign_current(ctx, &ledger, a.log_key.as_deref())?;
     if ctx.json {
         let cp = signed.checkpoint();
@@ -1224,6 +1224,19 @@ fn checkpoint(ctx: &Ctx, a: &CheckpointArgs) -> Result<()> {
         out.flush()?;
     }
     Ok(())
+}
+
+/// The log's verifier key: from the log key file when there is one, which
+/// needs no access to the ledger (so it works while `isnad serve` holds
+/// it), else as the ledger records it.
+fn log_verifier(ctx: &Ctx, log_key: Option<&Path>) -> Result<VerifierKey> {
+    let path = log_key_path(&ctx.ledger, log_key);
+    if log_key.is_some() || path.exists() {
+        return Ok(keyfile::read(&path)?.verifier().clone());
+    }
+    ctx.open()?
+        .log_key()?
+        .ok_or_else(|| anyhow!("this ledger has no log key"))
 }
 
 /// The checkpoint of the ledger's current size: the stored one, or a new

@@ -68,31 +68,8 @@ pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {
 
     // The server, on its own runtime thread.
     let state = Arc::new(isnad_server::AppState::new(ledger, Some(log)));
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server_state = Arc::clone(&state);
-    let server = std::thread::spawn(move || -> Result<()> {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?;
-        rt.block_on(isnad_server::serve(
-            server_state,
-            isnad_server::Config {
-                listen: ([127, 0, 0, 1], 0).into(),
-            },
-            async {
-                let _ = stop_rx.await;
-            },
-            |addr| {
-                let _ = addr_tx.send(addr);
-            },
-        ))?;
-        Ok(())
-    });
-    let addr = addr_rx
-        .recv_timeout(Duration::from_secs(30))
-        .map_err(|_| anyhow!("the server did not start"))?;
-    let url = format!("http://{addr}");
+    let server = InProcess::start(Arc::clone(&state))?;
+    let url = server.url.clone();
 
     let done = Arc::new(AtomicBool::new(false));
     let mut read_threads = Vec::new();
@@ -165,10 +142,7 @@ pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {
     for r in read_threads {
         reads += r.join().map_err(|_| anyhow!("a reader panicked"))??;
     }
-    let _ = stop_tx.send(());
-    server
-        .join()
-        .map_err(|_| anyhow!("the server panicked"))??;
+    server.stop()?;
     drop(state);
 
     // Everything acknowledged is there, and the ledger verifies.
@@ -221,6 +195,55 @@ pub fn run(ctx: &Ctx, clients: u32, appends: u32, readers: u32) -> Result<()> {
         outln!("verified        {} entries", report.entries);
     }
     Ok(())
+}
+
+/// A server for a state on `127.0.0.1:0`, on a runtime thread of its own
+/// in this process (the load and read measurements run it).
+pub(crate) struct InProcess {
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl InProcess {
+    /// Starts serving `state` and waits until it listens.
+    pub fn start(state: Arc<isnad_server::AppState>) -> Result<InProcess> {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || -> Result<()> {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(isnad_server::serve(
+                state,
+                isnad_server::Config::new(([127, 0, 0, 1], 0).into()),
+                async {
+                    let _ = stop_rx.await;
+                },
+                |addr| {
+                    let _ = addr_tx.send(addr);
+                },
+            ))?;
+            Ok(())
+        });
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| anyhow!("the server did not start"))?;
+        Ok(InProcess {
+            url: format!("http://{addr}"),
+            stop,
+            thread,
+        })
+    }
+
+    /// Stops it gracefully and waits for it.
+    pub fn stop(self) -> Result<()> {
+        let _ = self.stop.send(());
+        self.thread
+            .join()
+            .map_err(|_| anyhow!("the server panicked"))?
+    }
 }
 
 /// The CPU's model name, from /proc/cpuinfo where there is one.

@@ -13,8 +13,10 @@ mod interop;
 mod keyfile;
 mod loadtest;
 mod output;
+mod readtest;
 mod remote;
 mod scoring;
+mod search;
 mod serve;
 mod tiles;
 

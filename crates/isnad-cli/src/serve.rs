@@ -5,7 +5,7 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow};
-use isnad_server::{AppState, Config};
+use isnad_server::{AppState, Config, Limits, RequestRecord};
 
 use crate::cli::ServeArgs;
 use crate::commands::{Ctx, keys_dir};
@@ -59,7 +59,15 @@ pub fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
     runtime
         .block_on(isnad_server::serve(
             state,
-            Config { listen },
+            Config {
+                listen,
+                limits: Limits {
+                    header_timeout: a.header_timeout,
+                    idle_timeout: a.idle_timeout,
+                    max_connections: a.max_connections,
+                },
+                log: (!a.quiet).then(|| Arc::new(log_request) as isnad_server::RequestLog),
+            },
             isnad_server::shutdown_signal(),
             |addr| {
                 say(&format!(
@@ -70,6 +78,14 @@ pub fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
         .with_context(|| format!("serving on {listen}"))?;
     say("isnad: stopped; every acknowledged entry is on disk");
     Ok(())
+}
+
+/// The request log: one JSON object a line on standard error
+/// (`{"method":"GET","path":"/v1/head","status":200,"ms":0.412}`).
+fn log_request(r: &RequestRecord) {
+    if let Ok(line) = serde_json::to_string(r) {
+        say(&line);
+    }
 }
 
 /// A line on standard error that is not an error if nobody reads it (a

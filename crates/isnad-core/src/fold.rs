@@ -1,5 +1,5 @@
 //! The one fold of text for comparing words, whatever compares them:
-//! claims into stories (scoring), the server's claim search, and the
+//! claims into stories (scoring), claim search (`crate::search`), and the
 //! verdict words of imported fact-checks.
 //!
 //! Every fold goes, in this order, through:
@@ -31,15 +31,15 @@
 //!
 //! Two folds are built from these steps:
 //!
-//! - [`story`]: the text two reports must share to be one story, and what
-//!   the claim search matches. It is part of the state root (a different
+//! - [`story`]: the text two reports must share to be one story. It is
+//!   part of the state root (a different
 //!   fold joins different claims into stories, which changes their counts),
 //!   so it is specified in `docs/SCORING.md` and changes only with it: it
 //!   keeps [`Letters::Story`], and nothing else.
 //! - [`words`]: verdict words (`docs/INTEROP.md`), where more spellings of
 //!   the same word may match without changing anything signed or scored:
 //!   [`Letters::All`], the Devanagari nukta removed, and punctuation
-//!   separating words like white space.
+//!   separating words like white space. Search terms start from it.
 //!
 //! Case folding follows the `CaseFolding.txt` of the `caseless` crate
 //! (Unicode 16.0), normalisation the tables of the `unicode-normalization`

@@ -74,6 +74,7 @@ pub mod keyfile;
 pub mod mirror;
 pub mod schema;
 pub mod score;
+pub mod search;
 pub mod store;
 
 // The format, re-exported so that `isnad_core::record` and the like name the

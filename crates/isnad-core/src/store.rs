@@ -558,20 +558,26 @@ impl Ledger {
     }
 
     /// Appends an entry signed elsewhere (by a client, or read from a file).
-    /// It must be at the ledger's next position.
+    /// It must be at the ledger's next position, with a signature that
+    /// verifies, before anything else is looked at; then content its signer
+    /// already recorded comes back as the recorded entry.
     ///
     /// # Errors
     /// The first rule the entry breaks, or a time more than five minutes
     /// after `now`; the ledger is unchanged.
     pub fn append_entry(&self, entry: Entry, now: Timestamp) -> Result<Appended, Error> {
         let _w = self.lock_writer();
+        let at = self.position()?;
+        // The entry's own signature and position first: a copy of recorded
+        // content with a forged signature, or signed for another position,
+        // must be refused, not answered as the recorded entry.
+        rules::check_placed(&entry, at)?;
         if let Some(existing) = self.existing(&entry.content_key()?)? {
             return Ok(Appended {
                 entry: existing,
                 new: false,
             });
         }
-        let at = self.position()?;
         self.append_checked(entry, at, now)
     }
 

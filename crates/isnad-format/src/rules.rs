@@ -212,6 +212,21 @@ pub fn check_with(
     Ok(VerifiedEntry { entry, key_org })
 }
 
+/// The rules that concern the entry and its position alone (§9 rules 2-5:
+/// sequence, link, time and signature), which [`check`] begins with. The
+/// store runs them before recognising content already recorded, so that an
+/// entry copying recorded content is answered as a duplicate only when its
+/// own signature verifies at the next position.
+///
+/// # Errors
+/// As [`check`], for those rules.
+pub fn check_placed(entry: &Entry, at: Position) -> Result<(), Error> {
+    sequence(entry, at)?;
+    link(entry, at)?;
+    time(entry, at)?;
+    signature_verifies(entry, None)
+}
+
 /// §9 rule 2, sequence: `seq` is the number of entries before this one.
 fn sequence(entry: &Entry, at: Position) -> Result<(), Error> {
     if entry.seq() != at.seq {

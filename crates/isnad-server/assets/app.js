@@ -313,7 +313,7 @@
 
     if (claims && Array.isArray(claims.claims)) {
       const names = new Map((sources.sources || []).map((src) => [src.id, src.name || src.id]));
-      add(view, section('recent', 'Claims', claimList(claims.claims, '', names)));
+      add(view, section('recent', 'Latest claims, newest first', claimList(claims.claims, '', names)));
     }
     return 'isnad explorer';
   }
@@ -332,6 +332,9 @@
           'li',
           { class: 'result' },
           h('a', { class: 'claim-link', href: claimHref(c.id) }, h('p', langAttrs(c.lang, { class: 'claim-snippet' }), c.text)),
+          c.matched && c.matched.field === 'translation'
+            ? h('p', { class: 'matched' }, 'Matched its ' + c.matched.lang + ' translation: ', h('span', langAttrs(c.matched.lang, { class: 'matched-text' }), c.matched.text))
+            : null,
           h(
             'p',
             { class: 'meta' },
@@ -357,63 +360,76 @@
   async function searchPage(view, query) {
     const [result, names] = await Promise.all([api('/v1/claims?limit=100&q=' + encodeURIComponent(query)), sourceNames()]);
     const claims = result.claims || [];
+    const total = typeof result.total === 'number' ? result.total : claims.length;
     add(view,
       h('h1', { tabindex: -1 }, query ? ['Claims matching \u201c', h('bdi', null, query), '\u201d'] : 'All claims'),
-      h('p', { class: 'muted', id: 'result-count' }, claims.length === 1 ? '1 claim' : claims.length + ' claims', ' (text and translations, compared after normalising case, Arabic diacritics and letter forms)'),
+      h('p', { class: 'muted', id: 'result-count' },
+        total === 1 ? '1 claim' : total + ' claims',
+        claims.length < total ? ' (the best ' + claims.length + ' shown)' : '',
+        ' — every word, in any order, in the claim or a translation; case, punctuation, Arabic marks, letter forms and the article do not matter; the best and most recent first'),
       claimList(claims, query, names),
     );
     return query ? 'Search: ' + query : 'All claims';
   }
 
   // The chain as a graph: publisher first, originator last; each edge
-  // labelled with how the later hop stands to the earlier one.
+  // labelled with how the later hop stands to the earlier one. Left to
+  // right when every hop fits the page's width; else top to bottom (a
+  // phone, or a long chain), so that no hop is ever off screen.
   function chainGraph(chain) {
-    const nodeW = 200;
-    const nodeH = 84;
-    const gap = 128;
     const pad = 14;
     const top = 30;
-    const width = pad * 2 + chain.length * nodeW + Math.max(0, chain.length - 1) * gap;
-    const height = top + nodeH + pad + 10;
+    const nodeH = 84;
+    const room = Math.max(260, (document.documentElement.clientWidth || 1024) - 48);
+    const across = pad * 2 + chain.length * 200 + Math.max(0, chain.length - 1) * 128;
+    const vertical = across > room;
+    const nodeW = vertical ? Math.min(room - pad * 2, 360) : 200;
+    const gap = vertical ? 64 : 128;
+    const width = vertical ? nodeW + pad * 2 : across;
+    const height = vertical ? top + chain.length * nodeH + (chain.length - 1) * gap + pad : top + nodeH + pad + 10;
+    const fits = Math.max(12, Math.floor(nodeW / 8.5));
     const graph = svg('svg', {
       id: 'chain-graph',
-      class: 'chain-graph',
+      class: 'chain-graph' + (vertical ? ' vertical' : ''),
       width,
       height,
       viewBox: '0 0 ' + width + ' ' + height,
       role: 'group',
       'aria-labelledby': 'chain-heading',
+      'data-layout': vertical ? 'vertical' : 'horizontal',
     });
     add(graph,
       svg('defs', null, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' }, svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }))),
     );
     chain.forEach((hop, i) => {
-      const x = pad + i * (nodeW + gap);
+      const x = vertical ? pad : pad + i * (nodeW + gap);
+      const y = vertical ? top + i * (nodeH + gap) : top;
       if (i > 0) {
-        const x0 = x - gap;
-        const y = top + nodeH / 2;
-        add(graph,
-          svg(
-            'g',
-            { class: 'chain-edge', 'data-relation': hop.relation },
-            svg('line', { x1: x0 + 4, y1: y, x2: x - 6, y2: y, 'marker-end': 'url(#arrow)' }),
-            svg('text', { x: x0 + gap / 2, y: y - 10, 'text-anchor': 'middle', class: 'edge-label' }, RELATION_WORDING[hop.relation] || hop.relation),
-          ),
-        );
+        const label = RELATION_WORDING[hop.relation] || hop.relation;
+        const edge = vertical
+          ? [
+              svg('line', { x1: x + nodeW / 2, y1: y - gap + 4, x2: x + nodeW / 2, y2: y - 6, 'marker-end': 'url(#arrow)' }),
+              svg('text', { x: x + nodeW / 2 + 10, y: y - gap / 2 + 4, 'text-anchor': 'start', class: 'edge-label' }, label),
+            ]
+          : [
+              svg('line', { x1: x - gap + 4, y1: y + nodeH / 2, x2: x - 6, y2: y + nodeH / 2, 'marker-end': 'url(#arrow)' }),
+              svg('text', { x: x - gap / 2, y: y + nodeH / 2 - 10, 'text-anchor': 'middle', class: 'edge-label' }, label),
+            ];
+        add(graph, svg('g', { class: 'chain-edge', 'data-relation': hop.relation }, edge));
       }
       const role = i === 0 ? (chain.length === 1 ? 'publisher and originator' : 'publisher') : i === chain.length - 1 ? 'originator' : 'relay';
       const name = hop.name || hop.source;
-      const shown = name.length > 24 ? name.slice(0, 23) + '\u2026' : name;
+      const shown = name.length > fits ? name.slice(0, fits - 1) + '\u2026' : name;
       add(graph,
         svg(
           'a',
-          { href: sourceHref(hop.source), class: 'chain-node grade-' + (hop.grade || 'none'), 'data-source': hop.source, 'aria-label': name + ', ' + role + ', grade ' + (hop.grade || 'none') },
+          { href: sourceHref(hop.source), class: 'chain-node grade-' + (hop.grade || 'none'), 'data-source': hop.source, 'data-name': name, 'aria-label': name + ', ' + role + ', grade ' + (hop.grade || 'none') },
           svg('title', null, name + ' (' + hop.source + '): ' + role + ', grade ' + (hop.grade || '?') + ' (' + (GRADE_WORDING[hop.grade] || 'no score') + '), expected value ' + num(hop.expected)),
-          svg('text', { x: x + nodeW / 2, y: top - 10, 'text-anchor': 'middle', class: 'node-role' }, role + (i === 0 ? ' \u00b7 ' + (RELATION_WORDING[hop.relation] || hop.relation) : '')),
-          svg('rect', { x, y: top, width: nodeW, height: nodeH, rx: 10, ry: 10, class: 'node-box' }),
-          svg('text', { x: x + nodeW / 2, y: top + 28, 'text-anchor': 'middle', class: 'node-name' }, shown),
-          svg('text', { x: x + nodeW / 2, y: top + 50, 'text-anchor': 'middle', class: 'node-grade' }, 'grade ' + (hop.grade || '?') + ' \u00b7 expected ' + num(hop.expected)),
-          svg('text', { x: x + nodeW / 2, y: top + 70, 'text-anchor': 'middle', class: 'node-kind' }, hop.kind || ''),
+          svg('text', { x: x + nodeW / 2, y: y - 10, 'text-anchor': 'middle', class: 'node-role' }, role + (i === 0 ? ' \u00b7 ' + (RELATION_WORDING[hop.relation] || hop.relation) : '')),
+          svg('rect', { x, y, width: nodeW, height: nodeH, rx: 10, ry: 10, class: 'node-box' }),
+          svg('text', { x: x + nodeW / 2, y: y + 28, 'text-anchor': 'middle', class: 'node-name' }, shown),
+          svg('text', { x: x + nodeW / 2, y: y + 50, 'text-anchor': 'middle', class: 'node-grade' }, 'grade ' + (hop.grade || '?') + ' \u00b7 expected ' + num(hop.expected)),
+          svg('text', { x: x + nodeW / 2, y: y + 70, 'text-anchor': 'middle', class: 'node-kind' }, hop.kind || ''),
         ),
       );
     });
@@ -733,6 +749,27 @@
     );
   }
 
+  // Verdicts listed on a source page at a time.
+  const EVIDENCE_PAGE = 25;
+
+  // One verdict behind a source: the claim it rated (its text), and what
+  // the verdict weighed.
+  function evidenceRow(e, claimCell) {
+    return h(
+      'tr',
+      { class: 'evidence-item' },
+      h('td', null, claimCell(e.claim)),
+      h('td', null, ratingBadge(e.rating)),
+      h('td', { class: 'num' }, e.confidence + '%'),
+      h('td', null, when(e.said ? String(e.said).slice(0, 10) : null), h('br'), h('span', { class: 'muted' }, Math.floor((e.age_secs || 0) / 86400) + ' days before')),
+      h('td', { class: 'num' }, num(e.decay, 3) + ' \u00d7 ' + num(e.dispute, 3)),
+      h('td', null, String(e.role || '').replace(/-/g, ' ')),
+      h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
+      h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
+      h('td', null, e.checker ? h('a', { href: checkerHref(e.checker), class: 'checker' }, e.checker) : '–', h('br'), h('span', { class: 'muted' }, e.signer || '')),
+    );
+  }
+
   async function sourcePage(view, slug) {
     const [src, history, names] = await Promise.all([
       api('/v1/sources/' + encodeURIComponent(slug)),
@@ -745,16 +782,9 @@
     const evidence = expl.evidence || [];
     const unmoved = expl.unmoved || [];
 
-    // The claims the verdicts are about, for their text.
-    const claimIds = [...new Set([...evidence, ...unmoved].map((e) => e.claim))].slice(0, 40);
-    const claimTexts = new Map();
-    await Promise.all(
-      claimIds.map((id) =>
-        optional(api('/v1/claims/' + encodeURIComponent(id))).then((c) => {
-          if (c && !c.failed && c.claim) claimTexts.set(id, c.claim);
-        }),
-      ),
-    );
+    // The claims the verdicts are about, with their text (the source's
+    // response carries them).
+    const claimTexts = new Map(Object.entries(src.claims || {}));
     const claimCell = (id) => {
       const c = claimTexts.get(id);
       const text = c ? (c.text.length > 140 ? c.text.slice(0, 139) + '\u2026' : c.text) : short(id);
@@ -811,6 +841,7 @@
     add(view, historyPanel);
 
     const evidencePanel = section('evidence', 'The verdicts behind it');
+    let tbody = null;
     if (evidence.length) {
       add(evidencePanel,
         h(
@@ -820,28 +851,30 @@
             'table',
             { class: 'evidence-table' },
             h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Said', 'Decay \u00d7 dispute', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'Checker'].map((t) => h('th', { scope: 'col' }, t)))),
-            h(
+            tbody = h(
               'tbody',
-              null,
-              evidence.map((e) =>
-                h(
-                  'tr',
-                  { class: 'evidence-item' },
-                  h('td', null, claimCell(e.claim)),
-                  h('td', null, ratingBadge(e.rating)),
-                  h('td', { class: 'num' }, e.confidence + '%'),
-                  h('td', null, when(e.said ? String(e.said).slice(0, 10) : null), h('br'), h('span', { class: 'muted' }, Math.floor((e.age_secs || 0) / 86400) + ' days before')),
-                  h('td', { class: 'num' }, num(e.decay, 3) + ' \u00d7 ' + num(e.dispute, 3)),
-                  h('td', null, String(e.role || '').replace(/-/g, ' ')),
-                  h('td', { class: 'num' }, num(e.weight) + ' \u00d7 ' + num(e.share)),
-                  h('td', { class: 'num' }, num(e.r) + ' \u00b7 ' + num(e.s)),
-                  h('td', null, e.checker ? h('a', { href: checkerHref(e.checker), class: 'checker' }, e.checker) : '–', h('br'), h('span', { class: 'muted' }, e.signer || '')),
-                ),
-              ),
+              { id: 'evidence-rows' },
+              evidence.slice(0, EVIDENCE_PAGE).map((e) => evidenceRow(e, claimCell)),
             ),
           ),
         ),
       );
+      const counter = h('p', { class: 'muted', id: 'evidence-count' });
+      const more = h('button', { type: 'button', id: 'evidence-more' });
+      const rowOf = (e) => evidenceRow(e, claimCell);
+      const shown = () => tbody.children.length;
+      const update = () => {
+        const n = Math.min(shown(), evidence.length);
+        counter.textContent = 'Showing ' + n + ' of ' + evidence.length + ' verdicts, in ledger order.';
+        more.hidden = n >= evidence.length;
+        more.textContent = 'Show ' + Math.min(EVIDENCE_PAGE, evidence.length - n) + ' more';
+      };
+      more.addEventListener('click', () => {
+        evidence.slice(shown(), shown() + EVIDENCE_PAGE).forEach((e) => add(tbody, rowOf(e)));
+        update();
+      });
+      add(evidencePanel, counter, more);
+      update();
     } else {
       add(evidencePanel, h('p', { class: 'empty' }, 'No verdict has moved this source yet; its score is its prior.'));
     }

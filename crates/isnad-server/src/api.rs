@@ -6,17 +6,23 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use isnad_core::attribution::{ClaimView, SourceView};
-use isnad_core::record::Record;
-use isnad_core::score::{grade_wording, normalize};
+use isnad_core::attribution::ClaimView;
+use isnad_core::record::{Rating, Record};
+use isnad_core::score::{Scores, grade_wording};
+use isnad_core::search::Hit;
+use isnad_core::search::catalog::{Claim, Filters};
 use isnad_core::{Entry, Kind, Seq, SourceId, Timestamp};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::problem::Problem;
+use crate::derived::Snapshot;
+use crate::problem::{Problem, quote};
 use crate::state::{AppState, MAX_BODY};
 
 /// Shared state, as handlers take it.
@@ -31,6 +37,83 @@ where
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| Problem::internal(format!("request failed: {e}")))?
+}
+
+/// A query string parsed into `T`, or a 400 problem naming the parameter
+/// that does not parse (axum's own extractor answers in plain text).
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        match Query::<T>::try_from_uri(&parts.uri) {
+            Ok(Query(v)) => Ok(Params(v)),
+            Err(e) => {
+                let text = e.body_text();
+                // "Failed to deserialize query string: limit: invalid digit…"
+                let reason = text.split_once(": ").map_or(text.as_str(), |(_, r)| r);
+                let field = reason.split_once(": ").map(|(f, _)| f).filter(|f| {
+                    !f.is_empty() && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                });
+                let mut p = Problem::bad_request(format!("bad query string: {}", quote(reason)));
+                if let Some(f) = field {
+                    p = p.with_field(f);
+                }
+                Err(p)
+            }
+        }
+    }
+}
+
+/// `limit` checked against its range: `default` when absent, a 400 naming
+/// the field when outside 1..=`max` (rather than quietly clamped, which
+/// would hide a client's mistake).
+pub fn limit(given: Option<u64>, default: usize, max: usize) -> Result<usize, Problem> {
+    match given {
+        None => Ok(default),
+        Some(n) if n >= 1 && n <= max as u64 => Ok(n as usize),
+        Some(n) => {
+            Err(Problem::bad_request(format!("limit {n} is outside 1-{max}")).with_field("limit"))
+        }
+    }
+}
+
+/// A JSON response rendered once per snapshot: until the ledger grows,
+/// the same path and query get the same bytes without rendering again.
+fn rendered(
+    s: &AppState,
+    key: String,
+    render: impl FnOnce(&Snapshot) -> Result<Value, Problem>,
+) -> Result<Response, Problem> {
+    let snap = s.snapshot()?;
+    let body = match snap.cached(&key) {
+        Some(body) => body,
+        None => {
+            let v = render(&snap)?;
+            let body =
+                Bytes::from(serde_json::to_vec(&v).map_err(|e| Problem::internal(e.to_string()))?);
+            snap.keep(key, body.clone());
+            body
+        }
+    };
+    let mut r = (StatusCode::OK, body).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(r)
+}
+
+/// The cache key of a request: its path and query.
+fn key_of(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
 }
 
 fn json_response(status: StatusCode, v: &Value) -> Response {
@@ -102,7 +185,9 @@ pub async fn post_entry(
     let body = axum::body::to_bytes(req.into_body(), MAX_BODY)
         .await
         .map_err(|_| Problem::too_large(MAX_BODY))?;
-    blocking(move || {
+    let writer = Arc::clone(&s);
+    let (response, new) = blocking(move || {
+        let s = writer;
         let line = body.strip_suffix(b"\n").unwrap_or(&body);
         let entry = Entry::parse(line)?;
         let appended = s.ledger().append_entry(entry, now())?;
@@ -125,22 +210,34 @@ pub async fn post_entry(
         {
             r.headers_mut().insert(header::LOCATION, v);
         }
-        Ok(r)
+        Ok((r, appended.is_new()))
     })
-    .await
+    .await?;
+    if new {
+        // Fold the new entry now, off this request's path, so that the
+        // next read finds the scores up to date (or nearly).
+        tokio::task::spawn_blocking(move || {
+            // A failure here is met again, and answered, by the next read.
+            let _ = s.refresh();
+        });
+    }
+    Ok(response)
 }
 
 /// Paging of `GET /v1/entries`.
 #[derive(Deserialize)]
 pub struct Page {
     after: Option<u64>,
-    limit: Option<usize>,
+    limit: Option<u64>,
 }
 
 /// `GET /v1/entries?after=SEQ&limit=N`: entries in ledger order.
-pub async fn entries(State(s): State<Shared>, Query(p): Query<Page>) -> Result<Response, Problem> {
+pub async fn entries(
+    State(s): State<Shared>,
+    Params(p): Params<Page>,
+) -> Result<Response, Problem> {
+    let limit = limit(p.limit, 100, 1000)?;
     blocking(move || {
-        let limit = p.limit.unwrap_or(100).clamp(1, 1000);
         let start = p.after.map_or(0, |a| a.saturating_add(1));
         let l = s.ledger();
         let len = l.len()?;
@@ -170,50 +267,183 @@ pub async fn entry(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
     .await
 }
 
-/// Search terms.
+/// Search terms, filters and paging.
 #[derive(Deserialize)]
 pub struct Search {
     q: Option<String>,
-    limit: Option<usize>,
+    lang: Option<String>,
+    source: Option<String>,
+    rating: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    limit: Option<u64>,
+    offset: Option<u64>,
 }
 
-/// `GET /v1/claims?q=TEXT`: standing claims whose text (or a translation)
-/// contains the words, compared after the same normalisation as story
-/// matching (case, Arabic diacritics and letter forms, punctuation).
-pub async fn claims(State(s): State<Shared>, Query(q): Query<Search>) -> Result<Response, Problem> {
+impl Search {
+    fn filters(&self) -> Result<Filters, Problem> {
+        let date = |field: &'static str, d: &Option<String>| -> Result<Option<String>, Problem> {
+            match d {
+                None => Ok(None),
+                Some(d) if is_date(d) => Ok(Some(d.clone())),
+                Some(d) => Err(Problem::bad_request(format!(
+                    "{field} `{}` is not a date (YYYY-MM-DD)",
+                    quote(d)
+                ))
+                .with_field(field)),
+            }
+        };
+        Ok(Filters {
+            lang: self.lang.clone(),
+            source: self.source.as_deref().map(slug).transpose()?,
+            rating: self
+                .rating
+                .as_deref()
+                .map(|r| {
+                    r.parse::<Rating>()
+                        .map_err(|e| Problem::from(e).with_field("rating"))
+                })
+                .transpose()?,
+            from: date("from", &self.from)?,
+            to: date("to", &self.to)?,
+        })
+    }
+}
+
+/// `YYYY-MM-DD`, digits where digits go.
+fn is_date(d: &str) -> bool {
+    d.len() == 10
+        && d.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+}
+
+/// A claim in a list: what a result row shows.
+fn claim_row(c: &Claim, scores: &Scores) -> Value {
+    let body = &c.current;
+    json!({
+        "id": c.id.to_hex(),
+        "seq": c.seq,
+        "time": c.time.to_string(),
+        "text": body.text,
+        "lang": body.lang,
+        "date": body.appeared.date,
+        "publisher": body.chain.first().map(|h| h.source.as_str()),
+        "originator": body.chain.last().map(|h| h.source.as_str()),
+        "credibility": scores.claim(&c.id),
+        "pair": scores.claim(&c.id).map(|sc| sc.pair()),
+    })
+}
+
+/// A search or match result: the claim's row, its score, and which of
+/// its texts matched.
+fn hit_row(c: &Claim, h: &Hit, scores: &Scores) -> Value {
+    let (lang, text) = c.text(h.field);
+    let mut row = claim_row(c, scores);
+    row["score"] = json!(h.score);
+    row["matched"] = json!({
+        "field": if h.field == 0 { "text" } else { "translation" },
+        "lang": lang,
+        "text": text,
+    });
+    row
+}
+
+/// `GET /v1/claims?q=TEXT&lang=&source=&rating=&from=&to=&limit=N&offset=K`:
+/// standing claims passing the filters; with `q`, those matching it
+/// (`isnad_core::search`: every word in any order, folded and stemmed,
+/// ranked by BM25 and recency), else newest first. `total` counts every
+/// match, not only the page.
+pub async fn claims(
+    State(s): State<Shared>,
+    uri: Uri,
+    Params(q): Params<Search>,
+) -> Result<Response, Problem> {
+    let limit = limit(q.limit, 50, 500)?;
+    let offset = usize::try_from(q.offset.unwrap_or(0)).unwrap_or(usize::MAX);
+    let filters = q.filters()?;
     blocking(move || {
-        let limit = q.limit.unwrap_or(50).clamp(1, 500);
-        let needle = normalize(q.q.as_deref().unwrap_or(""));
-        let index = s.search_index()?;
-        let scores = s.scores()?;
-        let mut out = Vec::new();
-        for c in index.iter() {
-            if out.len() >= limit {
-                break;
-            }
-            if !needle.is_empty() && !c.normalized.contains(&needle) {
-                continue;
-            }
-            let Some(e) = s.ledger().entry_by_hash(&c.id)? else {
-                continue;
+        rendered(&s, key_of(&uri), |snap| {
+            let (catalog, known) = snap.catalog();
+            let claims = &catalog.claims()[..known];
+            let query = q.q.as_deref().unwrap_or("").trim();
+            let (total, rows): (usize, Vec<Value>) = if query.is_empty() {
+                let mut total = 0;
+                let mut rows = Vec::new();
+                for c in claims.iter().rev().filter(|c| filters.pass(c)) {
+                    total += 1;
+                    if total > offset && rows.len() < limit {
+                        rows.push(claim_row(c, &snap.scores));
+                    }
+                }
+                (total, rows)
+            } else {
+                let hits: Vec<_> = catalog
+                    .search(query, &filters)
+                    .into_iter()
+                    .filter(|h| (h.claim as usize) < known)
+                    .collect();
+                let rows = hits
+                    .iter()
+                    .skip(offset)
+                    .take(limit)
+                    .map(|h| hit_row(&claims[h.claim as usize], h, &snap.scores))
+                    .collect();
+                (hits.len(), rows)
             };
-            let view = ClaimView::load(s.ledger(), e)?;
-            let body = &view.current;
-            out.push(json!({
-                "id": c.id.to_hex(),
-                "text": body.text,
-                "lang": body.lang,
-                "date": body.appeared.date,
-                "publisher": body.chain.first().map(|h| h.source.as_str()),
-                "originator": body.chain.last().map(|h| h.source.as_str()),
-                "credibility": scores.claim(&c.id),
-                "pair": scores.claim(&c.id).map(|sc| sc.pair()),
-            }));
-        }
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({"query": q.q, "claims": out}),
+            Ok(json!({
+                "query": q.q,
+                "total": total,
+                "offset": offset,
+                "claims": rows,
+            }))
+        })
+    })
+    .await
+}
+
+/// The body of `POST /v1/match`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchRequest {
+    text: String,
+    limit: Option<u64>,
+}
+
+/// `POST /v1/match` with `{"text": "…"}`: the standing claims most likely
+/// to be the same claim, each with its resemblance (0-1) and the text it
+/// resembles, best first.
+pub async fn match_claim(State(s): State<Shared>, body: Bytes) -> Result<Response, Problem> {
+    let req: MatchRequest = serde_json::from_slice(&body).map_err(|e| {
+        Problem::bad_request(format!(
+            "the body is not {{\"text\": \"…\"}}: {}",
+            quote(&e.to_string())
         ))
+    })?;
+    let limit = limit(req.limit, 10, 100)?;
+    if req.text.len() > isnad_core::limits::MAX_TEXT {
+        return Err(Problem::bad_request(format!(
+            "text is longer than {} bytes",
+            isnad_core::limits::MAX_TEXT
+        ))
+        .with_field("text"));
+    }
+    blocking(move || {
+        let snap = s.snapshot()?;
+        let (catalog, known) = snap.catalog();
+        let claims = &catalog.claims()[..known];
+        let rows: Vec<Value> = catalog
+            .resemble(&req.text)
+            .into_iter()
+            .filter(|h| (h.claim as usize) < known)
+            .take(limit)
+            .map(|h| hit_row(&claims[h.claim as usize], &h, &snap.scores))
+            .collect();
+        Ok(json_response(StatusCode::OK, &json!({"matches": rows})))
     })
     .await
 }
@@ -233,16 +463,17 @@ pub async fn claim(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
         }
         let id = e.hash();
         let view = ClaimView::load(l, e.clone())?;
-        let scores = s.scores()?;
+        let snap = s.snapshot()?;
+        let scores = &snap.scores;
         let mut chain = Vec::new();
         for hop in &view.current.chain {
-            let source = SourceView::load(l, &hop.source)?;
+            let source = snap.sources.get(&hop.source);
             let score = scores.source(&hop.source);
             chain.push(json!({
                 "source": hop.source.as_str(),
                 "relation": hop.relation,
-                "name": source.as_ref().map(|v| v.current.name.clone()),
-                "kind": source.as_ref().map(|v| v.current.kind),
+                "name": source.map(|v| v.current.name.clone()),
+                "kind": source.map(|v| v.current.kind),
                 "expected": score.map(|sc| sc.opinion.e),
                 "grade": score.map(|sc| sc.grade),
                 "grade_text": score.map(|sc| sc.grade_text()),
@@ -289,19 +520,23 @@ pub async fn claim(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
 }
 
 /// `GET /v1/sources`: every source, ranked by credibility.
-pub async fn sources(State(s): State<Shared>) -> Result<Response, Problem> {
+pub async fn sources(State(s): State<Shared>, uri: Uri) -> Result<Response, Problem> {
     blocking(move || {
-        let scores = s.scores()?;
-        let mut out = Vec::new();
-        for sc in scores.ranked() {
-            let name = SourceView::load(s.ledger(), &sc.id)?.map(|v| v.current.name);
-            let mut v = serde_json::to_value(sc).unwrap_or(Value::Null);
-            v["name"] = json!(name);
-            v["grade_wording"] = json!(grade_wording(sc.grade));
-            v["grade_text"] = json!(sc.grade_text());
-            out.push(v);
-        }
-        Ok(json_response(StatusCode::OK, &json!({"sources": out})))
+        rendered(&s, key_of(&uri), |snap| {
+            let out: Vec<Value> = snap
+                .scores
+                .ranked()
+                .into_iter()
+                .map(|sc| {
+                    let mut v = serde_json::to_value(sc).unwrap_or(Value::Null);
+                    v["name"] = json!(snap.name(&sc.id));
+                    v["grade_wording"] = json!(grade_wording(sc.grade));
+                    v["grade_text"] = json!(sc.grade_text());
+                    v
+                })
+                .collect();
+            Ok(json!({"sources": out}))
+        })
     })
     .await
 }
@@ -312,28 +547,48 @@ fn slug(id: &str) -> Result<SourceId, Problem> {
 
 /// `GET /v1/sources/{slug}`: a source as it stands, its score, Admiralty
 /// grade and the verdicts behind them.
-pub async fn source(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+pub async fn source(
+    State(s): State<Shared>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     blocking(move || {
         let id = slug(&id)?;
-        let Some(view) = SourceView::load(s.ledger(), &id)? else {
-            return Err(Problem::not_found(format!("no source `{id}`")));
-        };
-        let scores = s.scores()?;
-        let score = scores.source(&id);
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({
+        rendered(&s, key_of(&uri), |snap| {
+            let Some(view) = snap.sources.get(&id) else {
+                return Err(Problem::not_found(format!("no source `{id}`")));
+            };
+            let scores = &snap.scores;
+            let score = scores.source(&id);
+            let explanation = scores.explain_source(&id);
+            // Every rated claim's text, so that a page lists them without
+            // asking for each claim.
+            let mut texts = serde_json::Map::new();
+            if let Some(ex) = &explanation {
+                let (catalog, _) = snap.catalog();
+                let ids = ex.evidence.iter().map(|e| e.claim);
+                for claim in ids.chain(ex.unmoved.iter().map(|u| u.claim)) {
+                    if let Some(c) = catalog.claim(&claim) {
+                        texts.insert(
+                            claim.to_hex(),
+                            json!({"text": c.current.text, "lang": c.current.lang}),
+                        );
+                    }
+                }
+            }
+            Ok(json!({
                 "id": id.as_str(),
-                "entry": view.entry.hash().to_hex(),
+                "entry": view.entry.to_hex(),
                 "source": view.current,
                 "retracted_by": view.retracted_by.map(|h| h.to_hex()),
-                "prior": view.prior,
+                "prior": score.and_then(|sc| sc.prior),
                 "score": score,
                 "grade_wording": score.map(|sc| grade_wording(sc.grade)),
                 "grade_text": score.map(|sc| sc.grade_text()),
-                "explanation": scores.explain_source(&id),
-            }),
-        ))
+                "explanation": explanation,
+                "claims": texts,
+            }))
+        })
     })
     .await
 }
@@ -350,16 +605,17 @@ pub async fn source_history(
             .ok_or_else(|| Problem::not_found(format!("no source `{id}`")))?;
         Ok(json_response(
             StatusCode::OK,
-            &json!({"id": id.as_str(), "points": *points}),
+            &json!({"id": id.as_str(), "points": points}),
         ))
     })
     .await
 }
 
 /// `GET /v1/scores`: the replay's state root and the ranked sources.
-pub async fn scores(State(s): State<Shared>) -> Result<Response, Problem> {
+pub async fn scores(State(s): State<Shared>, uri: Uri) -> Result<Response, Problem> {
     blocking(move || {
-        let scores = s.scores()?;
+        rendered(&s, key_of(&uri), |snap| {
+        let scores = &snap.scores;
         let ranked: Vec<Value> = scores
             .ranked()
             .iter()
@@ -369,54 +625,54 @@ pub async fn scores(State(s): State<Shared>) -> Result<Response, Problem> {
                 v
             })
             .collect();
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({
-                "state_root": scores.state_root().to_hex(),
-                "as_of": scores.last_entry().map(|(seq, t)| json!({"seq": seq.0, "time": t.to_string()})),
-                "sources": ranked,
-            }),
-        ))
+        Ok(json!({
+            "state_root": scores.state_root().to_hex(),
+            "as_of": scores.last_entry().map(|(seq, t)| json!({"seq": seq.0, "time": t.to_string()})),
+            "sources": ranked,
+        }))
+        })
     })
     .await
 }
 
 /// `GET /v1/checkers`: every fact-checker (an organisation, or a key no
 /// organisation holds) with its weight and what the weight comes from.
-pub async fn checkers(State(s): State<Shared>) -> Result<Response, Problem> {
+pub async fn checkers(State(s): State<Shared>, uri: Uri) -> Result<Response, Problem> {
     blocking(move || {
-        let scores = s.scores()?;
-        let params = scores.params();
-        let out: Vec<&isnad_core::score::CheckerScore> = scores.checkers().collect();
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({
+        rendered(&s, key_of(&uri), |snap| {
+            let scores = &snap.scores;
+            let params = scores.params();
+            let out: Vec<&isnad_core::score::CheckerScore> = scores.checkers().collect();
+            Ok(json!({
                 "checkers": out,
                 "checker_prior_weight": params.checker_prior_weight,
                 "checker_default_trust": params.checker_default_trust,
-            }),
-        ))
+            }))
+        })
     })
     .await
 }
 
 /// `GET /v1/checkers/{id}`: one checker's weight, and every story it
 /// shares with other checkers with how far it agreed.
-pub async fn checker(State(s): State<Shared>, Path(id): Path<String>) -> Result<Response, Problem> {
+pub async fn checker(
+    State(s): State<Shared>,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
     blocking(move || {
-        let scores = s.scores()?;
-        let Some(explanation) = scores.explain_checker(&id) else {
-            return Err(Problem::not_found(format!("no checker `{id}`")));
-        };
-        Ok(json_response(
-            StatusCode::OK,
-            &json!({
+        rendered(&s, key_of(&uri), |snap| {
+            let scores = &snap.scores;
+            let Some(explanation) = scores.explain_checker(&id) else {
+                return Err(Problem::not_found(format!("no checker `{}`", quote(&id))));
+            };
+            Ok(json!({
                 "id": id,
                 "score": explanation.score,
                 "explanation": explanation,
                 "checker_prior_weight": scores.params().checker_prior_weight,
-            }),
-        ))
+            }))
+        })
     })
     .await
 }
@@ -463,7 +719,7 @@ pub struct ProofQuery {
 pub async fn inclusion(
     State(s): State<Shared>,
     Path(id): Path<String>,
-    Query(q): Query<ProofQuery>,
+    Params(q): Params<ProofQuery>,
 ) -> Result<Response, Problem> {
     blocking(move || {
         let e = s.ledger().resolve(&id)?;
@@ -478,7 +734,7 @@ pub async fn inclusion(
 /// `GET /v1/proofs/consistency?old=N&size=M`.
 pub async fn consistency(
     State(s): State<Shared>,
-    Query(q): Query<ProofQuery>,
+    Params(q): Params<ProofQuery>,
 ) -> Result<Response, Problem> {
     blocking(move || {
         let old = q.old.ok_or_else(|| {

@@ -44,9 +44,12 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod connections;
+pub mod derived;
 pub mod explorer;
 pub mod openapi;
 pub mod problem;
+pub mod requests;
 pub mod state;
 
 use std::future::Future;
@@ -57,7 +60,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodFilter, MethodRouter};
 
+pub use connections::Limits;
 pub use problem::Problem;
+pub use requests::{RequestLog, RequestRecord};
 pub use state::AppState;
 
 /// An HTTP method of the API.
@@ -145,6 +150,11 @@ pub const API: &[Route] = {
             handler: |m| on(m, claims),
         },
         Route {
+            method: Post,
+            path: "/v1/match",
+            handler: |m| on(m, match_claim),
+        },
+        Route {
             method: Get,
             path: "/v1/claims/{id}",
             handler: |m| on(m, claim),
@@ -220,8 +230,14 @@ pub const ROUTES: &[(&str, &str)] = &{
 };
 
 /// The application: every route of [`API`] over `state`, and the
-/// explorer's pages ([`explorer::routes`]).
+/// explorer's pages ([`explorer::routes`]), each request through
+/// [`requests::envelope`] with no request log.
 pub fn router(state: Arc<AppState>) -> Router {
+    router_logged(state, None)
+}
+
+/// [`router`], giving each request's record to `log` when there is one.
+pub fn router_logged(state: Arc<AppState>, log: Option<RequestLog>) -> Router {
     let mut app = Router::new();
     for r in API {
         // A second method on a path joins the first (axum merges them).
@@ -231,18 +247,47 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state::MAX_BODY))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            log,
+            requests::envelope,
+        ))
 }
 
 /// Unknown paths are problems too.
 async fn not_found(uri: axum::http::Uri) -> Problem {
-    Problem::not_found(format!("no route {}", uri.path()))
+    Problem::not_found(format!("no route {}", problem::quote(uri.path())))
 }
 
 /// How to serve.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
+    /// Timeouts and the connection limit.
+    pub limits: Limits,
+    /// Where each request's record goes, if anywhere.
+    pub log: Option<RequestLog>,
+}
+
+impl Config {
+    /// Listening on `listen` with the default [`Limits`] and no request log.
+    pub fn new(listen: SocketAddr) -> Config {
+        Config {
+            listen,
+            limits: Limits::default(),
+            log: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("limits", &self.limits)
+            .field("log", &self.log.is_some())
+            .finish()
+    }
 }
 
 /// Serves `state` on `config.listen` until `shutdown` completes, then
@@ -259,10 +304,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     ready(listener.local_addr()?);
-    let app = router(Arc::clone(&state));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let app = router_logged(Arc::clone(&state), config.log);
+    connections::run(listener, app, config.limits, shutdown).await?;
     // Appends flush before they are acknowledged; this is for the rest
     // (signed checkpoints).
     let flushed = tokio::task::spawn_blocking(move || state.ledger().flush()).await;

@@ -83,10 +83,27 @@ pub fn document() -> Value {
             "/v1/head": get("Where the next entry goes: size, head id and time, origin", json!([]), ok_json("`size`, `head`, `time`, `origin`")),
             "/v1/entries": entries,
             "/v1/entries/{id}": get("One entry", json!([id]), ok_json("The entry")),
-            "/v1/claims": get("Search standing claims (normalised text, any language)", json!([
+            "/v1/claims": get("Standing claims, newest first, or those matching `q` (every word in any order, in the text or a translation, folded and stemmed; ranked by BM25 and recency)", json!([
                 query_param("q", "Words to find", "string"),
-                query_param("limit", "At most this many (1-500, default 50)", "integer")
-            ]), ok_json("`claims`: id, text, lang, date, publisher, originator, credibility, pair")),
+                query_param("lang", "Only claims in this language", "string"),
+                query_param("source", "Only claims with this source in their chain", "string"),
+                query_param("rating", "Only claims with a standing verdict of this rating", "string"),
+                query_param("from", "Only claims that appeared on or after this date (YYYY-MM-DD)", "string"),
+                query_param("to", "Only claims that appeared on or before this date (YYYY-MM-DD)", "string"),
+                query_param("limit", "At most this many (1-500, default 50)", "integer"),
+                query_param("offset", "Skip this many matches first", "integer")
+            ]), ok_json("`total` (every match), `offset`, `claims`: id, seq, time, text, lang, date, publisher, originator, credibility, pair, and with `q` its `score` and `matched` (`field`, `lang`, `text`)")),
+            "/v1/match": {"post": {
+                "summary": "The standing claims most likely to be the same claim as a new text (resemblance of normalised word shingles), best first",
+                "requestBody": {"required": true, "description": "`{\"text\": \"…\", \"limit\": N}` (limit 1-100, default 10)",
+                    "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {
+                    "200": ok_json("`matches`: claims as `GET /v1/claims` lists them, each with `score` (0-1) and `matched`"),
+                    "400": {"$ref": "#/components/responses/Problem"},
+                    "413": {"$ref": "#/components/responses/Problem"},
+                    "500": {"$ref": "#/components/responses/Problem"}
+                }
+            }},
             "/v1/claims/{id}": get("A claim as it stands: chain, verdicts, credibility (with its Admiralty `pair`, `disputed`, `misattributed`, `circular`, `independence_unknown`) and its explanation", json!([id]), ok_json("The claim")),
             "/v1/sources": get("Every source, ranked by credibility (its lower bound, then E)", json!([]), ok_json("`sources`, each with `grade_text`")),
             "/v1/sources/{slug}": get("A source as it stands: score, Admiralty grade, the verdicts behind them", json!([slug]), ok_json("The source")),

@@ -12,6 +12,27 @@ use axum::response::{IntoResponse, Response};
 use isnad_core::{Error, ErrorKind};
 use serde::Serialize;
 
+/// The longest detail, in characters: longer ones are cut there (with
+/// `…`), whatever they quote.
+pub const MAX_DETAIL: usize = 300;
+
+/// The most characters of one piece of input a detail quotes.
+pub const MAX_QUOTE: usize = 64;
+
+/// `text` for a detail: as it is when short, else its first
+/// [`MAX_QUOTE`] characters and `…`.
+pub fn quote(text: &str) -> String {
+    cut(text, MAX_QUOTE)
+}
+
+/// `text` cut to at most `max` characters, `…` marking a cut.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// One problem.
 #[derive(Clone, Debug, Serialize)]
 pub struct Problem {
@@ -38,7 +59,7 @@ impl Problem {
             kind,
             title,
             status: status.as_u16(),
-            detail,
+            detail: cut(&detail, MAX_DETAIL),
             field: None,
             entry: None,
         }
@@ -71,6 +92,28 @@ impl Problem {
             "/problems/too-large",
             "Request body too large",
             format!("the request body is larger than {limit} bytes"),
+        )
+    }
+
+    /// A problem that its status alone explains (RFC 9457's
+    /// `about:blank`, titled with the status's reason phrase): the server
+    /// refused the request before any handler saw it.
+    pub fn of_status(status: StatusCode, detail: impl Into<String>) -> Self {
+        Problem::new(
+            status,
+            "about:blank",
+            status.canonical_reason().unwrap_or("Error"),
+            detail.into(),
+        )
+    }
+
+    /// 414: the request's URI is longer than `limit` bytes.
+    pub fn uri_too_long(limit: usize) -> Self {
+        Problem::new(
+            StatusCode::URI_TOO_LONG,
+            "/problems/uri-too-long",
+            "URI too long",
+            format!("the request's path and query are longer than {limit} bytes"),
         )
     }
 

@@ -53,6 +53,7 @@ pub(crate) struct Sig {
     pub time: Timestamp,
 }
 
+#[derive(Clone)]
 pub(crate) struct KeyFact {
     pub name: Box<str>,
     /// `name+keyid`: the key's identity as a checker when no organisation
@@ -71,6 +72,7 @@ pub(crate) struct KeyFact {
 
 /// A revocation as `compromised`: every entry the key signed from `since`
 /// on counts for nothing, if the revocation itself counts.
+#[derive(Clone)]
 pub(crate) struct RevocationFact {
     pub key: Ix,
     pub sig: Sig,
@@ -78,12 +80,14 @@ pub(crate) struct RevocationFact {
 }
 
 /// An admin's prior grade for a checker organisation.
+#[derive(Clone)]
 pub(crate) struct TrustFact {
     pub org: Box<str>,
     pub grade: Grade,
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) struct SourceFact {
     pub id: SourceId,
     pub entry: EntryHash,
@@ -91,6 +95,7 @@ pub(crate) struct SourceFact {
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) struct ClaimFact {
     pub entry: EntryHash,
     pub seq: Seq,
@@ -102,6 +107,7 @@ pub(crate) struct ClaimFact {
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) struct VerdictFact {
     pub entry: EntryHash,
     pub claim: Ix,
@@ -113,6 +119,7 @@ pub(crate) struct VerdictFact {
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) struct RelationFact {
     pub from: Ix,
     pub to: Ix,
@@ -120,12 +127,14 @@ pub(crate) struct RelationFact {
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) struct PriorFact {
     pub source: Ix,
     pub grade: Grade,
     pub sig: Sig,
 }
 
+#[derive(Clone)]
 pub(crate) enum Amend {
     Retract,
     Reattribute(Box<[Hop]>),
@@ -133,6 +142,7 @@ pub(crate) enum Amend {
     CorrectSource { anonymous: bool },
 }
 
+#[derive(Clone)]
 pub(crate) struct AmendmentFact {
     pub target: Node,
     pub change: Amend,
@@ -188,7 +198,7 @@ pub(crate) fn text_key_of(entry: &Entry) -> Option<TextKey> {
 }
 
 /// Everything the fold kept.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Facts {
     pub keys: Vec<KeyFact>,
     /// Raw Ed25519 public key → key. The rules enrol a public key once.
@@ -458,6 +468,12 @@ fn said(date: &str, fallback: Timestamp) -> Timestamp {
 /// assert_eq!(scores.sources().count(), 0);
 /// # Ok::<(), isnad_core::Error>(())
 /// ```
+///
+/// A replay can be kept and extended: [`Replay::scores`] scores what was
+/// folded so far and leaves the replay ready for the next entries (a
+/// server keeps one, folding each append, instead of replaying the whole
+/// ledger again).
+#[derive(Clone)]
 pub struct Replay {
     params: Params,
     as_of: AsOf,
@@ -535,6 +551,11 @@ impl Replay {
     /// How many entries have been folded.
     pub fn folded(&self) -> u64 {
         self.next
+    }
+
+    /// [`Replay::finish`] on a copy, keeping this replay to fold more.
+    pub fn scores(&self) -> Scores {
+        self.clone().finish()
     }
 
     /// Scores everything folded. Decay is measured from the as-of time: the
