@@ -111,6 +111,30 @@ impl Batch<'_> {
         Ok(view.source(id)?.is_some())
     }
 
+    /// The name source `id` was defined with, in the ledger or by the
+    /// batch, if it is defined.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn source_name(&self, id: &SourceId) -> Result<Option<String>, Error> {
+        let view = rules::Layered {
+            base: self.ledger,
+            top: &self.fresh,
+        };
+        let Some(seq) = view.source(id)? else {
+            return Ok(None);
+        };
+        let pending = self.pending.iter().find(|v| v.seq() == seq);
+        let entry = match pending {
+            Some(v) => Some(v.entry().clone()),
+            None => self.ledger.stored_entry(seq)?,
+        };
+        Ok(entry.and_then(|e| match e.record() {
+            Record::Source(s) => Some(s.name.clone()),
+            _ => None,
+        }))
+    }
+
     /// The ledger the batch appends to (reads see only committed entries).
     pub fn ledger(&self) -> &Ledger {
         self.ledger
