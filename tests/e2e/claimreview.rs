@@ -336,13 +336,14 @@ fn messy_markup_imports() {
             .unwrap_or_else(|| panic!("no review of a claim with {needle:?}"))
     };
     // graph.jsonld: claimReviewed has two wordings (two claims); the
-    // number wins over the words; the publisher is a reference.
+    // words ("Unproven") win over a number that disagrees (2 of 1-5,
+    // mostly false); the publisher is a reference.
     let r = by_text("15-20 officers loyal to Haftar are training in Russia on MiG-29s");
     assert_eq!(
         r["itemReviewed"]["text"],
         "15-20 officers loyal to Haftar are training in Russia on MiG-29s"
     );
-    assert_eq!(r["reviewRating"]["alternateName"], "Mostly false");
+    assert_eq!(r["reviewRating"]["alternateName"], "Unverifiable");
     assert_eq!(r["itemReviewed"]["author"]["identifier"], "fawasel-media");
     assert_eq!(
         r["itemReviewed"]["appearance"][0]["author"]["identifier"],
@@ -616,28 +617,35 @@ fn pyld_expands_every_field() {
     }
 }
 
-/// The rating table as docs/INTEROP.md prints it.
+/// The rating table as docs/INTEROP.md prints it: a row per category
+/// and language, languages in the order the code's table first names them.
 fn rating_table() -> String {
     use isnad_core::interop::rating::{Category, WORDS};
-    const LANGS: [&str; 7] = ["en", "ar", "es", "pt", "fr", "de", "hi"];
-    let mut out = String::from("| words for | isnad rating |");
-    for l in LANGS {
-        out.push_str(&format!(" {l} |"));
+    let mut langs: Vec<&str> = Vec::new();
+    for (_, l, _) in WORDS {
+        if !langs.contains(l) {
+            langs.push(l);
+        }
     }
-    out.push_str("\n|---|---|");
-    out.push_str(&"---|".repeat(LANGS.len()));
-    out.push('\n');
+    let mut out =
+        String::from("| words for | isnad rating | language | words |\n|---|---|---|---|\n");
     for c in Category::ALL {
-        out.push_str(&format!("| {} | `{}` |", c.name(), c.rating().as_str()));
-        for l in LANGS {
+        for l in &langs {
             let words: Vec<&str> = WORDS
                 .iter()
-                .filter(|(cc, ll, _)| *cc == c && *ll == l)
+                .filter(|(cc, ll, _)| *cc == c && ll == l)
                 .flat_map(|(_, _, w)| w.iter().copied())
                 .collect();
-            out.push_str(&format!(" {} |", words.join(", ")));
+            if words.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "| {} | `{}` | {l} | {} |\n",
+                c.name(),
+                c.rating().as_str(),
+                words.join(", ")
+            ));
         }
-        out.push('\n');
     }
     out
 }

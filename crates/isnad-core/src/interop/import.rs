@@ -36,7 +36,7 @@ use crate::interop::read::{Party, Problem, Review};
 use crate::keys::KeyPair;
 use crate::limits;
 use crate::record::{Appearance, ClaimBody, Hop, HopRelation, Record, SourceBody, VerdictBody};
-use crate::store::Ledger;
+use crate::store::{Batch, Ledger};
 use crate::time::Timestamp;
 
 /// How to import.
@@ -385,10 +385,52 @@ pub fn apply(
     prepared: &[Prepared],
     now: Timestamp,
 ) -> Result<ImportReport, Error> {
-    let mut batch = ledger.batch(now)?;
-    let mut report = ImportReport::default();
-    let signer = key.verifier().to_string();
+    let mut importer = Importer::new(ledger, key, now)?;
     for p in prepared {
+        importer.add(p)?;
+    }
+    importer.finish()
+}
+
+/// Prepared reviews appended one at a time into one batch, for input read
+/// a piece at a time ([`crate::interop::stream`]): the batch writes as it
+/// grows, so memory holds a buffer's worth, and nothing is part of the
+/// ledger before [`Importer::finish`]. Dropped unfinished (or after an
+/// error), it leaves the ledger as it was.
+pub struct Importer<'l> {
+    batch: Batch<'l>,
+    key: &'l KeyPair,
+    signer: String,
+    report: ImportReport,
+}
+
+impl<'l> Importer<'l> {
+    /// Starts an import signed by `key`, timed `now`; holds the ledger's
+    /// writer lock until finished or dropped.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn new(ledger: &'l Ledger, key: &'l KeyPair, now: Timestamp) -> Result<Self, Error> {
+        Ok(Importer {
+            batch: ledger.batch(now)?,
+            key,
+            signer: key.verifier().to_string(),
+            report: ImportReport::default(),
+        })
+    }
+
+    /// Appends one review's records.
+    ///
+    /// # Errors
+    /// The first record the ledger refuses, naming the review.
+    pub fn add(&mut self, p: &Prepared) -> Result<(), Error> {
+        let Importer {
+            batch,
+            key,
+            signer,
+            report,
+        } = self;
+        let key: &KeyPair = key;
         let in_review = |e: Error| Error::Review {
             at: p.at.clone(),
             error: Box::new(e),
@@ -421,7 +463,7 @@ pub fn apply(
                 claim,
                 ..p.verdict.clone()
             };
-            match earlier_review(batch.ledger(), &signer, &claim, &verdict)? {
+            match earlier_review(batch.ledger(), signer, &claim, &verdict)? {
                 Earlier::Same => {
                     report.unchanged += 1;
                     continue;
@@ -439,9 +481,17 @@ pub fn apply(
             }
         }
         report.reviews += 1;
+        Ok(())
     }
-    batch.commit()?;
-    Ok(report)
+
+    /// Makes everything added part of the ledger, durably.
+    ///
+    /// # Errors
+    /// Storage errors; the ledger is as it was.
+    pub fn finish(self) -> Result<ImportReport, Error> {
+        self.batch.commit()?;
+        Ok(self.report)
+    }
 }
 
 fn count(new: bool, added: &mut usize, unchanged: &mut usize) {

@@ -926,6 +926,9 @@ fn party(g: &Graph<'_>, v: &Value) -> Result<Option<Party>, String> {
         Some(SourceKind::Person) if generics::kind(&p.name).is_none() => {
             p.kind = generics::organisation_kind(&p.name).unwrap_or(SourceKind::Person);
         }
+        Some(SourceKind::Organization) if generics::kind(&p.name).is_none() => {
+            p.kind = generics::organisation_kind(&p.name).unwrap_or(SourceKind::Organization);
+        }
         Some(k) if generics::kind(&p.name).is_none() => p.kind = k,
         _ => {}
     }
@@ -990,7 +993,31 @@ pub fn guess_kind(name: &str) -> SourceKind {
     if own_url(name).is_some() && !name.contains(char::is_whitespace) && name.contains('.') {
         return SourceKind::Outlet;
     }
+    if handle(name) {
+        return SourceKind::SocialAccount;
+    }
     generics::organisation_kind(name).unwrap_or(SourceKind::Person)
+}
+
+/// True for a name that reads as an account's handle rather than a
+/// person's name: one word with `@`, `_`, a dot or a digit in it, all in
+/// lower case (`avadhdhara`), or with a capital after its first letter
+/// (`NYplaid`). `Tunde` is a name.
+fn handle(name: &str) -> bool {
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return false;
+    }
+    let marks = name.starts_with('@')
+        || name.contains('_')
+        || name.contains('.')
+        || name.chars().any(|c| c.is_ascii_digit());
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let lower =
+        letters.iter().all(|c| c.is_lowercase()) && letters.iter().any(|c| c.is_lowercase());
+    let inner_capital = letters.iter().skip(1).any(|c| c.is_uppercase())
+        && letters.iter().any(|c| c.is_lowercase());
+    marks || lower || inner_capital
 }
 
 /// The source of a claim whose markup names nobody.

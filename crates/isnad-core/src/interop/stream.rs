@@ -24,6 +24,11 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::interop::read::{self, ReadOptions, Reading};
 
+/// The largest input `import claimreview` reads unless told otherwise
+/// (4 GiB): a dump of a million reviews is well under a gigabyte, and a
+/// file larger than this is more likely a mistake than a dump.
+pub const MAX_INPUT: u64 = 4 << 30;
+
 /// Calls `f` with the reviews and problems of each piece of `input`, in
 /// order.
 ///
