@@ -795,3 +795,107 @@ mod property {
         }
     }
 }
+
+/// An imported review stays the publisher's: export names its organisation,
+/// page and date, never the importing desk; a second ledger importing that
+/// export keeps the same reviewer; and scoring counts the publisher as the
+/// checker.
+#[test]
+fn imported_reviews_keep_their_reviewer_through_a_round_trip() {
+    let first = Desk::new();
+    first.ok(&[
+        "--key",
+        s(&first.checker),
+        "import",
+        "claimreview",
+        s(&fixture("factcheck-tools.json")),
+    ]);
+    let reviewer_of = |reviews: &[Value], url: &str| -> (String, String, String) {
+        let r = reviews
+            .iter()
+            .find(|r| r["url"] == url)
+            .unwrap_or_else(|| panic!("no review at {url}"));
+        (
+            r["author"]["name"].as_str().unwrap().to_owned(),
+            r["author"]["url"].as_str().unwrap_or_default().to_owned(),
+            r["datePublished"].as_str().unwrap().to_owned(),
+        )
+    };
+    let want = (
+        "Example Arabic Checker".to_owned(),
+        "https://ar-checker.example/".to_owned(),
+        "2025-02-12".to_owned(),
+    );
+    // Even with --org naming the desk, the imported review is the
+    // publisher's.
+    let out = export(&first, &["--org", "Import desk"]);
+    assert_eq!(reviewer_of(&out, "https://ar-checker.example/jufra"), want);
+    let file = first.file("out.json", serde_json::to_string(&out).unwrap().as_bytes());
+
+    let second = Desk::new();
+    second.ok(&[
+        "--key",
+        s(&second.checker),
+        "import",
+        "claimreview",
+        s(&file),
+    ]);
+    let again = export(&second, &[]);
+    assert_eq!(
+        reviewer_of(&again, "https://ar-checker.example/jufra"),
+        want
+    );
+    // Scoring: the publisher is the checker, not the importing key.
+    let checkers = second.json(&["checkers"]);
+    let ids: Vec<&str> = checkers["checkers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"review:Example Arabic Checker"), "{ids:?}");
+    second.ok(&["verify"]);
+}
+
+/// `--skip-invalid` exits 0 when it imported something and lists the rest;
+/// a file over `--max-bytes` is refused before it is read, with one line,
+/// exit 2 and the ledger as it was.
+#[test]
+fn skip_invalid_exits_zero_and_the_size_cap_refuses_early() {
+    let d = Desk::new();
+    let good = json!({"@type": "ClaimReview", "url": "https://c.example/1",
+        "claimReviewed": "A claim", "datePublished": "2025-01-02",
+        "reviewRating": {"alternateName": "False"}});
+    let bad = json!({"@type": "ClaimReview", "url": "https://c.example/2",
+        "claimReviewed": "B claim", "reviewRating": {"alternateName": "False"}});
+    let file = d.file("mixed.json", json!([good, bad]).to_string().as_bytes());
+    let before = d.state();
+    let out = d.out(&["--key", s(&d.checker), "import", "claimreview", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("$[1]: no date"), "{err}");
+    assert!(err.contains("1 of 2 reviews"), "{err}");
+    assert_eq!(d.state(), before);
+    let out = d.out(&[
+        "--key",
+        s(&d.checker),
+        "import",
+        "claimreview",
+        s(&file),
+        "--skip-invalid",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 reviews"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$[1]"));
+    // Over the cap: refused before reading.
+    d.refused(
+        Some(&d.checker),
+        &["import", "claimreview", s(&file), "--max-bytes", "10"],
+        &["over the import cap of 10 bytes", "--max-bytes"],
+    );
+}

@@ -17,9 +17,12 @@
 //!   `[publisher (reported), originator (quoted)]`, appeared where and when
 //!   the markup says;
 //! - the rating is a verdict with the review's URL as its first evidence
-//!   and its citations after it, the configured confidence, and a
-//!   rationale that keeps the published words: "Full Fact rated it “Pants
-//!   on fire” on 2024-05-02. …".
+//!   and its citations after it, the configured confidence, a rationale
+//!   that keeps the published words ("Full Fact rated it “Pants on fire”
+//!   on 2024-05-02. …"), and, when the markup names the reviewer, the
+//!   review's origin (`review`: organisation, its site, the review's URL
+//!   and date; format version 3), which makes the verdict that
+//!   organisation's voice in scoring and its author on export.
 //!
 //! Importing the same file again adds nothing: every record comes out the
 //! same, and the ledger keeps one entry per signer and content. When a
@@ -35,7 +38,9 @@ use crate::ids::{EntryHash, SourceId};
 use crate::interop::read::{Party, Problem, Review};
 use crate::keys::KeyPair;
 use crate::limits;
-use crate::record::{Appearance, ClaimBody, Hop, HopRelation, Record, SourceBody, VerdictBody};
+use crate::record::{
+    Appearance, ClaimBody, Hop, HopRelation, Record, ReviewOrigin, SourceBody, VerdictBody,
+};
 use crate::store::{Batch, Ledger};
 use crate::time::Timestamp;
 
@@ -187,6 +192,7 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         rationale: rationale(r),
         evidence,
         supersedes: None,
+        review: origin(r),
     };
     Record::Verdict(verdict.clone()).check()?;
     Ok(Prepared {
@@ -194,6 +200,21 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         sources,
         claims,
         verdict,
+    })
+}
+
+/// Who published the review, where and when, as the verdict keeps it
+/// (format version 3); `None` when the markup names no reviewer.
+fn origin(r: &Review) -> Option<ReviewOrigin> {
+    let by = clip(r.reviewer.as_deref()?, limits::MAX_NAME);
+    Some(ReviewOrigin {
+        by,
+        site: r
+            .reviewer_url
+            .clone()
+            .filter(|u| u.len() <= limits::MAX_URL),
+        url: clip(&r.url, limits::MAX_URL),
+        date: r.reviewed_on.clone(),
     })
 }
 

@@ -3,7 +3,12 @@
 //!
 //! A key's checker is the checker of the key it replaces (a rotated key is
 //! the same checker), else the organisation its `key` record names (`org`),
-//! else the key itself, named `name+keyid`.
+//! else the key itself, named `name+keyid`. A verdict imported from
+//! another organisation's published review (a verdict with `review`,
+//! format version 3) is that organisation's voice, not the importing
+//! key's: its checker is named `review:` and the organisation's name as
+//! the review gives it (`review:Full Fact`), a name no key's checker can
+//! have (organisation ids are slugs, key names have no colon).
 //!
 //! A checker's weight is a Beta-style estimate of how often its verdicts
 //! side with the other checkers' consensus, starting from a prior:
@@ -28,6 +33,9 @@ use std::collections::BTreeMap;
 
 use super::facts::{Facts, Ix};
 use super::fixed::{Micro, ONE, div_round};
+
+/// The prefix of the checker names of reviewing organisations.
+pub(crate) const REVIEW_PREFIX: &str = "review:";
 
 /// Checker identities.
 pub(crate) struct CheckerIds {
@@ -82,7 +90,35 @@ impl CheckerIds {
             ids.keys[c as usize].push(key.name.clone());
             ids.fact_checker[c as usize] |= key.fact_checker;
         }
+        for v in &f.verdicts {
+            if let Some(by) = &v.reviewed_by {
+                let name: Box<str> = format!("{REVIEW_PREFIX}{by}").into();
+                if !ids.index.contains_key(&name) {
+                    let c = Ix::try_from(ids.names.len()).unwrap_or(Ix::MAX);
+                    ids.index.insert(name.clone(), c);
+                    ids.names.push(name);
+                    ids.is_org.push(false);
+                    ids.keys.push(Vec::new());
+                    // Its verdicts count only when an importing
+                    // fact-checker's key signed them ([`Self::of_verdict`]).
+                    ids.fact_checker.push(true);
+                }
+            }
+        }
         ids
+    }
+
+    /// The checker a verdict signed by key `k` speaks for: the reviewing
+    /// organisation's for an imported review, else the key's.
+    pub fn of_verdict(&self, k: Ix, reviewed_by: Option<&str>) -> Ix {
+        match reviewed_by {
+            Some(by) => self
+                .index
+                .get(format!("{REVIEW_PREFIX}{by}").as_str())
+                .copied()
+                .unwrap_or_else(|| self.of_key(k)),
+            None => self.of_key(k),
+        }
     }
 
     /// The checker key `k` speaks for.
