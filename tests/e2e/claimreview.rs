@@ -444,7 +444,7 @@ fn bad_reviews_are_listed_and_nothing_is_written() {
     let d = Desk::new();
     let file = bad_file(&d);
     let before = d.state();
-    let out = d.out(&["--key", s(&d.checker), "import", "claimreview", s(&file)]);
+    let out = d.out(&import_args(&d, &file, &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -471,14 +471,7 @@ fn bad_reviews_are_listed_and_nothing_is_written() {
     assert_eq!(d.state(), before);
 
     // --skip-invalid imports the two good ones and counts the rest.
-    let out = d.ok(&[
-        "--key",
-        s(&d.checker),
-        "import",
-        "claimreview",
-        s(&file),
-        "--skip-invalid",
-    ]);
+    let out = d.ok(&import_args(&d, &file, &["--skip-invalid"]));
     assert!(
         out.contains("imported 2 reviews") && out.contains("3 invalid reviews skipped"),
         "{out}"
@@ -870,20 +863,13 @@ fn skip_invalid_exits_zero_and_the_size_cap_refuses_early() {
         "claimReviewed": "B claim", "reviewRating": {"alternateName": "False"}});
     let file = d.file("mixed.json", json!([good, bad]).to_string().as_bytes());
     let before = d.state();
-    let out = d.out(&["--key", s(&d.checker), "import", "claimreview", s(&file)]);
+    let out = d.out(&import_args(&d, &file, &[]));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("$[1]: no date"), "{err}");
     assert!(err.contains("1 of 2 reviews"), "{err}");
     assert_eq!(d.state(), before);
-    let out = d.out(&[
-        "--key",
-        s(&d.checker),
-        "import",
-        "claimreview",
-        s(&file),
-        "--skip-invalid",
-    ]);
+    let out = d.out(&import_args(&d, &file, &["--skip-invalid"]));
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -898,4 +884,11 @@ fn skip_invalid_exits_zero_and_the_size_cap_refuses_early() {
         &["import", "claimreview", s(&file), "--max-bytes", "10"],
         &["over the import cap of 10 bytes", "--max-bytes"],
     );
+}
+
+/// `--key CHECKER import claimreview FILE EXTRA…`.
+fn import_args<'a>(d: &'a Desk, file: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--key", s(&d.checker), "import", "claimreview", s(file)];
+    args.extend_from_slice(extra);
+    args
 }

@@ -11,6 +11,9 @@
 //! imported in the default mode, and the share of ratings in the category
 //! the reader chose, each at least 95 %.
 
+// A test: a failed read is the test failing.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use isnad_core::interop::import::{self, ImportOptions};
@@ -220,8 +223,11 @@ fn kind_name(k: SourceKind) -> &'static str {
     k.as_str()
 }
 
+/// Reviews, and problems, each with its file's name.
+type ByFile<T> = Vec<(String, T)>;
+
 /// Every review of the corpus as read, and every problem, by file.
-fn read_all(dir: &Path) -> (Vec<(String, Review)>, Vec<(String, String)>) {
+fn read_all(dir: &Path) -> (ByFile<Review>, ByFile<String>) {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

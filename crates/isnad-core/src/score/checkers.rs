@@ -72,18 +72,7 @@ impl CheckerIds {
                         Some(org) => (org.clone(), true),
                         None => (key.label.clone(), false),
                     };
-                    match ids.index.get(&name) {
-                        Some(&c) => c,
-                        None => {
-                            let c = Ix::try_from(ids.names.len()).unwrap_or(Ix::MAX);
-                            ids.index.insert(name.clone(), c);
-                            ids.names.push(name);
-                            ids.is_org.push(is_org);
-                            ids.keys.push(Vec::new());
-                            ids.fact_checker.push(false);
-                            c
-                        }
-                    }
+                    ids.intern(name, is_org)
                 }
             };
             ids.key_checker.push(c);
@@ -92,20 +81,27 @@ impl CheckerIds {
         }
         for v in &f.verdicts {
             if let Some(by) = &v.reviewed_by {
-                let name: Box<str> = format!("{REVIEW_PREFIX}{by}").into();
-                if !ids.index.contains_key(&name) {
-                    let c = Ix::try_from(ids.names.len()).unwrap_or(Ix::MAX);
-                    ids.index.insert(name.clone(), c);
-                    ids.names.push(name);
-                    ids.is_org.push(false);
-                    ids.keys.push(Vec::new());
-                    // Its verdicts count only when an importing
-                    // fact-checker's key signed them ([`Self::of_verdict`]).
-                    ids.fact_checker.push(true);
-                }
+                let c = ids.intern(format!("{REVIEW_PREFIX}{by}").into(), false);
+                // Its verdicts count only when an importing fact-checker's
+                // key signed them ([`Self::of_verdict`]).
+                ids.fact_checker[c as usize] = true;
             }
         }
         ids
+    }
+
+    /// The checker named `name`, added (without keys) if new.
+    fn intern(&mut self, name: Box<str>, is_org: bool) -> Ix {
+        if let Some(&c) = self.index.get(&name) {
+            return c;
+        }
+        let c = Ix::try_from(self.names.len()).unwrap_or(Ix::MAX);
+        self.index.insert(name.clone(), c);
+        self.names.push(name);
+        self.is_org.push(is_org);
+        self.keys.push(Vec::new());
+        self.fact_checker.push(false);
+        c
     }
 
     /// The checker a verdict signed by key `k` speaks for: the reviewing

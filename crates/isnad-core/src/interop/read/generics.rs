@@ -299,33 +299,36 @@ fn folded(list: &[(&str, &[&str])]) -> Vec<String> {
         .collect()
 }
 
-fn anonymous() -> &'static [String] {
-    static F: OnceLock<Vec<String>> = OnceLock::new();
-    F.get_or_init(|| folded(ANONYMOUS))
+/// The four lists, folded once.
+struct Folded {
+    anonymous: Vec<String>,
+    social: Vec<String>,
+    outlet: Vec<String>,
+    government: Vec<String>,
 }
 
-fn social() -> &'static [String] {
-    static F: OnceLock<Vec<String>> = OnceLock::new();
-    F.get_or_init(|| folded(SOCIAL))
+fn lists() -> &'static Folded {
+    static F: OnceLock<Folded> = OnceLock::new();
+    F.get_or_init(|| Folded {
+        anonymous: folded(ANONYMOUS),
+        social: folded(SOCIAL),
+        outlet: folded(OUTLET),
+        government: folded(GOVERNMENT),
+    })
 }
 
-fn outlet() -> &'static [String] {
-    static F: OnceLock<Vec<String>> = OnceLock::new();
-    F.get_or_init(|| folded(OUTLET))
-}
-
-fn government() -> &'static [String] {
-    static F: OnceLock<Vec<String>> = OnceLock::new();
-    F.get_or_init(|| folded(GOVERNMENT))
+/// True when one of `words` stands in the folded `name`.
+fn any_in(name: &str, words: &[String]) -> bool {
+    words.iter().any(|w| has_word(name, w))
 }
 
 /// The kind a name's words say, for an organisation: a government's or an
 /// outlet's; `None` when they say neither.
 pub fn organisation_kind(name: &str) -> Option<SourceKind> {
     let n = crate::fold::words(name);
-    if government().iter().any(|w| has_word(&n, w)) {
+    if any_in(&n, &lists().government) {
         Some(SourceKind::Government)
-    } else if outlet().iter().any(|w| has_word(&n, w)) {
+    } else if any_in(&n, &lists().outlet) {
         Some(SourceKind::Outlet)
     } else {
         None
@@ -354,9 +357,9 @@ fn has_word(name: &str, word: &str) -> bool {
 /// The kind of a generic claimant, `None` for a name.
 pub fn kind(name: &str) -> Option<SourceKind> {
     let n = crate::fold::words(name);
-    if anonymous().iter().any(|w| has_word(&n, w)) {
+    if any_in(&n, &lists().anonymous) {
         Some(SourceKind::Anonymous)
-    } else if social().iter().any(|w| has_word(&n, w)) {
+    } else if any_in(&n, &lists().social) {
         Some(SourceKind::SocialAccount)
     } else {
         None
