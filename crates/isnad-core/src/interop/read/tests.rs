@@ -403,3 +403,55 @@ fn reading_never_panics_on_odd_shapes() {
         }
     }
 }
+
+#[test]
+fn the_claim_url_and_language_tags_as_published() {
+    // itemReviewed.url is where the claim is, when no appearance says.
+    let r = one(&review(json!({"itemReviewed": {"@type": "Claim",
+        "url": "social.example/post/9", "datePublished": "2025-01-01",
+        "inLanguage": "en_US"}}))
+    .to_string());
+    assert_eq!(
+        r.appeared_at.as_deref(),
+        Some("https://social.example/post/9")
+    );
+    assert_eq!(r.lang, "en-US");
+    // An appearance given as a bare URL.
+    let r = one(&review(json!({"itemReviewed": {"@type": "Claim",
+        "firstAppearance": "https://social.example/post/10", "datePublished": "2025-01-01"}}))
+    .to_string());
+    assert_eq!(
+        r.appeared_at.as_deref(),
+        Some("https://social.example/post/10")
+    );
+    // HTML in the claim text is not kept.
+    let r = one(
+        &review(json!({"claimReviewed": "<p>Officers <b>train</b> in Russia</p>"})).to_string(),
+    );
+    assert_eq!(r.claims, ["Officers train in Russia"]);
+}
+
+#[test]
+fn claimant_placeholders_and_platforms_are_not_identities() {
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Person", "name": "Facebook user", "url": "/"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.kind, SourceKind::SocialAccount);
+    assert_eq!(r.originator.url, None);
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Person", "name": "Ahmed", "url": "https://www.facebook.com/ahmed"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.kind, SourceKind::Person);
+    assert_eq!(r.originator.url, None);
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Organization", "name": "x.com"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.name, "Unnamed account on x.com");
+    assert_eq!(r.originator.kind, SourceKind::SocialAccount);
+}
