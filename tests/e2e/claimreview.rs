@@ -336,13 +336,14 @@ fn messy_markup_imports() {
             .unwrap_or_else(|| panic!("no review of a claim with {needle:?}"))
     };
     // graph.jsonld: claimReviewed has two wordings (two claims); the
-    // number wins over the words; the publisher is a reference.
+    // words ("Unproven") win over a number that disagrees (2 of 1-5,
+    // mostly false); the publisher is a reference.
     let r = by_text("15-20 officers loyal to Haftar are training in Russia on MiG-29s");
     assert_eq!(
         r["itemReviewed"]["text"],
         "15-20 officers loyal to Haftar are training in Russia on MiG-29s"
     );
-    assert_eq!(r["reviewRating"]["alternateName"], "Mostly false");
+    assert_eq!(r["reviewRating"]["alternateName"], "Unverifiable");
     assert_eq!(r["itemReviewed"]["author"]["identifier"], "fawasel-media");
     assert_eq!(
         r["itemReviewed"]["appearance"][0]["author"]["identifier"],
@@ -443,7 +444,7 @@ fn bad_reviews_are_listed_and_nothing_is_written() {
     let d = Desk::new();
     let file = bad_file(&d);
     let before = d.state();
-    let out = d.out(&["--key", s(&d.checker), "import", "claimreview", s(&file)]);
+    let out = d.out(&import_args(&d, &file, &[]));
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
@@ -470,14 +471,7 @@ fn bad_reviews_are_listed_and_nothing_is_written() {
     assert_eq!(d.state(), before);
 
     // --skip-invalid imports the two good ones and counts the rest.
-    let out = d.ok(&[
-        "--key",
-        s(&d.checker),
-        "import",
-        "claimreview",
-        s(&file),
-        "--skip-invalid",
-    ]);
+    let out = d.ok(&import_args(&d, &file, &["--skip-invalid"]));
     assert!(
         out.contains("imported 2 reviews") && out.contains("3 invalid reviews skipped"),
         "{out}"
@@ -616,28 +610,35 @@ fn pyld_expands_every_field() {
     }
 }
 
-/// The rating table as docs/INTEROP.md prints it.
+/// The rating table as docs/INTEROP.md prints it: a row per category
+/// and language, languages in the order the code's table first names them.
 fn rating_table() -> String {
     use isnad_core::interop::rating::{Category, WORDS};
-    const LANGS: [&str; 7] = ["en", "ar", "es", "pt", "fr", "de", "hi"];
-    let mut out = String::from("| words for | isnad rating |");
-    for l in LANGS {
-        out.push_str(&format!(" {l} |"));
+    let mut langs: Vec<&str> = Vec::new();
+    for (_, l, _) in WORDS {
+        if !langs.contains(l) {
+            langs.push(l);
+        }
     }
-    out.push_str("\n|---|---|");
-    out.push_str(&"---|".repeat(LANGS.len()));
-    out.push('\n');
+    let mut out =
+        String::from("| words for | isnad rating | language | words |\n|---|---|---|---|\n");
     for c in Category::ALL {
-        out.push_str(&format!("| {} | `{}` |", c.name(), c.rating().as_str()));
-        for l in LANGS {
+        for l in &langs {
             let words: Vec<&str> = WORDS
                 .iter()
-                .filter(|(cc, ll, _)| *cc == c && *ll == l)
+                .filter(|(cc, ll, _)| *cc == c && ll == l)
                 .flat_map(|(_, _, w)| w.iter().copied())
                 .collect();
-            out.push_str(&format!(" {} |", words.join(", ")));
+            if words.is_empty() {
+                continue;
+            }
+            out.push_str(&format!(
+                "| {} | `{}` | {l} | {} |\n",
+                c.name(),
+                c.rating().as_str(),
+                words.join(", ")
+            ));
         }
-        out.push('\n');
     }
     out
 }
@@ -786,4 +787,108 @@ mod property {
             }
         }
     }
+}
+
+/// An imported review stays the publisher's: export names its organisation,
+/// page and date, never the importing desk; a second ledger importing that
+/// export keeps the same reviewer; and scoring counts the publisher as the
+/// checker.
+#[test]
+fn imported_reviews_keep_their_reviewer_through_a_round_trip() {
+    let first = Desk::new();
+    first.ok(&[
+        "--key",
+        s(&first.checker),
+        "import",
+        "claimreview",
+        s(&fixture("factcheck-tools.json")),
+    ]);
+    let reviewer_of = |reviews: &[Value], url: &str| -> (String, String, String) {
+        let r = reviews
+            .iter()
+            .find(|r| r["url"] == url)
+            .unwrap_or_else(|| panic!("no review at {url}"));
+        (
+            r["author"]["name"].as_str().unwrap().to_owned(),
+            r["author"]["url"].as_str().unwrap_or_default().to_owned(),
+            r["datePublished"].as_str().unwrap().to_owned(),
+        )
+    };
+    let want = (
+        "Example Arabic Checker".to_owned(),
+        "https://ar-checker.example/".to_owned(),
+        "2025-02-12".to_owned(),
+    );
+    // Even with --org naming the desk, the imported review is the
+    // publisher's.
+    let out = export(&first, &["--org", "Import desk"]);
+    assert_eq!(reviewer_of(&out, "https://ar-checker.example/jufra"), want);
+    let file = first.file("out.json", serde_json::to_string(&out).unwrap().as_bytes());
+
+    let second = Desk::new();
+    second.ok(&[
+        "--key",
+        s(&second.checker),
+        "import",
+        "claimreview",
+        s(&file),
+    ]);
+    let again = export(&second, &[]);
+    assert_eq!(
+        reviewer_of(&again, "https://ar-checker.example/jufra"),
+        want
+    );
+    // Scoring: the publisher is the checker, not the importing key.
+    let checkers = second.json(&["checkers"]);
+    let ids: Vec<&str> = checkers["checkers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"review:Example Arabic Checker"), "{ids:?}");
+    second.ok(&["verify"]);
+}
+
+/// `--skip-invalid` exits 0 when it imported something and lists the rest;
+/// a file over `--max-bytes` is refused before it is read, with one line,
+/// exit 2 and the ledger as it was.
+#[test]
+fn skip_invalid_exits_zero_and_the_size_cap_refuses_early() {
+    let d = Desk::new();
+    let good = json!({"@type": "ClaimReview", "url": "https://c.example/1",
+        "claimReviewed": "A claim", "datePublished": "2025-01-02",
+        "reviewRating": {"alternateName": "False"}});
+    let bad = json!({"@type": "ClaimReview", "url": "https://c.example/2",
+        "claimReviewed": "B claim", "reviewRating": {"alternateName": "False"}});
+    let file = d.file("mixed.json", json!([good, bad]).to_string().as_bytes());
+    let before = d.state();
+    let out = d.out(&import_args(&d, &file, &[]));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("$[1]: no date"), "{err}");
+    assert!(err.contains("1 of 2 reviews"), "{err}");
+    assert_eq!(d.state(), before);
+    let out = d.out(&import_args(&d, &file, &["--skip-invalid"]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 reviews"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("$[1]"));
+    // Over the cap: refused before reading.
+    d.refused(
+        Some(&d.checker),
+        &["import", "claimreview", s(&file), "--max-bytes", "10"],
+        &["over the import cap of 10 bytes", "--max-bytes"],
+    );
+}
+
+/// `--key CHECKER import claimreview FILE EXTRA…`.
+fn import_args<'a>(d: &'a Desk, file: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--key", s(&d.checker), "import", "claimreview", s(file)];
+    args.extend_from_slice(extra);
+    args
 }

@@ -324,6 +324,7 @@ fn thirty_two_evidence_items_of_2048_bytes_are_accepted_and_more_refused() {
             rationale: "Checked".into(),
             evidence: evidence.to_vec(),
             supersedes: None,
+            review: None,
         })
     };
     let items =

@@ -705,6 +705,7 @@ impl Model {
                         supersedes: supersedes
                             .as_ref()
                             .map(|t| self.resolve(t, signer, Some(claim))),
+                        review: None,
                     }),
                 )
             }

@@ -303,6 +303,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
             rationale: "First look.".into(),
             evidence: vec![],
             supersedes: None,
+            review: None,
         }),
         now(),
     );
@@ -318,6 +319,7 @@ fn sample_export(dir: &Path) -> Vec<String> {
                 "Interview, 20 February 2025".into(),
             ],
             supersedes: Some(v1),
+            review: None,
         }),
         now(),
     );

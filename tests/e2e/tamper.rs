@@ -158,6 +158,7 @@ fn build(dir: &Path, variant: u8) -> Ledger {
             rationale: "No independent confirmation;\tcontrol \u{f} char".into(),
             evidence: vec!["https://example.org/evidence".into()],
             supersedes: None,
+            review: None,
         }),
     );
     add(

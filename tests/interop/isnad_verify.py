@@ -448,21 +448,24 @@ def verify_consistency(
 # ---------------------------------------------------------------------------
 
 ENTRY_MEMBERS = frozenset(["body", "kind", "prev", "seq", "sig", "signer", "time", "v"])
-# The signing tag names the signing scheme, which format version 2 keeps
-# (section 5): every entry, of either version, is signed behind it.
+# The signing tag names the signing scheme, which format versions 2 and 3
+# keep (section 5): every entry, of any version, is signed behind it.
 ENTRY_DOMAIN = b"isnad-entry-v1\n"
-FORMAT_VERSIONS = (1, 2)
+FORMAT_VERSIONS = (1, 2, 3)
 
 
 def required_version(entry: dict[str, Any]) -> int:
     """The `v` an entry must carry (section 2): 2 for exactly the entries
     that use what version 2 added, a `trust` record or a `key` record with
-    an `org` member; 1 for every other."""
+    an `org` member; 3 for a `verdict` record with a `review` member (what
+    version 3 added); 1 for every other."""
     body = entry["body"]
     if entry["kind"] == "trust":
         return 2
     if entry["kind"] == "key" and isinstance(body, dict) and "org" in body:
         return 2
+    if entry["kind"] == "verdict" and isinstance(body, dict) and "review" in body:
+        return 3
     return 1
 
 

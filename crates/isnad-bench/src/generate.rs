@@ -1093,6 +1093,7 @@ impl Gen {
                 rationale,
                 evidence,
                 supersedes: replaces.map(|i| self.verdicts[i].id),
+                review: None,
             }),
             effect: Effect::Verdict {
                 claim,

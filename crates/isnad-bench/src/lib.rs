@@ -2,6 +2,8 @@
 //!
 //! - [`generate`]: a seeded, deterministic generator of realistic ledgers,
 //!   written as an export that `isnad import jsonl` reads;
+//! - [`claimreview`]: a deterministic generator of ClaimReview dumps, for
+//!   `isnad import claimreview` at scale;
 //! - [`limits`]: what this machine allows (signing, verification, hashing,
 //!   sled inserts), measured in the same run as the results;
 //! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`].
@@ -11,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod claimreview;
 pub mod generate;
 pub mod limits;
 pub mod run;

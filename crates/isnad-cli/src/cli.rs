@@ -629,6 +629,9 @@ pub struct ClaimReviewImportArgs {
     /// The page the markup came from, to resolve relative URLs against.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Refuse a file larger than this many bytes before reading it.
+    #[arg(long, value_name = "BYTES", default_value_t = isnad_core::interop::stream::MAX_INPUT)]
+    pub max_bytes: u64,
 }
 
 /// `import …`.

@@ -590,6 +590,7 @@ fn verdict_add(ctx: &Ctx, a: VerdictAddArgs) -> Result<()> {
             .map(|e| isnad_core::canon::nfc(e))
             .collect(),
         supersedes,
+        review: None,
     };
     let (entry, new) = target.append(ctx, &key, Record::Verdict(body))?;
     report_entry(ctx, &entry, new)

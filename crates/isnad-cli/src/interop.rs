@@ -10,6 +10,7 @@ use isnad_core::interop::claimreview::{self, ExportOptions, Organization};
 use isnad_core::interop::import::{self, ImportOptions};
 use isnad_core::interop::prov;
 use isnad_core::interop::read::{self, ReadOptions};
+use isnad_core::interop::stream;
 use serde_json::json;
 
 use crate::cli::{ClaimReviewExportArgs, ClaimReviewImportArgs};
@@ -31,9 +32,6 @@ pub fn export_prov(ctx: &Ctx, out: Option<&Path>) -> Result<()> {
     }
     Ok(())
 }
-
-/// Largest ClaimReview file read (they are read whole).
-const MAX_REVIEW_FILE: u64 = 512 * 1024 * 1024;
 
 /// Writes `value` as pretty JSON to `out` (synced), or standard output.
 /// The text is made first and written in one go, so that an I/O error (a
@@ -98,7 +96,10 @@ pub fn export_claimreview(ctx: &Ctx, a: &ClaimReviewExportArgs) -> Result<()> {
     Ok(())
 }
 
-/// `import claimreview`.
+/// `import claimreview`: two passes over the file, a piece at a time
+/// (`isnad_core::interop::stream`). The first reads and checks every
+/// review and lists what cannot be imported; the second, when that allows,
+/// appends the rest in one batch. Neither holds the file in memory.
 pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
     let key = ctx.signing_key()?;
     isnad_core::record::check_lang("--lang", &a.lang)?;
@@ -106,43 +107,67 @@ pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
         Some(b) => Some(url_arg("--base-url", b)?),
         None => None,
     };
-    let text = crate::commands::read_small(&a.file, MAX_REVIEW_FILE)?;
     let file = a.file.display().to_string();
-    let reading = read::read(
-        &text,
-        &ReadOptions {
-            base_url,
-            lang: a.lang.clone(),
-        },
-    )
-    .with_context(|| file.clone())?;
+    let size = std::fs::metadata(&a.file)
+        .with_context(|| file.clone())?
+        .len();
+    if size > a.max_bytes {
+        bail!(
+            "{file}: {size} bytes, over the import cap of {} bytes; nothing was read \
+             (--max-bytes raises the cap)",
+            a.max_bytes
+        );
+    }
+    let read_options = ReadOptions {
+        base_url,
+        lang: a.lang.clone(),
+    };
     let options = ImportOptions {
         confidence: a.confidence,
     };
-    let (prepared, unfit) = import::prepare(&reading.reviews, &options);
-    let mut problems = reading.problems;
-    problems.extend(unfit);
-    let total = prepared.len() + problems.len();
-    for p in &problems {
-        eprintln!("isnad: {file}: {p}");
-    }
-    if !problems.is_empty() && !a.skip_invalid {
+    // Pass 1: what can be imported, and what cannot.
+    let mut fit = 0usize;
+    let mut unfit = 0usize;
+    pieces(&a.file, a.max_bytes, &read_options, &mut |reading| {
+        let (prepared, bad) = import::prepare(&reading.reviews, &options);
+        fit += prepared.len();
+        for p in reading.problems.iter().chain(&bad) {
+            eprintln!("isnad: {file}: {p}");
+            unfit += 1;
+        }
+        Ok(())
+    })
+    .with_context(|| file.clone())?;
+    let total = fit + unfit;
+    if unfit > 0 && !a.skip_invalid {
         bail!(
-            "{} of {total} reviews in {file} cannot be imported (listed above); nothing was \
-             written (--skip-invalid imports the other {})",
-            problems.len(),
-            prepared.len()
+            "{unfit} of {total} reviews in {file} cannot be imported (listed above); nothing was \
+             written (--skip-invalid imports the other {fit})"
         );
     }
-    if prepared.is_empty() {
+    if fit == 0 {
         bail!("{file}: no review can be imported; nothing was written");
     }
+    // Pass 2: the same pieces again, appended.
     let ledger = ctx.open()?;
-    let report = import::apply(&ledger, &key, &prepared, now()).map_err(|e| ctx.storage(e))?;
+    let now = now();
+    let mut importer = import::Importer::new(&ledger, &key, now).map_err(|e| ctx.storage(e))?;
+    pieces(&a.file, a.max_bytes, &read_options, &mut |reading| {
+        let (prepared, _) = import::prepare(&reading.reviews, &options);
+        for p in &prepared {
+            importer.add(p)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| match e.downcast::<isnad_core::Error>() {
+        Ok(e) => ctx.storage(e),
+        Err(e) => e.context(file.clone()),
+    })?;
+    let report = importer.finish().map_err(|e| ctx.storage(e))?;
     if ctx.json {
         print_json(&json!({
             "reviews": report.reviews,
-            "skipped": problems.len(),
+            "skipped": unfit,
             "added": report.added(),
             "sources": report.sources,
             "claims": report.claims,
@@ -161,12 +186,25 @@ pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
             report.verdicts,
             report.updated,
             report.unchanged,
-            if problems.is_empty() {
+            if unfit == 0 {
                 String::new()
             } else {
-                format!("; {} invalid reviews skipped", problems.len())
+                format!("; {unfit} invalid reviews skipped")
             }
         );
     }
+    Ok(())
+}
+
+/// Reads `path` a piece at a time, at most `cap` bytes of it.
+fn pieces(
+    path: &Path,
+    cap: u64,
+    options: &ReadOptions,
+    f: &mut dyn FnMut(read::Reading) -> Result<(), isnad_core::Error>,
+) -> Result<()> {
+    let file = File::open(path)?;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, stream::Capped::new(file, cap));
+    stream::each(&mut input, options, f)?;
     Ok(())
 }

@@ -168,6 +168,7 @@ fn records(n: u64) -> Vec<(usize, Record)> {
                     rationale: "Checked against the outlet's own archive.".into(),
                     evidence: vec![],
                     supersedes: None,
+                    review: None,
                 }),
             ));
         } else {

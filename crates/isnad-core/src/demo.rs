@@ -317,6 +317,7 @@ pub fn build(dir: &Path) -> Result<DemoLedger, Error> {
             rationale: v.rationale.clone(),
             evidence: v.evidence.clone(),
             supersedes: None,
+            review: None,
         };
         verdicts.push(b.put(checker, Record::Verdict(body))?);
     }

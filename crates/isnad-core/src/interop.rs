@@ -71,3 +71,4 @@ mod jsonld;
 pub mod prov;
 pub mod rating;
 pub mod read;
+pub mod stream;

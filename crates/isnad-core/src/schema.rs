@@ -52,7 +52,7 @@ use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
 
-use crate::entry::{FORMAT_VERSION, FORMAT_VERSION_2};
+use crate::entry::{FORMAT_VERSION, FORMAT_VERSION_2, FORMAT_VERSION_3};
 use crate::error::Error;
 use crate::ids::EntryHash;
 use crate::interop::prov::ProvDocument;
@@ -155,6 +155,9 @@ pub fn body_schema(kind: Kind) -> Value {
     let version = match kind {
         Kind::Key => format!("{FORMAT_VERSION}, or {FORMAT_VERSION_2} when `org` is present"),
         Kind::Trust => FORMAT_VERSION_2.to_string(),
+        Kind::Verdict => {
+            format!("{FORMAT_VERSION}, or {FORMAT_VERSION_3} when `review` is present")
+        }
         _ => FORMAT_VERSION.to_string(),
     };
     let description = format!(
@@ -231,11 +234,26 @@ pub fn entry_schema() -> Value {
             })
         })
         .collect();
+    let verdict_with_review = json!({
+        "properties": {
+            "kind": { "const": Kind::Verdict.as_str() },
+            "body": { "required": ["review"] },
+        },
+        "required": ["kind", "body"],
+    });
+    conditions.push(json!({
+        "description": format!(
+            "Format version {FORMAT_VERSION_3} is for exactly the entries that use what it \
+             added, a `verdict` record with `review`."
+        ),
+        "if": verdict_with_review.clone(),
+        "then": { "properties": { "v": { "const": FORMAT_VERSION_3 } } },
+    }));
     conditions.push(json!({
         "description": format!(
             "Format version {FORMAT_VERSION_2} is for exactly the entries that use what it \
              added, a `trust` record or a `key` record with `org`; every other entry is \
-             version {FORMAT_VERSION}."
+             version {FORMAT_VERSION} (or {FORMAT_VERSION_3}, above)."
         ),
         "if": {
             "anyOf": [
@@ -250,7 +268,10 @@ pub fn entry_schema() -> Value {
             ]
         },
         "then": { "properties": { "v": { "const": FORMAT_VERSION_2 } } },
-        "else": { "properties": { "v": { "const": FORMAT_VERSION } } },
+        "else": {
+            "if": verdict_with_review,
+            "else": { "properties": { "v": { "const": FORMAT_VERSION } } },
+        },
     }));
     conditions.push(json!({
         "description": "The genesis entry (seq 0) follows 32 zero bytes and enrols the \
@@ -275,8 +296,9 @@ pub fn entry_schema() -> Value {
         "properties": {
             "v": {
                 "description": "The entry format version: 2 for an entry that uses what \
-                                version 2 added, 1 for every other.",
-                "enum": [FORMAT_VERSION, FORMAT_VERSION_2],
+                                version 2 added, 3 for one that uses what version 3 added, 1 \
+                                for every other.",
+                "enum": [FORMAT_VERSION, FORMAT_VERSION_2, FORMAT_VERSION_3],
             },
             "seq": {
                 "description": "The entry's position in the ledger, from 0 (the genesis entry).",
@@ -302,7 +324,8 @@ pub fn entry_schema() -> Value {
     let description = format!(
         "One line of `isnad export jsonl`: an entry's leaf bytes, the RFC 8785 canonical JSON \
          of the signed entry (format version {FORMAT_VERSION}, or {FORMAT_VERSION_2} for an \
-         entry with a `trust` record or a key's `org`). Exactly these eight fields; `body` \
+         entry with a `trust` record or a key's `org`, or {FORMAT_VERSION_3} for a verdict \
+         with `review`). Exactly these eight fields; `body` \
          must match the body schema its `kind` names (the same schemas as key.schema.json … \
          trust.schema.json, copied into `$defs`). Passing this schema means well-formed, not \
          verified: canonical form, NFC text, signatures, the hash chain and references are \

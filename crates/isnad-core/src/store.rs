@@ -594,7 +594,9 @@ impl Ledger {
             return Ok(None);
         };
         let seq = seq_of(&seq)?;
-        let entry = self.entry(seq)?.ok_or_else(|| Error::Corrupt {
+        // Beyond the head too: a batch that wrote its first entries there
+        // must find them as it finds committed ones.
+        let entry = self.stored_entry(seq)?.ok_or_else(|| Error::Corrupt {
             reason: format!("content index names missing entry {seq}"),
         })?;
         // It passed the rules when it was appended; re-check its signature
@@ -603,9 +605,11 @@ impl Ledger {
         let at = if seq.0 == 0 {
             Position::GENESIS
         } else {
-            let prev = self.entry(Seq(seq.0 - 1))?.ok_or_else(|| Error::Corrupt {
-                reason: format!("entry before {seq} is missing"),
-            })?;
+            let prev = self
+                .stored_entry(Seq(seq.0 - 1))?
+                .ok_or_else(|| Error::Corrupt {
+                    reason: format!("entry before {seq} is missing"),
+                })?;
             Position::after(&prev)
         };
         rules::check(entry, at, self).map(Some)

@@ -37,8 +37,13 @@ pub const FORMAT_VERSION: u32 = 1;
 /// [`Record::format_version`].
 pub const FORMAT_VERSION_2: u32 = 2;
 
+/// The entry format version (`v`) of an entry whose record uses what
+/// version 3 added: a `verdict` with `review` (the published review an
+/// imported verdict comes from). See [`Record::format_version`].
+pub const FORMAT_VERSION_3: u32 = 3;
+
 /// The versions a reader accepts, each for the records that call for it.
-pub const FORMAT_VERSIONS: [u32; 2] = [FORMAT_VERSION, FORMAT_VERSION_2];
+pub const FORMAT_VERSIONS: [u32; 3] = [FORMAT_VERSION, FORMAT_VERSION_2, FORMAT_VERSION_3];
 
 /// Checks the entry's stated version `v` against its record: one of
 /// [`FORMAT_VERSIONS`] and exactly the one the record calls for, so a
@@ -55,6 +60,13 @@ fn check_version(v: u32, record: &Record) -> Result<(), Error> {
         format!(
             "an entry with a `trust` record or a key's `org` is format version \
              {FORMAT_VERSION_2}, not {v}"
+        )
+    } else if want == FORMAT_VERSION_3 {
+        format!("an entry with a verdict's `review` is format version {FORMAT_VERSION_3}, not {v}")
+    } else if v == FORMAT_VERSION_3 {
+        format!(
+            "format version {FORMAT_VERSION_3} is only for entries with a verdict's `review`; \
+             this entry is version {want}, not {v}"
         )
     } else {
         format!(
@@ -74,7 +86,8 @@ fn check_supported(v: u32) -> Result<(), Error> {
     Err(Error::field(
         "v",
         format!(
-            "format version {v} is not supported (expected {FORMAT_VERSION} or {FORMAT_VERSION_2})"
+            "format version {v} is not supported (expected {FORMAT_VERSION}, {FORMAT_VERSION_2} \
+             or {FORMAT_VERSION_3})"
         ),
     ))
 }
@@ -608,13 +621,38 @@ mod tests {
             grade: crate::record::Grade::A,
             reason: "Signatory of a fact-checkers' code.".into(),
         });
-        for (record, v) in [(plain, 1), (with_org, 2), (trust, 2)] {
+        let verdict = crate::record::VerdictBody {
+            claim: EntryHash::ZERO,
+            rating: crate::record::Rating::False,
+            confidence: 80,
+            rationale: "Full Fact rated it False.".into(),
+            evidence: vec!["https://fullfact.example/1".into()],
+            supersedes: None,
+            review: None,
+        };
+        let imported = Record::Verdict(crate::record::VerdictBody {
+            review: Some(crate::record::ReviewOrigin {
+                by: "Full Fact".into(),
+                site: Some("https://fullfact.example/".into()),
+                url: "https://fullfact.example/1".into(),
+                date: Some("2025-10-22".into()),
+            }),
+            ..verdict.clone()
+        });
+        let verdict = Record::Verdict(verdict);
+        for (record, v) in [
+            (plain, 1),
+            (with_org, 2),
+            (trust, 2),
+            (verdict, 1),
+            (imported.clone(), 3),
+        ] {
             assert_eq!(record.format_version(), v);
             let e = signed(record);
             let text = String::from_utf8(e.leaf_bytes().to_vec()).unwrap();
             assert!(text.ends_with(&format!(",\"v\":{v}}}")), "{text}");
             assert!(Entry::parse(e.leaf_bytes()).is_ok());
-            for other in [1, 2, 3, 0] {
+            for other in [1, 2, 3, 4, 0] {
                 if other == v {
                     assert_eq!(with_version(&e, other), e.leaf_bytes());
                     continue;
@@ -633,6 +671,19 @@ mod tests {
         }));
         let err = Entry::parse(&with_version(&e, 1)).unwrap_err().to_string();
         assert!(err.contains("format version 2, not 1"), "{err}");
+        let e = signed(imported);
+        let err = Entry::parse(&with_version(&e, 2)).unwrap_err().to_string();
+        assert!(err.contains("format version 3, not 2"), "{err}");
+        // The version 3 bytes, exactly as FORMAT.md prints them.
+        let text = String::from_utf8(e.leaf_bytes().to_vec()).unwrap();
+        assert!(
+            text.contains(
+                r#""review":{"by":"Full Fact","date":"2025-10-22","site":"https://fullfact.example/","url":"https://fullfact.example/1"},"supersedes""#
+            ) || text.contains(
+                r#""review":{"by":"Full Fact","date":"2025-10-22","site":"https://fullfact.example/","url":"https://fullfact.example/1"}}"#
+            ),
+            "{text}"
+        );
     }
 
     // Sequence numbers above 2^53 - 1 cannot cross JSON exactly: refused.

@@ -411,6 +411,34 @@ pub struct VerdictBody {
     /// An earlier verdict by the same signer on the same claim that this replaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<EntryHash>,
+    /// For a verdict imported from another fact-checker's published
+    /// review: who published it, where and when. A verdict with `review`
+    /// is format version 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewOrigin>,
+}
+
+/// The published review an imported verdict comes from (format version 3):
+/// the importing desk signs the verdict, and this says whose finding it
+/// records.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReviewOrigin {
+    /// The organisation that published the review, as it names itself.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_NAME)))]
+    pub by: String,
+    /// That organisation's home page (absolute http(s)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_URL)))]
+    pub site: Option<String>,
+    /// The review's own page (absolute http(s)), or the name it gave
+    /// itself (`@id`) when it had no page.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = limits::MAX_URL)))]
+    pub url: String,
+    /// When the review was published: `YYYY-MM-DD` or a UTC time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
 }
 
 /// How one claim stands to another.
@@ -737,11 +765,17 @@ impl Record {
     /// [`crate::entry::FORMAT_VERSION`]. Each record has this one version:
     /// an entry that states another is refused, so ledgers that use
     /// nothing of version 2 are byte for byte what version 1 wrote.
+    ///
+    /// A verdict with `review` is [`crate::entry::FORMAT_VERSION_3`]: what
+    /// version 3 adds is that field alone.
     pub fn format_version(&self) -> u32 {
         match self {
             Record::Trust(_) | Record::Key(KeyBody { org: Some(_), .. }) => {
                 crate::entry::FORMAT_VERSION_2
             }
+            Record::Verdict(VerdictBody {
+                review: Some(_), ..
+            }) => crate::entry::FORMAT_VERSION_3,
             _ => crate::entry::FORMAT_VERSION,
         }
     }
@@ -855,6 +889,16 @@ impl Record {
                         "body.supersedes",
                         "must name a verdict, not the claim",
                     ));
+                }
+                if let Some(r) = &b.review {
+                    text("body.review.by", &r.by, limits::MAX_NAME)?;
+                    if let Some(site) = &r.site {
+                        check_url("body.review.site", site)?;
+                    }
+                    text("body.review.url", &r.url, limits::MAX_URL)?;
+                    if let Some(d) = &r.date {
+                        check_date("body.review.date", d)?;
+                    }
                 }
             }
             Record::Relation(b) => {

@@ -15,9 +15,12 @@
 //! - `itemReviewed`: a `Claim` whose `author` is the originating source
 //!   (the chain's last hop) and whose `appearance` and `firstAppearance`
 //!   are where it was published, by the publisher (the first hop);
-//! - `author`: the fact-checker's organisation (given, or the signing
-//!   key's holder); `datePublished` the verdict's date; `reviewBody` its
-//!   rationale; `citation` its evidence;
+//! - `author`: for a verdict imported from a published review, that
+//!   review's organisation (`review.by`, `review.site`), with the review's
+//!   own `url` and `datePublished`: never the importing desk; for the
+//!   desk's own verdicts, its organisation (given, or the signing key's
+//!   holder) and the verdict's date; `reviewBody` the rationale; `citation`
+//!   the evidence;
 //! - `@id` and `identifier` name the isnad entries, so a reader can come
 //!   back to the signed records (the `urn:isnad:entry:` names are the same
 //!   in the PROV export).
@@ -258,15 +261,23 @@ pub fn export(ledger: &Ledger, options: &ExportOptions) -> Result<Vec<ClaimRevie
         let publisher = party_of(ledger, &mut sources, &first.source)?;
         let originator = party_of(ledger, &mut sources, &last.source)?;
         let signer = entry.signer().to_string();
-        let author = match &options.organization {
-            Some(org) => Party {
+        let author = match (&v.review, &options.organization) {
+            // An imported review is its publisher's, never the desk's.
+            (Some(r), _) => Party {
+                kind: PartyType::Organization,
+                name: r.by.clone(),
+                url: r.site.clone(),
+                identifier: None,
+                additional_type: None,
+            },
+            (None, Some(org)) => Party {
                 kind: PartyType::Organization,
                 name: org.name.clone(),
                 url: org.url.clone(),
                 identifier: None,
                 additional_type: None,
             },
-            None => Party {
+            (None, None) => Party {
                 kind: PartyType::Organization,
                 name: holder_of(ledger, &mut holders, &signer, entry.signer().name())?,
                 url: None,
@@ -274,10 +285,27 @@ pub fn export(ledger: &Ledger, options: &ExportOptions) -> Result<Vec<ClaimRevie
                 additional_type: None,
             },
         };
-        let url = options
-            .base_url
+        // An imported review keeps its own page (when it had one, not just
+        // an `@id`); the desk's verdicts are published at the base URL.
+        let own_page = v
+            .review
             .as_ref()
-            .map(|base| format!("{}/{}", base.trim_end_matches('/'), verdict.to_hex()));
+            .map(|r| r.url.clone())
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+        let url = own_page.or_else(|| {
+            options
+                .base_url
+                .as_ref()
+                .map(|base| format!("{}/{}", base.trim_end_matches('/'), verdict.to_hex()))
+        });
+        let date_published = v
+            .review
+            .as_ref()
+            .and_then(|r| r.date.as_deref())
+            .map_or_else(
+                || entry.time().to_string().chars().take(10).collect(),
+                |d| d.chars().take(10).collect(),
+            );
         let (rating_value, words) = super::rating::to_claimreview(v.rating);
         let appearance = Appearance {
             kind: WorkType::CreativeWork,
@@ -312,7 +340,7 @@ pub fn export(ledger: &Ledger, options: &ExportOptions) -> Result<Vec<ClaimRevie
                 date_published: body.appeared.date.clone(),
             },
             author,
-            date_published: entry.time().to_string().chars().take(10).collect(),
+            date_published,
             review_body: v.rationale.clone(),
             citation: v.evidence.clone(),
         });

@@ -9,15 +9,20 @@
 //! For each review:
 //! - the originator, and the publisher when the markup names another, are
 //!   sources. A source's id is the slug the markup gives (`identifier`),
-//!   else a slug of its name ([`slug_for`]); a source already in the ledger
-//!   under that id is used as it is, never redefined;
+//!   used as it is (a source already in the ledger under it is never
+//!   redefined); else a slug of its name ([`slug_for`]), which, when the
+//!   ledger already has a source of another name under it, gets the first
+//!   free suffix `-2`, `-3` … ([`suffixed`]): two names never share an id;
 //! - each claim text is a claim, `[originator (reported)]` or
 //!   `[publisher (reported), originator (quoted)]`, appeared where and when
 //!   the markup says;
 //! - the rating is a verdict with the review's URL as its first evidence
-//!   and its citations after it, the configured confidence, and a
-//!   rationale that keeps the published words: "Full Fact rated it “Pants
-//!   on fire” on 2024-05-02. …".
+//!   and its citations after it, the configured confidence, a rationale
+//!   that keeps the published words ("Full Fact rated it “Pants on fire”
+//!   on 2024-05-02. …"), and, when the markup names the reviewer, the
+//!   review's origin (`review`: organisation, its site, the review's URL
+//!   and date; format version 3), which makes the verdict that
+//!   organisation's voice in scoring and its author on export.
 //!
 //! Importing the same file again adds nothing: every record comes out the
 //! same, and the ledger keeps one entry per signer and content. When a
@@ -33,8 +38,10 @@ use crate::ids::{EntryHash, SourceId};
 use crate::interop::read::{Party, Problem, Review};
 use crate::keys::KeyPair;
 use crate::limits;
-use crate::record::{Appearance, ClaimBody, Hop, HopRelation, Record, SourceBody, VerdictBody};
-use crate::store::Ledger;
+use crate::record::{
+    Appearance, ClaimBody, Hop, HopRelation, Record, ReviewOrigin, SourceBody, VerdictBody,
+};
+use crate::store::{Batch, Ledger};
 use crate::time::Timestamp;
 
 /// How to import.
@@ -57,7 +64,9 @@ impl Default for ImportOptions {
 #[derive(Clone, Debug)]
 pub struct Prepared {
     at: String,
-    sources: Vec<SourceBody>,
+    /// Each source, and whether its id was made from its name (and so may
+    /// take a suffix) rather than given by the markup.
+    sources: Vec<(SourceBody, bool)>,
     claims: Vec<ClaimBody>,
     verdict: VerdictBody,
 }
@@ -114,11 +123,18 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
     if options.confidence > 100 {
         return Err(Error::field("confidence", "must be 0-100"));
     }
-    let originator = source_body(&r.originator);
+    let (mut originator, from_name) = source_body(&r.originator);
     let publisher = r.publisher.as_ref().map(source_body);
+    if let Some((p, _)) = &publisher {
+        // Two names made one slug: the originator takes the next one.
+        if from_name && p.id == originator.id && !same_name(&p.name, &originator.name) {
+            originator.id = suffixed(&originator.id, 2);
+        }
+    }
+    let originator = (originator, from_name);
     let mut chain = Vec::new();
-    if let Some(p) = &publisher {
-        if p.id != originator.id {
+    if let Some((p, _)) = &publisher {
+        if p.id != originator.0.id {
             chain.push(Hop {
                 source: p.id.clone(),
                 relation: HopRelation::Reported,
@@ -126,7 +142,7 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         }
     }
     chain.push(Hop {
-        source: originator.id.clone(),
+        source: originator.0.id.clone(),
         relation: if chain.is_empty() {
             HopRelation::Reported
         } else {
@@ -134,10 +150,13 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         },
     });
     let mut sources = Vec::new();
-    for s in publisher.into_iter().chain([originator]) {
-        if !sources.iter().any(|x: &SourceBody| x.id == s.id) {
+    for (s, from_name) in publisher.into_iter().chain([originator]) {
+        if !sources
+            .iter()
+            .any(|(x, _): &(SourceBody, bool)| x.id == s.id)
+        {
             Record::Source(s.clone()).check()?;
-            sources.push(s);
+            sources.push((s, from_name));
         }
     }
     let claims = r
@@ -173,6 +192,7 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         rationale: rationale(r),
         evidence,
         supersedes: None,
+        review: origin(r),
     };
     Record::Verdict(verdict.clone()).check()?;
     Ok(Prepared {
@@ -180,6 +200,21 @@ fn prepare_one(r: &Review, options: &ImportOptions) -> Result<Prepared, Error> {
         sources,
         claims,
         verdict,
+    })
+}
+
+/// Who published the review, where and when, as the verdict keeps it
+/// (format version 3); `None` when the markup names no reviewer.
+fn origin(r: &Review) -> Option<ReviewOrigin> {
+    let by = clip(r.reviewer.as_deref()?, limits::MAX_NAME);
+    Some(ReviewOrigin {
+        by,
+        site: r
+            .reviewer_url
+            .clone()
+            .filter(|u| u.len() <= limits::MAX_URL),
+        url: clip(&r.url, limits::MAX_URL),
+        date: r.reviewed_on.clone(),
     })
 }
 
@@ -239,8 +274,10 @@ fn clip(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-fn source_body(p: &Party) -> SourceBody {
-    SourceBody {
+/// A party as a source, and whether its id was made from its name.
+fn source_body(p: &Party) -> (SourceBody, bool) {
+    let from_name = p.slug.is_none();
+    let body = SourceBody {
         id: p
             .slug
             .clone()
@@ -251,14 +288,25 @@ fn source_body(p: &Party) -> SourceBody {
         language: None,
         affiliations: Vec::new(),
         description: None,
-    }
+    };
+    (body, from_name)
 }
 
-/// A source id for a name: its Latin letters and digits, lower case,
-/// joined by `-` (`Agenzia Nova` → `agenzia-nova`); for a name with too
-/// few of those (Arabic, Devanagari), the host of its URL
-/// (`fawasel.example`→ `fawasel-example`); failing both, `src-` and 12 hex
-/// digits of the name's SHA-256. The same name always gets the same id.
+/// True when two source names are the same name (compared as verdict
+/// words are: case, marks and spacing aside).
+fn same_name(a: &str, b: &str) -> bool {
+    a == b || crate::fold::words(a) == crate::fold::words(b)
+}
+
+/// A source id for a name: the name transliterated to Latin letters
+/// ([`any_ascii`]: é → e, ß → ss, and Arabic, Devanagari or Chinese names
+/// spelt out in Latin letters), its letters and digits in lower case
+/// joined by `-` (`Agenzia Nova` → `agenzia-nova`); for a name with fewer
+/// than two of those (emoji, symbols), the host of its URL unless that is
+/// a platform's (`fawasel.example` → `fawasel-example`, never
+/// `facebook-com`); failing both, `src-` and 12 hex digits of the name's
+/// SHA-256. The same name always gets the same id; two names may get one
+/// id, and [`apply`] then suffixes the later one ([`settle`]).
 pub fn slug_for(name: &str, url: Option<&str>) -> SourceId {
     fn sluggify(s: &str) -> String {
         let mut out = String::new();
@@ -275,12 +323,8 @@ pub fn slug_for(name: &str, url: Option<&str>) -> SourceId {
         }
         out
     }
-    let latin = sluggify(name);
-    let letters = name.chars().filter(|c| c.is_alphanumeric()).count();
-    // Mostly Latin: use it. (A name half in another script would lose
-    // what tells it apart.)
-    if latin.len() >= 2 && latin.chars().filter(char::is_ascii_alphanumeric).count() * 2 >= letters
-    {
+    let latin = sluggify(&any_ascii::any_ascii(name));
+    if latin.len() >= 2 {
         if let Ok(id) = SourceId::parse(&latin, "source") {
             return id;
         }
@@ -289,15 +333,66 @@ pub fn slug_for(name: &str, url: Option<&str>) -> SourceId {
         u.host_str()
             .map(|h| h.trim_start_matches("www.").to_owned())
     }) {
-        if let Ok(id) = SourceId::parse(&sluggify(&host), "source") {
-            return id;
+        if !crate::interop::read::is_platform(&host) {
+            if let Ok(id) = SourceId::parse(&sluggify(&host), "source") {
+                return id;
+            }
         }
     }
+    hashed(name)
+}
+
+/// `src-` and 12 hex digits of the name's SHA-256.
+fn hashed(name: &str) -> SourceId {
     let digest = Sha256::digest(name.as_bytes());
     let hex = hex::encode(&digest[..6]);
     #[allow(clippy::expect_used, reason = "a constant shape")]
     // Invariant: `src-` and 12 lower-case hex digits are a valid slug.
     SourceId::parse(&format!("src-{hex}"), "source").expect("src- and hex digits form a slug")
+}
+
+/// `id` with the suffix `-n` (`full-fact-2`), cut first so that the
+/// whole stays within [`SourceId::MAX_LEN`].
+pub fn suffixed(id: &SourceId, n: u32) -> SourceId {
+    let suffix = format!("-{n}");
+    let mut base: String = id
+        .as_str()
+        .chars()
+        .take(SourceId::MAX_LEN.saturating_sub(suffix.len()))
+        .collect();
+    while base.ends_with('-') {
+        base.pop();
+    }
+    SourceId::parse(&format!("{base}{suffix}"), "source").unwrap_or_else(|_| hashed(id.as_str()))
+}
+
+/// The id a source takes: the one the markup gave, when it gave one;
+/// else the first of its slug, `slug-2`, `slug-3` … that is free or
+/// already names a source of the same name (`taken` says which name an id
+/// has, if any).
+///
+/// # Errors
+/// What `taken` returns.
+pub fn settle<E>(
+    body: &SourceBody,
+    from_name: bool,
+    mut taken: impl FnMut(&SourceId) -> Result<Option<String>, E>,
+) -> Result<SourceId, E> {
+    if !from_name {
+        return Ok(body.id.clone());
+    }
+    let mut n = 1;
+    loop {
+        let id = if n == 1 {
+            body.id.clone()
+        } else {
+            suffixed(&body.id, n)
+        };
+        match taken(&id)? {
+            Some(name) if !same_name(&name, &body.name) => n += 1,
+            _ => return Ok(id),
+        }
+    }
 }
 
 /// Appends every prepared review, signed by `key`, in one batch.
@@ -311,34 +406,85 @@ pub fn apply(
     prepared: &[Prepared],
     now: Timestamp,
 ) -> Result<ImportReport, Error> {
-    let mut batch = ledger.batch(now)?;
-    let mut report = ImportReport::default();
-    let signer = key.verifier().to_string();
+    let mut importer = Importer::new(ledger, key, now)?;
     for p in prepared {
+        importer.add(p)?;
+    }
+    importer.finish()
+}
+
+/// Prepared reviews appended one at a time into one batch, for input read
+/// a piece at a time ([`crate::interop::stream`]): the batch writes as it
+/// grows, so memory holds a buffer's worth, and nothing is part of the
+/// ledger before [`Importer::finish`]. Dropped unfinished (or after an
+/// error), it leaves the ledger as it was.
+pub struct Importer<'l> {
+    batch: Batch<'l>,
+    key: &'l KeyPair,
+    signer: String,
+    report: ImportReport,
+}
+
+impl<'l> Importer<'l> {
+    /// Starts an import signed by `key`, timed `now`; holds the ledger's
+    /// writer lock until finished or dropped.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn new(ledger: &'l Ledger, key: &'l KeyPair, now: Timestamp) -> Result<Self, Error> {
+        Ok(Importer {
+            batch: ledger.batch(now)?,
+            key,
+            signer: key.verifier().to_string(),
+            report: ImportReport::default(),
+        })
+    }
+
+    /// Appends one review's records.
+    ///
+    /// # Errors
+    /// The first record the ledger refuses, naming the review.
+    pub fn add(&mut self, p: &Prepared) -> Result<(), Error> {
+        let Importer {
+            batch,
+            key,
+            signer,
+            report,
+        } = self;
+        let key: &KeyPair = key;
         let in_review = |e: Error| Error::Review {
             at: p.at.clone(),
             error: Box::new(e),
         };
-        for s in &p.sources {
-            if batch.has_source(&s.id)? {
+        // Ids made from names, as they settle against the ledger.
+        let mut moved: Vec<(SourceId, SourceId)> = Vec::new();
+        for (s, from_name) in &p.sources {
+            let id = settle(s, *from_name, |id| batch.source_name(id))?;
+            if id != s.id {
+                moved.push((s.id.clone(), id.clone()));
+            }
+            if batch.has_source(&id)? {
                 continue;
             }
-            let a = batch
-                .append(key, Record::Source(s.clone()))
-                .map_err(in_review)?;
+            let body = SourceBody { id, ..s.clone() };
+            let a = batch.append(key, Record::Source(body)).map_err(in_review)?;
             count(a.is_new(), &mut report.sources, &mut report.unchanged);
         }
         for c in &p.claims {
-            let a = batch
-                .append(key, Record::Claim(c.clone()))
-                .map_err(in_review)?;
+            let mut c = c.clone();
+            for hop in &mut c.chain {
+                if let Some((_, to)) = moved.iter().find(|(from, _)| *from == hop.source) {
+                    hop.source = to.clone();
+                }
+            }
+            let a = batch.append(key, Record::Claim(c)).map_err(in_review)?;
             count(a.is_new(), &mut report.claims, &mut report.unchanged);
             let claim = a.entry().hash();
             let mut verdict = VerdictBody {
                 claim,
                 ..p.verdict.clone()
             };
-            match earlier_review(batch.ledger(), &signer, &claim, &verdict)? {
+            match earlier_review(batch.ledger(), signer, &claim, &verdict)? {
                 Earlier::Same => {
                     report.unchanged += 1;
                     continue;
@@ -356,9 +502,17 @@ pub fn apply(
             }
         }
         report.reviews += 1;
+        Ok(())
     }
-    batch.commit()?;
-    Ok(report)
+
+    /// Makes everything added part of the ledger, durably.
+    ///
+    /// # Errors
+    /// Storage errors; the ledger is as it was.
+    pub fn finish(self) -> Result<ImportReport, Error> {
+        self.batch.commit()?;
+        Ok(self.report)
+    }
 }
 
 fn count(new: bool, added: &mut usize, unchanged: &mut usize) {
@@ -430,16 +584,72 @@ mod tests {
     fn slugs() {
         assert_eq!(slug_for("Agenzia Nova", None).as_str(), "agenzia-nova");
         assert_eq!(slug_for("  Full   Fact! ", None).as_str(), "full-fact");
+        // Transliterated, not dropped.
+        assert_eq!(slug_for("Mediemøllen", None).as_str(), "mediemollen");
+        assert_eq!(slug_for("Café Straße", None).as_str(), "cafe-strasse");
+        let arabic = slug_for("فواصل ميديا", Some("https://www.fawasel.example/x"));
+        assert!(arabic.as_str().len() >= 4, "{arabic}");
+        assert_eq!(arabic, slug_for("فواصل ميديا", None));
+        assert_ne!(arabic, slug_for("مسبار", None));
+        let hindi = slug_for("फ़ैक्ट", None);
+        assert_eq!(hindi, slug_for("फ़ैक्ट", None));
+        assert_ne!(hindi, slug_for("सच", None));
+        assert_ne!(slug_for("新华社", None), slug_for("人民日报", None));
+        // Nothing to spell: the host, never a platform's; else a hash.
         assert_eq!(
-            slug_for("فواصل ميديا", Some("https://www.fawasel.example/x")).as_str(),
+            slug_for("!?", Some("https://www.fawasel.example/x")).as_str(),
             "fawasel-example"
         );
-        let hashed = slug_for("फ़ैक्ट", None);
-        assert!(hashed.as_str().starts_with("src-"), "{hashed}");
-        assert_eq!(hashed, slug_for("फ़ैक्ट", None));
-        assert_ne!(hashed, slug_for("सच", None));
+        let h = slug_for("!?", Some("https://www.facebook.com/x"));
+        assert!(h.as_str().starts_with("src-"), "{h}");
         let long = "x".repeat(100);
         assert_eq!(slug_for(&long, None).as_str().len(), SourceId::MAX_LEN);
+    }
+
+    #[test]
+    fn suffixes_keep_ids_apart_and_short() {
+        let id = SourceId::parse("full-fact", "t").unwrap();
+        assert_eq!(suffixed(&id, 2).as_str(), "full-fact-2");
+        let long = slug_for(&"x".repeat(100), None);
+        assert_eq!(suffixed(&long, 12).as_str().len(), SourceId::MAX_LEN);
+        assert!(suffixed(&long, 12).as_str().ends_with("-12"));
+    }
+
+    proptest::proptest! {
+        /// However names collide on their slugs, settling them one after
+        /// another into a ledger gives different names different ids, and
+        /// the same name the same id.
+        #[test]
+        fn ids_of_different_names_never_collide(
+            names in proptest::collection::vec("[a-zA-Zéß][a-zA-Zéß .-]{0,11}|[\u{0627}-\u{064A}]{1,6}|[A-Z]{2}", 1..20)
+        ) {
+            let mut ledger: std::collections::HashMap<SourceId, String> = Default::default();
+            let mut given: Vec<(String, SourceId)> = Vec::new();
+            for n in &names {
+                let (body, from_name) = source_body(&Party {
+                    name: n.clone(),
+                    kind: crate::record::SourceKind::Person,
+                    url: None,
+                    slug: None,
+                });
+                let id = settle(&body, from_name, |id| {
+                    Ok::<_, std::convert::Infallible>(ledger.get(id).cloned())
+                })
+                .unwrap();
+                ledger.entry(id.clone()).or_insert_with(|| body.name.clone());
+                given.push((body.name.clone(), id));
+            }
+            for (a, ia) in &given {
+                for (b, ib) in &given {
+                    if !same_name(a, b) {
+                        proptest::prop_assert_ne!(ia, ib, "{} and {}", a, b);
+                    }
+                    if a == b {
+                        proptest::prop_assert_eq!(ia, ib);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

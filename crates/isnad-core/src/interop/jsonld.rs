@@ -147,10 +147,11 @@ pub(crate) fn types(node: &Node) -> Vec<&str> {
 }
 
 /// Text as it should be stored: HTML entities decoded (markup is often
-/// copied out of HTML twice), runs of white space made one space, trimmed,
-/// NFC.
+/// copied out of HTML twice), HTML tags removed ([`strip_tags`]), runs of
+/// white space made one space, trimmed, NFC.
 pub(crate) fn clean(raw: &str) -> String {
     let decoded = html_escape::decode_html_entities(raw);
+    let decoded = strip_tags(&decoded);
     let mut out = String::with_capacity(decoded.len());
     for word in decoded.split(|c: char| c.is_whitespace() || c.is_control()) {
         if word.is_empty() {
@@ -164,6 +165,62 @@ pub(crate) fn clean(raw: &str) -> String {
     crate::canon::nfc(&out)
 }
 
+/// `text` without HTML tags: a `<` followed by a letter, `/` or `!` up to
+/// the next `>` is a tag and becomes a space; a tag cut off by the end of
+/// the text (a truncated `<a href="…`) is dropped with the rest. Any other
+/// `<` ("x < y") stays.
+pub(crate) fn strip_tags(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_tag_start = |rest: &str| {
+        rest.chars()
+            .nth(1)
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
+    };
+    if !text.contains('<') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        if !is_tag_start(tail) {
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        match tail.find('>') {
+            Some(end) => {
+                out.push(' ');
+                rest = &tail[end + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A language tag as BCP-47 spells it: `en_US` and `EN-us` become `en-US`
+/// (language lower case, a two-letter region upper case).
+pub(crate) fn lang_tag(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for (i, part) in raw.trim().split(['_', '-']).enumerate() {
+        if i > 0 {
+            out.push('-');
+        }
+        if i == 0 {
+            out.push_str(&part.to_ascii_lowercase());
+        } else if part.len() == 2 && part.bytes().all(|b| b.is_ascii_alphabetic()) {
+            out.push_str(&part.to_ascii_uppercase());
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Why a URL could not be made absolute.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum UrlProblem {
@@ -174,9 +231,14 @@ pub(crate) enum UrlProblem {
 }
 
 /// `raw` as an absolute http(s) URL, resolved against `base` when it is
-/// relative (`/fact-check/123`, `//example.org/x`, `x.html`).
+/// relative (`/fact-check/123`, `//example.org/x`, `x.html`). A bare host
+/// (`example.org/path`: a first segment with a dot, no scheme) is taken as
+/// `https://example.org/path`, not as a path on the page.
 pub(crate) fn absolute_url(raw: &str, base: Option<&url::Url>) -> Result<String, UrlProblem> {
-    let raw = clean(raw);
+    let mut raw = clean(raw);
+    if bare_host(&raw) {
+        raw = format!("https://{raw}");
+    }
     let parsed = match url::Url::parse(&raw) {
         Ok(u) => u,
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
@@ -189,6 +251,41 @@ pub(crate) fn absolute_url(raw: &str, base: Option<&url::Url>) -> Result<String,
         "http" | "https" if parsed.host().is_some() => Ok(parsed.to_string()),
         _ => Err(UrlProblem::Invalid),
     }
+}
+
+/// An absolute http(s) URL only: relative paths and plain words (a
+/// claimant's "/" or "Réseaux sociaux") are placeholders, not addresses to
+/// resolve against the page.
+pub(crate) fn own_url(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    // A protocol-relative URL names its host: it is an address.
+    match raw.strip_prefix("//") {
+        Some(rest) => absolute_url(&format!("https://{rest}"), None).ok(),
+        None => absolute_url(raw, None).ok(),
+    }
+}
+
+/// True for `host.tld` or `host.tld/path…`: no scheme, no white space, a
+/// first segment with an inner dot and a top-level label of letters that
+/// is not a file's ending (`x.html` is a page beside this one).
+fn bare_host(s: &str) -> bool {
+    const FILE_ENDINGS: [&str; 12] = [
+        "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "cgi", "json", "xml", "pdf", "jpg",
+    ];
+    if s.contains("://") || s.starts_with(['/', '.']) || s.contains(char::is_whitespace) {
+        return false;
+    }
+    let host = s.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((name, tld)) = host.rsplit_once('.') else {
+        return false;
+    };
+    !name.is_empty()
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && !FILE_ENDINGS.contains(&tld.to_ascii_lowercase().as_str())
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
 #[cfg(test)]
@@ -249,5 +346,34 @@ mod tests {
         assert_eq!(absolute_url("/x", None), Err(UrlProblem::Relative));
         assert_eq!(absolute_url("mailto:a@b.c", b), Err(UrlProblem::Invalid));
         assert_eq!(absolute_url("https://", None), Err(UrlProblem::Invalid));
+        // A bare host is a host, not a path on the page.
+        assert_eq!(
+            absolute_url("example.org/path", b).unwrap(),
+            "https://example.org/path"
+        );
+        assert_eq!(
+            own_url("www.misbar.com").unwrap(),
+            "https://www.misbar.com/"
+        );
+        assert_eq!(own_url("/"), None);
+        assert_eq!(own_url("Réseaux sociaux"), None);
+        assert_eq!(own_url("report.html"), None);
+    }
+
+    #[test]
+    fn tags_are_stripped_and_tags_normalised() {
+        assert_eq!(
+            clean("<b>False</b>: the <a href=\"x\">photo</a>"),
+            "False : the photo"
+        );
+        assert_eq!(
+            clean("There have been <a href=\"https://apnews"),
+            "There have been"
+        );
+        assert_eq!(clean("&lt;i&gt;Fake&lt;/i&gt;"), "Fake");
+        assert_eq!(clean("1 < 2 and 3<4"), "1 < 2 and 3<4");
+        assert_eq!(lang_tag("en_US"), "en-US");
+        assert_eq!(lang_tag("EN-us"), "en-US");
+        assert_eq!(lang_tag("zh-Hant-TW"), "zh-Hant-TW");
     }
 }

@@ -105,12 +105,28 @@ pub const WORDS: &[Row] = &[
             "fabricated",
             "hoax",
             "four pinocchios",
+            "really false",
+            "scam",
+            "this is false",
         ],
     ),
     (
         Category::False,
         "ar",
-        &["خطأ", "خاطئ", "زائف", "كاذب", "كاذبة", "غير صحيح", "مزيف"],
+        &[
+            "خطأ",
+            "خاطئ",
+            "زائف",
+            "كاذب",
+            "كاذبة",
+            "غير صحيح",
+            "مزيف",
+            "خبر كاذب",
+            "إشاعة",
+            "اشاعة",
+            "مش حقيقي",
+            "غير حقيقي",
+        ],
     ),
     (
         Category::False,
@@ -154,12 +170,39 @@ pub const WORDS: &[Row] = &[
             "needs context",
             "out of context",
             "lacks context",
+            "false context",
+            "exaggerates",
+            "exaggerated",
+            "exaggeration",
+            "not quite",
+            "distorts the facts",
+            "spins the facts",
+            "cherry picks",
+            "miscaptioned",
+            "outdated",
+            "sensational",
+            "excitement",
+            "three pinocchios",
         ],
     ),
     (
         Category::Misleading,
         "ar",
-        &["مضلل", "مضللة", "خارج السياق", "مجتزأ"],
+        &[
+            "مضلل",
+            "مضللة",
+            "خارج السياق",
+            "مجتزأ",
+            "سياق مجتزأ",
+            "محتوى ناقص",
+            "تضليل",
+            "إثارة",
+            "مبالغ فيه",
+            "توضيح",
+            "الفيديو قديم",
+            "فيديو قديم",
+            "الصورة قديمة",
+        ],
     ),
     (
         Category::Misleading,
@@ -218,12 +261,22 @@ pub const WORDS: &[Row] = &[
             "partially false",
             "mixed",
             "mixture",
+            "two pinocchios",
         ],
     ),
     (
         Category::PartlyTrue,
         "ar",
-        &["صحيح جزئياً", "نصف صحيح", "جزئياً صحيح"],
+        &[
+            "صحيح جزئياً",
+            "نصف صحيح",
+            "جزئياً صحيح",
+            "زائف جزئيا",
+            "غير صحيح جزئيا",
+            "خطأ جزئيا",
+            "نص حقيقي",
+            "نصف حقيقي",
+        ],
     ),
     (
         Category::PartlyTrue,
@@ -276,7 +329,12 @@ pub const WORDS: &[Row] = &[
     (
         Category::MostlyTrue,
         "en",
-        &["mostly true", "mostly correct", "largely accurate"],
+        &[
+            "mostly true",
+            "mostly correct",
+            "largely accurate",
+            "one pinocchio",
+        ],
     ),
     (Category::MostlyTrue, "ar", &["صحيح في الغالب"]),
     (
@@ -292,7 +350,11 @@ pub const WORDS: &[Row] = &[
         &["größtenteils richtig", "weitgehend richtig"],
     ),
     (Category::MostlyTrue, "hi", &["अधिकतर सच"]),
-    (Category::True, "en", &["true", "correct", "accurate"]),
+    (
+        Category::True,
+        "en",
+        &["true", "correct", "accurate", "correct attribution"],
+    ),
     (Category::True, "ar", &["صحيح", "حقيقي", "صح"]),
     (
         Category::True,
@@ -329,6 +391,8 @@ pub const WORDS: &[Row] = &[
             "unsubstantiated",
             "no evidence",
             "cannot be verified",
+            "lacks evidence",
+            "insufficient evidence",
         ],
     ),
     (
@@ -387,7 +451,14 @@ pub const WORDS: &[Row] = &[
     (
         Category::Satire,
         "en",
-        &["satire", "satirical", "labeled satire", "parody"],
+        &[
+            "satire",
+            "satirical",
+            "labeled satire",
+            "parody",
+            "sarcastic",
+            "originated as satire",
+        ],
     ),
     (Category::Satire, "ar", &["ساخر", "ساخرة", "سخرية"]),
     (
@@ -416,12 +487,26 @@ pub const WORDS: &[Row] = &[
             "altered photo",
             "digitally altered",
             "deepfake",
+            "ai generated",
+            "ai-generated",
+            "fake image",
+            "fake video",
         ],
     ),
     (
         Category::Altered,
         "ar",
-        &["معدل", "معدلة", "مفبرك", "مفبركة", "محرف", "محرفة"],
+        &[
+            "معدل",
+            "معدلة",
+            "مفبرك",
+            "مفبركة",
+            "محرف",
+            "محرفة",
+            "وليدة ذكاء اصطناعي",
+            "مولد بالذكاء الاصطناعي",
+            "مولدة بالذكاء الاصطناعي",
+        ],
     ),
     (
         Category::Altered,
@@ -499,13 +584,518 @@ pub const WORDS: &[Row] = &[
         &["falsch zugeordnet", "falsches zitat"],
     ),
     (Category::Misattributed, "hi", &["गलत तरीके से जोड़ा गया"]),
+    // Turkish (Teyit, Doğruluk Payı).
+    (Category::False, "tr", &["yanlış", "asılsız", "sahte"]),
+    (
+        Category::Misleading,
+        "tr",
+        &["yanıltıcı", "bağlamından koparılmış", "çoğunlukla yanlış"],
+    ),
+    (
+        Category::PartlyTrue,
+        "tr",
+        &["kısmen doğru", "kısmen yanlış", "yarı doğru"],
+    ),
+    (
+        Category::MostlyTrue,
+        "tr",
+        &["çoğunlukla doğru", "büyük ölçüde doğru"],
+    ),
+    (Category::True, "tr", &["doğru"]),
+    (
+        Category::Unproven,
+        "tr",
+        &["kanıtlanamadı", "doğrulanamadı", "belirsiz", "kanıtsız"],
+    ),
+    (Category::Satire, "tr", &["hiciv", "satir", "mizah"]),
+    (
+        Category::Altered,
+        "tr",
+        &["manipüle", "değiştirilmiş", "montaj", "düzenlenmiş"],
+    ),
+    (
+        Category::Misattributed,
+        "tr",
+        &["yanlış atıf", "uydurma alıntı"],
+    ),
+    // Greek (Ellinika Hoaxes, AFP Greek).
+    (
+        Category::False,
+        "el",
+        &["ψευδές", "ψευδής", "ψέμα", "λάθος", "ανακριβές"],
+    ),
+    (
+        Category::Misleading,
+        "el",
+        &["παραπλανητικό", "παραπλανητική", "εκτός πλαισίου"],
+    ),
+    (
+        Category::PartlyTrue,
+        "el",
+        &["εν μέρει αληθές", "μερικώς αληθές", "μισή αλήθεια"],
+    ),
+    (Category::MostlyTrue, "el", &["κυρίως αληθές"]),
+    (
+        Category::True,
+        "el",
+        &["αληθές", "αληθής", "αλήθεια", "σωστό"],
+    ),
+    (
+        Category::Unproven,
+        "el",
+        &["αναπόδεικτο", "ανεπιβεβαίωτο", "αβάσιμο"],
+    ),
+    (Category::Satire, "el", &["σάτιρα", "σατιρικό"]),
+    (
+        Category::Altered,
+        "el",
+        &["αλλοιωμένο", "αλλοιωμένη", "επεξεργασμένο", "πειραγμένο"],
+    ),
+    (
+        Category::Misattributed,
+        "el",
+        &["ψευδής απόδοση", "ψευδές απόσπασμα"],
+    ),
+    // Croatian and Bosnian (Faktograf, Raskrinkavanje), Serbian in Latin
+    // and Cyrillic letters (Istinomer, Raskrikavanje).
+    (
+        Category::False,
+        "hr",
+        &["netočno", "lažno", "neistina", "netačno", "izmišljeno"],
+    ),
+    (
+        Category::Misleading,
+        "hr",
+        &[
+            "obmanjujuće",
+            "manipulativno",
+            "izvan konteksta",
+            "pristrasno",
+            "spin",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "hr",
+        &[
+            "djelomično točno",
+            "djelomično netočno",
+            "djelimično tačno",
+            "poluistina",
+        ],
+    ),
+    (
+        Category::MostlyTrue,
+        "hr",
+        &["uglavnom točno", "uglavnom tačno"],
+    ),
+    (Category::True, "hr", &["točno", "istina", "tačno"]),
+    (
+        Category::Unproven,
+        "hr",
+        &[
+            "neprovjereno",
+            "nedokazano",
+            "neutemeljeno",
+            "neprovjerljivo",
+        ],
+    ),
+    (Category::Satire, "hr", &["satira"]),
+    (
+        Category::Altered,
+        "hr",
+        &["manipulirano", "izmijenjeno", "fotomontaža"],
+    ),
+    (
+        Category::Misattributed,
+        "hr",
+        &["lažni citat", "pogrešno pripisano"],
+    ),
+    (
+        Category::False,
+        "sr",
+        &["нетачно", "лажно", "неистина", "lažna vest", "lažne vesti"],
+    ),
+    (
+        Category::Misleading,
+        "sr",
+        &[
+            "обмањујуће",
+            "манипулативно",
+            "ван контекста",
+            "obmanjujuće naslov",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "sr",
+        &["делимично тачно", "delimično tačno", "полуистина"],
+    ),
+    (
+        Category::MostlyTrue,
+        "sr",
+        &["углавном тачно", "uglavnom istinito"],
+    ),
+    (Category::True, "sr", &["тачно", "истина", "istinito"]),
+    (
+        Category::Unproven,
+        "sr",
+        &[
+            "непроверено",
+            "недоказано",
+            "neproverljivo",
+            "nedokazano tvrđenje",
+        ],
+    ),
+    (Category::Satire, "sr", &["сатира"]),
+    (
+        Category::Altered,
+        "sr",
+        &["манипулисано", "фотомонтажа", "montirano"],
+    ),
+    (
+        Category::Misattributed,
+        "sr",
+        &["лажни цитат", "pogrešno pripisan citat"],
+    ),
+    // Chinese, simplified and traditional (Taiwan FactCheck Center,
+    // MyGoPen, AFP Chinese).
+    (
+        Category::False,
+        "zh",
+        &[
+            "错误",
+            "錯誤",
+            "虚假",
+            "虛假",
+            "假",
+            "谣言",
+            "謠言",
+            "假消息",
+        ],
+    ),
+    (
+        Category::Misleading,
+        "zh",
+        &[
+            "误导",
+            "誤導",
+            "断章取义",
+            "斷章取義",
+            "缺乏背景",
+            "易生誤解",
+            "容易误解",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "zh",
+        &["部分错误", "部分錯誤", "部分正确", "部分正確", "半真半假"],
+    ),
+    (
+        Category::MostlyTrue,
+        "zh",
+        &["大致正确", "大致正確", "基本属实", "基本屬實"],
+    ),
+    (
+        Category::True,
+        "zh",
+        &["正确", "正確", "真实", "真實", "属实", "屬實"],
+    ),
+    (
+        Category::Unproven,
+        "zh",
+        &[
+            "未经证实",
+            "未經證實",
+            "无法证实",
+            "無法證實",
+            "证据不足",
+            "證據不足",
+        ],
+    ),
+    (Category::Satire, "zh", &["讽刺", "諷刺", "恶搞", "惡搞"]),
+    (
+        Category::Altered,
+        "zh",
+        &[
+            "篡改",
+            "竄改",
+            "变造",
+            "變造",
+            "合成",
+            "经过修改",
+            "經過修改",
+        ],
+    ),
+    (
+        Category::Misattributed,
+        "zh",
+        &["张冠李戴", "張冠李戴", "移花接木"],
+    ),
+    // Indonesian (Tempo Cek Fakta, Mafindo, Kompas).
+    (
+        Category::False,
+        "id",
+        &["salah", "keliru", "hoaks", "hoax palsu", "tidak benar"],
+    ),
+    (
+        Category::Misleading,
+        "id",
+        &[
+            "menyesatkan",
+            "konteks keliru",
+            "konteks yang salah",
+            "sebagian besar keliru",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "id",
+        &["sebagian benar", "sebagian salah", "setengah benar"],
+    ),
+    (Category::MostlyTrue, "id", &["sebagian besar benar"]),
+    (Category::True, "id", &["benar", "fakta"]),
+    (
+        Category::Unproven,
+        "id",
+        &[
+            "tidak terbukti",
+            "belum terbukti",
+            "tidak dapat diverifikasi",
+        ],
+    ),
+    (
+        Category::Satire,
+        "id",
+        &["satir", "parodi", "satire atau parodi"],
+    ),
+    (
+        Category::Altered,
+        "id",
+        &[
+            "konten yang dimanipulasi",
+            "dimanipulasi",
+            "rekayasa",
+            "suntingan",
+        ],
+    ),
+    (
+        Category::Misattributed,
+        "id",
+        &["konten tiruan", "kutipan palsu"],
+    ),
+    // Russian and Ukrainian (StopFake, VoxCheck, Provereno).
+    (
+        Category::False,
+        "ru",
+        &["ложь", "неправда", "фейк", "ложно", "неверно"],
+    ),
+    (
+        Category::Misleading,
+        "ru",
+        &[
+            "манипуляция",
+            "вводит в заблуждение",
+            "вырвано из контекста",
+            "скорее неправда",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "ru",
+        &["полуправда", "частично правда", "частично верно"],
+    ),
+    (
+        Category::MostlyTrue,
+        "ru",
+        &["скорее правда", "в основном правда"],
+    ),
+    (Category::True, "ru", &["правда", "верно"]),
+    (
+        Category::Unproven,
+        "ru",
+        &[
+            "не доказано",
+            "недостаточно доказательств",
+            "нельзя проверить",
+        ],
+    ),
+    (Category::Satire, "ru", &["сатира", "пародия"]),
+    (
+        Category::Altered,
+        "ru",
+        &["фотомонтаж", "смонтировано", "отредактировано"],
+    ),
+    (
+        Category::Misattributed,
+        "ru",
+        &["фейковая цитата", "ложная цитата"],
+    ),
+    (
+        Category::False,
+        "uk",
+        &["брехня", "фейк", "неправдиво", "неправда"],
+    ),
+    (
+        Category::Misleading,
+        "uk",
+        &["маніпуляція", "вводить в оману", "поза контекстом"],
+    ),
+    (
+        Category::PartlyTrue,
+        "uk",
+        &["напівправда", "частково правда"],
+    ),
+    (Category::MostlyTrue, "uk", &["переважно правда"]),
+    (Category::True, "uk", &["правда", "правдиво"]),
+    (
+        Category::Unproven,
+        "uk",
+        &["не доведено", "недостатньо доказів", "неможливо перевірити"],
+    ),
+    (Category::Satire, "uk", &["сатира", "пародія"]),
+    (
+        Category::Altered,
+        "uk",
+        &["змонтовано", "фотомонтаж", "відредаговано"],
+    ),
+    (
+        Category::Misattributed,
+        "uk",
+        &["фейкова цитата", "неправдива цитата"],
+    ),
+    // Italian (Pagella Politica, Facta, Open).
+    (
+        Category::False,
+        "it",
+        &[
+            "falso",
+            "falsa",
+            "bufala",
+            "notizia falsa",
+            "pinocchio andante",
+        ],
+    ),
+    (
+        Category::Misleading,
+        "it",
+        &[
+            "fuorviante",
+            "decontestualizzato",
+            "senza contesto",
+            "contesto mancante",
+        ],
+    ),
+    (
+        Category::PartlyTrue,
+        "it",
+        &[
+            "parzialmente vero",
+            "parzialmente falso",
+            "mezza verità",
+            "nì",
+        ],
+    ),
+    (Category::MostlyTrue, "it", &["c'eri quasi", "quasi vero"]),
+    (Category::True, "it", &["vero", "vera"]),
+    (
+        Category::Unproven,
+        "it",
+        &[
+            "non dimostrato",
+            "non verificabile",
+            "senza prove",
+            "infondato",
+        ],
+    ),
+    (Category::Satire, "it", &["satira", "satirico", "parodia"]),
+    (
+        Category::Altered,
+        "it",
+        &[
+            "manipolato",
+            "manipolata",
+            "alterato",
+            "alterata",
+            "fotomontaggio",
+        ],
+    ),
+    (
+        Category::Misattributed,
+        "it",
+        &[
+            "citazione falsa",
+            "attribuzione errata",
+            "falsamente attribuito",
+        ],
+    ),
+    // Polish (Demagog, Konkret24).
+    (Category::False, "pl", &["fałsz", "nieprawda", "fake news"]),
+    (
+        Category::Misleading,
+        "pl",
+        &["manipulacja", "wprowadza w błąd", "bez kontekstu"],
+    ),
+    (
+        Category::PartlyTrue,
+        "pl",
+        &[
+            "częściowa prawda",
+            "częściowo prawda",
+            "częściowo prawdziwe",
+        ],
+    ),
+    (Category::MostlyTrue, "pl", &["w większości prawda"]),
+    (Category::True, "pl", &["prawda", "prawdziwe"]),
+    (
+        Category::Unproven,
+        "pl",
+        &[
+            "nieweryfikowalne",
+            "niepotwierdzone",
+            "nie do zweryfikowania",
+        ],
+    ),
+    (Category::Satire, "pl", &["satyra", "parodia satyryczna"]),
+    (
+        Category::Altered,
+        "pl",
+        &["zmanipulowane", "przerobione", "fotomontaż"],
+    ),
+    (
+        Category::Misattributed,
+        "pl",
+        &["fałszywy cytat", "błędnie przypisane"],
+    ),
+    // Danish (TjekDet, Mediemøllen).
+    (Category::False, "da", &["falsk", "forkert", "usandt"]),
+    (
+        Category::Misleading,
+        "da",
+        &["vildledende", "misvisende", "manglende kontekst"],
+    ),
+    (
+        Category::PartlyTrue,
+        "da",
+        &["delvist sandt", "delvis sandt", "delvist forkert"],
+    ),
+    (Category::True, "da", &["sandt", "korrekt"]),
+    (Category::Unproven, "da", &["udokumenteret", "ubekræftet"]),
+    (Category::Altered, "da", &["manipuleret", "redigeret"]),
 ];
 
 /// The form words are compared in: [`crate::fold::words`] (case, Arabic
 /// marks and letter forms, the Devanagari nukta, punctuation and spacing
-/// do not matter).
+/// do not matter), with the Turkish dotless ı read as i (case folding
+/// makes YANLIŞ `yanliş`, so the table's `yanlış` must meet it there).
 pub fn normalize(text: &str) -> String {
-    crate::fold::words(text)
+    let folded = crate::fold::words(text);
+    if folded.contains('ı') {
+        folded.replace('ı', "i")
+    } else {
+        folded
+    }
 }
 
 fn index() -> &'static HashMap<String, Category> {
@@ -523,21 +1113,126 @@ fn index() -> &'static HashMap<String, Category> {
     })
 }
 
-/// The category of a textual rating: the whole text, or failing that the
-/// phrase before its first punctuation mark (`False. The photo …`,
-/// `Misleading: …`). `None` when neither is in the table.
+/// Marks that end a rating's leading phrase (`False. The photo …`).
+const PHRASE_ENDS: [char; 21] = [
+    '.', ':', ';', '!', '?', '(', '[', ',', '–', '—', '|', '؛', '،', '।', '。', '，', '：', '；',
+    '！', '？', '\n',
+];
+
+/// Openings that introduce a verdict ("This is false", "The claim is
+/// False", "User's claim is false"), dropped before the table is asked.
+const LEAD_INS: [&str; 12] = [
+    "this is",
+    "this claim is",
+    "the claim is",
+    "claim is",
+    "user's claim is",
+    "users claim is",
+    "the post is",
+    "it is",
+    "rating",
+    "our rating",
+    "verdict",
+    "we rate this claim",
+];
+
+/// Words after which a sentence states its verdict: "… found that it is
+/// misleading", "… اتضح أنه زائف".
+const CUES: [&str; 14] = [
+    "is",
+    "was",
+    "are",
+    "as",
+    "انه",
+    "انها",
+    "بانه",
+    "بانها",
+    "الادعاء",
+    "الخبر",
+    "ist",
+    "est",
+    "es",
+    "é",
+];
+
+/// Phrases that say a quote was never said by whom it is put on: a
+/// sentence-style rating with one of them is `misattributed`.
+const NEVER_SAID: [&str; 16] = [
+    "never said",
+    "did not say",
+    "didn't say",
+    "didnt say",
+    "never wrote",
+    "did not write",
+    "never made this statement",
+    "not said by",
+    "nunca dijo",
+    "nunca disse",
+    "jamais dit",
+    "n'a jamais dit",
+    "nie gesagt",
+    "لم يقل",
+    "لم تقل",
+    "never tweeted",
+];
+
+/// The category of a textual rating, tried in this order:
+/// 1. the whole text;
+/// 2. the phrase before its first punctuation mark (`False. The photo …`,
+///    `Misleading: …`, `خبر كاذب - …`);
+/// 3. that phrase without an opening that introduces a verdict ("This is
+///    false", "The claim is False");
+/// 4. a sentence saying a quote was never said ("She never said this. …")
+///    is misattributed;
+/// 5. the first table phrase (of one to three words) right after a word
+///    that introduces a verdict ("… found that it is misleading", "اتضح
+///    أنه زائف");
+/// 6. a short rating that starts with "not" ("Not NHS Sign") is false.
+///
+/// `None` when none of these finds a category.
 pub fn from_words(text: &str) -> Option<Category> {
     let index = index();
-    if let Some(c) = index.get(&normalize(text)) {
+    let whole = normalize(text);
+    if let Some(c) = index.get(&whole) {
         return Some(*c);
     }
-    let head = text
-        .split([
-            '.', ':', ';', '!', '?', '(', '[', ',', '–', '—', '|', '؛', '،', '।',
-        ])
-        .next()
-        .unwrap_or_default();
-    index.get(&normalize(head)).copied()
+    let head = text.replace(" - ", "|");
+    let head = normalize(head.split(PHRASE_ENDS).next().unwrap_or_default());
+    if let Some(c) = index.get(&head) {
+        return Some(*c);
+    }
+    for lead in LEAD_INS {
+        let lead = normalize(lead);
+        if let Some(rest) = head.strip_prefix(&lead).and_then(|r| r.strip_prefix(' ')) {
+            if let Some(c) = index.get(rest) {
+                return Some(*c);
+            }
+        }
+    }
+    let spaced = format!(" {whole} ");
+    if NEVER_SAID
+        .iter()
+        .any(|p| spaced.contains(&format!(" {} ", normalize(p))))
+    {
+        return Some(Category::Misattributed);
+    }
+    let words: Vec<&str> = whole.split(' ').collect();
+    for (i, w) in words.iter().enumerate() {
+        if !CUES.contains(w) {
+            continue;
+        }
+        for len in (1..=3).rev() {
+            if let Some(phrase) = words.get(i + 1..i + 1 + len) {
+                if let Some(c) = index.get(&phrase.join(" ")) {
+                    return Some(*c);
+                }
+            }
+        }
+    }
+    if words.len() <= 4 && words.first() == Some(&"not") {
+        return Some(Category::False);
+    }
+    None
 }
 
 /// A numeric rating's place on isnad's five-step scale (false,
@@ -606,7 +1301,10 @@ mod tests {
             Category::Satire,
             Category::Altered,
         ];
-        for lang in ["en", "ar", "es", "pt", "fr", "de", "hi"] {
+        for lang in [
+            "en", "ar", "es", "pt", "fr", "de", "hi", "tr", "el", "hr", "sr", "zh", "id", "ru",
+            "uk", "it", "pl",
+        ] {
             for c in required {
                 assert!(
                     WORDS
@@ -654,6 +1352,39 @@ mod tests {
             ("À moitié vrai", Rating::Mixed),
             ("Não comprovado", Rating::Unverifiable),
             ("Misattributed", Rating::Misattributed),
+            // Sentence-style ratings.
+            ("This is false", Rating::False),
+            (
+                "This is misleading. While there were …",
+                Rating::MostlyFalse,
+            ),
+            ("The claim is False", Rating::False),
+            ("User's claim is false", Rating::False),
+            (
+                "She never said this. The quote comes from a parody account.",
+                Rating::Misattributed,
+            ),
+            (
+                "تحقق يوب يوب من الادعاء ووجد أنه مضلل إذ أن موقع",
+                Rating::MostlyFalse,
+            ),
+            ("خبر كاذب - حتى وقت كتابة هذا التقرير", Rating::False),
+            (
+                "اتضح لأنير أن هذا الادعاء مضلل، حيث قام فريقنا",
+                Rating::MostlyFalse,
+            ),
+            ("Not NHS Sign", Rating::False),
+            ("YANLIŞ", Rating::False),
+            ("Kısmen doğru", Rating::Mixed),
+            ("錯誤", Rating::False),
+            ("部分错误", Rating::Mixed),
+            ("Pants on fire", Rating::False),
+            ("Exaggerates", Rating::MostlyFalse),
+            ("Not quite", Rating::MostlyFalse),
+            ("No evidence", Rating::Unverifiable),
+            ("Missing context", Rating::MostlyFalse),
+            ("Satire", Rating::False),
+            ("Really false", Rating::False),
         ];
         for (text, rating) in cases {
             assert_eq!(
@@ -662,7 +1393,14 @@ mod tests {
                 "`{text}`"
             );
         }
-        for unknown in ["Blue", "", "   ", "True but misleading", "42"] {
+        for unknown in [
+            "Blue",
+            "",
+            "   ",
+            "True but misleading",
+            "42",
+            "Not a rating at all, a long sentence",
+        ] {
             assert_eq!(from_words(unknown), None, "`{unknown}`");
         }
     }

@@ -22,7 +22,9 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::ids::SourceId;
 use crate::interop::claimreview::SOURCE_KIND_IRI;
-use crate::interop::jsonld::{Graph, Node, UrlProblem, absolute_url, number, text, types};
+use crate::interop::jsonld::{
+    self, Graph, Node, UrlProblem, absolute_url, number, own_url, text, types,
+};
 use crate::interop::rating;
 use crate::record::{Rating, SourceKind, check_lang};
 
@@ -99,6 +101,8 @@ pub struct Review {
     pub rating: ReadRating,
     /// The fact-checker's organisation.
     pub reviewer: Option<String>,
+    /// Its home page (`author.url`, Fact Check Tools' `publisher.site`).
+    pub reviewer_url: Option<String>,
     /// When the review was published.
     pub reviewed_on: Option<String>,
     /// The review's summary (`reviewBody`, `description`, `headline`, `title`).
@@ -141,135 +145,324 @@ pub struct Reading {
 /// JSON-LD in it; problems with single reviews are in the [`Reading`].
 pub fn read(input: &str, options: &ReadOptions) -> Result<Reading, Error> {
     let input = input.trim_start_matches('\u{feff}');
+    if input.trim_start().starts_with('<') {
+        return read_page(input, options);
+    }
     let mut reading = Reading::default();
-    let docs = if input.trim_start().starts_with('<') {
-        let scripts = ld_scripts(input);
-        if scripts.is_empty() {
-            return Err(Error::Json {
-                what: "ClaimReview input",
-                reason: "an HTML page with no <script type=\"application/ld+json\">".into(),
-            });
-        }
-        let mut docs = Vec::new();
-        for (i, s) in scripts.iter().enumerate() {
-            match serde_json::from_str::<Value>(s) {
-                Ok(v) => docs.push((format!("script {}: ", i + 1), v)),
-                Err(e) => reading.problems.push(Problem {
-                    at: format!("script {}", i + 1),
-                    reason: format!("malformed JSON: {}", one_line(&e.to_string())),
-                }),
-            }
-        }
-        docs
-    } else {
-        let mut docs = Vec::new();
-        for v in serde_json::Deserializer::from_str(input).into_iter::<Value>() {
-            let v = v.map_err(|e| Error::Json {
-                what: "ClaimReview input",
-                reason: one_line(&e.to_string()),
-            })?;
-            docs.push(v);
-        }
-        if docs.is_empty() {
-            return Err(Error::Json {
-                what: "ClaimReview input",
-                reason: "the file is empty".into(),
-            });
-        }
-        let several = docs.len() > 1;
-        docs.into_iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let prefix = if several {
-                    format!("document {}: ", i + 1)
-                } else {
-                    String::new()
-                };
-                (prefix, v)
-            })
-            .collect()
-    };
-    for (prefix, doc) in &docs {
-        read_document(prefix, doc, options, &mut reading);
+    let mut docs = Vec::new();
+    for v in serde_json::Deserializer::from_str(input).into_iter::<Value>() {
+        let v = v.map_err(|e| Error::Json {
+            what: "ClaimReview input",
+            reason: one_line(&e.to_string()),
+        })?;
+        docs.push(v);
+    }
+    if docs.is_empty() {
+        return Err(Error::Json {
+            what: "ClaimReview input",
+            reason: "the file is empty".into(),
+        });
+    }
+    let several = docs.len() > 1;
+    for (i, doc) in docs.iter().enumerate() {
+        let prefix = if several {
+            format!("document {}: ", i + 1)
+        } else {
+            String::new()
+        };
+        read_document(&prefix, doc, options, &mut reading);
     }
     Ok(reading)
+}
+
+/// Reads one JSON document (an element of a larger input, say) into
+/// `reading`, its positions behind `prefix`; a document with no review in
+/// it is a problem.
+pub fn read_document(prefix: &str, doc: &Value, options: &ReadOptions, reading: &mut Reading) {
+    read_at(prefix, "$", doc, options, reading);
+}
+
+/// Reads one element of a larger input (`$[12]` of a top-level array)
+/// into `reading`, its positions under `root`.
+pub fn read_element(root: &str, doc: &Value, options: &ReadOptions, reading: &mut Reading) {
+    read_at("", root, doc, options, reading);
+}
+
+fn read_at(prefix: &str, root: &str, doc: &Value, options: &ReadOptions, reading: &mut Reading) {
+    let graph = Graph::new(doc);
+    let before = reading.reviews.len() + reading.problems.len();
+    read_nodes(prefix, root, doc, &graph, options, reading);
+    if reading.reviews.len() + reading.problems.len() == before {
+        reading.problems.push(problem(
+            &format!("{prefix}{root}"),
+            "no ClaimReview here (nor a Fact Check Tools claim with a claimReview)",
+        ));
+    }
+}
+
+/// An HTML page: its ld+json blocks read as one document, so that `@id`
+/// references from one block to another resolve. Blocks that hold no
+/// review (WebSite, BreadcrumbList, NewsArticle …) are passed over.
+fn read_page(html: &str, options: &ReadOptions) -> Result<Reading, Error> {
+    let page = page(html);
+    if page.scripts.is_empty() {
+        return Err(Error::Json {
+            what: "ClaimReview input",
+            reason: "an HTML page with no <script type=\"application/ld+json\">".into(),
+        });
+    }
+    let mut options = options.clone();
+    if let Some(lang) = page.lang.filter(|l| check_lang("lang", l).is_ok()) {
+        // The page's language, for reviews whose markup does not say.
+        options.lang = lang;
+    }
+    let mut reading = Reading::default();
+    let mut blocks = Vec::new();
+    let mut cut = Vec::new();
+    for (i, s) in page.scripts.iter().enumerate() {
+        let at = format!("script {}", i + 1);
+        let mentions_review = s.text.contains("ClaimReview") || s.text.contains("claimReviewed");
+        match serde_json::from_str::<Value>(s.text) {
+            Ok(v) => blocks.push((i, v)),
+            Err(_) if s.cut => {
+                cut.push(i + 1);
+                if mentions_review {
+                    reading.problems.push(problem(
+                        &at,
+                        "the block is cut off: the page ends before its </script>",
+                    ));
+                }
+            }
+            Err(e) if mentions_review => reading.problems.push(Problem {
+                at,
+                reason: format!("malformed JSON: {}", one_line(&e.to_string())),
+            }),
+            // A broken block that holds no review is not the importer's
+            // business.
+            Err(_) => {}
+        }
+    }
+    let all = Value::Array(blocks.iter().map(|(_, v)| v.clone()).collect());
+    let graph = Graph::new(&all);
+    for (i, block) in &blocks {
+        read_nodes(
+            &format!("script {}: ", i + 1),
+            "$",
+            block,
+            &graph,
+            &options,
+            &mut reading,
+        );
+    }
+    if reading.reviews.is_empty() && reading.problems.is_empty() {
+        let mut kinds: Vec<&str> = Vec::new();
+        for (_, b) in &blocks {
+            for t in top_types(b) {
+                if !kinds.contains(&t) {
+                    kinds.push(t);
+                }
+            }
+        }
+        let mut reason = format!(
+            "no ClaimReview in the page's {} ld+json blocks",
+            page.scripts.len()
+        );
+        if !kinds.is_empty() {
+            reason.push_str(&format!(" (they hold {})", kinds.join(", ")));
+        }
+        if !cut.is_empty() {
+            reason.push_str(&format!(
+                "; block {} is cut off: the page ends before its </script>",
+                cut.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        reading.problems.push(problem("$", &reason));
+    }
+    Ok(reading)
+}
+
+/// The `@type`s of a block's top-level nodes (and its `@graph`'s).
+fn top_types(v: &Value) -> Vec<&str> {
+    match v {
+        Value::Array(a) => a.iter().flat_map(top_types).collect(),
+        Value::Object(o) => {
+            let mut t = types(o);
+            if let Some(g) = o.get("@graph") {
+                t.extend(top_types(g));
+            }
+            t
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The contents of every `<script type="application/ld+json">` element.
-fn ld_scripts(html: &str) -> Vec<&str> {
+/// What an HTML page holds for the importer.
+struct Page<'a> {
+    scripts: Vec<Script<'a>>,
+    /// `<html lang>`, as a BCP-47 tag.
+    lang: Option<String>,
+}
+
+/// One `<script type="application/ld+json">` element's text.
+struct Script<'a> {
+    text: &'a str,
+    /// The page ends before the element's `</script>`.
+    cut: bool,
+}
+
+/// The contents of every `<script type="application/ld+json">` element,
+/// and the page's language.
+fn page(html: &str) -> Page<'_> {
     let lower = html.to_ascii_lowercase();
-    let mut out = Vec::new();
+    let mut scripts = Vec::new();
     let mut from = 0;
     while let Some(open) = lower[from..].find("<script").map(|i| i + from) {
         let Some(tag_end) = lower[open..].find('>').map(|i| i + open) else {
             break;
         };
-        let Some(close) = lower[tag_end..].find("</script").map(|i| i + tag_end) else {
-            break;
-        };
-        if lower[open..tag_end].contains("application/ld+json") {
-            out.push(&html[tag_end + 1..close]);
+        let is_ld = lower[open..tag_end].contains("application/ld+json");
+        match lower[tag_end..].find("</script").map(|i| i + tag_end) {
+            Some(close) => {
+                if is_ld {
+                    scripts.push(Script {
+                        text: &html[tag_end + 1..close],
+                        cut: false,
+                    });
+                }
+                from = close + 1;
+            }
+            None => {
+                if is_ld {
+                    scripts.push(Script {
+                        text: &html[tag_end + 1..],
+                        cut: true,
+                    });
+                }
+                break;
+            }
         }
-        from = close + 1;
     }
-    out
+    let lang = lower.find("<html").and_then(|at| {
+        let end = lower[at..].find('>').map_or(lower.len(), |e| e + at);
+        let tag = &html[at..end];
+        let l = tag.to_ascii_lowercase().find(" lang=")? + " lang=".len();
+        let rest = tag.get(l..)?;
+        let value = match rest.chars().next()? {
+            q @ ('"' | '\'') => rest[1..].split(q).next()?,
+            _ => rest.split(|c: char| c.is_whitespace() || c == '>').next()?,
+        };
+        let tag = jsonld::lang_tag(value);
+        (!tag.is_empty()).then_some(tag)
+    });
+    Page { scripts, lang }
 }
 
-fn read_document(prefix: &str, doc: &Value, options: &ReadOptions, reading: &mut Reading) {
-    let graph = Graph::new(doc);
-    let before = reading.reviews.len() + reading.problems.len();
-    // Google Fact Check Tools: {"claims": [...]}.
-    if let Some(Value::Array(claims)) = doc.get("claims") {
-        for (i, claim) in claims.iter().enumerate() {
-            let at = format!("{prefix}$.claims[{i}]");
-            let Some(c) = claim.as_object() else {
-                reading.problems.push(problem(&at, "not an object"));
-                continue;
-            };
-            let reviews = match c.get("claimReview") {
-                Some(Value::Array(r)) if !r.is_empty() => r,
-                _ => {
-                    reading
-                        .problems
-                        .push(problem(&at, "no claimReview: nothing rates this claim"));
-                    continue;
-                }
-            };
-            // The claim's language is the first review's: reviews in other
-            // languages rate the same words, not a translation of them.
-            let lang = reviews
-                .iter()
-                .filter_map(|r| r.get("languageCode").and_then(text))
-                .find(|l| check_lang("lang", l).is_ok())
-                .unwrap_or_else(|| options.lang.clone());
-            for (j, r) in reviews.iter().enumerate() {
-                let at = format!("{at}.claimReview[{j}]");
-                match google_review(c, r, &lang, options) {
+/// Reads the reviews of one document (or one block of a page, with the
+/// page's graph) into `reading`.
+fn read_nodes(
+    prefix: &str,
+    root: &str,
+    doc: &Value,
+    graph: &Graph<'_>,
+    options: &ReadOptions,
+    reading: &mut Reading,
+) {
+    let mut found = Vec::new();
+    find_reviews(doc, root.to_owned(), &mut found);
+    for f in found {
+        match f {
+            Found::Schema(at, node) => {
+                let at = format!("{prefix}{at}");
+                match schema_review(graph, node, options) {
                     Ok(review) => reading.reviews.push(Review { at, ..review }),
                     Err(reason) => reading.problems.push(Problem { at, reason }),
                 }
             }
-        }
-    } else {
-        let mut found = Vec::new();
-        find_reviews(doc, "$".to_owned(), &mut found);
-        for (at, node) in found {
-            let at = format!("{prefix}{at}");
-            match schema_review(&graph, node, options) {
-                Ok(review) => reading.reviews.push(Review { at, ..review }),
-                Err(reason) => reading.problems.push(Problem { at, reason }),
+            Found::Tools(at, claim) => {
+                tools_claim(&format!("{prefix}{at}"), claim, options, reading);
             }
+            Found::NotAClaim(at) => reading
+                .problems
+                .push(problem(&format!("{prefix}{at}"), "not an object")),
         }
     }
-    if reading.reviews.len() + reading.problems.len() == before {
-        reading.problems.push(problem(
-            &format!("{prefix}$"),
-            "no ClaimReview here (nor a Fact Check Tools `claims` list)",
-        ));
+}
+
+/// A Fact Check Tools claim (`{"text", "claimant", "claimDate",
+/// "claimReview": [...]}`): each of its reviews.
+fn tools_claim(at: &str, c: &Node, options: &ReadOptions, reading: &mut Reading) {
+    let reviews = match c.get("claimReview") {
+        Some(Value::Array(r)) if !r.is_empty() => r,
+        _ => {
+            reading
+                .problems
+                .push(problem(at, "no claimReview: nothing rates this claim"));
+            return;
+        }
+    };
+    // The claim's language is the first review's: reviews in other
+    // languages rate the same words, not a translation of them.
+    let stated = reviews
+        .iter()
+        .filter_map(|r| r.get("languageCode").and_then(text))
+        .map(|l| jsonld::lang_tag(&l))
+        .find(|l| check_lang("lang", l).is_ok())
+        .unwrap_or_else(|| options.lang.clone());
+    let lang = c
+        .get("text")
+        .and_then(text)
+        .map_or(stated.clone(), |t| fit_script(&stated, &t));
+    for (j, r) in reviews.iter().enumerate() {
+        let at = format!("{at}.claimReview[{j}]");
+        match google_review(c, r, &lang, options) {
+            Ok(review) => reading.reviews.push(Review { at, ..review }),
+            Err(reason) => reading.problems.push(Problem { at, reason }),
+        }
+    }
+}
+
+/// Scripts whose letters say which language a text is in, whatever the
+/// markup states: Fact Check Tools often says `en` of an Arabic claim, or
+/// `ar` of the English or French claim an Arabic desk checked. When most
+/// letters of `text` are Arabic and `stated` is not a language written in
+/// Arabic letters, the text is Arabic; when most are Latin and `stated` is
+/// written in Arabic letters, it is English or French if at least two of
+/// that language's commonest words are in it and outnumber the other's,
+/// else undetermined (`und`).
+fn fit_script(stated: &str, text: &str) -> String {
+    const ARABIC_SCRIPT: [&str; 8] = ["ar", "fa", "ur", "ps", "ku", "sd", "ug", "ckb"];
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let arabic = text
+        .chars()
+        .filter(|c| matches!(*c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}'))
+        .count();
+    let primary = stated.split('-').next().unwrap_or(stated);
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    if letters > 0 && arabic * 2 > letters && !ARABIC_SCRIPT.contains(&primary) {
+        "ar".to_owned()
+    } else if letters > 0 && latin * 2 > letters && ARABIC_SCRIPT.contains(&primary) {
+        const EN: [&str; 8] = ["the", "and", "of", "is", "was", "to", "in", "that"];
+        const FR: [&str; 8] = ["le", "la", "les", "des", "et", "est", "du", "une"];
+        let lower = text.to_lowercase();
+        let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).collect();
+        let en = words.iter().filter(|w| EN.contains(w)).count();
+        let fr = words.iter().filter(|w| FR.contains(w)).count();
+        if en >= 2 && en > fr {
+            "en".to_owned()
+        } else if fr >= 2 && fr > en {
+            "fr".to_owned()
+        } else {
+            "und".to_owned()
+        }
+    } else {
+        stated.to_owned()
     }
 }
 
@@ -280,19 +473,46 @@ fn problem(at: &str, reason: &str) -> Problem {
     }
 }
 
-/// Every node typed `ClaimReview` (or untyped with a `claimReviewed`),
+/// A review found in a document.
+enum Found<'a> {
+    /// A schema.org `ClaimReview` node.
+    Schema(String, &'a Node),
+    /// A Fact Check Tools claim, with its `claimReview` list.
+    Tools(String, &'a Node),
+    /// An element of a Fact Check Tools `claims` list that is no object.
+    NotAClaim(String),
+}
+
+/// Every node typed `ClaimReview` (or untyped with a `claimReviewed`), and
+/// every Fact Check Tools claim (untyped, with a `claimReview` list),
 /// anywhere in `v`, with its path.
-fn find_reviews<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Node)>) {
+fn find_reviews<'a>(v: &'a Value, at: String, out: &mut Vec<Found<'a>>) {
     match v {
         Value::Object(o) => {
             let t = types(o);
             let untyped_review = t.is_empty()
                 && (o.contains_key("claimReviewed") || o.contains_key("schema:claimReviewed"));
             if t.contains(&"ClaimReview") || untyped_review {
-                out.push((at, o));
+                out.push(Found::Schema(at, o));
+                return;
+            }
+            if t.is_empty() && o.contains_key("claimReview") {
+                out.push(Found::Tools(at, o));
                 return;
             }
             for (k, child) in o {
+                if k == "claims" {
+                    if let Value::Array(a) = child {
+                        for (i, c) in a.iter().enumerate() {
+                            let at = format!("{at}.claims[{i}]");
+                            match c {
+                                Value::Object(c) => out.push(Found::Tools(at, c)),
+                                _ => out.push(Found::NotAClaim(at)),
+                            }
+                        }
+                        continue;
+                    }
+                }
                 // Member names come from the input: keep the path one line.
                 let k = crate::error::one_line(k);
                 find_reviews(child, format!("{at}.{k}"), out);
@@ -367,30 +587,26 @@ fn schema_review(g: &Graph<'_>, r: &Node, options: &ReadOptions) -> Result<Revie
         .and_then(|v| language(g, v))
         .unwrap_or_else(|| options.lang.clone());
 
-    let appearances: Vec<&Node> = item
+    let appearance_values: Vec<&Value> = item
         .map(|c| {
-            let mut a: Vec<&Node> = g
-                .all(c, "firstAppearance")
+            g.all(c, "firstAppearance")
                 .into_iter()
                 .chain(g.all(c, "appearance"))
-                .filter_map(|v| g.node(v))
-                .collect();
-            a.dedup_by(|x, y| std::ptr::eq(*x, *y));
-            a
+                .collect()
         })
         .unwrap_or_default();
+    let mut appearances: Vec<&Node> = appearance_values.iter().filter_map(|v| g.node(v)).collect();
+    appearances.dedup_by(|x, y| std::ptr::eq(*x, *y));
     let first = appearances.first().copied();
 
     let claim_author = item.and_then(|c| g.prop(c, "author"));
     let publisher_node = first.and_then(|a| g.prop(a, "author").or_else(|| g.prop(a, "publisher")));
     let mut originator = match claim_author {
-        Some(v) => {
-            Some(party(g, v, base.as_ref()).map_err(|e| format!("itemReviewed.author: {e}"))?)
-        }
+        Some(v) => party(g, v).map_err(|e| format!("itemReviewed.author: {e}"))?,
         None => None,
     };
     let mut publisher = match publisher_node {
-        Some(v) => Some(party(g, v, base.as_ref()).map_err(|e| format!("appearance author: {e}"))?),
+        Some(v) => party(g, v).map_err(|e| format!("appearance author: {e}"))?,
         None => None,
     };
     if originator.is_none() {
@@ -405,9 +621,18 @@ fn schema_review(g: &Graph<'_>, r: &Node, options: &ReadOptions) -> Result<Revie
         publisher = None;
     }
 
+    // Where it appeared: the first appearance's url (an appearance may be
+    // given as a bare URL), else the claim's own url.
     let appeared_at = first
         .and_then(|a| g.prop(a, "url"))
         .and_then(text)
+        .or_else(|| {
+            appearance_values
+                .iter()
+                .filter(|v| v.is_string())
+                .find_map(|v| text(v))
+        })
+        .or_else(|| item.and_then(|c| g.prop(c, "url")).and_then(text))
         .and_then(|u| absolute_url(&u, base.as_ref()).ok());
     let venue = first
         .and_then(|a| g.prop(a, "name").or_else(|| g.prop(a, "headline")))
@@ -436,10 +661,16 @@ fn schema_review(g: &Graph<'_>, r: &Node, options: &ReadOptions) -> Result<Revie
     let best = g.prop(rating_node, "bestRating").and_then(number);
     let rating = rate(words, value, worst, best)?;
 
-    let reviewer = g.prop(r, "author").and_then(|v| {
+    let author = g.prop(r, "author").or_else(|| g.prop(r, "publisher"));
+    let reviewer = author.and_then(|v| {
         g.node(v)
             .map_or_else(|| text(v), |n| g.prop(n, "name").and_then(text))
     });
+    let reviewer_url = author
+        .and_then(|v| g.node(v))
+        .and_then(|n| g.prop(n, "url").or_else(|| g.prop(n, "sameAs")))
+        .and_then(text)
+        .and_then(|u| own_url(&u));
     let body = ["reviewBody", "description", "headline", "name"]
         .iter()
         .find_map(|p| g.prop(r, p).and_then(text));
@@ -467,6 +698,7 @@ fn schema_review(g: &Graph<'_>, r: &Node, options: &ReadOptions) -> Result<Revie
         venue,
         rating,
         reviewer,
+        reviewer_url,
         reviewed_on,
         body,
         citations,
@@ -486,21 +718,18 @@ fn google_review(
     let url = absolute_url(&raw_url, options.base_url.as_ref())
         .map_err(|p| url_problem("url", &raw_url, &p))?;
     let text = get(claim, "text").ok_or("no claim text (`text`)")?;
-    let originator = match get(claim, "claimant") {
-        Some(name) => Party {
-            kind: guess_kind(&name),
-            name,
-            url: None,
-            slug: None,
-        },
-        None => unattributed(),
-    };
+    let originator = get(claim, "claimant")
+        .map(named_party)
+        .unwrap_or_else(unattributed);
     let dates = [claim.get("claimDate"), r.get("reviewDate")];
     let appeared_on = first_date(&dates)?;
     let words = get(r, "textualRating");
     let rating = rate(words, None, None, None)?;
     let publisher = r.get("publisher").and_then(Value::as_object);
     let reviewer = publisher.and_then(|p| get(p, "name").or_else(|| get(p, "site")));
+    let reviewer_url = publisher
+        .and_then(|p| get(p, "site"))
+        .and_then(|s| own_url(&s));
     Ok(Review {
         at: String::new(),
         url,
@@ -513,6 +742,7 @@ fn google_review(
         venue: None,
         rating,
         reviewer,
+        reviewer_url,
         reviewed_on: get(r, "reviewDate").and_then(|d| date(&d)),
         body: get(r, "title"),
         citations: Vec::new(),
@@ -529,9 +759,11 @@ fn url_problem(field: &str, raw: &str, p: &UrlProblem) -> String {
     }
 }
 
-/// The rating from a number between worst and best when all three are
-/// there and the number is between them; else from the words; else
-/// unverifiable, keeping the words.
+/// The rating from the words when they name a category (publishers'
+/// numeric scales are inconsistent: the words are what the fact-checker
+/// chose); else from a number between worst and best when all three are
+/// there and the number is between them; else unverifiable, keeping the
+/// words.
 fn rate(
     words: Option<String>,
     value: Option<f64>,
@@ -545,15 +777,17 @@ fn rate(
     if words.is_none() && value.is_none() {
         return Err("reviewRating has neither a ratingValue nor words (alternateName)".into());
     }
-    if let Some(r) = scale.and_then(|(v, w, b)| rating::from_value(v, w, b)) {
-        return Ok(ReadRating {
-            rating: r,
-            words,
-            value: scale,
-            unmapped: false,
-        });
-    }
     let from_words = words.as_deref().and_then(rating::from_words);
+    if from_words.is_none() {
+        if let Some(r) = scale.and_then(|(v, w, b)| rating::from_value(v, w, b)) {
+            return Ok(ReadRating {
+                rating: r,
+                words,
+                value: scale,
+                unmapped: false,
+            });
+        }
+    }
     Ok(ReadRating {
         rating: from_words.map_or(Rating::Unverifiable, rating::Category::rating),
         unmapped: from_words.is_none(),
@@ -582,16 +816,26 @@ fn first_date(candidates: &[Option<&Value>]) -> Result<String, String> {
     }
 }
 
-/// An ISO 8601 date or date-time as isnad stores dates: a full time with
-/// an offset becomes a UTC time, anything else that starts with a valid
-/// `YYYY-MM-DD` becomes that date.
+/// An ISO 8601 date or date-time as isnad stores dates: a full UTC time
+/// (`Z` or `+00:00`) stays a time; a time at another offset keeps its own
+/// date (`2025-03-01T01:00:00+02:00` was published on 1 March where it was
+/// published, though it was still 28 February in UTC); anything else that
+/// starts with a valid `YYYY-MM-DD` becomes that date.
 fn date(s: &str) -> Option<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(
-            t.with_timezone(&chrono::Utc)
-                .format("%Y-%m-%dT%H:%M:%SZ")
-                .to_string(),
-        );
+        // Midnight exactly is how a date alone is serialised (Fact Check
+        // Tools' `claimDate`): the date is what was known.
+        if t.time() == chrono::NaiveTime::MIN {
+            return Some(t.date_naive().format("%Y-%m-%d").to_string());
+        }
+        if t.offset().local_minus_utc() == 0 {
+            return Some(
+                t.with_timezone(&chrono::Utc)
+                    .format("%Y-%m-%dT%H:%M:%SZ")
+                    .to_string(),
+            );
+        }
+        return Some(t.date_naive().format("%Y-%m-%d").to_string());
     }
     let day = s.get(..10)?;
     let shape = day.bytes().enumerate().all(|(i, b)| match i {
@@ -608,43 +852,36 @@ fn language(g: &Graph<'_>, v: &Value) -> Option<String> {
         Some(n) => g.prop(n, "alternateName").and_then(text),
         None => text(v),
     }?;
+    let tag = jsonld::lang_tag(&tag);
     check_lang("inLanguage", &tag).is_ok().then_some(tag)
 }
 
-/// A party from a node (or a bare name).
-fn party(g: &Graph<'_>, v: &Value, base: Option<&url::Url>) -> Result<Party, String> {
+/// A party from a node (or a bare name); `None` when it has neither a
+/// name nor a url (a placeholder: the claim is then unattributed). Its url
+/// is kept only when it is absolute: a claimant's "/" or "Réseaux
+/// sociaux" is a placeholder, not a page to resolve against the review.
+fn party(g: &Graph<'_>, v: &Value) -> Result<Option<Party>, String> {
     if let Some(dangling) = g.dangling(v) {
         return Err(format!(
             "refers to `{dangling}`, which is not in the document"
         ));
     }
     let Some(n) = g.node(v) else {
-        let name = text(v).ok_or("has no name")?;
-        return Ok(Party {
-            kind: guess_kind(&name),
-            name,
-            url: None,
-            slug: None,
-        });
+        return Ok(text(v).map(named_party));
     };
     let url = g
         .prop(n, "url")
         .or_else(|| g.prop(n, "sameAs"))
         .and_then(text)
-        .and_then(|u| absolute_url(&u, base).ok());
-    let name = g
+        .and_then(|u| own_url(&u));
+    let Some(name) = g
         .prop(n, "name")
         .or_else(|| g.prop(n, "alternateName"))
         .and_then(text)
-        .or_else(|| {
-            url.as_deref()
-                .and_then(|u| url::Url::parse(u).ok())
-                .and_then(|u| {
-                    u.host_str()
-                        .map(|h| h.trim_start_matches("www.").to_owned())
-                })
-        })
-        .ok_or("has neither a name nor a url")?;
+        .or_else(|| url.as_deref().and_then(host_of))
+    else {
+        return Ok(None);
+    };
     let slug = g
         .prop(n, "identifier")
         .and_then(text)
@@ -653,35 +890,80 @@ fn party(g: &Graph<'_>, v: &Value, base: Option<&url::Url>) -> Result<Party, Str
         .prop(n, "additionalType")
         .and_then(text)
         .and_then(|t| t.strip_prefix(SOURCE_KIND_IRI).and_then(kind_named));
-    let kind = stated.unwrap_or_else(|| {
-        let t = types(n);
-        if t.contains(&"Person") {
-            SourceKind::Person
-        } else if t.contains(&"NewsMediaOrganization") || t.iter().any(|t| t.ends_with("Newspaper"))
-        {
-            SourceKind::Outlet
-        } else if t.contains(&"GovernmentOrganization") || t.contains(&"GovernmentService") {
-            SourceKind::Government
-        } else if t
-            .iter()
-            .any(|t| t.contains("Organization") || *t == "Corporation")
-        {
-            SourceKind::Organization
-        } else if t
-            .iter()
-            .any(|t| matches!(*t, "WebSite" | "WebPage" | "Blog"))
-        {
-            SourceKind::Outlet
-        } else {
-            guess_kind(&name)
+    if let Some(kind) = stated {
+        return Ok(Some(Party {
+            name,
+            kind,
+            url,
+            slug,
+        }));
+    }
+    let t = types(n);
+    let typed = if t.contains(&"Person") {
+        Some(SourceKind::Person)
+    } else if t.contains(&"NewsMediaOrganization") || t.iter().any(|t| t.ends_with("Newspaper")) {
+        Some(SourceKind::Outlet)
+    } else if t.contains(&"GovernmentOrganization") || t.contains(&"GovernmentService") {
+        Some(SourceKind::Government)
+    } else if t
+        .iter()
+        .any(|t| t.contains("Organization") || *t == "Corporation")
+    {
+        Some(SourceKind::Organization)
+    } else if t
+        .iter()
+        .any(|t| matches!(*t, "WebSite" | "WebPage" | "Blog"))
+    {
+        Some(SourceKind::Outlet)
+    } else {
+        None
+    };
+    let mut p = named_party(name);
+    // A generic name ("Facebook user") is never a person, whatever the
+    // markup's type; nor is a ministry or an outlet that the markup calls
+    // a Person; any other typed party is what its type says.
+    match typed {
+        Some(SourceKind::Person) if generics::kind(&p.name).is_none() => {
+            p.kind = generics::organisation_kind(&p.name).unwrap_or(SourceKind::Person);
         }
-    });
-    Ok(Party {
+        Some(SourceKind::Organization) if generics::kind(&p.name).is_none() => {
+            p.kind = generics::organisation_kind(&p.name).unwrap_or(SourceKind::Organization);
+        }
+        Some(k) if generics::kind(&p.name).is_none() => p.kind = k,
+        _ => {}
+    }
+    // A platform's page says where the post was, not who wrote it.
+    p.url = url.filter(|u| !host_of(u).is_some_and(|h| generics::is_platform(&h)));
+    p.slug = slug;
+    Ok(Some(p))
+}
+
+/// A party the markup names by name alone: generic names and platform
+/// hosts ([`generics`]) are unnamed accounts or anonymous sources, never a
+/// person and never the platform itself.
+fn named_party(name: String) -> Party {
+    if let Some(host) = generics::platform_host(&name) {
+        return Party {
+            name: format!("Unnamed account on {host}"),
+            kind: SourceKind::SocialAccount,
+            url: None,
+            slug: None,
+        };
+    }
+    Party {
+        kind: guess_kind(&name),
         name,
-        kind,
-        url,
-        slug,
-    })
+        url: None,
+        slug: None,
+    }
+}
+
+/// A URL's host without `www.`.
+fn host_of(u: &str) -> Option<String> {
+    url::Url::parse(u)
+        .ok()?
+        .host_str()
+        .map(|h| h.trim_start_matches("www.").to_owned())
 }
 
 fn kind_named(s: &str) -> Option<SourceKind> {
@@ -697,49 +979,45 @@ fn kind_named(s: &str) -> Option<SourceKind> {
 }
 
 /// The kind of a source the markup names without a type (Fact Check
-/// Tools' `claimant` is a bare name): posts and accounts on platforms are
-/// social accounts, unnamed sources anonymous, anyone else a person. An
-/// editor can correct a wrong guess with `amend --source`.
+/// Tools' `claimant` is a bare name): generic names ([`generics::kind`]:
+/// "Facebook user", "Varias fuentes") are social accounts or anonymous,
+/// a bare web address an outlet, anyone else a person. An editor can
+/// correct a wrong guess with `amend --source`.
 pub fn guess_kind(name: &str) -> SourceKind {
-    let n = name.to_lowercase();
-    const SOCIAL: [&str; 22] = [
-        "facebook",
-        "twitter",
-        "tiktok",
-        "instagram",
-        "whatsapp",
-        "youtube",
-        "telegram",
-        "social media",
-        "viral",
-        "posts",
-        "users",
-        "x.com",
-        "فيسبوك",
-        "تويتر",
-        "واتساب",
-        "تيك توك",
-        "منشورات",
-        "फेसबुक",
-        "व्हाट्सएप",
-        "publicaciones",
-        "publicações",
-        "publications",
-    ];
-    const UNNAMED: [&str; 5] = [
-        "unknown",
-        "unnamed",
-        "anonymous",
-        "multiple sources",
-        "various",
-    ];
-    if UNNAMED.iter().any(|w| n.contains(w)) {
-        SourceKind::Anonymous
-    } else if SOCIAL.iter().any(|w| n.contains(w)) {
-        SourceKind::SocialAccount
-    } else {
-        SourceKind::Person
+    if let Some(k) = generics::kind(name) {
+        return k;
     }
+    if generics::platform_host(name).is_some() {
+        return SourceKind::SocialAccount;
+    }
+    if own_url(name).is_some() && !name.contains(char::is_whitespace) && name.contains('.') {
+        return SourceKind::Outlet;
+    }
+    if handle(name) {
+        return SourceKind::SocialAccount;
+    }
+    generics::organisation_kind(name).unwrap_or(SourceKind::Person)
+}
+
+/// True for a name that reads as an account's handle rather than a
+/// person's name: one word with `@`, `_`, a dot or a digit in it, all in
+/// lower case (`avadhdhara`), or with a capital after its first letter
+/// (`NYplaid`). `Tunde` is a name.
+fn handle(name: &str) -> bool {
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return false;
+    }
+    let marks = name.starts_with('@')
+        || name.contains('_')
+        || name.contains('.')
+        || name.chars().any(|c| c.is_ascii_digit());
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let lower =
+        letters.iter().all(|c| c.is_lowercase()) && letters.iter().any(|c| c.is_lowercase());
+    let inner_capital = letters.iter().skip(1).any(|c| c.is_uppercase())
+        && letters.iter().any(|c| c.is_lowercase());
+    marks || lower || inner_capital
 }
 
 /// The source of a claim whose markup names nobody.
@@ -759,5 +1037,7 @@ fn same_party(a: &Party, b: &Party) -> bool {
     }
 }
 
+pub mod generics;
+pub use generics::is_platform;
 #[cfg(test)]
 mod tests;

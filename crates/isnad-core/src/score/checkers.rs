@@ -3,7 +3,12 @@
 //!
 //! A key's checker is the checker of the key it replaces (a rotated key is
 //! the same checker), else the organisation its `key` record names (`org`),
-//! else the key itself, named `name+keyid`.
+//! else the key itself, named `name+keyid`. A verdict imported from
+//! another organisation's published review (a verdict with `review`,
+//! format version 3) is that organisation's voice, not the importing
+//! key's: its checker is named `review:` and the organisation's name as
+//! the review gives it (`review:Full Fact`), a name no key's checker can
+//! have (organisation ids are slugs, key names have no colon).
 //!
 //! A checker's weight is a Beta-style estimate of how often its verdicts
 //! side with the other checkers' consensus, starting from a prior:
@@ -28,6 +33,9 @@ use std::collections::BTreeMap;
 
 use super::facts::{Facts, Ix};
 use super::fixed::{Micro, ONE, div_round};
+
+/// The prefix of the checker names of reviewing organisations.
+pub(crate) const REVIEW_PREFIX: &str = "review:";
 
 /// Checker identities.
 pub(crate) struct CheckerIds {
@@ -64,25 +72,49 @@ impl CheckerIds {
                         Some(org) => (org.clone(), true),
                         None => (key.label.clone(), false),
                     };
-                    match ids.index.get(&name) {
-                        Some(&c) => c,
-                        None => {
-                            let c = Ix::try_from(ids.names.len()).unwrap_or(Ix::MAX);
-                            ids.index.insert(name.clone(), c);
-                            ids.names.push(name);
-                            ids.is_org.push(is_org);
-                            ids.keys.push(Vec::new());
-                            ids.fact_checker.push(false);
-                            c
-                        }
-                    }
+                    ids.intern(name, is_org)
                 }
             };
             ids.key_checker.push(c);
             ids.keys[c as usize].push(key.name.clone());
             ids.fact_checker[c as usize] |= key.fact_checker;
         }
+        for v in &f.verdicts {
+            if let Some(by) = &v.reviewed_by {
+                let c = ids.intern(format!("{REVIEW_PREFIX}{by}").into(), false);
+                // Its verdicts count only when an importing fact-checker's
+                // key signed them ([`Self::of_verdict`]).
+                ids.fact_checker[c as usize] = true;
+            }
+        }
         ids
+    }
+
+    /// The checker named `name`, added (without keys) if new.
+    fn intern(&mut self, name: Box<str>, is_org: bool) -> Ix {
+        if let Some(&c) = self.index.get(&name) {
+            return c;
+        }
+        let c = Ix::try_from(self.names.len()).unwrap_or(Ix::MAX);
+        self.index.insert(name.clone(), c);
+        self.names.push(name);
+        self.is_org.push(is_org);
+        self.keys.push(Vec::new());
+        self.fact_checker.push(false);
+        c
+    }
+
+    /// The checker a verdict signed by key `k` speaks for: the reviewing
+    /// organisation's for an imported review, else the key's.
+    pub fn of_verdict(&self, k: Ix, reviewed_by: Option<&str>) -> Ix {
+        match reviewed_by {
+            Some(by) => self
+                .index
+                .get(format!("{REVIEW_PREFIX}{by}").as_str())
+                .copied()
+                .unwrap_or_else(|| self.of_key(k)),
+            None => self.of_key(k),
+        }
     }
 
     /// The checker key `k` speaks for.

@@ -117,6 +117,9 @@ pub(crate) struct VerdictFact {
     pub rating: Rating,
     pub confidence: u8,
     pub sig: Sig,
+    /// For an imported verdict, the organisation whose review it records
+    /// (`review.by`): that organisation is the verdict's checker.
+    pub reviewed_by: Option<Box<str>>,
 }
 
 #[derive(Clone)]
@@ -356,6 +359,7 @@ impl Facts {
                     rating: v.rating,
                     confidence: v.confidence.min(100),
                     sig,
+                    reviewed_by: v.review.as_ref().map(|r| r.by.as_str().into()),
                 });
                 self.nodes.insert(hash, Node::Verdict(i));
             }

@@ -153,7 +153,7 @@ impl Standing {
                 .sig
                 .signer
                 .filter(|&k| f.keys[k as usize].fact_checker)
-                .map(|k| ids.of_key(k));
+                .map(|k| ids.of_verdict(k, fact.reviewed_by.as_deref()));
             voice_of.push(checker);
             let s = if checker.is_none() {
                 VerdictStatus::NotFactChecker

@@ -311,6 +311,7 @@ impl Book {
                 rationale: format!("checked ({n})"),
                 evidence: vec![],
                 supersedes,
+                review: None,
             }),
         )
     }

@@ -535,6 +535,7 @@ fn only_fact_checkers_verdicts_count() {
             rationale: "not a checker".into(),
             evidence: vec![],
             supersedes: None,
+            review: None,
         }),
     )
     .sign(&editor)

@@ -4,8 +4,11 @@
 //! ClaimReview becomes sources, a claim and a verdict) must not leave half
 //! of them behind when a later one is refused. A [`Batch`] holds the
 //! writer lock, signs and checks each record against the ledger with the
-//! batch's earlier records laid over it, and writes nothing until
-//! [`Batch::commit`].
+//! batch's earlier records laid over it, and makes nothing part of the
+//! ledger until [`Batch::commit`]. Its memory does not grow with its size:
+//! every 8,192 entries it writes what waits beyond the head,
+//! as an import does (`store/bulk.rs`), and dropping it uncommitted
+//! removes those rows again.
 
 use crate::store::sled_error;
 use std::collections::HashMap;
@@ -34,6 +37,12 @@ pub struct Batch<'l> {
     /// Content key → index into `pending`, so that the same record twice
     /// in one batch is one entry, as it is across appends.
     content: HashMap<[u8; 32], usize>,
+    /// Rows beyond the head may exist (entries written before commit).
+    bulk: bool,
+    /// The last entry written beyond the head.
+    last: Option<super::Head>,
+    /// Entries written beyond the head.
+    written: usize,
 }
 
 impl Ledger {
@@ -54,7 +63,21 @@ impl Ledger {
             fresh: MemoryView::new(),
             pending: Vec::new(),
             content: HashMap::new(),
+            bulk: false,
+            last: None,
+            written: 0,
         })
+    }
+}
+
+impl Drop for Batch<'_> {
+    /// A batch dropped uncommitted leaves the ledger as it was: rows it
+    /// wrote beyond the head go. If removing them fails, the mark stays
+    /// and the next open removes them.
+    fn drop(&mut self) {
+        if self.bulk {
+            let _ = self.ledger.discard_uncommitted();
+        }
     }
 }
 
@@ -94,10 +117,37 @@ impl Batch<'_> {
         self.at = Position::after(&v);
         self.content.insert(ck, self.pending.len());
         self.pending.push(v.clone());
+        if self.pending.len() >= IMPORT_BUFFER {
+            self.spill()?;
+        }
         Ok(Appended {
             entry: v,
             new: true,
         })
+    }
+
+    /// Writes what waits beyond the head (not yet part of the ledger); the
+    /// rules and [`Ledger::existing`] see it there through the indexes.
+    fn spill(&mut self) -> Result<(), Error> {
+        let Some(last) = self.pending.last() else {
+            return Ok(());
+        };
+        if !self.bulk {
+            self.ledger.begin_bulk()?;
+            self.bulk = true;
+        }
+        let head = super::Head {
+            seq: last.seq(),
+            hash: last.hash(),
+            time: last.time(),
+        };
+        self.ledger.write_bulk(&self.pending)?;
+        self.written += self.pending.len();
+        self.last = Some(head);
+        self.pending.clear();
+        self.content.clear();
+        self.fresh = MemoryView::new();
+        Ok(())
     }
 
     /// True when source `id` is defined in the ledger or by the batch.
@@ -110,6 +160,30 @@ impl Batch<'_> {
             top: &self.fresh,
         };
         Ok(view.source(id)?.is_some())
+    }
+
+    /// The name source `id` was defined with, in the ledger or by the
+    /// batch, if it is defined.
+    ///
+    /// # Errors
+    /// Storage errors.
+    pub fn source_name(&self, id: &SourceId) -> Result<Option<String>, Error> {
+        let view = rules::Layered {
+            base: self.ledger,
+            top: &self.fresh,
+        };
+        let Some(seq) = view.source(id)? else {
+            return Ok(None);
+        };
+        let pending = self.pending.iter().find(|v| v.seq() == seq);
+        let entry = match pending {
+            Some(v) => Some(v.entry().clone()),
+            None => self.ledger.stored_entry(seq)?,
+        };
+        Ok(entry.and_then(|e| match e.record() {
+            Record::Source(s) => Some(s.name.clone()),
+            _ => None,
+        }))
     }
 
     /// The ledger the batch appends to (reads see only committed entries).
@@ -128,41 +202,32 @@ impl Batch<'_> {
     }
 
     /// Writes every new entry, durably, and returns how many there were.
-    /// A small batch is one transaction; a large one is written beyond the
-    /// head and committed by moving the head, as an import is, so either
-    /// way a crash leaves the ledger as it was before or with all of it.
+    /// A small batch is one transaction; a large one was written beyond the
+    /// head as it grew and is committed by moving the head, as an import
+    /// is, so either way a crash leaves the ledger as it was before or with
+    /// all of it.
     ///
     /// # Errors
     /// Storage errors; the ledger is as it was.
-    pub fn commit(self) -> Result<usize, Error> {
-        let Some(last) = self.pending.last() else {
-            return Ok(0);
-        };
+    pub fn commit(mut self) -> Result<usize, Error> {
         let ledger = self.ledger;
-        if self.pending.len() <= IMPORT_BUFFER {
+        if !self.bulk {
+            if self.pending.is_empty() {
+                return Ok(0);
+            }
+            // Fewer than IMPORT_BUFFER entries: one transaction.
             ledger.write(&self.pending)?;
             ledger.db.flush().map_err(sled_error)?;
             return Ok(self.pending.len());
         }
-        let head = super::Head {
-            seq: last.seq(),
-            hash: last.hash(),
-            time: last.time(),
-        };
-        let written = (|| {
-            ledger.begin_bulk()?;
-            for chunk in self.pending.chunks(IMPORT_BUFFER) {
-                ledger.write_bulk(chunk)?;
-            }
-            ledger.commit_bulk(head)
-        })();
-        if let Err(e) = written {
-            // If removing the rows fails too, the mark stays and the next
-            // open removes them.
-            let _ = ledger.discard_uncommitted();
-            return Err(e);
-        }
-        Ok(self.pending.len())
+        // On error, dropping the batch removes the rows.
+        self.spill()?;
+        let head = self.last.ok_or_else(|| Error::Corrupt {
+            reason: "a bulk batch with nothing written".into(),
+        })?;
+        ledger.commit_bulk(head)?;
+        self.bulk = false;
+        Ok(self.written)
     }
 }
 
@@ -245,5 +310,32 @@ mod tests {
         assert_eq!(b.commit().unwrap(), n);
         assert_eq!(l.len().unwrap(), 2 + n as u64);
         l.verify(&mut |_| {}).unwrap();
+    }
+
+    #[test]
+    fn a_large_batch_dropped_uncommitted_leaves_the_ledger_as_it_was() {
+        let (_d, l, ed) = ledger();
+        let before = l.head().unwrap();
+        let mut b = l.batch(t()).unwrap();
+        // Past one spill: rows are written beyond the head.
+        for i in 0..IMPORT_BUFFER + 10 {
+            b.append(&ed, source(&format!("s{i}"))).unwrap();
+        }
+        // What was spilled is still found, by content and by id.
+        assert!(!b.append(&ed, source("s1")).unwrap().is_new());
+        assert_eq!(
+            b.source_name(&"s1".parse().unwrap()).unwrap().as_deref(),
+            Some("S1")
+        );
+        drop(b);
+        assert_eq!(l.head().unwrap(), before);
+        assert_eq!(l.len().unwrap(), 2);
+        assert!(l.source_entry(&"s1".parse().unwrap()).unwrap().is_none());
+        l.verify(&mut |_| {}).unwrap();
+        // And the next batch writes from the same place.
+        let mut b = l.batch(t()).unwrap();
+        assert!(b.append(&ed, source("s1")).unwrap().is_new());
+        assert_eq!(b.commit().unwrap(), 1);
+        assert_eq!(l.len().unwrap(), 3);
     }
 }

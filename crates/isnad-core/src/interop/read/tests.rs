@@ -77,8 +77,10 @@ fn nodes_in_a_graph_without_context_with_references() {
     assert_eq!(r.reviewer.as_deref(), Some("Example & Co Fact Check"));
     assert_eq!(r.originator.name, "Jane Doe");
     assert_eq!(r.originator.kind, SourceKind::Person);
-    // The claim's only date is the review's, made UTC.
-    assert_eq!(r.appeared_on, "2025-03-01T08:00:00Z");
+    // The claim's only date is the review's, at +02:00: it keeps its own
+    // date (a time at an offset is not made UTC, which could change the
+    // day).
+    assert_eq!(r.appeared_on, "2025-03-01");
     assert_eq!(r.rating.rating, Rating::False);
     assert_eq!(r.rating.value, None);
 }
@@ -225,7 +227,12 @@ fn bad_reviews_are_problems_with_their_position() {
         ),
     ]);
     let r = read(&doc.to_string(), &opts()).unwrap();
-    assert_eq!(r.reviews.len(), 1);
+    assert_eq!(r.reviews.len(), 2);
+    // An author with no name is no author: the claim is unattributed, not
+    // refused.
+    assert_eq!(r.reviews[1].at, "$[9]");
+    assert_eq!(r.reviews[1].originator.kind, SourceKind::Anonymous);
+    assert!(r.reviews[1].originator.name.starts_with("Unattributed"));
     let got: Vec<String> = r.problems.iter().map(ToString::to_string).collect();
     let expect = [
         ("$[1]", "no reviewRating"),
@@ -236,7 +243,6 @@ fn bad_reviews_are_problems_with_their_position() {
         ("$[6]", "not an http(s) URL"),
         ("$[7]", "`#missing`, which is not in the document"),
         ("$[8]", "neither a ratingValue nor words"),
-        ("$[9]", "itemReviewed.author: has neither a name nor a url"),
     ];
     assert_eq!(got.len(), expect.len(), "{got:#?}");
     for (line, (at, words)) in got.iter().zip(expect) {
@@ -273,13 +279,72 @@ fn json_lines_and_html_pages() {
          <script type=\"text/javascript\">var x = {{}};</script>\n\
          <SCRIPT TYPE=\"application/ld+json\">{a}</SCRIPT>\n\
          <script type='application/ld+json'>{{ broken </script>\n\
+         <script type='application/ld+json'>{{\"@type\": \"ClaimReview\", </script>\n\
          </head><body></body></html>"
     );
     let r = read(&page, &opts()).unwrap();
     assert_eq!(r.reviews.len(), 1);
     assert_eq!(r.reviews[0].at, "script 1: $");
+    // A broken block that holds no review is passed over; one that does is
+    // a problem.
+    assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+    assert!(r.problems[0].at == "script 3" && r.problems[0].reason.contains("malformed JSON"));
+}
+
+#[test]
+fn pages_other_blocks_are_not_reviews_and_references_cross_blocks() {
+    let page = r#"<html lang="de-de"><head>
+        <script type="application/ld+json">{"@type": "WebSite", "name": "Checks"}</script>
+        <script type="application/ld+json">{"@graph": [{"@type": "BreadcrumbList"},
+            {"@type": "Organization", "@id": "https://checks.example/#org", "name": "Checks"}]}</script>
+        <script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>
+        <script type="application/ld+json">{"@type": "ClaimReview",
+            "url": "https://checks.example/1", "claimReviewed": "Ein Satz",
+            "author": {"@id": "https://checks.example/#org"},
+            "datePublished": "2025-01-02",
+            "reviewRating": {"@type": "Rating", "alternateName": "Falsch"}}</script>
+        </head></html>"#;
+    let r = read(page, &opts()).unwrap();
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert_eq!(r.reviews.len(), 1);
+    let review = &r.reviews[0];
+    assert_eq!(review.at, "script 4: $");
+    // The author is defined in another block.
+    assert_eq!(review.reviewer.as_deref(), Some("Checks"));
+    // The page's language, the markup having none.
+    assert_eq!(review.lang, "de-DE");
+}
+
+#[test]
+fn a_late_evening_time_at_an_offset_keeps_its_day() {
+    let r = one(&review(json!({"itemReviewed": {"@type": "Claim",
+        "author": {"@type": "Organization", "name": "Fawasel Media"},
+        "datePublished": "2025-03-01T01:30:00+03:00"}}))
+    .to_string());
+    assert_eq!(r.appeared_on, "2025-03-01");
+}
+
+#[test]
+fn a_page_cut_off_in_its_review_block_says_so() {
+    let page = r#"<html><head>
+        <script type="application/ld+json">{"@type": "WebPage"}</script>
+        <script type="application/ld+json">{"@type": "ClaimReview", "url": "https://x.example/1",
+            "claimReviewed": "A"#;
+    let r = read(page, &opts()).unwrap();
     assert_eq!(r.problems.len(), 1);
-    assert!(r.problems[0].at == "script 2" && r.problems[0].reason.contains("malformed JSON"));
+    assert_eq!(r.problems[0].at, "script 2");
+    assert!(r.problems[0].reason.contains("cut off"), "{:?}", r.problems);
+    // With no review block at all, the page's blocks are named.
+    let page = r#"<html><script type="application/ld+json">{"@type": "WebPage"}</script>
+        <script type="application/ld+json">{"@type": "Breadc"#;
+    let r = read(page, &opts()).unwrap();
+    assert_eq!(r.problems.len(), 1);
+    let reason = &r.problems[0].reason;
+    assert!(
+        reason.contains("no ClaimReview") && reason.contains("WebPage"),
+        "{reason}"
+    );
+    assert!(reason.contains("cut off"), "{reason}");
 }
 
 #[test]
@@ -301,7 +366,7 @@ fn fact_check_tools_responses() {
     let a = &r.reviews[0];
     assert_eq!(a.at, "$.claims[0].claimReview[0]");
     assert_eq!(a.originator.kind, SourceKind::SocialAccount);
-    assert_eq!(a.appeared_on, "2024-06-01T00:00:00Z");
+    assert_eq!(a.appeared_on, "2024-06-01");
     assert_eq!(a.rating.rating, Rating::False);
     assert_eq!(a.lang, "es");
     assert_eq!(a.body.as_deref(), Some("Title & more"));
@@ -337,4 +402,56 @@ fn reading_never_panics_on_odd_shapes() {
             assert!(!p.to_string().contains('\n'), "{p}");
         }
     }
+}
+
+#[test]
+fn the_claim_url_and_language_tags_as_published() {
+    // itemReviewed.url is where the claim is, when no appearance says.
+    let r = one(&review(json!({"itemReviewed": {"@type": "Claim",
+        "url": "social.example/post/9", "datePublished": "2025-01-01",
+        "inLanguage": "en_US"}}))
+    .to_string());
+    assert_eq!(
+        r.appeared_at.as_deref(),
+        Some("https://social.example/post/9")
+    );
+    assert_eq!(r.lang, "en-US");
+    // An appearance given as a bare URL.
+    let r = one(&review(json!({"itemReviewed": {"@type": "Claim",
+        "firstAppearance": "https://social.example/post/10", "datePublished": "2025-01-01"}}))
+    .to_string());
+    assert_eq!(
+        r.appeared_at.as_deref(),
+        Some("https://social.example/post/10")
+    );
+    // HTML in the claim text is not kept.
+    let r = one(
+        &review(json!({"claimReviewed": "<p>Officers <b>train</b> in Russia</p>"})).to_string(),
+    );
+    assert_eq!(r.claims, ["Officers train in Russia"]);
+}
+
+#[test]
+fn claimant_placeholders_and_platforms_are_not_identities() {
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Person", "name": "Facebook user", "url": "/"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.kind, SourceKind::SocialAccount);
+    assert_eq!(r.originator.url, None);
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Person", "name": "Ahmed", "url": "https://www.facebook.com/ahmed"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.kind, SourceKind::Person);
+    assert_eq!(r.originator.url, None);
+    let r = one(&review(
+        json!({"itemReviewed": {"@type": "Claim", "datePublished": "2025-01-01",
+        "author": {"@type": "Organization", "name": "x.com"}}}),
+    )
+    .to_string());
+    assert_eq!(r.originator.name, "Unnamed account on x.com");
+    assert_eq!(r.originator.kind, SourceKind::SocialAccount);
 }
