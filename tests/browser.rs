@@ -219,6 +219,49 @@ async fn text_of(c: &Client, css: &str) -> String {
 
 /// Types `query` into the search box, submits, and waits for the results
 /// of that query; the claim links shown.
+/// Every number under `css` (an explained list of facts) has its meaning
+/// in words beneath it, and its term carries the same words as a tooltip;
+/// returns how many numbers there are.
+async fn explained_numbers(c: &Client, css: &str) -> usize {
+    let v = c
+        .execute(
+            "const dl = document.querySelector(arguments[0]);
+             if (!dl) return -1;
+             const terms = [...dl.querySelectorAll('dt')];
+             const ok = terms.every((dt) => {
+               const words = dt.getAttribute('title') || '';
+               const dd = dt.nextElementSibling && dt.nextElementSibling.nextElementSibling;
+               return words.length > 20 && dd && dd.classList.contains('explain')
+                 && dd.textContent === words;
+             });
+             return ok ? terms.length : 0;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap();
+    usize::try_from(v.as_i64().unwrap()).unwrap()
+}
+
+/// Every column heading of `table` explains itself as a tooltip, and the
+/// legend beside it lists the same words; returns the column count.
+async fn explained_columns(c: &Client, table: &str) -> usize {
+    let v = c
+        .execute(
+            "const t = document.querySelector(arguments[0]);
+             if (!t) return -1;
+             const heads = [...t.querySelectorAll('thead th')];
+             const box = t.closest('.table-scroll').nextElementSibling;
+             const legend = box ? [...box.querySelectorAll('dl.legend dd')].map((d) => d.textContent) : [];
+             const ok = heads.length === legend.length
+               && heads.every((th, i) => (th.getAttribute('title') || '').length > 10 && th.getAttribute('title') === legend[i]);
+             return ok ? heads.length : 0;",
+            vec![serde_json::json!(table)],
+        )
+        .await
+        .unwrap();
+    usize::try_from(v.as_i64().unwrap()).unwrap()
+}
+
 async fn search(c: &Client, query: &str) -> Vec<String> {
     let input = wait_for(c, "#search-q").await;
     input.clear().await.unwrap();
@@ -346,6 +389,11 @@ async fn explore(c: Client, base: String) {
     );
     assert_eq!(text_of(&c, "#credibility-digit").await, "6");
     assert_eq!(text_of(&c, "#credibility-pair").await, "F6");
+    // Every number of the claim's credibility says what it means.
+    assert_eq!(
+        explained_numbers(&c, ".credibility-box dl.explained").await,
+        9
+    );
     assert_eq!(text_of(&c, "#checkers").await, "1");
     assert_eq!(text_of(&c, "#reports").await, "2");
     assert_eq!(text_of(&c, "#origins").await, "1");
@@ -385,6 +433,8 @@ async fn explore(c: Client, base: String) {
     let plot = wait_for(&c, "#history-plot").await;
     assert_eq!(text_of(&c, "#source-name").await, "Fawasel Media");
     assert_eq!(text_of(&c, "#grade").await, "F");
+    // So does every number of its score.
+    assert_eq!(explained_numbers(&c, "#score dl.explained").await, 7);
     assert_eq!(
         text_of(&c, "#grade-wording").await,
         "reliability cannot be judged"
@@ -416,6 +466,8 @@ async fn explore(c: Client, base: String) {
         .await
         .unwrap();
     assert_eq!(evidence.len(), 2);
+    // Every column of the evidence says what it means.
+    assert_eq!(explained_columns(&c, "table.evidence-table").await, 9);
     // Every row shows its claim's text, and the rows are paged.
     for row in &evidence {
         let snippet = row.find(Locator::Css(".claim-snippet")).await.unwrap();
@@ -454,6 +506,7 @@ async fn explore(c: Client, base: String) {
     // And the list of checkers.
     c.goto(&format!("{base}/#/checkers")).await.unwrap();
     let list = text_of(&c, "#checker-table").await;
+    assert_eq!(explained_columns(&c, "#checker-table").await, 7);
     assert!(
         list.contains("demo-desk-checker+") && list.contains("0.800"),
         "{list}"

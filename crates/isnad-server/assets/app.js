@@ -173,6 +173,75 @@
     return list;
   }
 
+  // Numbers with their meaning in plain words, shown under each value (a
+  // tooltip alone would hide it on phones): rows of [term, value, words].
+  function explainedFacts(rows) {
+    const list = h('dl', { class: 'facts explained' });
+    for (const [term, value, words] of rows) {
+      if (value === null || value === undefined) continue;
+      add(list, h('dt', { title: words }, term), h('dd', null, value), h('dd', { class: 'explain' }, words));
+    }
+    return list;
+  }
+
+  // A table's column headings with what each column means, in a legend
+  // under the table and as each heading's tooltip.
+  function explainedHead(columns) {
+    return h('thead', null, h('tr', null, columns.map(([name, words]) => h('th', { scope: 'col', title: words }, name))));
+  }
+
+  function legend(columns) {
+    const list = h('dl', { class: 'legend' });
+    for (const [name, words] of columns) {
+      add(list, h('dt', null, name), h('dd', null, words));
+    }
+    return h('details', { class: 'legend-box' }, h('summary', null, 'What the columns mean'), list);
+  }
+
+  const SOURCE_NUMBERS = {
+    lower: 'The share of the weighted evidence that supports this source (belief b). Only evidence raises it, never a prior, so sources are ranked by it.',
+    e: 'What to expect of this source\u2019s next statement, from 0 (false) to 1 (true): belief plus the base rate\u2019s share of what is still uncertain (b + a\u00b7u).',
+    bdu: 'How the evidence splits: b for it, d against it, u not yet known. The three add up to 1; little evidence leaves u large.',
+    a: 'What is expected before any evidence: set by an editor\u2019s prior grade, else the default.',
+    rs: 'Weighted verdicts on its statements: r for true ratings, s for false ones, after age, dispute and each checker\u2019s weight.',
+    verdicts: 'Verdicts that count toward this source: one voice per checker per claim.',
+    checkers: 'Distinct fact-checkers behind those verdicts. One checker alone never gives grade A or E.',
+  };
+
+  const CLAIM_NUMBERS = {
+    origin: 'The named source the chain starts from, and its reliability letter, graded without this story\u2019s own verdicts.',
+    e: 'How likely the claim is true, from 0 to 1, combining what its origins are worth and what checkers found.',
+    truth: 'What the fact-checkers\u2019 verdicts alone say, each checker weighted by its standing; a verdict does not fade with age.',
+    bdu: 'How the evidence splits: b for the claim, d against it, u not yet known. The three add up to 1.',
+    a: 'What is expected of a claim before any evidence.',
+    reports: 'Recorded reports of this same story (the same text once case, accents of Arabic and spacing are set aside).',
+    origins: 'Distinct named sources the reports trace back to. Repeating one origin adds nothing.',
+    confirmations: 'Independent confirmations beyond the first account: other origins, and checkers who rated it true.',
+    checkers: 'Fact-checkers with a voice on this story.',
+  };
+
+  const CHECKER_COLUMNS = [
+    ['Checker', 'A fact-checking organisation, or a key that names none.'],
+    ['Weight', 'How much its verdicts count, 0 to 1: its agreement with other checkers on the stories they share, started from the admin\u2019s prior.'],
+    ['Prior', 'The admin\u2019s trust grade for it (or the default) and how many stories\u2019 worth of evidence that prior counts as.'],
+    ['Shared stories', 'Stories that it and at least one other checker rated.'],
+    ['Agreement \u03b1', 'How strongly its verdicts agreed with the other checkers\u2019 consensus on those stories.'],
+    ['Disagreement \u03b4', 'How strongly they disagreed.'],
+    ['Voices', 'Claims on which it has a verdict that counts.'],
+  ];
+
+  const EVIDENCE_COLUMNS = [
+    ['Claim', 'The claim the verdict rates.'],
+    ['Rating', 'The checker\u2019s rating of the claim.'],
+    ['Confidence', 'How sure the checker said it was, 0 to 100 %.'],
+    ['Said', 'When the claim appeared, and how long before now.'],
+    ['Decay \u00d7 dispute', 'What the verdict still weighs for the source: halved for every half-life since the statement, and lowered when checkers disagree on the claim.'],
+    ['Role', 'The source\u2019s part in the chain: the origin carries the claim, a relay only repeated it.'],
+    ['Weight \u00d7 share', 'The checker\u2019s weight, times the share of responsibility the role carries (a relay half).'],
+    ['For \u00b7 against', 'What this verdict adds to the source\u2019s evidence for (r) and against (s).'],
+    ['Checker', 'Who rated it, and the key that signed.'],
+  ];
+
   function section(id, title, ...children) {
     const headingId = id + '-heading';
     return h('section', { id, class: 'panel', 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), children);
@@ -520,16 +589,16 @@
         h('span', { class: 'wording' }, CREDIBILITY_WORDING[digit] || ''),
         h('span', { class: 'muted' }, ' (Admiralty pair: the origin\u2019s reliability A\u2013F, the information\u2019s credibility 1\u20136)'),
       ),
-      dl([
-        ['Origin', cred.origin ? [h('a', { href: sourceHref(cred.origin), dir: 'auto' }, names.get(cred.origin) || cred.origin), ' ', gradeBadge(cred.letter)] : 'unknown'],
-        ['Expected value', expectedMeter(o.e, 'expected value of the claim')],
-        ['Truth from the verdicts', cred.truth ? h('span', { class: 'num', id: 'truth' }, num(cred.truth.e) + ' (belief ' + num(cred.truth.b) + ', disbelief ' + num(cred.truth.d) + ', uncertainty ' + num(cred.truth.u) + ')') : 'no checker gave a value rating'],
-        ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
-        ['Base rate', h('span', { class: 'num' }, num(o.a))],
-        ['Reports', h('span', { class: 'num', id: 'reports' }, String(cred.reports))],
-        ['Independent origins', h('span', { class: 'num', id: 'origins' }, String(cred.origins))],
-        ['Confirmations', h('span', { class: 'num' }, String(cred.confirmations))],
-        ['Checkers', h('span', { class: 'num', id: 'checkers' }, String(cred.checkers))],
+      explainedFacts([
+        ['Origin', cred.origin ? [h('a', { href: sourceHref(cred.origin), dir: 'auto' }, names.get(cred.origin) || cred.origin), ' ', gradeBadge(cred.letter)] : 'unknown', CLAIM_NUMBERS.origin],
+        ['Expected value', expectedMeter(o.e, 'expected value of the claim'), CLAIM_NUMBERS.e],
+        ['Truth from the verdicts', cred.truth ? h('span', { class: 'num', id: 'truth' }, num(cred.truth.e) + ' (belief ' + num(cred.truth.b) + ', disbelief ' + num(cred.truth.d) + ', uncertainty ' + num(cred.truth.u) + ')') : 'no checker gave a value rating', CLAIM_NUMBERS.truth],
+        ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u)), CLAIM_NUMBERS.bdu],
+        ['Base rate', h('span', { class: 'num' }, num(o.a)), CLAIM_NUMBERS.a],
+        ['Reports', h('span', { class: 'num', id: 'reports' }, String(cred.reports)), CLAIM_NUMBERS.reports],
+        ['Independent origins', h('span', { class: 'num', id: 'origins' }, String(cred.origins)), CLAIM_NUMBERS.origins],
+        ['Confirmations', h('span', { class: 'num' }, String(cred.confirmations)), CLAIM_NUMBERS.confirmations],
+        ['Checkers', h('span', { class: 'num', id: 'checkers' }, String(cred.checkers)), CLAIM_NUMBERS.checkers],
       ]),
     );
     if (cred.disputed) {
@@ -818,14 +887,14 @@
               h('span', { class: 'muted' }, ' (Admiralty source reliability, A\u2013F, from evidence alone)'),
             ),
             h('p', { class: 'grade-text', id: 'grade-text' }, src.grade_text || ''),
-            dl([
-              ['Lower bound (ranks it)', h('span', { class: 'num', id: 'lower' }, num(score.lower))],
-              ['Expected value', expectedMeter(o.e, 'expected value of ' + (s.name || slug))],
-              ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u))],
-              ['Base rate (from the prior)', h('span', { class: 'num' }, num(o.a))],
-              ['Evidence for · against', h('span', { class: 'num' }, num(score.r) + ' · ' + num(score.s))],
-              ['Verdicts counted', h('span', { class: 'num' }, String(score.verdicts))],
-              ['Checkers', h('span', { class: 'num' }, String(score.checkers))],
+            explainedFacts([
+              ['Lower bound (ranks it)', h('span', { class: 'num', id: 'lower' }, num(score.lower)), SOURCE_NUMBERS.lower],
+              ['Expected value', expectedMeter(o.e, 'expected value of ' + (s.name || slug)), SOURCE_NUMBERS.e],
+              ['Belief · disbelief · uncertainty', h('span', { class: 'num' }, num(o.b) + ' · ' + num(o.d) + ' · ' + num(o.u)), SOURCE_NUMBERS.bdu],
+              ['Base rate (from the prior)', h('span', { class: 'num' }, num(o.a)), SOURCE_NUMBERS.a],
+              ['Evidence for · against', h('span', { class: 'num' }, num(score.r) + ' · ' + num(score.s)), SOURCE_NUMBERS.rs],
+              ['Verdicts counted', h('span', { class: 'num' }, String(score.verdicts)), SOURCE_NUMBERS.verdicts],
+              ['Checkers', h('span', { class: 'num' }, String(score.checkers)), SOURCE_NUMBERS.checkers],
             ]),
           ]
           : h('p', { class: 'empty' }, 'No score: the source is retracted.'),
@@ -850,7 +919,7 @@
           h(
             'table',
             { class: 'evidence-table' },
-            h('thead', null, h('tr', null, ['Claim', 'Rating', 'Confidence', 'Said', 'Decay \u00d7 dispute', 'Role', 'Weight \u00d7 share', 'For \u00b7 against', 'Checker'].map((t) => h('th', { scope: 'col' }, t)))),
+            explainedHead(EVIDENCE_COLUMNS),
             tbody = h(
               'tbody',
               { id: 'evidence-rows' },
@@ -858,6 +927,7 @@
             ),
           ),
         ),
+        legend(EVIDENCE_COLUMNS),
       );
       const counter = h('p', { class: 'muted', id: 'evidence-count' });
       const more = h('button', { type: 'button', id: 'evidence-more' });
@@ -922,13 +992,13 @@
 
   function checkerTable(checkers) {
     if (!checkers.length) return h('p', { class: 'empty' }, 'No fact-checker is enrolled yet.');
-    return h(
+    return [h(
       'div',
       { class: 'table-scroll' },
       h(
         'table',
         { class: 'checkers', id: 'checker-table' },
-        h('thead', null, h('tr', null, ['Checker', 'Weight', 'Prior', 'Shared stories', 'Agreement \u03b1', 'Disagreement \u03b4', 'Voices'].map((x) => h('th', { scope: 'col' }, x)))),
+        explainedHead(CHECKER_COLUMNS),
         h(
           'tbody',
           null,
@@ -947,7 +1017,7 @@
           ),
         ),
       ),
-    );
+    ), legend(CHECKER_COLUMNS)];
   }
 
   async function checkersPage(view) {
