@@ -534,6 +534,34 @@ async fn explore(c: Client, base: String) {
         let full = title.html(true).await.unwrap();
         assert!(!name.is_empty() && full.contains(&name), "{name}: {full}");
     }
+
+    // Every page fits the phone's width: wide tables scroll inside their
+    // own box, the page itself never sideways.
+    for (route, ready) in [
+        ("#/", "#checker-table"),
+        ("#/source/agenzia-nova", "table.evidence-table"),
+        ("#/checkers", "#checker-table"),
+        (
+            claim_url.rsplit_once('#').map_or("#/", |(_, r)| r),
+            "#chain-graph",
+        ),
+    ] {
+        let route = route.trim_start_matches('#');
+        c.goto(&format!("{base}/#{route}")).await.unwrap();
+        wait_for(&c, ready).await;
+        let widths = c
+            .execute(
+                "const d = document.documentElement; return [d.scrollWidth, d.clientWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, client) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+        assert!(
+            scroll <= client,
+            "{route}: the page is {scroll} px wide on a {client} px screen"
+        );
+    }
 }
 
 #[test]
