@@ -351,6 +351,23 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// A cosignature line is malformed, or does not verify with the
+    /// witness's key.
+    #[error("cosignature by {witness}: {reason}")]
+    Cosignature {
+        /// The witness's key name, as the line gives it.
+        witness: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A witness refused to cosign a checkpoint of a log.
+    #[error("checkpoint of {origin}: {refusal}")]
+    Witness {
+        /// The checkpoint's origin line.
+        origin: String,
+        /// Why the witness refused.
+        refusal: Refusal,
+    },
     /// The ledger has no log key, or a different one.
     #[error("log key: {reason}")]
     LogKey {
@@ -407,8 +424,10 @@ impl Error {
             | Error::AmbiguousId { .. }
             | Error::Key { .. }
             | Error::Tile { .. } => K::Input,
+            Error::Witness { refusal, .. } => refusal.kind(),
             Error::Diverged { .. }
             | Error::Proof { .. }
+            | Error::Cosignature { .. }
             | Error::Note { .. }
             | Error::Checkpoint { .. }
             | Error::TileMismatch { .. } => K::Integrity,
@@ -473,6 +492,87 @@ impl Error {
         match self {
             Error::Line { line, .. } | Error::Diverged { line, .. } => Some(*line),
             _ => None,
+        }
+    }
+}
+
+/// Why a witness refused a checkpoint: the cases the C2SP tlog-witness
+/// protocol answers with distinct HTTP statuses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The witness follows no log with this origin (404).
+    UnknownLog,
+    /// No signature by the log's key verifies (403).
+    BadSignature,
+    /// The request's old size is larger than the checkpoint's (400).
+    OldSizeTooLarge {
+        /// The old size given.
+        old: u64,
+        /// The checkpoint's size.
+        size: u64,
+    },
+    /// The old size is not the size the witness last cosigned (409); the
+    /// log should retry from `latest`.
+    StaleOldSize {
+        /// The size of the latest checkpoint the witness cosigned.
+        latest: u64,
+    },
+    /// The consistency proof from the old size does not verify (422).
+    BadProof {
+        /// What does not hold.
+        reason: String,
+    },
+    /// A checkpoint of the size last cosigned, with another root (409).
+    RootMismatch {
+        /// The size both checkpoints claim.
+        size: u64,
+    },
+}
+
+impl Refusal {
+    /// The kind of error the refusal is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Refusal::UnknownLog => ErrorKind::NotFound,
+            Refusal::BadSignature => ErrorKind::Signature,
+            Refusal::OldSizeTooLarge { .. } => ErrorKind::Input,
+            Refusal::StaleOldSize { .. } | Refusal::RootMismatch { .. } => ErrorKind::Conflict,
+            Refusal::BadProof { .. } => ErrorKind::Integrity,
+        }
+    }
+
+    /// The HTTP status the tlog-witness protocol gives the refusal.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Refusal::UnknownLog => 404,
+            Refusal::BadSignature => 403,
+            Refusal::OldSizeTooLarge { .. } => 400,
+            Refusal::StaleOldSize { .. } | Refusal::RootMismatch { .. } => 409,
+            Refusal::BadProof { .. } => 422,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::UnknownLog => f.write_str("the witness follows no log of this origin"),
+            Refusal::BadSignature => f.write_str("no signature by the log's key verifies"),
+            Refusal::OldSizeTooLarge { old, size } => {
+                write!(
+                    f,
+                    "old size {old} is larger than the checkpoint's size {size}"
+                )
+            }
+            Refusal::StaleOldSize { latest } => {
+                write!(f, "old size is not {latest}, the size last cosigned")
+            }
+            Refusal::BadProof { reason } => write!(f, "consistency proof: {reason}"),
+            Refusal::RootMismatch { size } => write!(
+                f,
+                "another root than the one cosigned at size {size} (a split view)"
+            ),
         }
     }
 }
