@@ -75,6 +75,7 @@ pub mod mirror;
 pub mod schema;
 pub mod score;
 pub mod store;
+pub mod witness;
 
 // The format, re-exported so that `isnad_core::record` and the like name the
 // same items as `isnad_format::record`.

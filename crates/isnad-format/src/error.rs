@@ -252,6 +252,15 @@ pub enum Error {
         /// What was missing or wrong.
         reason: String,
     },
+    /// A witness directory that cannot be used: not a witness's, already
+    /// one, or held by another process.
+    #[error("{path}: {reason}")]
+    WitnessDir {
+        /// The directory.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// `init` on a directory that already holds a ledger.
     #[error("{path} already holds a ledger")]
     AlreadyExists {
@@ -442,6 +451,7 @@ impl Error {
             Error::NotALedger { .. }
             | Error::AlreadyExists { .. }
             | Error::NotEmpty { .. }
+            | Error::WitnessDir { .. }
             | Error::LogKey { .. } => K::Usage,
             Error::InUse { .. } => K::Busy,
             Error::Fetch { .. } => K::Unavailable,
