@@ -42,3 +42,4 @@ mod tamper;
 mod tiles;
 mod transparency;
 mod vectors;
+mod witness;

@@ -77,6 +77,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(a) => demo(&ctx, &a.dir),
         Command::Serve(a) => crate::serve::run(&ctx, &a),
+        Command::Witness(w) => crate::witness::run(&ctx, w),
         Command::Bench(a) => crate::bench::run(&ctx, a),
     }
 }

@@ -17,6 +17,7 @@ mod remote;
 mod scoring;
 mod serve;
 mod tiles;
+mod witness;
 
 use std::process::ExitCode;
 

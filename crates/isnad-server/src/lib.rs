@@ -48,6 +48,7 @@ pub mod explorer;
 pub mod openapi;
 pub mod problem;
 pub mod state;
+pub mod witness;
 
 use std::future::Future;
 use std::net::SocketAddr;

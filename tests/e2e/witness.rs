@@ -1,0 +1,328 @@
+//! `isnad witness`: a witness created, told of a ledger's log, served over
+//! HTTP with the C2SP tlog-witness `add-checkpoint` protocol; its answers
+//! (cosignatures and the specified refusal statuses) across a restart, a
+//! split view kept as evidence, and its cosignatures checked by
+//! `tests/interop/cosignature_check.py`, a second implementation of the
+//! C2SP formats in Python, whose own cosignatures isnad accepts.
+
+use std::io::BufRead as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::common::*;
+use isnad_core::checkpoint::Checkpoint;
+use isnad_core::cosignature::{CosignerKey, verified_cosigners};
+use isnad_core::{KeyPair, merkle};
+use serde_json::Value;
+
+/// A running `isnad witness serve`, stopped with SIGTERM when dropped.
+struct WitnessServer {
+    child: std::process::Child,
+    url: String,
+}
+
+impl WitnessServer {
+    fn start(dir: &Path) -> Self {
+        let mut child = Command::new(bin())
+            .env_remove("ISNAD_LEDGER")
+            .env_remove("ISNAD_KEY")
+            .args(["witness", "serve", s(dir), "--listen", "127.0.0.1:0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let url = line
+            .split(" at ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        WitnessServer { child, url }
+    }
+
+    /// `POST /add-checkpoint`: status, content type, body.
+    fn add(&self, old: u64, proof: &[String], note: &str) -> (u16, String, String) {
+        let mut body = format!("old {old}\n");
+        for h in proof {
+            body.push_str(h);
+            body.push('\n');
+        }
+        body.push('\n');
+        body.push_str(note);
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let mut r = agent
+            .post(&format!("{}/add-checkpoint", self.url))
+            .send(body.as_bytes())
+            .unwrap();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let text = r.body_mut().read_to_string().unwrap();
+        (r.status().as_u16(), ct, text)
+    }
+
+    fn stop(mut self) {
+        self.terminate();
+        // Already waited for: nothing left for `drop` to do.
+        std::mem::forget(self);
+    }
+
+    fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for WitnessServer {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+/// Runs the Python implementation of the C2SP cosignature formats.
+fn python(args: &[&str]) -> Output {
+    Command::new("python3")
+        .arg("-I")
+        .arg(repo().join("tests/interop/cosignature_check.py"))
+        .args(args)
+        .output()
+        .expect("the interop tests need python3 with `cryptography` (tests/setup.sh)")
+}
+
+fn isnad(dir: &Path, args: &[&str]) -> String {
+    let out = isnad_in(dir).args(args).output().unwrap();
+    assert_success(&out, args);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_witness_cosigns_a_ledger_and_refuses_as_specified() {
+    let d = Desk::new();
+    let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
+    let note3 = d.ok(&["checkpoint"]);
+    let wdir = d.dir().join("witness");
+    let wkey = isnad(
+        d.dir(),
+        &["witness", "init", s(&wdir), "--name", "witness.example/w1"],
+    );
+    let wkey = wkey.trim().to_owned();
+    assert!(wkey.starts_with("witness.example/w1+"), "{wkey}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(wdir.join("witness.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let secret = std::fs::read_to_string(wdir.join("witness.key")).unwrap();
+    assert!(!wkey.contains(secret.trim()));
+    isnad(d.dir(), &["witness", "add-log", s(&wdir), "--vkey", &vkey]);
+
+    let w = WitnessServer::start(&wdir);
+    let (status, _, line) = w.add(0, &[], &note3);
+    assert_eq!(status, 200, "{line}");
+    // The Python implementation verifies the cosigned note.
+    let cosigned = d.file("cosigned3", format!("{note3}{line}").as_bytes());
+    let out = python(&["verify", s(&cosigned), &wkey]);
+    assert!(out.status.success(), "{out:?}");
+
+    // Grow the ledger by two entries and ask again with the proof from 3.
+    let extra = d.dir().join("extra.key");
+    d.ok(&["key", "new", "extra", "--out", s(&extra)]);
+    d.ok(&["key", "enroll", s(&extra), "--role", "editor"]);
+    d.ok(&[
+        "key",
+        "new",
+        "extra2",
+        "--out",
+        s(&d.dir().join("extra2.key")),
+    ]);
+    d.ok(&[
+        "key",
+        "enroll",
+        s(&d.dir().join("extra2.key")),
+        "--role",
+        "editor",
+    ]);
+    let note5 = d.ok(&["checkpoint"]);
+    let proof: Value = serde_json::from_str(&d.ok(&["prove", "--consistency", "3"])).unwrap();
+    let hashes: Vec<String> = proof["hashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_owned())
+        .collect();
+    let mut bad = hashes.clone();
+    bad[0] = bad[0].replacen(
+        &bad[0][..1],
+        if bad[0].starts_with('A') { "B" } else { "A" },
+        1,
+    );
+    let (status, _, _) = w.add(3, &bad, &note5);
+    assert_eq!(status, 422);
+    let (status, _, line) = w.add(3, &hashes, &note5);
+    assert_eq!(status, 200, "{line}");
+    let cosigned = d.file("cosigned5", format!("{note5}{line}").as_bytes());
+    assert!(python(&["verify", s(&cosigned), &wkey]).status.success());
+
+    // Restarted, it remembers 5: an old size of 0 is told the size (409),
+    // the checkpoint of 3 is a rollback (400).
+    w.stop();
+    let w = WitnessServer::start(&wdir);
+    let (status, ct, body) = w.add(0, &[], &note5);
+    assert_eq!(
+        (status, ct.as_str(), body.as_str()),
+        (409, "text/x.tlog.size", "5\n")
+    );
+    assert_eq!(w.add(5, &[], &note3).0, 400);
+    // The log's signature altered (403); another log (404); garbage (400).
+    let mut forged = note5.clone().into_bytes();
+    let at = forged.len() - 10; // inside the signature, past the key id
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    assert_eq!(w.add(5, &[], &forged).0, 403);
+    let other = Desk::new();
+    assert_eq!(w.add(0, &[], &other.ok(&["checkpoint"])).0, 404);
+    assert_eq!(w.add(0, &[], "not a note").0, 400);
+    // The same checkpoint again is cosigned again.
+    assert_eq!(w.add(5, &[], &note5).0, 200);
+    w.stop();
+    assert_eq!(
+        isnad(d.dir(), &["witness", "evidence", s(&wdir)])
+            .lines()
+            .count(),
+        1
+    );
+    let shown = isnad(d.dir(), &["witness", "show", s(&wdir)]);
+    assert!(shown.contains(&format!("{vkey} 5")), "{shown}");
+    d.assert_no_secrets();
+}
+
+#[test]
+fn a_split_view_is_refused_over_http_and_kept_as_evidence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = KeyPair::from_seed("split.example/log", &[9; 32]).unwrap();
+    let wdir = tmp.path().join("w");
+    let wkey = isnad(tmp.path(), &["witness", "init", s(&wdir), "--name", "w2"]);
+    isnad(
+        tmp.path(),
+        &[
+            "witness",
+            "add-log",
+            s(&wdir),
+            "--vkey",
+            &log.verifier().to_string(),
+        ],
+    );
+    // Two histories sharing their first 2 leaves.
+    let fork = |tag: &str| -> Vec<merkle::Hash> {
+        (0..6)
+            .map(|i| {
+                merkle::leaf_hash(
+                    if i < 2 {
+                        format!("{i}")
+                    } else {
+                        format!("{tag}{i}")
+                    }
+                    .as_bytes(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (fork("a"), fork("b"));
+    let note = |leaves: &[merkle::Hash]| {
+        Checkpoint::new(
+            "split.example/log",
+            leaves.len() as u64,
+            merkle::root(leaves),
+        )
+        .unwrap()
+        .sign(&log)
+        .unwrap()
+    };
+    let w = WitnessServer::start(&wdir);
+    assert_eq!(w.add(0, &[], &note(&a[..4])).0, 200);
+    // b at the same size: a conflict; b grown, with b's own proof: refused.
+    assert_eq!(w.add(4, &[], &note(&b[..4])).0, 409);
+    let proof: Vec<String> = merkle::consistency_proof(&b, 4)
+        .unwrap()
+        .iter()
+        .map(|h| base64_of(h))
+        .collect();
+    assert_eq!(w.add(4, &proof, &note(&b)).0, 422);
+    // a goes on.
+    let proof: Vec<String> = merkle::consistency_proof(&a, 4)
+        .unwrap()
+        .iter()
+        .map(|h| base64_of(h))
+        .collect();
+    let (status, _, line) = w.add(4, &proof, &note(&a));
+    assert_eq!(status, 200);
+    w.stop();
+    let key: CosignerKey = wkey.trim().parse().unwrap();
+    let cosigned = format!("{}{line}", note(&a));
+    assert_eq!(
+        verified_cosigners(&cosigned, std::slice::from_ref(&key))
+            .unwrap()
+            .len(),
+        1
+    );
+    let evidence = isnad(tmp.path(), &["witness", "evidence", s(&wdir)]);
+    let first: Value = serde_json::from_str(evidence.lines().next().unwrap()).unwrap();
+    assert_eq!(first["shown"], note(&b[..4]));
+    assert_eq!(first["cosigned"], note(&a[..4]));
+    assert_eq!(evidence.lines().count(), 2);
+}
+
+#[test]
+fn isnad_accepts_cosignatures_made_in_python() {
+    let tmp = tempfile::tempdir().unwrap();
+    let log = KeyPair::from_seed("py.example/log", &[3; 32]).unwrap();
+    let note = Checkpoint::new("py.example/log", 7, [4; 32])
+        .unwrap()
+        .sign(&log)
+        .unwrap();
+    let path = tmp.path().join("note");
+    std::fs::write(&path, &note).unwrap();
+    let seed = "42".repeat(32);
+    let out = python(&["vkey", "py.example/w", &seed]);
+    assert!(out.status.success(), "{out:?}");
+    let key: CosignerKey = String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let out = python(&["sign", s(&path), "py.example/w", &seed, "1700000123"]);
+    assert!(out.status.success(), "{out:?}");
+    let cosigned = format!("{note}{}", String::from_utf8(out.stdout).unwrap());
+    let found = verified_cosigners(&cosigned, std::slice::from_ref(&key)).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, 1_700_000_123);
+    // And the Python side refuses a cosignature moved to another checkpoint.
+    let moved = cosigned.replacen("\n7\n", "\n8\n", 1);
+    std::fs::write(&path, &moved).unwrap();
+    let vkey = key.to_string();
+    assert_eq!(python(&["verify", s(&path), &vkey]).status.code(), Some(1));
+}
+
+fn base64_of(h: &merkle::Hash) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(h)
+}
