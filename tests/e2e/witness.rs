@@ -261,19 +261,9 @@ fn a_split_view_is_refused_over_http_and_kept_as_evidence() {
     assert_eq!(w.add(0, &[], &note(&a[..4])).0, 200);
     // b at the same size: a conflict; b grown, with b's own proof: refused.
     assert_eq!(w.add(4, &[], &note(&b[..4])).0, 409);
-    let proof: Vec<String> = merkle::consistency_proof(&b, 4)
-        .unwrap()
-        .iter()
-        .map(|h| base64_of(h))
-        .collect();
-    assert_eq!(w.add(4, &proof, &note(&b)).0, 422);
+    assert_eq!(w.add(4, &proof_from(&b, 4), &note(&b)).0, 422);
     // a goes on.
-    let proof: Vec<String> = merkle::consistency_proof(&a, 4)
-        .unwrap()
-        .iter()
-        .map(|h| base64_of(h))
-        .collect();
-    let (status, _, line) = w.add(4, &proof, &note(&a));
+    let (status, _, line) = w.add(4, &proof_from(&a, 4), &note(&a));
     assert_eq!(status, 200);
     w.stop();
     let key: CosignerKey = wkey.trim().parse().unwrap();
@@ -322,7 +312,12 @@ fn isnad_accepts_cosignatures_made_in_python() {
     assert_eq!(python(&["verify", s(&path), &vkey]).status.code(), Some(1));
 }
 
-fn base64_of(h: &merkle::Hash) -> String {
+/// The consistency proof from `old` to all of `leaves`, one base64 hash each.
+fn proof_from(leaves: &[merkle::Hash], old: u64) -> Vec<String> {
     use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(h)
+    merkle::consistency_proof(leaves, old)
+        .unwrap()
+        .iter()
+        .map(|h| base64::engine::general_purpose::STANDARD.encode(h))
+        .collect()
 }
