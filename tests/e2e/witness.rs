@@ -218,56 +218,23 @@ fn a_witness_cosigns_a_ledger_and_refuses_as_specified() {
 #[test]
 fn a_split_view_is_refused_over_http_and_kept_as_evidence() {
     let tmp = tempfile::tempdir().unwrap();
-    let log = KeyPair::from_seed("split.example/log", &[9; 32]).unwrap();
-    let wdir = tmp.path().join("w");
-    let wkey = isnad(tmp.path(), &["witness", "init", s(&wdir), "--name", "w2"]);
-    isnad(
-        tmp.path(),
-        &[
-            "witness",
-            "add-log",
-            s(&wdir),
-            "--vkey",
-            &log.verifier().to_string(),
-        ],
-    );
-    // Two histories sharing their first 2 leaves.
-    let fork = |tag: &str| -> Vec<merkle::Hash> {
-        (0..6)
-            .map(|i| {
-                merkle::leaf_hash(
-                    if i < 2 {
-                        format!("{i}")
-                    } else {
-                        format!("{tag}{i}")
-                    }
-                    .as_bytes(),
-                )
-            })
-            .collect()
-    };
-    let (a, b) = (fork("a"), fork("b"));
-    let note = |leaves: &[merkle::Hash]| {
-        Checkpoint::new(
-            "split.example/log",
-            leaves.len() as u64,
-            merkle::root(leaves),
-        )
-        .unwrap()
-        .sign(&log)
-        .unwrap()
-    };
+    let log = ForkedLog::new("split.example/log", 2, 6);
+    let wdir = log.witness(tmp.path());
+    let wkey = isnad(tmp.path(), &["witness", "show", s(&wdir)]);
+    let wkey = wkey.lines().next().unwrap();
+    let (a, b) = (&log.forks[0], &log.forks[1]);
+    let note = |leaves: &[merkle::Hash]| log.note(leaves);
     let w = WitnessServer::start(&wdir);
     assert_eq!(w.add(0, &[], &note(&a[..4])).0, 200);
     // b at the same size: a conflict; b grown, with b's own proof: refused.
     assert_eq!(w.add(4, &[], &note(&b[..4])).0, 409);
-    assert_eq!(w.add(4, &proof_from(&b, 4), &note(&b)).0, 422);
+    assert_eq!(w.add(4, &proof_from(b, 4), &note(b)).0, 422);
     // a goes on.
-    let (status, _, line) = w.add(4, &proof_from(&a, 4), &note(&a));
+    let (status, _, line) = w.add(4, &proof_from(a, 4), &note(a));
     assert_eq!(status, 200);
     w.stop();
     let key: CosignerKey = wkey.trim().parse().unwrap();
-    let cosigned = format!("{}{line}", note(&a));
+    let cosigned = format!("{}{line}", note(a));
     assert_eq!(
         verified_cosigners(&cosigned, std::slice::from_ref(&key))
             .unwrap()
@@ -312,6 +279,53 @@ fn isnad_accepts_cosignatures_made_in_python() {
     assert_eq!(python(&["verify", s(&path), &vkey]).status.code(), Some(1));
 }
 
+/// A log whose two forks share their first `common` leaves.
+struct ForkedLog {
+    key: KeyPair,
+    forks: [Vec<merkle::Hash>; 2],
+}
+
+impl ForkedLog {
+    fn new(origin: &str, common: usize, leaves: usize) -> Self {
+        let fork = |tag: &str| {
+            (0..leaves)
+                .map(|i| {
+                    let name = if i < common {
+                        format!("{i}")
+                    } else {
+                        format!("{tag}{i}")
+                    };
+                    merkle::leaf_hash(name.as_bytes())
+                })
+                .collect()
+        };
+        ForkedLog {
+            key: KeyPair::from_seed(origin, &[9; 32]).unwrap(),
+            forks: [fork("a"), fork("b")],
+        }
+    }
+
+    /// The log's signed checkpoint of `leaves`.
+    fn note(&self, leaves: &[merkle::Hash]) -> String {
+        Checkpoint::new(self.key.name(), leaves.len() as u64, merkle::root(leaves))
+            .unwrap()
+            .sign(&self.key)
+            .unwrap()
+    }
+
+    /// A new witness in `dir/w` that follows this log.
+    fn witness(&self, dir: &Path) -> std::path::PathBuf {
+        let wdir = dir.join("w");
+        isnad(
+            dir,
+            &["witness", "init", s(&wdir), "--name", "witness.example/w2"],
+        );
+        let vkey = self.key.verifier().to_string();
+        isnad(dir, &["witness", "add-log", s(&wdir), "--vkey", &vkey]);
+        wdir
+    }
+}
+
 /// The consistency proof from `old` to all of `leaves`, one base64 hash each.
 fn proof_from(leaves: &[merkle::Hash], old: u64) -> Vec<String> {
     use base64::Engine as _;
@@ -320,4 +334,116 @@ fn proof_from(leaves: &[merkle::Hash], old: u64) -> Vec<String> {
         .iter()
         .map(|h| base64::engine::general_purpose::STANDARD.encode(h))
         .collect()
+}
+
+#[test]
+fn bad_witness_input_is_one_line_and_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| isnad_in(tmp.path()).args(args).output().unwrap();
+    let not_empty = tmp.path().join("full");
+    std::fs::create_dir(&not_empty).unwrap();
+    std::fs::write(not_empty.join("x"), "x").unwrap();
+    let e = error_line(&run(&["witness", "init", s(&not_empty), "--name", "w"]), 2);
+    assert!(e.contains("not empty"), "{e}");
+    let e = error_line(&run(&["witness", "evidence", s(&not_empty)]), 2);
+    assert!(e.contains("holds no witness"), "{e}");
+    let wdir = tmp.path().join("w");
+    isnad(tmp.path(), &["witness", "init", s(&wdir), "--name", "w"]);
+    let e = error_line(
+        &run(&["witness", "add-log", s(&wdir), "--vkey", "garbage"]),
+        2,
+    );
+    assert!(e.contains("key"), "{e}");
+    // A private key given as a log key is refused without being echoed.
+    let secret = std::fs::read_to_string(wdir.join("witness.key")).unwrap();
+    let e = error_line(
+        &run(&["witness", "add-log", s(&wdir), "--vkey", secret.trim()]),
+        2,
+    );
+    assert!(!e.contains(&secret.trim()[20..]), "{e}");
+    let e = error_line(
+        &run(&["witness", "init", s(&tmp.path().join("v")), "--name", "a b"]),
+        2,
+    );
+    assert!(e.contains("key name"), "{e}");
+}
+
+// SIGKILL at arbitrary moments while a log sends both of two forks: every
+// cosignature ever returned, across all the restarts, is of one history
+// past the fork point, at sizes that never go back; a cosignature lost to
+// a kill is still remembered (the next request learns its size from 409).
+#[test]
+fn a_witness_killed_at_random_moments_never_cosigns_two_histories() {
+    const COMMON: usize = 3;
+    const LEAVES: usize = 48;
+    let tmp = tempfile::tempdir().unwrap();
+    let log = ForkedLog::new("kill.example/log", COMMON, LEAVES);
+    let wdir = log.witness(tmp.path());
+    let (forks, note) = (&log.forks, |leaves: &[merkle::Hash]| log.note(leaves));
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // Every 200 answer, in order: (fork, size).
+    let mut cosigned: Vec<(usize, usize)> = Vec::new();
+    let mut known = 0usize;
+    for _round in 0..6 {
+        let w = WitnessServer::start(&wdir);
+        let pid = w.child.id();
+        let kill_after = rng.below(12) as usize;
+        for i in 0..16 {
+            let fork = rng.below(2) as usize;
+            let size = known + rng.below((LEAVES - known + 1) as u64) as usize;
+            let leaves = &forks[fork][..size];
+            let proof = if known == 0 || known == size {
+                vec![]
+            } else {
+                proof_from(leaves, known as u64)
+            };
+            if i == kill_after {
+                // The request goes out while the witness is being killed:
+                // it may be answered, stored without an answer, or lost.
+                let kill = std::thread::spawn(move || {
+                    let _ = Command::new("kill")
+                        .args(["-KILL", &pid.to_string()])
+                        .status();
+                });
+                let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    w.add(known as u64, &proof, &note(leaves))
+                }));
+                kill.join().unwrap();
+                if let Ok((200, _, _)) = sent {
+                    cosigned.push((fork, size));
+                    known = size;
+                }
+                break;
+            }
+            match w.add(known as u64, &proof, &note(leaves)) {
+                (200, _, _) => {
+                    cosigned.push((fork, size));
+                    known = size;
+                }
+                (409, ct, body) if ct == "text/x.tlog.size" => known = body.trim().parse().unwrap(),
+                (409 | 422, _, _) => {}
+                other => panic!("unexpected answer {other:?}"),
+            }
+        }
+        drop(w);
+        // After the restart, the witness tells the size it last stored.
+        let w = WitnessServer::start(&wdir);
+        let (status, ct, body) = w.add(0, &[], &note(&forks[0][..0]));
+        if status == 409 {
+            assert_eq!(ct, "text/x.tlog.size");
+            let stored: usize = body.trim().parse().unwrap();
+            assert!(stored >= known, "stored {stored} < answered {known}");
+            known = stored;
+        } else {
+            assert_eq!((status, known), (200, 0), "{body}");
+        }
+        w.stop();
+    }
+    assert!(!cosigned.is_empty());
+    for pair in cosigned.windows(2) {
+        assert!(pair[0].1 <= pair[1].1, "{cosigned:?}");
+        if pair[0].1 > COMMON {
+            assert_eq!(pair[0].0, pair[1].0, "{cosigned:?}");
+        }
+    }
 }
