@@ -11,8 +11,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use crate::common::*;
-use isnad_core::checkpoint::Checkpoint;
+use isnad_core::checkpoint::{Checkpoint, SignedCheckpoint};
 use isnad_core::cosignature::{CosignerKey, verified_cosigners};
+use isnad_core::proof::InclusionProof;
 use isnad_core::{KeyPair, merkle};
 use serde_json::Value;
 
@@ -181,6 +182,49 @@ fn a_witness_cosigns_a_ledger_and_refuses_as_specified() {
     assert_eq!(status, 200, "{line}");
     let cosigned = d.file("cosigned5", format!("{note5}{line}").as_bytes());
     assert!(python(&["verify", s(&cosigned), &wkey]).status.success());
+    // A proof whose checkpoint carries the cosignature meets a quorum of
+    // this witness, and not one of two.
+    let mut cosigned_proof = proof.clone();
+    cosigned_proof["checkpoint"] = Value::String(format!("{note5}{line}"));
+    let path = d.file("proof5", cosigned_proof.to_string().as_bytes());
+    let verify = |extra: &[&str]| {
+        let mut args = vec!["verify-proof", s(&path), "--vkey", &vkey];
+        args.extend_from_slice(extra);
+        d.out(&args)
+    };
+    let out = verify(&["--witness", &wkey]);
+    assert_success(&out, &["verify-proof", "--witness"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 of the 1 listed witnesses"));
+    let py_key = python(&["vkey", "py.example/w", &"42".repeat(32)]).stdout;
+    let py_key = String::from_utf8(py_key).unwrap().trim().to_owned();
+    let e = error_line(
+        &verify(&["--witness", &wkey, "--witness", &py_key, "--quorum", "2"]),
+        1,
+    );
+    assert!(
+        e.contains("1 of the 2 needed; missing: py.example/w"),
+        "{e}"
+    );
+    assert_eq!(
+        verify(&["--witness", &wkey, "--witness", &py_key, "--quorum", "1"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Without the cosignature, or with one for another checkpoint, it fails.
+    let e = error_line(
+        &d.out(&[
+            "verify-proof",
+            s(&d.file("plain5", proof.to_string().as_bytes())),
+            "--vkey",
+            &vkey,
+            "--witness",
+            &wkey,
+        ]),
+        1,
+    );
+    assert!(e.contains("missing: witness.example/w1"), "{e}");
+    error_line(&verify(&["--witness", &wkey, "--quorum", "2"]), 2);
 
     // Restarted, it remembers 5: an old size of 0 is told the size (409),
     // the checkpoint of 3 is a rollback (400).
@@ -241,6 +285,26 @@ fn a_split_view_is_refused_over_http_and_kept_as_evidence() {
             .len(),
         1
     );
+    // End to end: a proof of leaf 3 against history a, as cosigned, meets
+    // the quorum; the same leaf of history b, whose checkpoint the witness
+    // refused, does not, bare or with a's cosignature moved onto it.
+    let vkey = log.key.verifier().to_string();
+    let verify = |leaves: &[merkle::Hash], signed: &str| {
+        let at = SignedCheckpoint::open(signed, log.key.verifier()).unwrap();
+        let path = merkle::inclusion_proof(leaves, 3).unwrap();
+        let proof = InclusionProof::new(3, leaves[3], path, &at);
+        let file = tmp.path().join("proof.json");
+        std::fs::write(&file, serde_json::to_string(&proof).unwrap()).unwrap();
+        isnad_in(tmp.path())
+            .args(["verify-proof", s(&file), "--vkey", &vkey, "--witness", wkey])
+            .output()
+            .unwrap()
+    };
+    assert_success(&verify(a, &cosigned), &["verify-proof", "a"]);
+    let e = error_line(&verify(b, &note(b)), 1);
+    assert!(e.contains("missing: witness.example/w2"), "{e}");
+    let e = error_line(&verify(b, &format!("{}{line}", note(b))), 1);
+    assert!(e.contains("not verifying: witness.example/w2"), "{e}");
     let evidence = isnad(tmp.path(), &["witness", "evidence", s(&wdir)]);
     let first: Value = serde_json::from_str(evidence.lines().next().unwrap()).unwrap();
     assert_eq!(first["shown"], note(&b[..4]));

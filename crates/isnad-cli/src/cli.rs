@@ -582,6 +582,14 @@ pub struct VerifyProofArgs {
     /// proof starts from it.
     #[arg(long, value_name = "CHECKPOINT_FILE")]
     pub old: Option<PathBuf>,
+    /// A witness's verifier key (the string, or a file holding it) whose
+    /// cosignature of the proof's checkpoint counts; repeatable.
+    #[arg(long = "witness", value_name = "VKEY")]
+    pub witnesses: Vec<String>,
+    /// How many distinct listed witnesses must have cosigned the
+    /// checkpoint [default: all those listed].
+    #[arg(long, value_name = "K", requires = "witnesses")]
+    pub quorum: Option<usize>,
 }
 
 /// `export …`.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::attribution::{ClaimView, SourceView};
 use isnad_core::checkpoint;
+use isnad_core::cosignature::{CosignerKey, check_quorum};
 use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
@@ -1276,14 +1277,54 @@ pub(crate) fn read_vkey(arg: &str) -> Result<VerifierKey> {
     text.parse::<VerifierKey>().context("--vkey")
 }
 
+/// The `--witness` keys and the `--quorum` of `verify-proof`.
+fn read_witnesses(a: &VerifyProofArgs) -> Result<(Vec<CosignerKey>, usize)> {
+    let mut keys: Vec<CosignerKey> = Vec::new();
+    for arg in &a.witnesses {
+        let text = if Path::new(arg).is_file() {
+            read_small(Path::new(arg), MAX_NOTE_FILE)?
+        } else {
+            arg.clone()
+        };
+        let key: CosignerKey = text.trim().parse().context("--witness")?;
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let quorum = a.quorum.unwrap_or(keys.len());
+    if quorum > keys.len() {
+        bail!(
+            "--quorum {quorum}: only {} distinct witnesses are listed",
+            keys.len()
+        );
+    }
+    Ok((keys, quorum))
+}
+
 fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
     let vkey = read_vkey(&a.vkey)?;
+    let (witnesses, quorum) = read_witnesses(a)?;
     let text = read_small(&a.proof, MAX_PROOF_FILE)?;
     let shown = a.proof.display().to_string();
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{shown}: not JSON"))?;
     let failed = |e: isnad_core::Error| -> anyhow::Error {
         VerificationFailed(anyhow::Error::from(e).context(shown.clone())).into()
+    };
+    // Run once the proof and its checkpoint's log signature verified.
+    let cosigned = || -> Result<Option<usize>> {
+        if witnesses.is_empty() {
+            return Ok(None);
+        }
+        let note = value["checkpoint"].as_str().unwrap_or_default();
+        let n = check_quorum(note, &witnesses, quorum).map_err(failed)?;
+        if !ctx.json {
+            outln!(
+                "ok: {n} of the {} listed witnesses cosigned the checkpoint ({quorum} needed)",
+                witnesses.len()
+            );
+        }
+        Ok(Some(n))
     };
     if value.get("index").is_some() {
         if a.old.is_some() {
@@ -1307,8 +1348,9 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
             }
             None => (proof.verify(&vkey).map_err(failed)?, None),
         };
+        let witnessed = cosigned()?;
         if ctx.json {
-            print_json(&json!({
+            let mut out = json!({
                 "ok": true,
                 "kind": "inclusion",
                 "origin": cp.origin(),
@@ -1316,7 +1358,11 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
                 "tree_size": cp.size(),
                 "root_hash": b64(cp.root()),
                 "entry": entry.as_ref().map(|e| e.hash().to_hex()),
-            }))?;
+            });
+            if let Some(n) = witnessed {
+                out["cosigned_by"] = json!(n);
+            }
+            print_json(&out)?;
         } else {
             outln!(
                 "ok: entry {} is in the log {} of {} entries (root {}){}",
@@ -1344,8 +1390,9 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
             }
             None => proof.verify(&vkey).map_err(failed)?,
         };
+        let witnessed = cosigned()?;
         if ctx.json {
-            print_json(&json!({
+            let mut out = json!({
                 "ok": true,
                 "kind": "consistency",
                 "origin": cp.origin(),
@@ -1354,7 +1401,11 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
                 "new_size": cp.size(),
                 "new_root": b64(cp.root()),
                 "old_checkpoint_checked": a.old.is_some(),
-            }))?;
+            });
+            if let Some(n) = witnessed {
+                out["cosigned_by"] = json!(n);
+            }
+            print_json(&out)?;
         } else {
             outln!(
                 "ok: the log {} of {} entries (root {}) extends its first {} entries (root {}){}",

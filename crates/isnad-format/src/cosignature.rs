@@ -292,16 +292,7 @@ pub fn verified_cosigners<'a>(
     let (text, sigs) = note::split(signed)?;
     let mut found: Vec<(&CosignerKey, u64)> = Vec::new();
     for line in sigs {
-        let Some(key) = witnesses.iter().find(|w| {
-            line.strip_prefix(DASH)
-                .and_then(|r| r.split_once(' '))
-                .is_some_and(|(name, b64)| {
-                    name == w.name()
-                        && STANDARD
-                            .decode(b64)
-                            .is_ok_and(|b| b.get(..4) == Some(&w.id()[..]))
-                })
-        }) else {
+        let Some(key) = witnesses.iter().find(|w| names_key(line, w)) else {
             continue;
         };
         let c = Cosignature::parse_line(line)?;
@@ -311,6 +302,92 @@ pub fn verified_cosigners<'a>(
         }
     }
     Ok(found)
+}
+
+/// Whether a signature line carries `key`'s name and key id.
+fn names_key(line: &str, key: &CosignerKey) -> bool {
+    line.strip_prefix(DASH)
+        .and_then(|r| r.split_once(' '))
+        .is_some_and(|(name, b64)| {
+            name == key.name()
+                && STANDARD
+                    .decode(b64)
+                    .is_ok_and(|b| b.get(..4) == Some(&key.id()[..]))
+        })
+}
+
+/// What a note holds from one listed witness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Witnessed {
+    /// A cosignature that verifies, made at this time.
+    Cosigned(u64),
+    /// Only lines by its key that do not verify.
+    Invalid,
+    /// No line by its key.
+    Missing,
+}
+
+/// For each of `witnesses`, what the signed note `signed` holds from it.
+/// A witness with one valid line among invalid ones counts as cosigned.
+///
+/// # Errors
+/// [`Error::Note`] when the note itself is malformed.
+pub fn witnessed(signed: &str, witnesses: &[CosignerKey]) -> Result<Vec<Witnessed>, Error> {
+    let (text, sigs) = note::split(signed)?;
+    Ok(witnesses
+        .iter()
+        .map(|key| {
+            let mut seen = Witnessed::Missing;
+            for line in sigs.iter().filter(|l| names_key(l, key)) {
+                match Cosignature::parse_line(line).and_then(|c| c.verify(text, key).map(|()| c)) {
+                    Ok(c) => return Witnessed::Cosigned(c.timestamp()),
+                    Err(_) => seen = Witnessed::Invalid,
+                }
+            }
+            seen
+        })
+        .collect())
+}
+
+/// Checks that at least `quorum` of the distinct `witnesses` cosigned the
+/// signed note `signed`; returns how many did.
+///
+/// # Errors
+/// [`Error::Quorum`] naming the witnesses missing and those whose lines do
+/// not verify; [`Error::Note`] for a malformed note.
+pub fn check_quorum(
+    signed: &str,
+    witnesses: &[CosignerKey],
+    quorum: usize,
+) -> Result<usize, Error> {
+    let mut distinct: Vec<CosignerKey> = Vec::new();
+    for w in witnesses {
+        if !distinct.contains(w) {
+            distinct.push(w.clone());
+        }
+    }
+    let seen = witnessed(signed, &distinct)?;
+    let named = |want: Witnessed| -> Vec<String> {
+        distinct
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s == want)
+            .map(|(k, _)| k.name().to_owned())
+            .collect()
+    };
+    let valid = seen
+        .iter()
+        .filter(|s| matches!(s, Witnessed::Cosigned(_)))
+        .count();
+    if valid < quorum {
+        return Err(Error::Quorum {
+            needed: quorum,
+            valid,
+            missing: named(Witnessed::Missing),
+            invalid: named(Witnessed::Invalid),
+        });
+    }
+    Ok(valid)
 }
 
 #[cfg(test)]
@@ -396,6 +473,44 @@ mod tests {
             verified_cosigners(&forged, &keys),
             Err(Error::Cosignature { .. })
         ));
+    }
+
+    #[test]
+    fn quorum_counts_distinct_valid_witnesses() {
+        let log = KeyPair::from_seed("example.com/log", &[1; 32]).unwrap();
+        let cp = Checkpoint::new("example.com/log", 5, [9; 32]).unwrap();
+        let signed = cp.sign(&log).unwrap();
+        let ws: Vec<KeyPair> = (0..3)
+            .map(|i| KeyPair::from_seed(&format!("w{i}"), &[10 + i; 32]).unwrap())
+            .collect();
+        let keys: Vec<CosignerKey> = ws.iter().map(CosignerKey::of).collect();
+        let other = Checkpoint::new("example.com/log", 6, [9; 32]).unwrap();
+        // w0 valid (twice), w1 on another checkpoint, w2 absent.
+        let line0 = Cosignature::sign(&cp.text(), &ws[0], 1).unwrap().line();
+        let note = format!(
+            "{signed}{line0}{line0}{}",
+            Cosignature::sign(&other.text(), &ws[1], 1).unwrap().line()
+        );
+        assert_eq!(
+            witnessed(&note, &keys).unwrap(),
+            [
+                Witnessed::Cosigned(1),
+                Witnessed::Invalid,
+                Witnessed::Missing
+            ]
+        );
+        assert_eq!(check_quorum(&note, &keys, 1).unwrap(), 1);
+        // A witness listed twice counts once.
+        let twice = [keys[0].clone(), keys[0].clone()];
+        match check_quorum(&note, &twice, 2) {
+            Err(Error::Quorum { valid: 1, .. }) => {}
+            r => panic!("{r:?}"),
+        }
+        let e = check_quorum(&note, &keys, 2).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "cosignatures: 1 of the 2 needed; missing: w2; not verifying: w1"
+        );
     }
 
     #[test]

@@ -369,6 +369,22 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// Fewer witnesses than required cosigned a checkpoint.
+    #[error(
+        "cosignatures: {valid} of the {needed} needed; missing: {}; not verifying: {}",
+        names(missing),
+        names(invalid)
+    )]
+    Quorum {
+        /// The quorum asked for.
+        needed: usize,
+        /// Distinct listed witnesses whose cosignature verifies.
+        valid: usize,
+        /// Listed witnesses with no cosignature line.
+        missing: Vec<String>,
+        /// Listed witnesses whose lines do not verify.
+        invalid: Vec<String>,
+    },
     /// A witness refused to cosign a checkpoint of a log.
     #[error("checkpoint of {origin}: {refusal}")]
     Witness {
@@ -437,6 +453,7 @@ impl Error {
             Error::Diverged { .. }
             | Error::Proof { .. }
             | Error::Cosignature { .. }
+            | Error::Quorum { .. }
             | Error::Note { .. }
             | Error::Checkpoint { .. }
             | Error::TileMismatch { .. } => K::Integrity,
@@ -584,6 +601,15 @@ impl std::fmt::Display for Refusal {
                 "another root than the one cosigned at size {size} (a split view)"
             ),
         }
+    }
+}
+
+/// A list of names for a message: comma-separated, or "none".
+fn names(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".into()
+    } else {
+        one_line(&list.join(", "))
     }
 }
 
