@@ -666,6 +666,29 @@ mod tests {
             (Error::Diverged { line: 3, seq }, ErrorKind::Integrity),
             (Error::NoCheckpoint { size: 9 }, ErrorKind::NotFound),
             (
+                Error::Quorum {
+                    needed: 2,
+                    valid: 1,
+                    missing: vec!["w".into()],
+                    invalid: vec![],
+                },
+                ErrorKind::Integrity,
+            ),
+            (
+                Error::Witness {
+                    origin: "o".into(),
+                    refusal: Refusal::UnknownLog,
+                },
+                ErrorKind::NotFound,
+            ),
+            (
+                Error::Witness {
+                    origin: "o".into(),
+                    refusal: Refusal::StaleOldSize { latest: 3 },
+                },
+                ErrorKind::Conflict,
+            ),
+            (
                 Error::LogKey {
                     reason: "other".into(),
                 },
@@ -720,6 +743,22 @@ mod tests {
         };
         assert_eq!(e.seq(), Some(Seq(8)));
         assert_eq!(e.field_name(), Some("time"));
+    }
+
+    // Each refusal's status is the one C2SP tlog-witness gives it.
+    #[test]
+    fn refusal_statuses() {
+        let cases = [
+            (Refusal::UnknownLog, 404),
+            (Refusal::BadSignature, 403),
+            (Refusal::OldSizeTooLarge { old: 2, size: 1 }, 400),
+            (Refusal::StaleOldSize { latest: 1 }, 409),
+            (Refusal::RootMismatch { size: 1 }, 409),
+            (Refusal::BadProof { reason: "x".into() }, 422),
+        ];
+        for (r, status) in cases {
+            assert_eq!(r.http_status(), status, "{r}");
+        }
     }
 
     // The storage engine's error is opaque but its message is kept.
