@@ -247,6 +247,30 @@ fn a_witness_cosigns_a_ledger_and_refuses_as_specified() {
     assert_eq!(w.add(0, &[], "not a note").0, 400);
     // The same checkpoint again is cosigned again.
     assert_eq!(w.add(5, &[], &note5).0, 200);
+    // A mirror that demands the witness refuses the published checkpoint
+    // until it carries the witness's cosignature.
+    let published = d.dir().join("published");
+    d.ok(&["export", "tiles", s(&published)]);
+    let mirror = |m: &str| {
+        let args = [
+            "mirror",
+            s(&published),
+            m,
+            "--vkey",
+            &vkey,
+            "--witness",
+            &wkey,
+        ];
+        d.out(&args)
+    };
+    let e = error_line(&mirror("m1"), 1);
+    assert!(e.contains("missing: witness.example/w1"), "{e}");
+    assert!(!d.dir().join("m1").join("ledger").exists());
+    let exported = std::fs::read_to_string(published.join("checkpoint")).unwrap();
+    let (status, _, line) = w.add(5, &[], &exported);
+    assert_eq!(status, 200, "{line}");
+    std::fs::write(published.join("checkpoint"), format!("{exported}{line}")).unwrap();
+    assert_success(&mirror("m1"), &["mirror", "--witness"]);
     w.stop();
     assert_eq!(
         isnad(d.dir(), &["witness", "evidence", s(&wdir)])

@@ -582,8 +582,16 @@ pub struct VerifyProofArgs {
     /// proof starts from it.
     #[arg(long, value_name = "CHECKPOINT_FILE")]
     pub old: Option<PathBuf>,
+    /// Witnesses whose cosignatures the checkpoint needs.
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
+}
+
+/// `--witness` and `--quorum`, for the commands that check a checkpoint.
+#[derive(Args, Debug)]
+pub struct QuorumArgs {
     /// A witness's verifier key (the string, or a file holding it) whose
-    /// cosignature of the proof's checkpoint counts; repeatable.
+    /// cosignature of the checkpoint counts; repeatable.
     #[arg(long = "witness", value_name = "VKEY")]
     pub witnesses: Vec<String>,
     /// How many distinct listed witnesses must have cosigned the
@@ -640,6 +648,9 @@ pub struct MirrorArgs {
     /// key string itself, or a file holding it.
     #[arg(long)]
     pub vkey: String,
+    /// Witnesses whose cosignatures each new checkpoint needs.
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
 }
 
 /// `export claimreview`.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::attribution::{ClaimView, SourceView};
 use isnad_core::checkpoint;
-use isnad_core::cosignature::{CosignerKey, check_quorum};
+use isnad_core::cosignature::{CosignerKey, Quorum};
 use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
@@ -1277,8 +1277,9 @@ pub(crate) fn read_vkey(arg: &str) -> Result<VerifierKey> {
     text.parse::<VerifierKey>().context("--vkey")
 }
 
-/// The `--witness` keys and the `--quorum` of `verify-proof`.
-fn read_witnesses(a: &VerifyProofArgs) -> Result<(Vec<CosignerKey>, usize)> {
+/// The `--witness` keys and `--quorum` of a command that checks a
+/// checkpoint.
+pub(crate) fn read_quorum(a: &QuorumArgs) -> Result<Quorum> {
     let mut keys: Vec<CosignerKey> = Vec::new();
     for arg in &a.witnesses {
         let text = if Path::new(arg).is_file() {
@@ -1286,24 +1287,14 @@ fn read_witnesses(a: &VerifyProofArgs) -> Result<(Vec<CosignerKey>, usize)> {
         } else {
             arg.clone()
         };
-        let key: CosignerKey = text.trim().parse().context("--witness")?;
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
+        keys.push(text.trim().parse().context("--witness")?);
     }
-    let quorum = a.quorum.unwrap_or(keys.len());
-    if quorum > keys.len() {
-        bail!(
-            "--quorum {quorum}: only {} distinct witnesses are listed",
-            keys.len()
-        );
-    }
-    Ok((keys, quorum))
+    Quorum::new(&keys, a.quorum).context("--quorum")
 }
 
 fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
     let vkey = read_vkey(&a.vkey)?;
-    let (witnesses, quorum) = read_witnesses(a)?;
+    let quorum = read_quorum(&a.quorum)?;
     let text = read_small(&a.proof, MAX_PROOF_FILE)?;
     let shown = a.proof.display().to_string();
     let value: serde_json::Value =
@@ -1313,15 +1304,16 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
     };
     // Run once the proof and its checkpoint's log signature verified.
     let cosigned = || -> Result<Option<usize>> {
-        if witnesses.is_empty() {
+        if quorum.witnesses().is_empty() {
             return Ok(None);
         }
         let note = value["checkpoint"].as_str().unwrap_or_default();
-        let n = check_quorum(note, &witnesses, quorum).map_err(failed)?;
+        let n = quorum.check(note).map_err(failed)?;
         if !ctx.json {
             outln!(
-                "ok: {n} of the {} listed witnesses cosigned the checkpoint ({quorum} needed)",
-                witnesses.len()
+                "ok: {n} of the {} listed witnesses cosigned the checkpoint ({} needed)",
+                quorum.witnesses().len(),
+                quorum.needed()
             );
         }
         Ok(Some(n))

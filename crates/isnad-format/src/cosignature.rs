@@ -349,45 +349,86 @@ pub fn witnessed(signed: &str, witnesses: &[CosignerKey]) -> Result<Vec<Witnesse
         .collect())
 }
 
-/// Checks that at least `quorum` of the distinct `witnesses` cosigned the
-/// signed note `signed`; returns how many did.
-///
-/// # Errors
-/// [`Error::Quorum`] naming the witnesses missing and those whose lines do
-/// not verify; [`Error::Note`] for a malformed note.
-pub fn check_quorum(
-    signed: &str,
-    witnesses: &[CosignerKey],
-    quorum: usize,
-) -> Result<usize, Error> {
-    let mut distinct: Vec<CosignerKey> = Vec::new();
-    for w in witnesses {
-        if !distinct.contains(w) {
-            distinct.push(w.clone());
+/// The witnesses a reader trusts, and how many of them must have cosigned
+/// a checkpoint. The empty quorum (no witnesses, none needed) accepts any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Quorum {
+    witnesses: Vec<CosignerKey>,
+    needed: usize,
+}
+
+impl Quorum {
+    /// `needed` of `witnesses` (a key listed twice counts once); `None`
+    /// for all of them.
+    ///
+    /// # Errors
+    /// [`Error::Field`] on `quorum` when more are needed than are listed.
+    pub fn new(witnesses: &[CosignerKey], needed: Option<usize>) -> Result<Self, Error> {
+        let mut distinct: Vec<CosignerKey> = Vec::new();
+        for w in witnesses {
+            if !distinct.contains(w) {
+                distinct.push(w.clone());
+            }
         }
+        let needed = needed.unwrap_or(distinct.len());
+        if needed > distinct.len() {
+            return Err(Error::field(
+                "quorum",
+                format!(
+                    "{needed} needed, but only {} distinct witnesses are listed",
+                    distinct.len()
+                ),
+            ));
+        }
+        Ok(Quorum {
+            witnesses: distinct,
+            needed,
+        })
     }
-    let seen = witnessed(signed, &distinct)?;
-    let named = |want: Witnessed| -> Vec<String> {
-        distinct
+
+    /// The distinct witnesses listed.
+    pub fn witnesses(&self) -> &[CosignerKey] {
+        &self.witnesses
+    }
+
+    /// How many must have cosigned.
+    pub fn needed(&self) -> usize {
+        self.needed
+    }
+
+    /// Checks the signed note `signed` against the quorum; returns how
+    /// many listed witnesses cosigned it.
+    ///
+    /// # Errors
+    /// [`Error::Quorum`] naming the witnesses missing and those whose lines
+    /// do not verify; [`Error::Note`] for a malformed note.
+    pub fn check(&self, signed: &str) -> Result<usize, Error> {
+        if self.witnesses.is_empty() {
+            return Ok(0);
+        }
+        let seen = witnessed(signed, &self.witnesses)?;
+        let named = |want: Witnessed| -> Vec<String> {
+            self.witnesses
+                .iter()
+                .zip(&seen)
+                .filter(|(_, s)| **s == want)
+                .map(|(k, _)| k.name().to_owned())
+                .collect()
+        };
+        let valid = seen
             .iter()
-            .zip(&seen)
-            .filter(|(_, s)| **s == want)
-            .map(|(k, _)| k.name().to_owned())
-            .collect()
-    };
-    let valid = seen
-        .iter()
-        .filter(|s| matches!(s, Witnessed::Cosigned(_)))
-        .count();
-    if valid < quorum {
-        return Err(Error::Quorum {
-            needed: quorum,
-            valid,
-            missing: named(Witnessed::Missing),
-            invalid: named(Witnessed::Invalid),
-        });
+            .filter(|s| matches!(s, Witnessed::Cosigned(_)))
+            .count();
+        if valid < self.needed {
+            return Err(Error::Quorum {
+                needed: self.needed,
+                valid,
+                missing: named(Witnessed::Missing),
+                invalid: named(Witnessed::Invalid),
+            });
+        }
+        Ok(valid)
     }
-    Ok(valid)
 }
 
 #[cfg(test)]
@@ -499,14 +540,14 @@ mod tests {
                 Witnessed::Missing
             ]
         );
-        assert_eq!(check_quorum(&note, &keys, 1).unwrap(), 1);
-        // A witness listed twice counts once.
+        let quorum = |k| Quorum::new(&keys, Some(k)).unwrap();
+        assert_eq!(quorum(1).check(&note).unwrap(), 1);
+        // A witness listed twice counts once; no more can be needed.
         let twice = [keys[0].clone(), keys[0].clone()];
-        match check_quorum(&note, &twice, 2) {
-            Err(Error::Quorum { valid: 1, .. }) => {}
-            r => panic!("{r:?}"),
-        }
-        let e = check_quorum(&note, &keys, 2).unwrap_err();
+        assert_eq!(Quorum::new(&twice, None).unwrap().needed(), 1);
+        assert!(Quorum::new(&twice, Some(2)).is_err());
+        assert_eq!(Quorum::default().check(&note).unwrap(), 0);
+        let e = quorum(2).check(&note).unwrap_err();
         assert_eq!(
             e.to_string(),
             "cosignatures: 1 of the 2 needed; missing: w2; not verifying: w1"
