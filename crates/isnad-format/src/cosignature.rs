@@ -580,6 +580,52 @@ mod tests {
         assert!(Cosignature::parse_line(&line).is_err());
     }
 
+    proptest::proptest! {
+        // Untrusted text never panics a reader, every refusal is one line,
+        // and what is accepted writes back to the same bytes.
+        #[test]
+        fn readers_of_untrusted_text(text in "(\u{2014} )?[ -~\n\u{2014}]{0,200}") {
+            let one_line = |e: Error| {
+                let m = e.to_string();
+                proptest::prop_assert!(!m.is_empty() && !m.contains('\n'), "{:?}", m);
+                Ok(())
+            };
+            for line in text.split('\n') {
+                match Cosignature::parse_line(line) {
+                    Ok(c) => proptest::prop_assert_eq!(c.line(), format!("{line}\n")),
+                    Err(e) => one_line(e)?,
+                }
+            }
+            match text.parse::<CosignerKey>() {
+                Ok(k) => proptest::prop_assert_eq!(k.to_string(), text.clone()),
+                Err(e) => one_line(e)?,
+            }
+            match crate::add_checkpoint::AddCheckpoint::parse(&text) {
+                Ok(r) => proptest::prop_assert_eq!(r.to_body(), text.clone()),
+                Err(e) => one_line(e)?,
+            }
+            if let Err(e) = Quorum::new(&[CosignerKey::of(&witness())], None).unwrap().check(&text) {
+                one_line(e)?;
+            }
+        }
+
+        // Any one changed byte of a cosigned note's text or cosignature
+        // leaves the witness short of its quorum (or the note unreadable).
+        #[test]
+        fn a_changed_byte_is_never_cosigned(at in 0usize..200, bit in 0u8..8) {
+            let k = witness();
+            let c = Cosignature::sign(SPEC_TEXT, &k, 1_700_000_000).unwrap();
+            let note = format!("{SPEC_TEXT}\n{}", c.line());
+            let mut bytes = note.clone().into_bytes();
+            let at = at % bytes.len();
+            bytes[at] ^= 1 << bit;
+            let Ok(changed) = String::from_utf8(bytes) else { return Ok(()) };
+            let quorum = Quorum::new(&[CosignerKey::of(&k)], None).unwrap();
+            proptest::prop_assert!(quorum.check(&note).is_ok());
+            proptest::prop_assert!(quorum.check(&changed).is_err(), "{:?}", changed);
+        }
+    }
+
     #[test]
     fn bad_witness_keys_are_refused() {
         assert!(
