@@ -32,7 +32,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Desk, bin, claim_args, s};
+use common::{Desk, Rng, bin, claim_args, s};
 use sha2::{Digest, Sha256};
 
 /// Kills per test: `ISNAD_CRASH_KILLS`, or `default`.
@@ -41,18 +41,6 @@ fn kills_wanted(default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// xorshift64*: the kill moments are the same on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
-    }
 }
 
 /// The binary on `ledger`, spawned with its output captured.

@@ -573,3 +573,17 @@ pub fn blessing() -> bool {
 pub fn blessed(what: &str) -> ! {
     panic!("blessed: {what} rewritten; re-run without ISNAD_BLESS")
 }
+
+/// xorshift64*, seeded: random choices (kill moments, requests) that are
+/// the same on every run, so a failure can be repeated.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n.max(1)
+    }
+}

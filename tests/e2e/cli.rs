@@ -1190,6 +1190,11 @@ fn help_works_on_every_subcommand() {
         "import jsonl",
         "mirror",
         "demo",
+        "witness",
+        "witness init",
+        "witness add-log",
+        "witness evidence",
+        "witness serve",
     ] {
         assert!(
             seen.iter().any(|c| c == known),

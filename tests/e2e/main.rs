@@ -43,3 +43,4 @@ mod tamper;
 mod tiles;
 mod transparency;
 mod vectors;
+mod witness;

@@ -110,9 +110,60 @@ pub enum Command {
     /// Serve the ledger over HTTP: the API for writers and readers, the
     /// signed checkpoint and tiles, and the web explorer.
     Serve(ServeArgs),
+    /// Run a C2SP witness: cosign the checkpoints of the logs it follows
+    /// when each extends the last it cosigned.
+    #[command(subcommand)]
+    Witness(WitnessCommand),
     /// Measure import, append, verify, replay, proofs and checkpoints on a
     /// generated ledger, beside the machine's limits (or `bench gen`).
     Bench(BenchArgs),
+}
+
+/// `witness …`.
+#[derive(Subcommand, Debug)]
+pub enum WitnessCommand {
+    /// Create a witness in DIR (new or empty): its key (DIR/witness.key,
+    /// mode 0600) and its state. Prints its verifier key.
+    Init {
+        /// The witness's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The witness's name, such as `witness.example/w1`.
+        #[arg(long)]
+        name: String,
+    },
+    /// Follow a log: its checkpoints signed by LOGKEY (whose name is the
+    /// log's origin) will be cosigned.
+    AddLog {
+        /// The witness's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// The log's verifier key (`isnad checkpoint --vkey`).
+        #[arg(long, value_name = "LOGKEY")]
+        vkey: String,
+    },
+    /// Print the witness's verifier key and each log's last cosigned size.
+    Show {
+        /// The witness's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Print, one JSON object a line, the signed checkpoints the witness
+    /// refused because they contradict what it cosigned.
+    Evidence {
+        /// The witness's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Serve the C2SP tlog-witness `add-checkpoint` endpoint.
+    Serve {
+        /// The witness's directory.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Address to listen on (`HOST:PORT`; a bare host listens on port 8350).
+        #[arg(long, default_value = "127.0.0.1:8350", value_name = "ADDR")]
+        listen: String,
+    },
 }
 
 /// `init`.
@@ -538,6 +589,22 @@ pub struct VerifyProofArgs {
     /// proof starts from it.
     #[arg(long, value_name = "CHECKPOINT_FILE")]
     pub old: Option<PathBuf>,
+    /// Witnesses whose cosignatures the checkpoint needs.
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
+}
+
+/// `--witness` and `--quorum`, for the commands that check a checkpoint.
+#[derive(Args, Debug)]
+pub struct QuorumArgs {
+    /// A witness's verifier key (the string, or a file holding it) whose
+    /// cosignature of the checkpoint counts; repeatable.
+    #[arg(long = "witness", value_name = "VKEY")]
+    pub witnesses: Vec<String>,
+    /// How many distinct listed witnesses must have cosigned the
+    /// checkpoint [default: all those listed].
+    #[arg(long, value_name = "K", requires = "witnesses")]
+    pub quorum: Option<usize>,
 }
 
 /// `export …`.
@@ -588,6 +655,9 @@ pub struct MirrorArgs {
     /// key string itself, or a file holding it.
     #[arg(long)]
     pub vkey: String,
+    /// Witnesses whose cosignatures each new checkpoint needs.
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
 }
 
 /// `export claimreview`.

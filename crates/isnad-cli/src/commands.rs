@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::attribution::{ClaimView, SourceView};
 use isnad_core::checkpoint;
+use isnad_core::cosignature::{CosignerKey, Quorum};
 use isnad_core::jsonl::verify_jsonl;
 use isnad_core::proof::{ConsistencyProof, InclusionProof};
 use isnad_core::record::{
@@ -79,6 +80,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(a) => demo(&ctx, &a.dir),
         Command::Serve(a) => crate::serve::run(&ctx, &a),
+        Command::Witness(w) => crate::witness::run(&ctx, w),
         Command::Bench(a) => crate::bench::run(&ctx, a),
     }
 }
@@ -1289,14 +1291,46 @@ pub(crate) fn read_vkey(arg: &str) -> Result<VerifierKey> {
     text.parse::<VerifierKey>().context("--vkey")
 }
 
+/// The `--witness` keys and `--quorum` of a command that checks a
+/// checkpoint.
+pub(crate) fn read_quorum(a: &QuorumArgs) -> Result<Quorum> {
+    let mut keys: Vec<CosignerKey> = Vec::new();
+    for arg in &a.witnesses {
+        let text = if Path::new(arg).is_file() {
+            read_small(Path::new(arg), MAX_NOTE_FILE)?
+        } else {
+            arg.clone()
+        };
+        keys.push(text.trim().parse().context("--witness")?);
+    }
+    Quorum::new(&keys, a.quorum).context("--quorum")
+}
+
 fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
     let vkey = read_vkey(&a.vkey)?;
+    let quorum = read_quorum(&a.quorum)?;
     let text = read_small(&a.proof, MAX_PROOF_FILE)?;
     let shown = a.proof.display().to_string();
     let value: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{shown}: not JSON"))?;
     let failed = |e: isnad_core::Error| -> anyhow::Error {
         VerificationFailed(anyhow::Error::from(e).context(shown.clone())).into()
+    };
+    // Run once the proof and its checkpoint's log signature verified.
+    let cosigned = || -> Result<Option<usize>> {
+        if quorum.witnesses().is_empty() {
+            return Ok(None);
+        }
+        let note = value["checkpoint"].as_str().unwrap_or_default();
+        let n = quorum.check(note).map_err(failed)?;
+        if !ctx.json {
+            outln!(
+                "ok: {n} of the {} listed witnesses cosigned the checkpoint ({} needed)",
+                quorum.witnesses().len(),
+                quorum.needed()
+            );
+        }
+        Ok(Some(n))
     };
     if value.get("index").is_some() {
         if a.old.is_some() {
@@ -1320,8 +1354,9 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
             }
             None => (proof.verify(&vkey).map_err(failed)?, None),
         };
+        let witnessed = cosigned()?;
         if ctx.json {
-            print_json(&json!({
+            let mut out = json!({
                 "ok": true,
                 "kind": "inclusion",
                 "origin": cp.origin(),
@@ -1329,7 +1364,11 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
                 "tree_size": cp.size(),
                 "root_hash": b64(cp.root()),
                 "entry": entry.as_ref().map(|e| e.hash().to_hex()),
-            }))?;
+            });
+            if let Some(n) = witnessed {
+                out["cosigned_by"] = json!(n);
+            }
+            print_json(&out)?;
         } else {
             outln!(
                 "ok: entry {} is in the log {} of {} entries (root {}){}",
@@ -1357,8 +1396,9 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
             }
             None => proof.verify(&vkey).map_err(failed)?,
         };
+        let witnessed = cosigned()?;
         if ctx.json {
-            print_json(&json!({
+            let mut out = json!({
                 "ok": true,
                 "kind": "consistency",
                 "origin": cp.origin(),
@@ -1367,7 +1407,11 @@ fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {
                 "new_size": cp.size(),
                 "new_root": b64(cp.root()),
                 "old_checkpoint_checked": a.old.is_some(),
-            }))?;
+            });
+            if let Some(n) = witnessed {
+                out["cosigned_by"] = json!(n);
+            }
+            print_json(&out)?;
         } else {
             outln!(
                 "ok: the log {} of {} entries (root {}) extends its first {} entries (root {}){}",

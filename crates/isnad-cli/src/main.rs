@@ -19,6 +19,7 @@ mod scoring;
 mod search;
 mod serve;
 mod tiles;
+mod witness;
 
 use std::process::ExitCode;
 

@@ -14,7 +14,7 @@ use crate::keyfile;
 /// The port `--listen HOST` listens on.
 const DEFAULT_PORT: u16 = 8350;
 
-fn listen_addr(raw: &str) -> Result<SocketAddr> {
+pub(crate) fn listen_addr(raw: &str) -> Result<SocketAddr> {
     let with_port = if raw.parse::<SocketAddr>().is_ok()
         || raw
             .rsplit_once(':')
@@ -90,7 +90,7 @@ fn log_request(r: &RequestRecord) {
 
 /// A line on standard error that is not an error if nobody reads it (a
 /// supervisor that closed the pipe must not make the shutdown fail).
-fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "{line}");
 }

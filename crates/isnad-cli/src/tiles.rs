@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::VerificationFailed;
 use crate::cli::MirrorArgs;
-use crate::commands::{Ctx, b64, log_key_path, now, read_vkey};
+use crate::commands::{Ctx, b64, log_key_path, now, read_quorum, read_vkey};
 use crate::exit::{Checking, fails_verification, hint};
 use crate::keyfile;
 use crate::output::{outln, print_json};
@@ -130,6 +130,7 @@ impl Fetch for HttpSource {
 /// `mirror URL DIR --vkey KEY|FILE`.
 pub fn mirror(ctx: &Ctx, a: &MirrorArgs) -> Result<()> {
     let vkey = read_vkey(&a.vkey)?;
+    let quorum = read_quorum(&a.quorum)?;
     let mut source: Box<dyn Fetch> =
         if a.url.starts_with("http://") || a.url.starts_with("https://") {
             Box::new(HttpSource::new(&a.url)?)
@@ -142,7 +143,14 @@ pub fn mirror(ctx: &Ctx, a: &MirrorArgs) -> Result<()> {
             );
         };
     let options = isnad_core::OpenOptions { wait: ctx.wait };
-    let report = match isnad_core::mirror::mirror(&a.dir, source.as_mut(), &vkey, now(), &options) {
+    let report = match isnad_core::mirror::mirror_with_quorum(
+        &a.dir,
+        source.as_mut(),
+        &vkey,
+        &quorum,
+        now(),
+        &options,
+    ) {
         Ok(r) => r,
         Err(e) if fails_verification(&e, Checking::Publication) => {
             return Err(

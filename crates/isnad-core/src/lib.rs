@@ -76,12 +76,13 @@ pub mod schema;
 pub mod score;
 pub mod search;
 pub mod store;
+pub mod witness;
 
 // The format, re-exported so that `isnad_core::record` and the like name the
 // same items as `isnad_format::record`.
 pub use isnad_format::{
-    canon, checkpoint, entry, error, ids, jsonl, keys, limits, merkle, note, pattern, proof,
-    record, rules, signatures, tiles, time,
+    add_checkpoint, canon, checkpoint, cosignature, entry, error, ids, jsonl, keys, limits, merkle,
+    note, pattern, proof, record, rules, signatures, tiles, time,
 };
 
 pub use entry::{Draft, Entry};

@@ -35,6 +35,7 @@ use std::io::{BufWriter, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use crate::checkpoint::{self, SignedCheckpoint};
+use crate::cosignature::Quorum;
 use crate::error::Error;
 use crate::ids::Seq;
 use crate::keys::VerifierKey;
@@ -151,9 +152,27 @@ pub fn mirror(
     now: Timestamp,
     options: &OpenOptions,
 ) -> Result<MirrorReport, Error> {
+    mirror_with_quorum(dir, source, log_key, &Quorum::default(), now, options)
+}
+
+/// [`mirror`], refusing a checkpoint that fewer than the quorum's number
+/// of its witnesses cosigned ([`Error::Quorum`]) before anything is
+/// fetched beyond it.
+///
+/// # Errors
+/// As [`mirror`], and [`Error::Quorum`].
+pub fn mirror_with_quorum(
+    dir: &Path,
+    source: &mut dyn Fetch,
+    log_key: &VerifierKey,
+    quorum: &Quorum,
+    now: Timestamp,
+    options: &OpenOptions,
+) -> Result<MirrorReport, Error> {
     checkpoint::check_origin(log_key.name())?;
     let mut fetched = Vec::new();
     let signed = fetch_checkpoint(source, log_key, &mut fetched)?;
+    quorum.check(signed.note())?;
     let ledger_dir = dir.join(LEDGER_DIR);
     if ledger_dir.exists() {
         let ledger = Ledger::open_with(&ledger_dir, options)?;

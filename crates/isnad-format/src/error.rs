@@ -252,6 +252,15 @@ pub enum Error {
         /// What was missing or wrong.
         reason: String,
     },
+    /// A witness directory that cannot be used: not a witness's, already
+    /// one, or held by another process.
+    #[error("{path}: {reason}")]
+    WitnessDir {
+        /// The directory.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// `init` on a directory that already holds a ledger.
     #[error("{path} already holds a ledger")]
     AlreadyExists {
@@ -351,6 +360,39 @@ pub enum Error {
         /// What differs.
         reason: String,
     },
+    /// A cosignature line is malformed, or does not verify with the
+    /// witness's key.
+    #[error("cosignature by {witness}: {reason}")]
+    Cosignature {
+        /// The witness's key name, as the line gives it.
+        witness: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Fewer witnesses than required cosigned a checkpoint.
+    #[error(
+        "cosignatures: {valid} of the {needed} needed; missing: {}; not verifying: {}",
+        names(missing),
+        names(invalid)
+    )]
+    Quorum {
+        /// The quorum asked for.
+        needed: usize,
+        /// Distinct listed witnesses whose cosignature verifies.
+        valid: usize,
+        /// Listed witnesses with no cosignature line.
+        missing: Vec<String>,
+        /// Listed witnesses whose lines do not verify.
+        invalid: Vec<String>,
+    },
+    /// A witness refused to cosign a checkpoint of a log.
+    #[error("checkpoint of {origin}: {refusal}")]
+    Witness {
+        /// The checkpoint's origin line.
+        origin: String,
+        /// Why the witness refused.
+        refusal: Refusal,
+    },
     /// The ledger has no log key, or a different one.
     #[error("log key: {reason}")]
     LogKey {
@@ -407,8 +449,11 @@ impl Error {
             | Error::AmbiguousId { .. }
             | Error::Key { .. }
             | Error::Tile { .. } => K::Input,
+            Error::Witness { refusal, .. } => refusal.kind(),
             Error::Diverged { .. }
             | Error::Proof { .. }
+            | Error::Cosignature { .. }
+            | Error::Quorum { .. }
             | Error::Note { .. }
             | Error::Checkpoint { .. }
             | Error::TileMismatch { .. } => K::Integrity,
@@ -423,6 +468,7 @@ impl Error {
             Error::NotALedger { .. }
             | Error::AlreadyExists { .. }
             | Error::NotEmpty { .. }
+            | Error::WitnessDir { .. }
             | Error::LogKey { .. } => K::Usage,
             Error::InUse { .. } => K::Busy,
             Error::Fetch { .. } => K::Unavailable,
@@ -474,6 +520,96 @@ impl Error {
             Error::Line { line, .. } | Error::Diverged { line, .. } => Some(*line),
             _ => None,
         }
+    }
+}
+
+/// Why a witness refused a checkpoint: the cases the C2SP tlog-witness
+/// protocol answers with distinct HTTP statuses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The witness follows no log with this origin (404).
+    UnknownLog,
+    /// No signature by the log's key verifies (403).
+    BadSignature,
+    /// The request's old size is larger than the checkpoint's (400).
+    OldSizeTooLarge {
+        /// The old size given.
+        old: u64,
+        /// The checkpoint's size.
+        size: u64,
+    },
+    /// The old size is not the size the witness last cosigned (409); the
+    /// log should retry from `latest`.
+    StaleOldSize {
+        /// The size of the latest checkpoint the witness cosigned.
+        latest: u64,
+    },
+    /// The consistency proof from the old size does not verify (422).
+    BadProof {
+        /// What does not hold.
+        reason: String,
+    },
+    /// A checkpoint of the size last cosigned, with another root (409).
+    RootMismatch {
+        /// The size both checkpoints claim.
+        size: u64,
+    },
+}
+
+impl Refusal {
+    /// The kind of error the refusal is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Refusal::UnknownLog => ErrorKind::NotFound,
+            Refusal::BadSignature => ErrorKind::Signature,
+            Refusal::OldSizeTooLarge { .. } => ErrorKind::Input,
+            Refusal::StaleOldSize { .. } | Refusal::RootMismatch { .. } => ErrorKind::Conflict,
+            Refusal::BadProof { .. } => ErrorKind::Integrity,
+        }
+    }
+
+    /// The HTTP status the tlog-witness protocol gives the refusal.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Refusal::UnknownLog => 404,
+            Refusal::BadSignature => 403,
+            Refusal::OldSizeTooLarge { .. } => 400,
+            Refusal::StaleOldSize { .. } | Refusal::RootMismatch { .. } => 409,
+            Refusal::BadProof { .. } => 422,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::UnknownLog => f.write_str("the witness follows no log of this origin"),
+            Refusal::BadSignature => f.write_str("no signature by the log's key verifies"),
+            Refusal::OldSizeTooLarge { old, size } => {
+                write!(
+                    f,
+                    "old size {old} is larger than the checkpoint's size {size}"
+                )
+            }
+            Refusal::StaleOldSize { latest } => {
+                write!(f, "old size is not {latest}, the size last cosigned")
+            }
+            Refusal::BadProof { reason } => write!(f, "consistency proof: {reason}"),
+            Refusal::RootMismatch { size } => write!(
+                f,
+                "another root than the one cosigned at size {size} (a split view)"
+            ),
+        }
+    }
+}
+
+/// A list of names for a message: comma-separated, or "none".
+fn names(list: &[String]) -> String {
+    if list.is_empty() {
+        "none".into()
+    } else {
+        one_line(&list.join(", "))
     }
 }
 
@@ -530,6 +666,29 @@ mod tests {
             (Error::Diverged { line: 3, seq }, ErrorKind::Integrity),
             (Error::NoCheckpoint { size: 9 }, ErrorKind::NotFound),
             (
+                Error::Quorum {
+                    needed: 2,
+                    valid: 1,
+                    missing: vec!["w".into()],
+                    invalid: vec![],
+                },
+                ErrorKind::Integrity,
+            ),
+            (
+                Error::Witness {
+                    origin: "o".into(),
+                    refusal: Refusal::UnknownLog,
+                },
+                ErrorKind::NotFound,
+            ),
+            (
+                Error::Witness {
+                    origin: "o".into(),
+                    refusal: Refusal::StaleOldSize { latest: 3 },
+                },
+                ErrorKind::Conflict,
+            ),
+            (
                 Error::LogKey {
                     reason: "other".into(),
                 },
@@ -584,6 +743,22 @@ mod tests {
         };
         assert_eq!(e.seq(), Some(Seq(8)));
         assert_eq!(e.field_name(), Some("time"));
+    }
+
+    // Each refusal's status is the one C2SP tlog-witness gives it.
+    #[test]
+    fn refusal_statuses() {
+        let cases = [
+            (Refusal::UnknownLog, 404),
+            (Refusal::BadSignature, 403),
+            (Refusal::OldSizeTooLarge { old: 2, size: 1 }, 400),
+            (Refusal::StaleOldSize { latest: 1 }, 409),
+            (Refusal::RootMismatch { size: 1 }, 409),
+            (Refusal::BadProof { reason: "x".into() }, 422),
+        ];
+        for (r, status) in cases {
+            assert_eq!(r.http_status(), status, "{r}");
+        }
     }
 
     // The storage engine's error is opaque but its message is kept.

@@ -44,9 +44,16 @@ pub fn check_key_name(name: &str) -> Result<(), Error> {
 
 /// The 4-byte key id of an Ed25519 key with this name.
 pub fn key_id(name: &str, public: &[u8; 32]) -> [u8; 4] {
+    key_id_of_type(name, ALG_ED25519, public)
+}
+
+/// The 4-byte key id of a key with this name and signature type byte:
+/// SHA-256(name ‖ 0x0A ‖ type ‖ public key)[:4]. The type byte keeps one
+/// Ed25519 key's ids apart when it signs notes and cosignatures.
+pub fn key_id_of_type(name: &str, sig_type: u8, public: &[u8]) -> [u8; 4] {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
-    h.update([0x0a, ALG_ED25519]);
+    h.update([0x0a, sig_type]);
     h.update(public);
     let d = h.finalize();
     [d[0], d[1], d[2], d[3]]

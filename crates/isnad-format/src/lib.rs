@@ -94,8 +94,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod add_checkpoint;
 pub mod canon;
 pub mod checkpoint;
+pub mod cosignature;
 pub mod entry;
 pub mod error;
 pub mod ids;

@@ -18,7 +18,7 @@ pub const MAX_SIGNATURES: usize = 100;
 /// Largest note accepted, in bytes.
 pub const MAX_NOTE_BYTES: usize = 1 << 20;
 
-const DASH: &str = "\u{2014} ";
+pub(crate) const DASH: &str = "\u{2014} ";
 
 /// A note whose signature by a known key verified.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ fn note_err(reason: impl Into<String>) -> Error {
     }
 }
 
-fn check_text(text: &str) -> Result<(), Error> {
+pub(crate) fn check_text(text: &str) -> Result<(), Error> {
     if !text.ends_with('\n') {
         return Err(note_err("the note text must end with a newline"));
     }
@@ -76,13 +76,12 @@ pub fn sign(text: &str, key: &KeyPair) -> Result<String, Error> {
     ))
 }
 
-/// Verifies a signed note against `known` keys. Signatures by unknown keys
-/// are ignored; at least one known key's signature must verify, and a
-/// known key's signature that does not verify is an error.
+/// Splits a signed note into its text (with its final newline) and its
+/// signature lines (without theirs), checking the framing only.
 ///
 /// # Errors
 /// [`Error::Note`] naming what is wrong.
-pub fn open(note: &str, known: &[VerifierKey]) -> Result<VerifiedNote, Error> {
+pub fn split(note: &str) -> Result<(&str, Vec<&str>), Error> {
     if note.len() > MAX_NOTE_BYTES {
         return Err(note_err("note is too large"));
     }
@@ -100,6 +99,17 @@ pub fn open(note: &str, known: &[VerifierKey]) -> Result<VerifiedNote, Error> {
             "more than {MAX_SIGNATURES} signature lines"
         )));
     }
+    Ok((text, lines))
+}
+
+/// Verifies a signed note against `known` keys. Signatures by unknown keys
+/// are ignored; at least one known key's signature must verify, and a
+/// known key's signature that does not verify is an error.
+///
+/// # Errors
+/// [`Error::Note`] naming what is wrong.
+pub fn open(note: &str, known: &[VerifierKey]) -> Result<VerifiedNote, Error> {
+    let (text, lines) = split(note)?;
     let mut signers = Vec::new();
     for line in lines {
         let rest = line

@@ -51,6 +51,7 @@ pub mod openapi;
 pub mod problem;
 pub mod requests;
 pub mod state;
+pub mod witness;
 
 use std::future::Future;
 use std::net::SocketAddr;
