@@ -515,25 +515,7 @@ async fn explore(c: Client, base: String) {
     // On a phone the chain turns vertical, and every hop is on screen with
     // its full name at hand.
     c.set_window_size(390, 844).await.unwrap();
-    c.goto(&claim_url).await.unwrap();
-    let graph = wait_for(&c, "#chain-graph[data-layout=\"vertical\"]").await;
-    let screen = c
-        .execute("return document.documentElement.clientWidth", vec![])
-        .await
-        .unwrap()
-        .as_f64()
-        .unwrap();
-    assert!(screen <= 390.0, "{screen}");
-    let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
-    assert_eq!(nodes.len(), 2);
-    for node in nodes {
-        let (x, _, w, _) = node.rectangle().await.unwrap();
-        assert!(x >= 0.0 && x + w <= screen, "a hop at {x}+{w} of {screen}");
-        let name = node.attr("data-name").await.unwrap().unwrap_or_default();
-        let title = node.find(Locator::Css("title")).await.unwrap();
-        let full = title.html(true).await.unwrap();
-        assert!(!name.is_empty() && full.contains(&name), "{name}: {full}");
-    }
+    assert_eq!(whole_chain(&c, &claim_url, Some("vertical")).await, 2);
 
     // Every page fits the phone's width: wide tables scroll inside their
     // own box, the page itself never sideways.
@@ -564,18 +546,19 @@ async fn explore(c: Client, base: String) {
     }
 }
 
-#[test]
-fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
-    // Fail, never skip, when the browser or its driver is missing.
-    chromium();
-    chromedriver_program();
-    let tmp = tempfile::tempdir().unwrap();
-    let ledger = build_demo(tmp.path());
-    let server = Server::start(&ledger);
+/// Serves `ledger`, opens Chromium on it and runs `steps` with the browser
+/// and the server's address; the browser is closed and the server stopped
+/// even when a step fails, and a failed step's panic is the test's.
+fn in_browser<F, Fut, T>(ledger: &Path, scratch: &Path, steps: F) -> T
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let server = Server::start(ledger);
     let driver = Driver::start();
-    let profile = tmp.path().join("chromium-profile");
+    let profile = scratch.join("chromium-profile");
     std::fs::create_dir_all(&profile).unwrap();
-
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -584,18 +567,33 @@ fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
     let outcome = rt.block_on(async {
         let client = browser(&driver, &profile).await;
         // Run the steps apart, so the browser is closed even when one fails.
-        let steps = tokio::spawn(explore(client.clone(), server.url.clone())).await;
+        let run = tokio::spawn(steps(client.clone(), server.url.clone())).await;
         let _ = client.close().await;
-        steps
+        run
     });
     drop(driver);
     drop(server);
-    if let Err(e) = outcome {
-        if e.is_panic() {
-            std::panic::resume_unwind(e.into_panic());
-        }
-        panic!("the browser steps did not finish: {e}");
+    match outcome {
+        Ok(value) => value,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the browser steps did not finish: {e}"),
     }
+}
+
+/// The demo ledger in a scratch directory, once the browser and its driver
+/// are known to be there (a test fails, never skips, without them).
+fn demo_for_browser() -> (tempfile::TempDir, PathBuf) {
+    chromium();
+    chromedriver_program();
+    let tmp = tempfile::tempdir().unwrap();
+    let ledger = build_demo(tmp.path());
+    (tmp, ledger)
+}
+
+#[test]
+fn a_reader_finds_a_claim_its_chain_and_a_sources_history() {
+    let (tmp, ledger) = demo_for_browser();
+    in_browser(&ledger, tmp.path(), explore);
 }
 
 #[test]
@@ -626,4 +624,87 @@ fn explorer_files_are_served_with_a_strict_policy() {
     // API answers keep their own types, and unknown paths are problems.
     let (status, ct, _, _) = get(&format!("{u}/assets/nothing.js"));
     assert_eq!((status, ct.as_str()), (404, "application/problem+json"));
+}
+
+/// Every hop of the chain on `claim_url` is drawn inside the window's
+/// width (in the layout given, or either), with its full name at hand;
+/// returns the number of hops drawn.
+async fn whole_chain(c: &Client, claim_url: &str, layout: Option<&str>) -> usize {
+    // Loaded afresh: the graph is laid out for the width it is drawn at.
+    c.goto(claim_url).await.unwrap();
+    c.refresh().await.unwrap();
+    let graph = match layout {
+        Some(l) => wait_for(c, &format!("#chain-graph[data-layout=\"{l}\"]")).await,
+        None => wait_for(c, "#chain-graph").await,
+    };
+    let layout = layout.unwrap_or("any layout");
+    let screen = c
+        .execute("return document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let nodes = graph.find_all(Locator::Css("a.chain-node")).await.unwrap();
+    for node in &nodes {
+        let (x, _, w, _) = node.rectangle().await.unwrap();
+        assert!(
+            x >= 0.0 && x + w <= screen,
+            "{layout}: a hop at {x}+{w} of {screen}"
+        );
+        let name = node.attr("data-name").await.unwrap().unwrap_or_default();
+        let title = node.find(Locator::Css("title")).await.unwrap();
+        let full = title.html(true).await.unwrap();
+        assert!(!name.is_empty() && full.contains(&name), "{name}: {full}");
+    }
+    nodes.len()
+}
+
+// A four-hop chain (publisher, two relays, originator) is drawn whole on a
+// desktop window and, top to bottom, on a phone. Regression: the graph
+// measured the window rather than the page's column, so at 1280 px it ran
+// past the column's edge and the originator was off screen.
+#[test]
+fn a_four_hop_chain_is_drawn_whole_on_a_desktop_and_a_phone() {
+    let (tmp, ledger) = demo_for_browser();
+    let editor = ledger.join("keys").join("demo-desk-editor.key");
+    let out = isnad_in(tmp.path())
+        .args([
+            "--ledger",
+            s(&ledger),
+            "--key",
+            s(&editor),
+            "--json",
+            "claim",
+            "add",
+        ])
+        .args([
+            "--text",
+            "Officers loyal to Haftar are training on MiG-29s in Russia",
+        ])
+        .args([
+            "--lang",
+            "en",
+            "--date",
+            "2025-02-18",
+            "--publisher",
+            "agenzia-nova",
+        ])
+        .args(["--via", "fawasel-media", "--via", "haftar-affiliates"])
+        .args(["--via", "jalel-harchaoui:quoted"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["claim add"]);
+    let added: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = added["id"].as_str().unwrap().to_owned();
+    let counts = in_browser(&ledger, tmp.path(), |c, base| async move {
+        let url = format!("{base}/#/claim/{id}");
+        c.set_window_size(1280, 900).await.unwrap();
+        // Too long to go across the page's column: it may turn vertical
+        // here too; what matters is that no hop is cut off.
+        let wide = whole_chain(&c, &url, None).await;
+        c.set_window_size(390, 844).await.unwrap();
+        let phone = whole_chain(&c, &url, Some("vertical")).await;
+        (wide, phone)
+    });
+    assert_eq!(counts, (4, 4));
 }

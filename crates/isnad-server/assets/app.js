@@ -449,7 +449,15 @@
     const pad = 14;
     const top = 30;
     const nodeH = 84;
-    const room = Math.max(260, (document.documentElement.clientWidth || 1024) - 48);
+    // The room is the page's content column (main has a maximum width and
+    // padding), less the panel's own padding: measured on the window, a
+    // long chain was drawn across past the column's right edge.
+    const main = document.querySelector('main');
+    const style = main ? getComputedStyle(main) : null;
+    const column = main
+      ? main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+      : (document.documentElement.clientWidth || 1024);
+    const room = Math.max(260, column - 48);
     const across = pad * 2 + chain.length * 200 + Math.max(0, chain.length - 1) * 128;
     const vertical = across > room;
     const nodeW = vertical ? Math.min(room - pad * 2, 360) : 200;
