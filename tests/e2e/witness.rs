@@ -225,6 +225,25 @@ fn a_witness_cosigns_a_ledger_and_refuses_as_specified() {
     );
     assert!(e.contains("missing: witness.example/w1"), "{e}");
     error_line(&verify(&["--witness", &wkey, "--quorum", "2"]), 2);
+    // `verify --since` asks the same of the checkpoint saved earlier.
+    let since = |file: &Path, extra: &[&str]| {
+        let mut args = vec!["verify", "--since", s(file)];
+        args.extend_from_slice(extra);
+        d.out(&args)
+    };
+    let out = since(&cosigned, &["--witness", &wkey]);
+    assert_success(&out, &["verify --since --witness"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("1 of the 1 listed witnesses cosigned that checkpoint"),
+        "{out:?}"
+    );
+    let plain = d.file("plain-note5", note5.as_bytes());
+    let e = error_line(&since(&plain, &["--witness", &wkey]), 1);
+    assert!(e.contains("missing: witness.example/w1"), "{e}");
+    assert_success(&since(&plain, &[]), &["verify --since, no witness asked"]);
+    let e = error_line(&d.out(&["verify", "--witness", &wkey]), 2);
+    assert!(e.contains("--since"), "{e}");
 
     // Restarted, it remembers 5: an old size of 0 is told the size (409),
     // the checkpoint of 3 is a rollback (400).

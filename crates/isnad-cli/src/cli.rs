@@ -478,6 +478,9 @@ pub struct VerifyArgs {
     /// earlier (for example from `isnad checkpoint`).
     #[arg(long, value_name = "CHECKPOINT_FILE")]
     pub since: Option<PathBuf>,
+    /// Witnesses whose cosignatures the `--since` checkpoint needs.
+    #[command(flatten)]
+    pub quorum: QuorumArgs,
 }
 
 /// `replay`.

@@ -53,7 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Trace(a) => trace(&ctx, &a.claim),
         Command::Search(a) => crate::search::search(&ctx, &a),
         Command::Match(a) => crate::search::matches(&ctx, &a),
-        Command::Verify(a) => verify(&ctx, a.export.as_deref(), a.since.as_deref()),
+        Command::Verify(a) => verify(&ctx, &a),
         Command::Replay(a) => scoring::replay(&ctx, &a),
         Command::Score(a) => scoring::score(&ctx, &a),
         Command::Credibility(a) => scoring::credibility(&ctx, &a),
@@ -1057,7 +1057,12 @@ fn source_list(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> {
+fn verify(ctx: &Ctx, a: &crate::cli::VerifyArgs) -> Result<()> {
+    let (export, since) = (a.export.as_deref(), a.since.as_deref());
+    let quorum = read_quorum(&a.quorum)?;
+    if since.is_none() && !quorum.witnesses().is_empty() {
+        bail!("--witness applies with --since: it is the saved checkpoint that needs cosignatures");
+    }
     // Read the saved checkpoint first: a missing file is a usage error.
     let since = since
         .map(|p| read_small(p, MAX_NOTE_FILE).map(|t| (p, t)))
@@ -1106,20 +1111,24 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
     };
     let extends = match (&ledger, &since) {
         (Some(l), Some((path, note))) => match l.check_extends(note) {
-            Ok((cp, _)) => Some(cp),
+            Ok((cp, _)) => Some((cp, path, note)),
             Err(e) if !crate::exit::fails_verification(&e, crate::exit::Checking::Data) => {
                 return Err(ctx.storage(e));
             }
-            Err(e) => {
-                let e = anyhow::Error::from(e).context(format!("{}", path.display()));
-                if ctx.json {
-                    print_json(&json!({"ok": false, "error": format!("{e:#}")}))?;
-                }
-                return Err(VerificationFailed(e).into());
-            }
+            Err(e) => return Err(saved_checkpoint_failed(ctx, path, e)),
         },
         _ => None,
     };
+    // A quorum of the listed witnesses must have cosigned the saved
+    // checkpoint: otherwise it may be one history of a split view.
+    let cosigned_by = match &extends {
+        Some((_, path, note)) if !quorum.witnesses().is_empty() => match quorum.check(note) {
+            Ok(n) => Some(n),
+            Err(e) => return Err(saved_checkpoint_failed(ctx, path, e)),
+        },
+        _ => None,
+    };
+    let extends = extends.map(|(cp, _, _)| cp);
     if ctx.json {
         print_json(&json!({
             "ok": true,
@@ -1131,6 +1140,7 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
                 "size": c.size(),
                 "root_hash": b64(c.root()),
             })),
+            "cosigned_by": cosigned_by,
         }))?;
     } else {
         outln!(
@@ -1157,8 +1167,27 @@ fn verify(ctx: &Ctx, export: Option<&Path>, since: Option<&Path>) -> Result<()> 
                 c.size()
             );
         }
+        if let Some(n) = cosigned_by {
+            outln!(
+                "ok: {n} of the {} listed witnesses cosigned that checkpoint ({} needed)",
+                quorum.witnesses().len(),
+                quorum.needed()
+            );
+        }
     }
     Ok(())
+}
+
+/// The checkpoint saved in `path` failed its check (the ledger does not
+/// extend it, or too few witnesses cosigned it): verification failed.
+fn saved_checkpoint_failed(ctx: &Ctx, path: &Path, e: isnad_core::Error) -> anyhow::Error {
+    let e = anyhow::Error::from(e).context(format!("{}", path.display()));
+    if ctx.json {
+        if let Err(printing) = print_json(&json!({"ok": false, "error": format!("{e:#}")})) {
+            return printing.into();
+        }
+    }
+    VerificationFailed(e).into()
 }
 
 fn verification_failed(ctx: &Ctx, e: isnad_core::Error) -> Result<()> {
