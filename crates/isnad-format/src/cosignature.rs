@@ -17,8 +17,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use ed25519_dalek::{Signature, VerifyingKey};
 
-use crate::error::{Error, one_line};
-use crate::keys::{KeyPair, check_key_name, key_id_of_type};
+use crate::error::Error;
+use crate::keys::{
+    KeyKind, KeyPair, check_key_name, key_id_of_type, parse_typed_key, write_typed_key,
+};
 use crate::note::{self, DASH};
 
 /// The signature type byte of Ed25519 `cosignature/v1`.
@@ -75,16 +77,7 @@ impl CosignerKey {
 impl fmt::Display for CosignerKey {
     /// The C2SP verifier key: `name+<key id hex>+base64(0x04 ‖ key)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut raw = [0u8; 33];
-        raw[0] = SIG_TYPE_COSIGNATURE_V1;
-        raw[1..].copy_from_slice(self.key.as_bytes());
-        write!(
-            f,
-            "{}+{}+{}",
-            self.name,
-            hex::encode(self.id),
-            STANDARD.encode(raw)
-        )
+        write_typed_key(f, &self.name, self.id, SIG_TYPE_COSIGNATURE_V1, &self.key)
     }
 }
 
@@ -94,54 +87,19 @@ impl fmt::Debug for CosignerKey {
     }
 }
 
+/// Witness keys (type 0x04, cosignature/v1).
+const WITNESS_KEY: KeyKind = KeyKind {
+    byte: SIG_TYPE_COSIGNATURE_V1,
+    what: "witness key",
+    private: "this is a private key; give the witness's verifier key",
+    shape: "key must be 0x04 (cosignature/v1) followed by a 32-byte Ed25519 key",
+};
+
 impl FromStr for CosignerKey {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        // Never echo the input: it may be a private key pasted by mistake.
-        let shown: String = s
-            .split('+')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(64)
-            .collect();
-        let bad = |why: &str| Error::Key {
-            reason: format!("witness key named `{}`: {why}", one_line(&shown)),
-        };
-        if s.starts_with("PRIVATE+") {
-            return Err(bad(
-                "this is a private key; give the witness's verifier key",
-            ));
-        }
-        let mut parts = s.splitn(3, '+');
-        let (Some(name), Some(_), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad("expected name+keyid+key"));
-        };
-        check_key_name(name)?;
-        let raw = STANDARD
-            .decode(b64)
-            .map_err(|_| bad("key is not standard base64"))?;
-        let Some((&SIG_TYPE_COSIGNATURE_V1, pk)) = raw.split_first() else {
-            return Err(bad("key must start with 0x04, the cosignature/v1 type"));
-        };
-        let pk: [u8; 32] = pk
-            .try_into()
-            .map_err(|_| bad("the Ed25519 key must be 32 bytes"))?;
-        let key = VerifyingKey::from_bytes(&pk).map_err(|_| bad("not a valid Ed25519 point"))?;
-        if key.is_weak() {
-            return Err(bad("small-order Ed25519 key"));
-        }
-        let ck = CosignerKey {
-            name: name.to_owned(),
-            id: key_id_of_type(name, SIG_TYPE_COSIGNATURE_V1, &pk),
-            key,
-        };
-        // Re-encoding gives back the input only if the key id is right and
-        // the base64 canonical.
-        if ck.to_string() != s {
-            return Err(bad("key id does not match, or not in canonical form"));
-        }
-        Ok(ck)
+        let (name, id, key) = parse_typed_key(s, &WITNESS_KEY)?;
+        Ok(CosignerKey { name, id, key })
     }
 }
 

@@ -93,16 +93,7 @@ impl VerifierKey {
 
 impl fmt::Display for VerifierKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut raw = [0u8; 33];
-        raw[0] = ALG_ED25519;
-        raw[1..].copy_from_slice(self.key.as_bytes());
-        write!(
-            f,
-            "{}+{}+{}",
-            self.name,
-            hex::encode(self.id),
-            STANDARD.encode(raw)
-        )
+        write_typed_key(f, &self.name, self.id, ALG_ED25519, &self.key)
     }
 }
 
@@ -115,66 +106,108 @@ impl fmt::Debug for VerifierKey {
 impl FromStr for VerifierKey {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        // Never echo the input: a private key pasted here by mistake must not
-        // end up on a terminal or in a log. Name only the key's name part.
-        if s.starts_with("PRIVATE+") {
-            return Err(Error::Key {
-                reason: "this is a private key; give its verifier key (isnad key show FILE)".into(),
-            });
-        }
-        let shown: String = s
-            .split('+')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .take(64)
-            .collect();
-        let bad = |why: &str| Error::Key {
-            reason: format!(
-                "verifier key named `{}`: {why}",
-                crate::error::one_line(&shown)
-            ),
-        };
-        let mut parts = s.splitn(3, '+');
-        let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad("expected name+keyid+key"));
-        };
-        check_key_name(name)?;
-        if id_hex.len() != 8
-            || !id_hex
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        {
-            return Err(bad("key id must be 8 lowercase hex digits"));
-        }
-        let raw = STANDARD
-            .decode(b64)
-            .map_err(|_| bad("key is not standard base64"))?;
-        if raw.len() != 33 || raw[0] != ALG_ED25519 {
-            return Err(bad("key must be 0x01 followed by a 32-byte Ed25519 key"));
-        }
-        let mut pk = [0u8; 32];
-        pk.copy_from_slice(&raw[1..]);
-        let key = VerifyingKey::from_bytes(&pk).map_err(|_| bad("not a valid Ed25519 point"))?;
-        if key.is_weak() {
-            return Err(bad("small-order Ed25519 key"));
-        }
-        let id = key_id(name, &pk);
-        if hex::encode(id) != id_hex {
-            return Err(bad("key id does not match name and key"));
-        }
-        // Re-encoding must give back the same string: rejects non-canonical base64.
-        let vk = VerifierKey {
-            name: name.to_owned(),
-            id,
-            key,
-        };
-        if vk.to_string() != s {
-            return Err(bad("not in canonical form"));
-        }
-        Ok(vk)
+        let (name, id, key) = parse_typed_key(s, &NOTE_KEY)?;
+        Ok(VerifierKey { name, id, key })
     }
+}
+
+/// A kind of C2SP verifier key string (`name+keyid+base64(type ‖ key)`):
+/// its type byte, and how its errors name it.
+pub(crate) struct KeyKind {
+    /// The type byte before the Ed25519 key, also hashed into the key id.
+    pub byte: u8,
+    /// What the key is, at the start of an error ("verifier key").
+    pub what: &'static str,
+    /// The whole error for a private key given by mistake.
+    pub private: &'static str,
+    /// The error when the decoded key is not the type byte and 32 bytes.
+    pub shape: &'static str,
+}
+
+/// Ed25519 keys that sign entries and notes (type 0x01).
+const NOTE_KEY: KeyKind = KeyKind {
+    byte: ALG_ED25519,
+    what: "verifier key",
+    private: "this is a private key; give its verifier key (isnad key show FILE)",
+    shape: "key must be 0x01 followed by a 32-byte Ed25519 key",
+};
+
+/// Writes `name+<key id hex>+base64(byte ‖ key)`.
+pub(crate) fn write_typed_key(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    id: [u8; 4],
+    byte: u8,
+    key: &VerifyingKey,
+) -> fmt::Result {
+    let mut raw = [0u8; 33];
+    raw[0] = byte;
+    raw[1..].copy_from_slice(key.as_bytes());
+    write!(f, "{name}+{}+{}", hex::encode(id), STANDARD.encode(raw))
+}
+
+/// Parses a verifier key string of `kind` strictly: a valid name, a key id
+/// of 8 lowercase hex digits that matches, the type byte, a 32-byte Ed25519
+/// point that is not of small order, and canonical base64 (re-encoding
+/// gives back `s`).
+pub(crate) fn parse_typed_key(
+    s: &str,
+    kind: &KeyKind,
+) -> Result<(String, [u8; 4], VerifyingKey), Error> {
+    // Never echo the input: a private key pasted here by mistake must not
+    // end up on a terminal or in a log. Name only the key's name part.
+    if s.starts_with("PRIVATE+") {
+        return Err(Error::Key {
+            reason: kind.private.into(),
+        });
+    }
+    let shown: String = s
+        .split('+')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(64)
+        .collect();
+    let bad = |why: &str| Error::Key {
+        reason: format!(
+            "{} named `{}`: {why}",
+            kind.what,
+            crate::error::one_line(&shown)
+        ),
+    };
+    let mut parts = s.splitn(3, '+');
+    let (Some(name), Some(id_hex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("expected name+keyid+key"));
+    };
+    check_key_name(name)?;
+    if id_hex.len() != 8
+        || !id_hex
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(bad("key id must be 8 lowercase hex digits"));
+    }
+    let raw = STANDARD
+        .decode(b64)
+        .map_err(|_| bad("key is not standard base64"))?;
+    if raw.len() != 33 || raw[0] != kind.byte {
+        return Err(bad(kind.shape));
+    }
+    let mut pk = [0u8; 32];
+    pk.copy_from_slice(&raw[1..]);
+    let key = VerifyingKey::from_bytes(&pk).map_err(|_| bad("not a valid Ed25519 point"))?;
+    if key.is_weak() {
+        return Err(bad("small-order Ed25519 key"));
+    }
+    let id = key_id_of_type(name, kind.byte, &pk);
+    if hex::encode(id) != id_hex {
+        return Err(bad("key id does not match name and key"));
+    }
+    // Re-encoding must give back the same string: rejects non-canonical base64.
+    if STANDARD.encode(&raw) != b64 {
+        return Err(bad("not in canonical form"));
+    }
+    Ok((name.to_owned(), id, key))
 }
 
 /// A private signing key with its name. Never printed: `Debug` hides the
