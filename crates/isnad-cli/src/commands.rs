@@ -1088,10 +1088,7 @@ fn verify(ctx: &Ctx, a: &crate::cli::VerifyArgs) -> Result<()> {
                         crate::exit::fails_verification(c, crate::exit::Checking::Data)
                     }) =>
                 {
-                    if ctx.json {
-                        print_json(&json!({ "ok": false, "error": format!("{e:#}") }))?;
-                    }
-                    return Err(VerificationFailed(e).into());
+                    return Err(check_failed(ctx, e));
                 }
                 Err(e) => return Err(e),
             };
@@ -1181,7 +1178,14 @@ fn verify(ctx: &Ctx, a: &crate::cli::VerifyArgs) -> Result<()> {
 /// The checkpoint saved in `path` failed its check (the ledger does not
 /// extend it, or too few witnesses cosigned it): verification failed.
 fn saved_checkpoint_failed(ctx: &Ctx, path: &Path, e: isnad_core::Error) -> anyhow::Error {
-    let e = anyhow::Error::from(e).context(format!("{}", path.display()));
+    check_failed(
+        ctx,
+        anyhow::Error::from(e).context(format!("{}", path.display())),
+    )
+}
+
+/// `e` failed the check (exit 1); with `--json`, said on stdout too.
+fn check_failed(ctx: &Ctx, e: anyhow::Error) -> anyhow::Error {
     if ctx.json {
         if let Err(printing) = print_json(&json!({"ok": false, "error": format!("{e:#}")})) {
             return printing.into();
