@@ -126,6 +126,11 @@ impl Newsroom {
     }
 
     /// `prior SOURCE GRADE` signed by `key`.
+    /// `key revoke KEY --reason compromised --since SINCE`, as the admin.
+    fn revoke_compromised(&self, key: &Path, since: &str) -> String {
+        self.d.ok(&compromised(key, since))
+    }
+
     fn prior(&self, key: &Path, source: &str, grade: &str) -> String {
         let reason = self.serial();
         self.d
@@ -203,6 +208,19 @@ fn verdict_item<'a>(cr: &'a Value, id: &str) -> &'a Value {
 
 /// Row 1: one key rates one claim "true" 50 times. One checker, one voice
 /// per claim: it counts once, for the source and for the claim.
+/// The arguments revoking `key` as compromised since `since`.
+fn compromised<'a>(key: &'a Path, since: &'a str) -> [&'a str; 7] {
+    [
+        "key",
+        "revoke",
+        s(key),
+        "--reason",
+        "compromised",
+        "--since",
+        since,
+    ]
+}
+
 #[test]
 fn row01_one_key_rating_a_claim_fifty_times_counts_once() {
     let n = Newsroom::new();
@@ -318,15 +336,7 @@ fn row03_a_thiefs_supersession_is_undone_by_the_compromise() {
     let t = n.time_of(&stolen);
     // Before the revocation the thief's verdict is the voice.
     assert_eq!(verdict_item(&n.credibility(&c), &owner)["voice"], false);
-    n.d.ok(&[
-        "key",
-        "revoke",
-        s(&n.d.checker),
-        "--reason",
-        "compromised",
-        "--since",
-        &t,
-    ]);
+    n.revoke_compromised(&n.d.checker, &t);
 
     let cr = n.credibility(&c);
     let o = verdict_item(&cr, &owner);
@@ -386,27 +396,11 @@ fn row03_a_key_its_thief_rotated_is_voided_by_revoking_the_new_key() {
 
     n.d.refused(
         None,
-        &[
-            "key",
-            "revoke",
-            s(&n.d.checker),
-            "--reason",
-            "compromised",
-            "--since",
-            &t,
-        ],
+        &compromised(&n.d.checker, &t),
         &["already revoked", "revoke the key that replaced it"],
     );
 
-    n.d.ok(&[
-        "key",
-        "revoke",
-        s(&theirs),
-        "--reason",
-        "compromised",
-        "--since",
-        &t,
-    ]);
+    n.revoke_compromised(&theirs, &t);
     let cr = n.credibility(&c);
     assert_eq!(verdict_item(&cr, &owner)["status"], "counts", "{cr}");
     assert_eq!(
@@ -439,15 +433,7 @@ fn row04_a_thiefs_priors_and_retractions_count_for_nothing() {
     // While the key stands, the thief's entries count.
     let before = n.source("fawasel-media");
     assert_eq!(before["prior"], "E", "{before}");
-    n.d.ok(&[
-        "key",
-        "revoke",
-        s(&desk),
-        "--reason",
-        "compromised",
-        "--since",
-        &t,
-    ]);
+    n.revoke_compromised(&desk, &t);
 
     let faw = n.source("fawasel-media");
     assert_eq!(faw["prior"], "B", "the honest prior stands: {faw}");
@@ -960,15 +946,7 @@ fn replay_roots_agree_from_the_ledger_the_export_and_any_thread_count() {
         ],
     );
     n.prior(&n.d.editor, "rusi", "C");
-    n.d.ok(&[
-        "key",
-        "revoke",
-        s(&n.checker3),
-        "--reason",
-        "compromised",
-        "--since",
-        "2000-01-01T00:00:00Z",
-    ]);
+    n.revoke_compromised(&n.checker3, "2000-01-01T00:00:00Z");
 
     let export = n.d.dir().join("ledger.jsonl");
     n.d.ok(&["export", "jsonl", "--out", s(&export)]);
