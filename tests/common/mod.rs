@@ -214,6 +214,35 @@ impl Desk {
         self.add(key, &claim_args(text))
     }
 
+    /// Records an English claim signed with `key`: published by
+    /// `publisher`, then each `via` hop back toward the origin
+    /// (`SOURCE[:RELATION]`), dated `date`; returns its id.
+    pub fn add_chain_claim(
+        &self,
+        key: &Path,
+        text: &str,
+        publisher: &str,
+        via: &[&str],
+        date: &str,
+    ) -> String {
+        let mut args = vec![
+            "claim",
+            "add",
+            "--text",
+            text,
+            "--lang",
+            "en",
+            "--publisher",
+            publisher,
+            "--date",
+            date,
+        ];
+        for v in via {
+            args.extend(["--via", v]);
+        }
+        self.add(key, &args)
+    }
+
     /// Records a verdict on `claim` with `rating`, confidence 100, signed
     /// with `key`; returns its id.
     pub fn rate(&self, key: &Path, claim: &str, rating: &str) -> String {

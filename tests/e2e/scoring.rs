@@ -357,22 +357,7 @@ fn two_checkers() -> (Desk, std::path::PathBuf) {
 
 /// A claim published by `publisher` through `via` hops, with a fixed text.
 fn report(d: &Desk, text: &str, publisher: &str, via: &[&str]) -> String {
-    let mut args = vec![
-        "claim",
-        "add",
-        "--text",
-        text,
-        "--lang",
-        "en",
-        "--date",
-        "2025-02-18",
-        "--publisher",
-        publisher,
-    ];
-    for v in via {
-        args.extend_from_slice(&["--via", v]);
-    }
-    d.add(&d.editor, &args)
+    d.add_chain_claim(&d.editor, text, publisher, via, "2025-02-18")
 }
 
 /// The id of the checker holding the key named `key`, as `checkers` lists it.

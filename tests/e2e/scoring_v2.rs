@@ -70,22 +70,7 @@ impl Newsroom {
     /// `claim add` signed by `key`: `publisher`, then each `via` hop
     /// (`SOURCE[:RELATION]`), dated `date`.
     fn claim(&self, key: &Path, text: &str, publisher: &str, via: &[&str], date: &str) -> String {
-        let mut args = vec![
-            "claim",
-            "add",
-            "--text",
-            text,
-            "--lang",
-            "en",
-            "--publisher",
-            publisher,
-            "--date",
-            date,
-        ];
-        for v in via {
-            args.extend(["--via", v]);
-        }
-        self.d.add(key, &args)
+        self.d.add_chain_claim(key, text, publisher, via, date)
     }
 
     /// A claim the editor records, dated [`AT`]: most rows need nothing else.

@@ -293,23 +293,7 @@ fn checkers_and_the_scores_facts_over_http() {
         ],
     );
     let claim = |text: &str, publisher: &str, via: &str| {
-        d.add(
-            &d.editor,
-            &[
-                "claim",
-                "add",
-                "--text",
-                text,
-                "--lang",
-                "en",
-                "--date",
-                "2025-02-18",
-                "--publisher",
-                publisher,
-                "--via",
-                via,
-            ],
-        )
+        d.add_chain_claim(&d.editor, text, publisher, &[via], "2025-02-18")
     };
     // Disputed: the two checkers disagree on one story.
     let disputed = claim("MiG-29s were delivered", "agenzia-nova", "harchaoui:quoted");
