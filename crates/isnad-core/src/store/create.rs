@@ -21,14 +21,9 @@ use std::path::{Path, PathBuf};
 use super::{Ledger, OpenOptions, io};
 use crate::error::Error;
 
-/// What a staging directory's name starts and goes on with, for a ledger
-/// to be named `name`.
-fn staging_prefix(name: &str) -> String {
-    format!(".{name}.creating.")
-}
-
-/// The staging directory of a creation of `dir` by this process.
-fn staging_dir(dir: &Path) -> Result<(PathBuf, PathBuf), Error> {
+/// Where the staging directories of `dir` go (its parent) and what their
+/// names start with (`.<name>.creating.`, then a process id).
+fn staging_place(dir: &Path) -> Result<(PathBuf, String), Error> {
     let name = dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -40,8 +35,7 @@ fn staging_dir(dir: &Path) -> Result<(PathBuf, PathBuf), Error> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let staging = parent.join(format!("{}{}", staging_prefix(name), std::process::id()));
-    Ok((parent, staging))
+    Ok((parent, format!(".{name}.creating.")))
 }
 
 /// Whether a process with this id is running (on Linux, by `/proc`;
@@ -57,11 +51,7 @@ pub(crate) fn running(pid: u32) -> bool {
 /// # Errors
 /// [`Error::Io`] when one cannot be removed.
 pub fn remove_abandoned(dir: &Path) -> Result<usize, Error> {
-    let (parent, _) = staging_dir(dir)?;
-    let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
-        return Ok(0);
-    };
-    let prefix = staging_prefix(name);
+    let (parent, prefix) = staging_place(dir)?;
     let Ok(items) = std::fs::read_dir(&parent) else {
         return Ok(0);
     };
@@ -134,7 +124,8 @@ where
 {
     check_free(dir)?;
     remove_abandoned(dir)?;
-    let (parent, staging) = staging_dir(dir)?;
+    let (parent, prefix) = staging_place(dir)?;
+    let staging = parent.join(format!("{prefix}{}", std::process::id()));
     std::fs::create_dir_all(&parent).map_err(|e| io(&parent, e))?;
     if staging.exists() {
         // Ours from an earlier attempt in this same process.

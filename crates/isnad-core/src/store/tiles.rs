@@ -199,9 +199,7 @@ impl Ledger {
                 continue;
             }
             if let Some(parent) = path.parent() {
-                if !written_in.contains(parent) {
-                    written_in.insert(parent.to_path_buf());
-                }
+                written_in.insert(parent.to_path_buf());
             }
             let data = self.tile_data(&tile)?;
             if write_if_changed(&path, &data)? {
