@@ -211,12 +211,12 @@ fn foreign_sled(dir: &Path, tag: Option<&[u8]>) {
     db.flush().unwrap();
 }
 
-/// A ledger made by `isnad init` at `dir`, with its `db/db` file replaced
+/// A ledger made by `isnad init` at `dir`, with its `store/db` file replaced
 /// by what `damage` makes of it.
 fn damaged_ledger(d: &Desk, dir: &Path, damage: impl FnOnce(&mut Vec<u8>)) {
     let o = run_on(d, dir, &["init".to_owned()]);
     common::assert_success(&o, &["init"]);
-    let file = dir.join("db").join("db");
+    let file = dir.join("store").join("db");
     let mut bytes = std::fs::read(&file).unwrap();
     damage(&mut bytes);
     std::fs::write(&file, bytes).unwrap();
@@ -322,7 +322,7 @@ fn a_damaged_or_truncated_database_is_refused_as_damaged() {
         &["import".into(), "jsonl".into(), s(&export).into()],
     );
     common::assert_success(&o, &["import"]);
-    for item in std::fs::read_dir(truncated.join("db")).unwrap() {
+    for item in std::fs::read_dir(truncated.join("store")).unwrap() {
         let p = item.unwrap().path();
         if p.file_name()
             .unwrap()
@@ -335,7 +335,7 @@ fn a_damaged_or_truncated_database_is_refused_as_damaged() {
     // Cut to its first 4 KiB: where in the file sled put the entries
     // varies from run to run, so a cut by fraction does not always lose
     // them; this one always does.
-    let file = truncated.join("db").join("db");
+    let file = truncated.join("store").join("db");
     let mut bytes = std::fs::read(&file).unwrap();
     bytes.truncate(4096);
     std::fs::write(&file, bytes).unwrap();
@@ -508,7 +508,7 @@ fn a_full_disk_refuses_appends_with_one_clear_line() {
 fn usable_copy(d: &Desk, ledger: &Path, name: &str) -> PathBuf {
     let copy = d.dir().join(name);
     common::copy_dir(ledger, &copy);
-    for e in std::fs::read_dir(copy.join("db")).unwrap() {
+    for e in std::fs::read_dir(copy.join("store")).unwrap() {
         let p = e.unwrap().path();
         if p.to_string_lossy().ends_with(".generating") {
             std::fs::remove_file(p).unwrap();

@@ -31,6 +31,7 @@ mod interop;
 mod interop_prov;
 mod keys;
 mod limits;
+mod migrate;
 mod model;
 mod orgs;
 mod readme;

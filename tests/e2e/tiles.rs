@@ -426,7 +426,7 @@ fn mirror_starts_over_after_a_creation_killed_early() {
     let vk = vkey_file(&d, &d.ledger, "log.vkey");
     export_tiles(&d, &d.ledger, &out);
     let staging = m.join(".ledger.creating.4294967295");
-    std::fs::create_dir_all(staging.join("db")).unwrap();
+    std::fs::create_dir_all(staging.join("store")).unwrap();
     std::fs::write(staging.join("isnad.ledger"), b"").unwrap();
     assert_success(&mirror(&d, s(&out), &m, &vk), &["mirror"]);
     assert!(!staging.exists());

@@ -81,6 +81,11 @@ pub enum Command {
     Match(MatchArgs),
     /// Re-check every entry, signature and link.
     Verify(VerifyArgs),
+    /// Rebuild the store of a ledger made by an earlier isnad in the
+    /// current store format (any command that opens it does this first):
+    /// every entry is checked again; entries, checkpoints and keys are kept
+    /// byte for byte.
+    Migrate,
     /// Sign (or show) the log's checkpoint of its current size.
     Checkpoint(CheckpointArgs),
     /// Print an inclusion or consistency proof as JSON.

@@ -54,6 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Search(a) => crate::search::search(&ctx, &a),
         Command::Match(a) => crate::search::matches(&ctx, &a),
         Command::Verify(a) => verify(&ctx, &a),
+        Command::Migrate => migrate(&ctx),
         Command::Replay(a) => scoring::replay(&ctx, &a),
         Command::Score(a) => scoring::score(&ctx, &a),
         Command::Credibility(a) => scoring::credibility(&ctx, &a),
@@ -163,6 +164,15 @@ impl Ctx {
                  through its API or web explorer"
             );
         }
+        if isnad_core::store::migrate::needs_migration(&self.ledger) {
+            // Opening would rebuild the store anyway; say so, with progress.
+            eprintln!(
+                "isnad: note: {} was made by an earlier isnad; rebuilding its store in the \
+                 current format (once; every entry is checked again)",
+                self.ledger.display()
+            );
+            self.migrate()?;
+        }
         let options = isnad_core::OpenOptions { wait: self.wait };
         match Ledger::open_with(&self.ledger, &options) {
             Ok(l) => Ok(l),
@@ -171,6 +181,19 @@ impl Ctx {
                 None => Err(self.storage(e)),
             },
         }
+    }
+
+    /// Rebuilds the ledger's store in the current format, if it is older.
+    fn migrate(&self) -> Result<isnad_core::store::migrate::MigrateReport> {
+        let bar = progress(0, "migrating");
+        let report = isnad_core::store::migrate::migrate(&self.ledger, &mut |n| {
+            bar.set_position(n);
+        });
+        bar.finish_and_clear();
+        report.map_err(|e| match crate::exit::hint(&e) {
+            Some(hint) => anyhow::anyhow!("{e} ({hint})"),
+            None => self.storage(e),
+        })
     }
 
     /// A library error, naming the ledger when the storage under it failed
@@ -1052,6 +1075,36 @@ fn source_list(ctx: &Ctx) -> Result<()> {
             v.current.id,
             v.current.kind.as_str(),
             v.current.name
+        );
+    }
+    Ok(())
+}
+
+/// `migrate`.
+fn migrate(ctx: &Ctx) -> Result<()> {
+    let r = ctx.migrate()?;
+    let dir = ctx.ledger.display();
+    if ctx.json {
+        print_json(&json!({
+            "ledger": dir.to_string(),
+            "from_format": r.from,
+            "format": 2,
+            "entries": r.entries,
+            "checkpoints": r.checkpoints,
+            "migrated": r.from != 2,
+        }))?;
+    } else if r.from == 2 {
+        outln!(
+            "{dir} is already in store format 2 ({} entries); nothing to do",
+            r.entries
+        );
+    } else {
+        outln!(
+            "migrated {dir} from store format {} to 2: {} entries checked again, {} signed \
+             checkpoints kept",
+            r.from,
+            r.entries,
+            r.checkpoints
         );
     }
     Ok(())

@@ -1,29 +1,35 @@
 //! The sled store: an append-only ledger on disk.
 //!
-//! Layout (one sled database in `<dir>/db`):
+//! Layout, store format 2 (one sled database in `<dir>/store`; the packed
+//! values are described in [`rows`]):
 //!
 //! | tree       | key                          | value                      |
 //! |------------|------------------------------|----------------------------|
-//! | `entries`  | seq (u64 big-endian)         | leaf bytes                 |
-//! | `ids`      | leaf hash (32 bytes)         | seq                        |
-//! | `content`  | content key (32 bytes)       | seq of first such entry    |
+//! | `entries`  | seq / 16 (u64 big-endian)    | up to 16 entries' leaf bytes, each after its length |
+//! | `ids`      | bucket of the leaf hash      | records (leaf hash, seq)   |
+//! | `content`  | bucket of the content key    | records (content key, seq of the first such entry) |
+//! | `refs`     | bucket of the referenced hash | records (referenced hash, referrer seq) |
+//! | `sources`  | bucket of the slug's SHA-256 | records (slug, seq of its `source` entry) |
 //! | `keys`     | verifier key string          | seq of its enrolment       |
 //! | `keys`     | `" pk:"` ‖ public key        | seq of its enrolment       |
 //! | `keys`     | `" rv:"` ‖ verifier key string | seq of what retired it   |
 //! | `keys`     | `" org:"` ‖ org slug ‖ 0x00 ‖ seq | seq of a key entry with that `org` |
-//! | `sources`  | source slug                  | seq of its `source` entry  |
-//! | `refs`     | target hash ‖ referrer seq   | empty                      |
-//! | `mentions` | source slug ‖ 0x00 ‖ seq     | empty                      |
-//! | `meta`     | `format`, `head`             | see [`Head`]               |
-//! | `merkle`   | level (1 byte) ‖ index (u64) | RFC 6962 node hash         |
-//! | `meta`     | `log_key`                    | the log's verifier key     |
+//! | `mentions` | source slug ‖ 0x00 ‖ row (u32) | up to 512 seqs (u64 each) |
+//! | `merkle`   | band (1 byte) ‖ row (u64)    | the complete nodes of 6 levels over 64 nodes |
+//! | `meta`     | `format`, `head`, `log_key`  | see [`Head`]               |
 //! | `checkpoints` | tree size (u64)           | signed checkpoint note     |
 //!
-//! `merkle` holds every complete subtree of the RFC 6962 tree over the
-//! entries' leaf hashes: node (level, i) covers entries `[i·2^level,
-//! (i+1)·2^level)`. An append adds its leaf and the O(log n) nodes it
-//! completes in the same transaction; roots and proofs for any size read
-//! O(log n) of them, never recomputing the tree.
+//! A bucket is the first 12 bits of a hash; a bucket's records are in
+//! ledger order. `merkle` holds every complete subtree of the RFC 6962
+//! tree over the entries' leaf hashes: node (level, i) covers entries
+//! `[i·2^level, (i+1)·2^level)` and lives in band `level / 6`. An append
+//! extends the rows its leaf and the O(log n) nodes it completes fall in,
+//! in the same transaction; roots and proofs for any size read O(log n)
+//! nodes, never recomputing the tree.
+//!
+//! A ledger of the first store format (`<dir>/db`, one row per entry,
+//! index key and Merkle node) is rebuilt in this one when opened (see
+//! [`migrate`]).
 //!
 //! `checkpoints` keeps every checkpoint the log signs (see [`log`]); they
 //! are signed only for the head of the moment and only after checking that
@@ -49,24 +55,31 @@ use crate::jsonl::Lines;
 use crate::keys::KeyPair;
 use crate::limits::MAX_CLOCK_SKEW_SECS;
 use crate::merkle;
-use crate::record::{Change, KeyBody, Record};
+use crate::record::{KeyBody, Record};
 use crate::rules::{self, EntryFacts, KeyFacts, MemoryView, Position, VerifiedEntry, View};
-use crate::signatures::{self, How};
+use crate::signatures;
 use crate::time::Timestamp;
 
 mod batch;
 mod bulk;
+mod changes;
 pub mod create;
 mod mark;
+pub mod migrate;
+pub mod rows;
 pub use batch::Batch;
 pub mod log;
 #[cfg(test)]
 pub(crate) mod testkit;
 mod tiles;
+mod verify;
 pub use tiles::TilesExport;
 pub(crate) use tiles::write_if_changed;
 
-const FORMAT_TAG: &[u8] = b"isnad-ledger-v1";
+/// The store format this version writes (in `meta` and the marker file).
+const FORMAT_TAG: &[u8] = b"isnad-ledger-v2";
+/// The first store format, which [`migrate`] rebuilds in this one.
+const FORMAT_TAG_V1: &[u8] = b"isnad-ledger-v1";
 /// Lowest Merkle level whose nodes [`Ledger`] keeps in memory once read:
 /// a node there covers 256 entries, so a ledger of n entries has fewer than
 /// n/128 of them.
@@ -79,16 +92,6 @@ const CACHED_NODES: usize = 1 << 20;
 const IMPORT_BUFFER: usize = 8192;
 /// Entries [`Ledger::for_each_chunk`] parses at a time.
 const READ_CHUNK: usize = 4096;
-/// Position of the Merkle node tree in a write transaction's tree list.
-const MERKLE_TREE: usize = 8;
-
-fn node_key(level: u32, index: u64) -> [u8; 9] {
-    let mut k = [0u8; 9];
-    // Levels never exceed 64: one byte holds them.
-    k[0] = level as u8;
-    k[1..].copy_from_slice(&index.to_be_bytes());
-    k
-}
 /// Prefix of `keys` rows indexed by raw public key; a key string never
 /// starts with a space.
 const PUBLIC_KEY_PREFIX: &[u8] = b" pk:";
@@ -113,10 +116,6 @@ fn org_rows_prefix(org: &OrgId) -> Vec<u8> {
     k.push(0);
     k
 }
-const TREES: [&str; 7] = [
-    "entries", "ids", "content", "keys", "sources", "refs", "mentions",
-];
-
 /// The last entry of a ledger.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Head {
@@ -240,7 +239,17 @@ impl std::fmt::Debug for Ledger {
 }
 
 fn db_path(dir: &Path) -> PathBuf {
+    dir.join("store")
+}
+
+/// Where the first store format kept its database.
+fn v1_db_path(dir: &Path) -> PathBuf {
     dir.join("db")
+}
+
+/// True when `dir` holds a sled database of either store format.
+fn has_database(dir: &Path) -> bool {
+    db_path(dir).join("conf").is_file() || v1_db_path(dir).join("conf").is_file()
 }
 
 /// The file beside the database that says "this is an isnad ledger", read
@@ -249,7 +258,11 @@ fn db_path(dir: &Path) -> PathBuf {
 const MARKER_FILE: &str = "isnad.ledger";
 
 fn marker_bytes() -> Vec<u8> {
-    let mut b = FORMAT_TAG.to_vec();
+    marker_of(FORMAT_TAG)
+}
+
+fn marker_of(tag: &[u8]) -> Vec<u8> {
+    let mut b = tag.to_vec();
     b.push(b'\n');
     b
 }
@@ -282,16 +295,29 @@ const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(2
 /// speed on the benchmark ledgers (docs/PERFORMANCE.md).
 const CACHE_BYTES: u64 = 128 << 20;
 
+/// sled's log segment size for this store format. A tree node is written
+/// out of line (a file of its own) once it exceeds a quarter of a segment,
+/// and the packed rows make nodes of up to about 200 KiB; sled's default
+/// (512 KiB) would send most of them out of line.
+const SEGMENT_BYTES: usize = 1 << 20;
+
+/// Which store format a database was written in: their sled settings
+/// differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StoreFormat {
+    V1,
+    V2,
+}
+
 /// Removes snapshot files sled left half-written (`snap.*.generating`):
 /// sled writes a snapshot under that name and renames it when complete, so
 /// one that is still there was cut short (a full disk, a kill), and sled
 /// 0.34 would read it as the newest snapshot and refuse to open. Returns
 /// how many it removed.
-fn remove_unfinished_snapshots(dir: &Path) -> Result<usize, Error> {
-    let db = db_path(dir);
+fn remove_unfinished_snapshots(db: &Path) -> Result<usize, Error> {
     let mut removed = 0;
-    for item in std::fs::read_dir(&db).map_err(|e| io(&db, e))? {
-        let path = item.map_err(|e| io(&db, e))?.path();
+    for item in std::fs::read_dir(db).map_err(|e| io(db, e))? {
+        let path = item.map_err(|e| io(db, e))?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with("snap.") && name.ends_with(".generating") {
             std::fs::remove_file(&path).map_err(|e| io(&path, e))?;
@@ -301,17 +327,23 @@ fn remove_unfinished_snapshots(dir: &Path) -> Result<usize, Error> {
     Ok(removed)
 }
 
-fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
+fn open_db(dir: &Path, format: StoreFormat, options: &OpenOptions) -> Result<sled::Db, Error> {
+    let path = match format {
+        StoreFormat::V1 => v1_db_path(dir),
+        StoreFormat::V2 => db_path(dir),
+    };
     let started = std::time::Instant::now();
     let mut cleaned = false;
     loop {
-        let result = sled::Config::new()
-            .path(db_path(dir))
+        let mut config = sled::Config::new()
+            .path(&path)
             .mode(sled::Mode::HighThroughput)
             .flush_every_ms(None)
-            .cache_capacity(CACHE_BYTES)
-            .open();
-        match result {
+            .cache_capacity(CACHE_BYTES);
+        if format == StoreFormat::V2 {
+            config = config.segment_size(SEGMENT_BYTES);
+        }
+        match config.open() {
             Ok(db) => return Ok(db),
             Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
                 let waited = started.elapsed();
@@ -326,7 +358,7 @@ fn open_db(dir: &Path, options: &OpenOptions) -> Result<sled::Db, Error> {
             // Only once, and only after sled itself failed: a process that
             // holds the ledger would have made the open fail on its lock.
             Err(sled::Error::Corruption { .. })
-                if !cleaned && remove_unfinished_snapshots(dir)? > 0 =>
+                if !cleaned && remove_unfinished_snapshots(&path)? > 0 =>
             {
                 cleaned = true;
             }
@@ -367,7 +399,7 @@ impl Ledger {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let marker = dir.join(MARKER_FILE);
         std::fs::write(&marker, marker_bytes()).map_err(|e| io(&marker, e))?;
-        let db = open_db(dir, &OpenOptions::default())?;
+        let db = open_db(dir, StoreFormat::V2, &OpenOptions::default())?;
         db.open_tree("meta")
             .map_err(sled_error)?
             .insert("format", FORMAT_TAG)
@@ -401,9 +433,20 @@ impl Ledger {
             return Err(not("no such directory; create one with `isnad init`"));
         }
         match std::fs::read(dir.join(MARKER_FILE)) {
-            Ok(b) if b == marker_bytes() => {}
+            Ok(b) if b == marker_bytes() => migrate::finish(dir)?,
+            Ok(b) if b == marker_of(FORMAT_TAG_V1) => {
+                if db_path(dir).join("conf").is_file() {
+                    // A migration was killed after its rebuilt store went
+                    // into place: only the marker and the old files are left.
+                    migrate::finish(dir)?;
+                } else if v1_db_path(dir).join("conf").is_file() {
+                    migrate::migrate_with(dir, options, &mut |_| {})?;
+                } else {
+                    return Err(not("no database in it"));
+                }
+            }
             Ok(_) => return Err(not("its isnad.ledger file names another format")),
-            Err(_) if db_path(dir).join("conf").is_file() => {
+            Err(_) if has_database(dir) => {
                 return Err(not("no isnad.ledger file beside its database"));
             }
             Err(_) => return Err(not("no database in it")),
@@ -411,7 +454,7 @@ impl Ledger {
         if !db_path(dir).join("conf").is_file() {
             return Err(not("no database in it"));
         }
-        let db = open_db(dir, options)?;
+        let db = open_db(dir, StoreFormat::V2, options)?;
         if db
             .open_tree("meta")
             .map_err(sled_error)?
@@ -461,18 +504,18 @@ impl Ledger {
 
     fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
         let meta = db.open_tree("meta").map_err(sled_error)?;
-        let t = |name: &str| db.open_tree(name);
+        let t = |name: &str| db.open_tree(name).map_err(sled_error);
         Ok(Ledger {
             dir: dir.to_path_buf(),
-            entries: t(TREES[0]).map_err(sled_error)?,
-            ids: t(TREES[1]).map_err(sled_error)?,
-            content: t(TREES[2]).map_err(sled_error)?,
-            keys: t(TREES[3]).map_err(sled_error)?,
-            sources: t(TREES[4]).map_err(sled_error)?,
-            refs: t(TREES[5]).map_err(sled_error)?,
-            mentions: t(TREES[6]).map_err(sled_error)?,
-            merkle: t("merkle").map_err(sled_error)?,
-            checkpoints: t("checkpoints").map_err(sled_error)?,
+            entries: t("entries")?,
+            ids: t("ids")?,
+            content: t("content")?,
+            keys: t("keys")?,
+            sources: t("sources")?,
+            refs: t("refs")?,
+            mentions: t("mentions")?,
+            merkle: t("merkle")?,
+            checkpoints: t("checkpoints")?,
             upper_nodes: std::sync::RwLock::default(),
             key_facts: std::sync::RwLock::default(),
             meta,
@@ -482,18 +525,45 @@ impl Ledger {
         })
     }
 
-    /// The entry tree and the index trees, in the order of [`TREES`]; the
-    /// numbers in index rows refer to this order.
-    fn index_trees(&self) -> [&sled::Tree; 7] {
+    /// The tree of a hashed index.
+    fn index_tree(&self, index: changes::Index) -> &sled::Tree {
+        match index {
+            changes::Index::Ids => &self.ids,
+            changes::Index::Content => &self.content,
+            changes::Index::Refs => &self.refs,
+            changes::Index::Sources => &self.sources,
+        }
+    }
+
+    /// The trees a write may touch, and `meta`, in the order
+    /// [`Ledger::target_number`] numbers them.
+    fn write_trees(&self) -> [&sled::Tree; 9] {
         [
             &self.entries,
             &self.ids,
             &self.content,
-            &self.keys,
-            &self.sources,
             &self.refs,
+            &self.sources,
+            &self.keys,
             &self.mentions,
+            &self.merkle,
+            &self.meta,
         ]
+    }
+
+    /// A tree's place in [`Ledger::write_trees`].
+    fn target_number(target: changes::Target) -> usize {
+        use changes::{Index, Target};
+        match target {
+            Target::Entries => 0,
+            Target::Index(Index::Ids) => 1,
+            Target::Index(Index::Content) => 2,
+            Target::Index(Index::Refs) => 3,
+            Target::Index(Index::Sources) => 4,
+            Target::Keys => 5,
+            Target::Mentions => 6,
+            Target::Merkle => 7,
+        }
     }
 
     /// The ledger directory.
@@ -590,10 +660,9 @@ impl Ledger {
     }
 
     fn existing(&self, ck: &[u8; 32]) -> Result<Option<VerifiedEntry>, Error> {
-        let Some(seq) = self.content.get(ck).map_err(sled_error)? else {
+        let Some(seq) = self.first_in(changes::Index::Content, ck)? else {
             return Ok(None);
         };
-        let seq = seq_of(&seq)?;
         // Beyond the head too: a batch that wrote its first entries there
         // must find them as it finds committed ones.
         let entry = self.stored_entry(seq)?.ok_or_else(|| Error::Corrupt {
@@ -646,21 +715,24 @@ impl Ledger {
         let Some(last) = batch.last() else {
             return Ok(());
         };
-        let mut rows: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        let expected_first = self.position()?.seq;
+        let mut changes = changes::Changes::default();
         for v in batch {
-            index_rows(v, &mut rows)?;
+            changes.add(self, v)?;
         }
-        self.merkle_rows(batch, &mut rows)?;
+        let rows: Vec<(usize, Vec<u8>, Vec<u8>)> = changes
+            .into_rows()
+            .into_iter()
+            .map(|(t, k, v)| (Ledger::target_number(t), k, v))
+            .collect();
         let head = Head {
             seq: last.seq(),
             hash: last.hash(),
             time: last.time(),
         };
-        let expected_first = self.position()?.seq;
-        let [t0, t1, t2, t3, t4, t5, t6] = self.index_trees();
-        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta, &self.merkle];
+        let trees = self.write_trees();
         let result = trees.as_slice().transaction(|tx| {
-            let cur = tx[7].get("head")?;
+            let cur = tx[8].get("head")?;
             let next = match cur {
                 Some(b) => Head::from_bytes(&b)
                     .map_err(ConflictableTransactionError::Abort)?
@@ -674,13 +746,9 @@ impl Ledger {
                 }));
             }
             for (tree, k, v) in &rows {
-                // The content index keeps the first entry with that content.
-                if *tree == 2 && tx[2].get(k)?.is_some() {
-                    continue;
-                }
                 tx[*tree].insert(k.as_slice(), v.as_slice())?;
             }
-            tx[7].insert("head", &head.to_bytes()[..])?;
+            tx[8].insert("head", &head.to_bytes()[..])?;
             Ok(())
         });
         match result {
@@ -688,36 +756,6 @@ impl Ledger {
             Err(TransactionError::Abort(e)) => Err(e),
             Err(TransactionError::Storage(e)) => Err(sled_error(e)),
         }
-    }
-
-    /// The Merkle nodes that appending `batch` completes: each leaf, and
-    /// each subtree its leaf completes (O(log n) per entry, amortised O(1)).
-    fn merkle_rows(
-        &self,
-        batch: &[VerifiedEntry],
-        rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>,
-    ) -> Result<(), Error> {
-        let mut fresh: std::collections::HashMap<(u32, u64), merkle::Hash> =
-            std::collections::HashMap::new();
-        for v in batch {
-            let (mut level, mut index) = (0u32, v.seq().0);
-            let mut hash = *v.hash().as_bytes();
-            loop {
-                fresh.insert((level, index), hash);
-                rows.push((MERKLE_TREE, node_key(level, index).to_vec(), hash.to_vec()));
-                if index & 1 == 0 {
-                    break;
-                }
-                let left = match fresh.get(&(level, index - 1)) {
-                    Some(h) => *h,
-                    None => self.node(level, index - 1)?,
-                };
-                hash = merkle::node_hash(&left, &hash);
-                level += 1;
-                index >>= 1;
-            }
-        }
-        Ok(())
     }
 
     /// A stored Merkle node. Levels from [`CACHED_LEVEL`] up are kept in
@@ -750,16 +788,20 @@ impl Ledger {
     }
 
     fn stored_node(&self, level: u32, index: u64) -> Result<merkle::Hash, Error> {
-        let v = self
+        let missing = || Error::Corrupt {
+            reason: format!("Merkle node {level}/{index} is missing"),
+        };
+        let (key, h, pos) = rows::node_place(level, index);
+        let row = self
             .merkle
-            .get(node_key(level, index))
+            .get(key)
             .map_err(sled_error)?
-            .ok_or_else(|| Error::Corrupt {
-                reason: format!("Merkle node {level}/{index} is missing"),
-            })?;
-        v.as_ref().try_into().map_err(|_| Error::Corrupt {
-            reason: format!("Merkle node {level}/{index} is not 32 bytes"),
-        })
+            .ok_or_else(missing)?;
+        rows::node_in(&row, h, pos)
+            .map_err(|_| Error::Corrupt {
+                reason: format!("the Merkle row holding node {level}/{index} is malformed"),
+            })?
+            .ok_or_else(missing)
     }
 
     fn check_size(&self, size: u64) -> Result<(), Error> {
@@ -822,11 +864,44 @@ impl Ledger {
     /// The stored entry at `seq`, even beyond the head (an import's own
     /// checks see the entries it has written but not yet committed).
     fn stored_entry(&self, seq: Seq) -> Result<Option<Entry>, Error> {
-        self.entries
-            .get(seq.to_be_bytes())
-            .map_err(sled_error)?
+        self.stored_leaf(seq)?
             .map(|b| parse_stored(seq, &b))
             .transpose()
+    }
+
+    /// The stored leaf bytes of entry `seq`, even beyond the head.
+    fn stored_leaf(&self, seq: Seq) -> Result<Option<sled::IVec>, Error> {
+        let Some(row) = self
+            .entries
+            .get(rows::entry_row_key(seq))
+            .map_err(sled_error)?
+        else {
+            return Ok(None);
+        };
+        // Fewer than 16 entries to a row: the index fits usize.
+        let nth = (seq.0 % rows::ENTRIES_PER_ROW) as usize;
+        match rows::spans(&row).nth(nth) {
+            Some(span) => {
+                let span = span.map_err(|e| at_entry(seq, e))?;
+                Ok(Some(row.subslice(span.start, span.len())))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The first entry recorded under `key` in a hashed index, if any.
+    fn first_in(&self, index: changes::Index, key: &[u8]) -> Result<Option<Seq>, Error> {
+        let bucket = match index {
+            changes::Index::Sources => rows::bucket_of_name(key),
+            _ => match <&[u8; 32]>::try_from(key) {
+                Ok(h) => rows::bucket_of_hash(h),
+                Err(_) => return Ok(None),
+            },
+        };
+        let Some(b) = self.index_tree(index).get(bucket).map_err(sled_error)? else {
+            return Ok(None);
+        };
+        rows::lookup(&b, key).next().transpose()
     }
 
     /// The entry with this id.
@@ -834,8 +909,8 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn entry_by_hash(&self, id: &EntryHash) -> Result<Option<Entry>, Error> {
-        match self.ids.get(id.as_bytes()).map_err(sled_error)? {
-            Some(s) => self.entry(seq_of(&s)?),
+        match self.first_in(changes::Index::Ids, id.as_bytes())? {
+            Some(seq) => self.entry(seq),
             None => Ok(None),
         }
     }
@@ -853,16 +928,20 @@ impl Ledger {
                 format!("`{prefix}` is not an entry id or a prefix of at least 4 hex digits"),
             ));
         }
-        let whole = &p[..p.len() & !1];
-        let raw = hex::decode(whole).map_err(|e| Error::field("id", e.to_string()))?;
+        // Four hex digits or more: the prefix names one bucket.
+        let raw = hex::decode(&p[..4]).map_err(|e| Error::field("id", e.to_string()))?;
+        let mut first = [0u8; 32];
+        first[..2].copy_from_slice(&raw);
+        let bucket = self
+            .ids
+            .get(rows::bucket_of_hash(&first))
+            .map_err(sled_error)?;
         let mut found = Vec::new();
-        for kv in self.ids.scan_prefix(&raw) {
-            let (k, v) = kv.map_err(sled_error)?;
-            if hex::encode(&k).starts_with(&p) {
-                found.push(seq_of(&v)?);
-                if found.len() > 1 {
-                    break;
-                }
+        let len = self.len()?;
+        for r in rows::records(bucket.as_deref().unwrap_or_default()) {
+            let (k, seq) = r?;
+            if seq.0 < len && hex::encode(k).starts_with(&p) {
+                found.push(seq);
             }
         }
         match found.as_slice() {
@@ -872,17 +951,10 @@ impl Ledger {
             [one] => self.entry(*one)?.ok_or_else(|| Error::Corrupt {
                 reason: format!("id index names missing entry {one}"),
             }),
-            _ => {
-                let mut count = 0;
-                for kv in self.ids.scan_prefix(&raw) {
-                    let (k, _) = kv.map_err(sled_error)?;
-                    count += usize::from(hex::encode(&k).starts_with(&p));
-                }
-                Err(Error::AmbiguousId {
-                    prefix: prefix.to_owned(),
-                    count,
-                })
-            }
+            _ => Err(Error::AmbiguousId {
+                prefix: prefix.to_owned(),
+                count: found.len(),
+            }),
         }
     }
 
@@ -891,8 +963,8 @@ impl Ledger {
     /// # Errors
     /// Storage errors.
     pub fn source_entry(&self, id: &SourceId) -> Result<Option<Entry>, Error> {
-        match self.sources.get(id.as_str()).map_err(sled_error)? {
-            Some(s) => self.entry(seq_of(&s)?),
+        match self.first_in(changes::Index::Sources, id.as_str().as_bytes())? {
+            Some(seq) => self.entry(seq),
             None => Ok(None),
         }
     }
@@ -904,10 +976,15 @@ impl Ledger {
     /// Storage errors.
     pub fn referrers(&self, id: &EntryHash) -> Result<Vec<Entry>, Error> {
         let mut out = Vec::new();
-        for kv in self.refs.scan_prefix(id.as_bytes()) {
-            let (k, _) = kv.map_err(sled_error)?;
-            let seq = seq_of(&k[32..])?;
-            if let Some(e) = self.entry(seq)? {
+        let Some(b) = self
+            .refs
+            .get(rows::bucket_of_hash(id.as_bytes()))
+            .map_err(sled_error)?
+        else {
+            return Ok(out);
+        };
+        for seq in rows::lookup(&b, id.as_bytes()) {
+            if let Some(e) = self.entry(seq?)? {
                 out.push(e);
             }
         }
@@ -924,10 +1001,11 @@ impl Ledger {
         prefix.push(0);
         let mut out = Vec::new();
         for kv in self.mentions.scan_prefix(&prefix) {
-            let (k, _) = kv.map_err(sled_error)?;
-            let seq = seq_of(&k[prefix.len()..])?;
-            if let Some(e) = self.entry(seq)? {
-                out.push(e);
+            let (_, row) = kv.map_err(sled_error)?;
+            for seq in rows::postings(&row)? {
+                if let Some(e) = self.entry(seq)? {
+                    out.push(e);
+                }
             }
         }
         Ok(out)
@@ -936,25 +1014,23 @@ impl Ledger {
     /// All entries in order, parsed (signatures not re-checked).
     pub fn iter(&self) -> impl Iterator<Item = Result<Entry, Error>> + '_ {
         let mut parser = Parser::new();
-        self.committed().map(move |kv| {
-            let (k, v) = kv?;
-            let seq = seq_of(&k)?;
+        self.leaves().map(move |kv| {
+            let (seq, v) = kv?;
             parser.parse_stored(&v).map_err(|e| at_entry(seq, e))
         })
     }
 
-    /// The `entries` rows up to the head (as it is now); a failed read of
-    /// the head is the first and only item.
-    fn committed(&self) -> impl Iterator<Item = Result<(sled::IVec, sled::IVec), Error>> + '_ {
-        let (end, failed) = match self.len() {
-            Ok(n) => (n, None),
-            Err(e) => (0, Some(Err(e))),
-        };
-        failed.into_iter().chain(
-            self.entries
-                .range(..Seq(end).to_be_bytes())
-                .map(|kv| kv.map_err(sled_error)),
-        )
+    /// The leaves of the entries before `end`, from `first` on, read
+    /// row by row; a row missing or ending early is a damaged store.
+    fn leaves_between(&self, first: Seq, end: u64) -> Leaves {
+        Leaves {
+            rows: self.entries.range(rows::entry_row_key(first)..),
+            next: first.0,
+            end,
+            ready: std::collections::VecDeque::new(),
+            failed: None,
+            done: false,
+        }
     }
 
     /// All entries in order, parsed in parallel a chunk at a time (the
@@ -988,12 +1064,14 @@ impl Ledger {
         }
     }
 
-    /// All leaf bytes in order.
+    /// All leaf bytes in order, up to the head as it is now (a failed read
+    /// of the head is the first and only item).
     pub fn leaves(&self) -> impl Iterator<Item = Result<(Seq, sled::IVec), Error>> + '_ {
-        self.committed().map(|kv| {
-            let (k, v) = kv?;
-            Ok((seq_of(&k)?, v))
-        })
+        let (end, failed) = match self.len() {
+            Ok(n) => (n, None),
+            Err(e) => (0, Some(Err(e))),
+        };
+        failed.into_iter().chain(self.leaves_between(Seq(0), end))
     }
 
     /// Writes every entry's leaf bytes, one per line.
@@ -1010,230 +1088,6 @@ impl Ledger {
         }
         out.flush().map_err(|e| io_named("output", e))?;
         Ok(n)
-    }
-
-    /// Re-checks every entry in order, as [`crate::jsonl::verify_jsonl`] does for a file,
-    /// plus the indexes and the head. Memory stays flat: references are
-    /// looked up in the on-disk indexes.
-    ///
-    /// `progress` is called with the number of entries checked so far.
-    ///
-    /// # Errors
-    /// The first bad entry and what is wrong with it.
-    pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
-        let mut at = Position::GENESIS;
-        let mut n = 0u64;
-        let mut expected = [0usize; 7];
-        let mut frontier = merkle::Frontier::new();
-        let mut nodes = 0usize;
-        let signed = self.checkpoints()?;
-        let mut pending = signed.iter().peekable();
-        let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
-            while let Some(cp) = pending.next_if(|c| c.size() == frontier.size()) {
-                if cp.checkpoint().root() != &frontier.root() {
-                    return Err(Error::Checkpoint {
-                        size: cp.size(),
-                        reason: "its root hash is not the root of the ledger's first entries: \
-                                 the ledger no longer matches what the log signed"
-                            .into(),
-                    });
-                }
-            }
-            Ok(())
-        };
-        check_roots(&frontier)?;
-        // A chunk at a time, everything that depends on one entry alone runs
-        // in parallel: parsing, signatures (batched), the rules and the index
-        // rows. The rules may look at the whole store because every lookup
-        // they make is limited to entries before the one checked, and an
-        // entry's expected position only needs the raw entry before it (if
-        // that one is bad, its own error comes first). What is left in order
-        // is the hash chain into the Merkle frontier, which is memory only;
-        // the stored nodes it implies are then fetched in parallel.
-        let mut leaves = self.leaves();
-        let mut sizes = signatures::Chunks::new();
-        let mut node_checks: Vec<(u32, u64, [u8; 32])> = Vec::new();
-        loop {
-            let size = sizes.next_size();
-            let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
-            for kv in leaves.by_ref().take(size) {
-                chunk.push(kv?);
-            }
-            if chunk.is_empty() {
-                break;
-            }
-            let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
-            let checked =
-                signatures::parse_and_check(&lines, How::Batched, &|i, e| at_entry(chunk[i].0, e));
-            let mut ats = Vec::with_capacity(checked.entries.len());
-            for e in &checked.entries {
-                ats.push(at);
-                at = Position::after(e);
-            }
-            let results: Vec<Result<(VerifiedEntry, [usize; 7]), Error>> = checked
-                .entries
-                .into_par_iter()
-                .zip(checked.signatures)
-                .zip(ats)
-                .zip(&chunk)
-                .map(|(((entry, sig), at), (seq, _))| {
-                    if entry.seq() != *seq {
-                        return Err(Error::Sequence {
-                            seq: entry.seq(),
-                            expected: *seq,
-                        });
-                    }
-                    let v = rules::check_with(entry, at, self, Some(sig))?;
-                    let counts = self.check_index_rows(&v)?;
-                    Ok((v, counts))
-                })
-                .collect();
-            // The first error in ledger order wins: a node or checkpoint
-            // error of an entry before a rule error, a parse error last.
-            let mut first_error = None;
-            let mut root_error = None;
-            node_checks.clear();
-            for r in results {
-                let (v, counts) = match r {
-                    Ok(ok) => ok,
-                    Err(e) => {
-                        first_error = Some(e);
-                        break;
-                    }
-                };
-                for (e, c) in expected.iter_mut().zip(counts) {
-                    *e += c;
-                }
-                let index = v.seq().0;
-                frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
-                    nodes += 1;
-                    node_checks.push((level, index, *hash));
-                });
-                if root_error.is_none() {
-                    if let Err(e) = check_roots(&frontier) {
-                        root_error = Some((index, e));
-                    }
-                }
-                n += 1;
-                if n % 1024 == 0 {
-                    progress(n);
-                }
-            }
-            let bad_node = node_checks
-                .par_iter()
-                .filter(|(level, index, hash)| {
-                    let stored = self.merkle.get(node_key(*level, index >> level));
-                    !matches!(stored, Ok(Some(ref s)) if s.as_ref() == hash)
-                })
-                .min_by_key(|(level, index, _)| (*index, *level));
-            if let Some(&(level, index, _)) = bad_node {
-                if root_error.as_ref().is_none_or(|(at, _)| index <= *at) {
-                    return Err(Error::Corrupt {
-                        reason: format!(
-                            "entry {}: Merkle node {level}/{} is missing or wrong",
-                            Seq(index),
-                            index >> level
-                        ),
-                    });
-                }
-            }
-            if let Some((_, e)) = root_error {
-                return Err(e);
-            }
-            if let Some(e) = first_error.or(checked.error) {
-                return Err(e);
-            }
-        }
-        progress(n);
-        // Every index row was found above; no tree may hold rows beyond them.
-        // `entries` was read whole above. Counting a sled tree reads all of
-        // it, so the others (and the Merkle nodes) are counted in parallel.
-        let trees = self.index_trees();
-        let others: Vec<&sled::Tree> = trees[1..].iter().copied().chain([&self.merkle]).collect();
-        let counted: Vec<usize> = others.par_iter().map(|t| t.len()).collect();
-        for (i, tree_len) in counted.iter().enumerate().take(trees.len() - 1) {
-            let i = i + 1;
-            if *tree_len != expected[i] {
-                return Err(Error::Corrupt {
-                    reason: format!(
-                        "index `{}` holds {} rows; the entries account for {}",
-                        TREES[i], tree_len, expected[i]
-                    ),
-                });
-            }
-        }
-        let merkle_len = counted.last().copied().unwrap_or_default();
-        let head = self.head()?;
-        let stored = head.map(|h| (h.seq, h.hash));
-        let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
-        if stored != seen {
-            return Err(Error::Corrupt {
-                reason: format!("the stored head does not match the last entry (entries: {n})"),
-            });
-        }
-        if merkle_len != nodes || self.tree_root(n)? != frontier.root() {
-            return Err(Error::Corrupt {
-                reason: format!("the stored Merkle tree does not match the {n} entries"),
-            });
-        }
-        // Reads stop at the head, so an entry row past it would go unseen:
-        // none may exist outside an import under way.
-        if self.entries.range(Seq(n).to_be_bytes()..).next().is_some() {
-            return Err(Error::Corrupt {
-                reason: format!("`entries` holds rows beyond the head (entry {n} and on)"),
-            });
-        }
-        if let Some(cp) = signed.iter().find(|c| c.size() > n) {
-            return Err(Error::Checkpoint {
-                size: cp.size(),
-                reason: format!("the log signed this size but the ledger holds only {n} entries"),
-            });
-        }
-        Ok(VerifyReport {
-            entries: n,
-            head: seen.map(|s| s.1),
-            checkpoints: signed.len() as u64,
-        })
-    }
-
-    /// Checks that every index row `v` implies is stored, and counts them
-    /// per tree (the content index keeps only the first entry with given
-    /// content). The entry's own row in `entries` is where it was read from,
-    /// so it is counted, not fetched again.
-    fn check_index_rows(&self, v: &VerifiedEntry) -> Result<[usize; 7], Error> {
-        let trees = self.index_trees();
-        let mut rows = Vec::new();
-        let mut counts = [0usize; 7];
-        index_rows(v, &mut rows)?;
-        for (t, k, want) in rows.iter() {
-            if *t == 0 {
-                counts[0] += 1;
-                continue;
-            }
-            let got = trees[*t].get(k).map_err(sled_error)?;
-            let ok = match (*t, got.as_deref()) {
-                (2, Some(first)) => {
-                    let first = seq_of(first)?;
-                    counts[2] += usize::from(first == v.seq());
-                    first <= v.seq()
-                }
-                (_, Some(g)) => {
-                    counts[*t] += 1;
-                    g == want.as_slice()
-                }
-                (_, None) => false,
-            };
-            if !ok {
-                return Err(Error::Corrupt {
-                    reason: format!(
-                        "entry {}: index `{}` is missing or wrong",
-                        v.seq(),
-                        TREES[*t]
-                    ),
-                });
-            }
-        }
-        Ok(counts)
     }
 
     /// Imports an export. Lines the ledger already has must match it byte
@@ -1383,7 +1237,7 @@ impl Ledger {
             // Line n is entry first + n - 1; at most u64::MAX lines fit.
             let seq = Seq(first.0.saturating_add(n - 1));
             if seq.0 < len {
-                let ours = self.entries.get(seq.to_be_bytes()).map_err(sled_error)?;
+                let ours = self.stored_leaf(seq)?;
                 if ours.as_deref() != Some(line) {
                     return Err(Error::Diverged { line: n, seq });
                 }
@@ -1417,88 +1271,12 @@ impl Ledger {
     }
 }
 
-fn index_rows(v: &VerifiedEntry, rows: &mut Vec<(usize, Vec<u8>, Vec<u8>)>) -> Result<(), Error> {
-    let seq = v.seq().to_be_bytes().to_vec();
-    rows.push((0, seq.clone(), v.leaf_bytes().to_vec()));
-    rows.push((1, v.hash().as_bytes().to_vec(), seq.clone()));
-    rows.push((2, v.content_key()?.to_vec(), seq.clone()));
-    let mut refer = |id: &EntryHash| {
-        let mut k = id.as_bytes().to_vec();
-        k.extend_from_slice(&seq);
-        rows.push((5, k, Vec::new()));
-    };
-    let mut mentioned: Vec<&SourceId> = Vec::new();
-    match v.record() {
-        Record::Key(k) => {
-            rows.push((3, k.key.as_bytes().to_vec(), seq.clone()));
-            if let Some(old) = &k.replaces {
-                rows.push((3, revoked_key(old), seq.clone()));
-            }
-            // Keyed by the raw public key too, under a prefix no key string has.
-            if let Ok(vk) = k.key.parse::<crate::keys::VerifierKey>() {
-                let mut pk = PUBLIC_KEY_PREFIX.to_vec();
-                pk.extend_from_slice(vk.verifying_key().as_bytes());
-                rows.push((3, pk, seq.clone()));
-            }
-            if let Some(org) = &k.org {
-                let mut row = org_rows_prefix(org);
-                row.extend_from_slice(&seq);
-                rows.push((3, row, seq.clone()));
-            }
-        }
-        Record::Source(s) => {
-            rows.push((4, s.id.as_str().as_bytes().to_vec(), seq.clone()));
-            mentioned.push(&s.id);
-            mentioned.extend(&s.affiliations);
-        }
-        Record::Claim(c) => mentioned.extend(c.chain.iter().map(|h| &h.source)),
-        Record::Verdict(vd) => {
-            refer(&vd.claim);
-            if let Some(s) = &vd.supersedes {
-                refer(s);
-            }
-        }
-        Record::Relation(r) => {
-            refer(&r.from);
-            refer(&r.to);
-        }
-        Record::Amendment(a) => {
-            refer(&a.target);
-            match &a.change {
-                Change::Reattribute { chain } => mentioned.extend(chain.iter().map(|h| &h.source)),
-                Change::CorrectClaim { claim } => {
-                    mentioned.extend(claim.chain.iter().map(|h| &h.source));
-                }
-                Change::CorrectSource { source } => {
-                    mentioned.push(&source.id);
-                    mentioned.extend(&source.affiliations);
-                }
-                Change::Retract => {}
-            }
-        }
-        Record::Prior(p) => mentioned.push(&p.source),
-        Record::Revocation(r) => rows.push((3, revoked_key(&r.key), seq.clone())),
-        Record::Trust(_) => {}
-    }
-    mentioned.sort();
-    mentioned.dedup();
-    for s in mentioned {
-        let mut k = s.as_str().as_bytes().to_vec();
-        k.push(0);
-        k.extend_from_slice(&seq);
-        rows.push((6, k, Vec::new()));
-    }
-    Ok(())
-}
-
 impl View for Ledger {
     fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
-        let Some(seq) = self.ids.get(id.as_bytes()).map_err(sled_error)? else {
+        let Some(seq) = self.first_in(changes::Index::Ids, id.as_bytes())? else {
             return Ok(None);
         };
-        Ok(self
-            .stored_entry(seq_of(&seq)?)?
-            .map(|e| EntryFacts::of(&e)))
+        Ok(self.stored_entry(seq)?.map(|e| EntryFacts::of(&e)))
     }
 
     fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
@@ -1543,11 +1321,7 @@ impl View for Ledger {
     }
 
     fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
-        self.sources
-            .get(id.as_str())
-            .map_err(sled_error)?
-            .map(|s| seq_of(&s))
-            .transpose()
+        self.first_in(changes::Index::Sources, id.as_str().as_bytes())
     }
 
     fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
@@ -1610,6 +1384,80 @@ impl Ledger {
                 (Some(org), _) => return Ok(Some(org)),
                 (None, Some(earlier)) => (key, after) = (earlier, seq),
                 (None, None) => return Ok(None),
+            }
+        }
+    }
+}
+
+/// Leaf bytes read row by row from `entries` (see
+/// [`Ledger::leaves_between`]).
+struct Leaves {
+    rows: sled::Iter,
+    next: u64,
+    end: u64,
+    ready: std::collections::VecDeque<(Seq, sled::IVec)>,
+    failed: Option<Error>,
+    done: bool,
+}
+
+impl Leaves {
+    fn fail(&mut self, e: Error) -> Option<Result<(Seq, sled::IVec), Error>> {
+        self.done = true;
+        Some(Err(e))
+    }
+}
+
+impl Iterator for Leaves {
+    type Item = Result<(Seq, sled::IVec), Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(leaf) = self.ready.pop_front() {
+                return Some(Ok(leaf));
+            }
+            if let Some(e) = self.failed.take() {
+                return self.fail(e);
+            }
+            if self.done || self.next >= self.end {
+                return None;
+            }
+            let at = self.next;
+            let missing = || Error::Corrupt {
+                reason: format!("entry {} is missing from the store", Seq(at)),
+            };
+            let (k, row) = match self.rows.next() {
+                Some(Ok(kv)) => kv,
+                Some(Err(e)) => return self.fail(sled_error(e)),
+                None => return self.fail(missing()),
+            };
+            match seq_of(&k) {
+                Ok(r) if r.0 == self.next / rows::ENTRIES_PER_ROW => {}
+                Ok(_) => return self.fail(missing()),
+                Err(e) => return self.fail(e),
+            }
+            let base = self.next - self.next % rows::ENTRIES_PER_ROW;
+            let before = self.next;
+            for (i, span) in rows::spans(&row).enumerate() {
+                let seq = base + i as u64;
+                if seq >= self.end {
+                    break;
+                }
+                match span {
+                    Ok(span) if seq >= self.next => {
+                        self.ready
+                            .push_back((Seq(seq), row.subslice(span.start, span.len())));
+                        self.next = seq + 1;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        // What came before the bad entry is still read.
+                        self.failed = Some(at_entry(Seq(seq), e));
+                        return self.next();
+                    }
+                }
+            }
+            if self.next == before {
+                return self.fail(missing());
             }
         }
     }
@@ -1800,8 +1648,10 @@ mod tests {
         // A lost organisation row is damage that verify reports.
         let mut row = org_rows_prefix(&desk);
         row.extend_from_slice(&enrolled.to_be_bytes());
-        assert!(l.keys.remove(&row).unwrap().is_some());
-        assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
+        let stored = l.keys.remove(&row).unwrap().unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(matches!(err, Error::Corrupt { .. }), "{err}");
+        l.keys.insert(&row, stored).unwrap();
 
         // An import a line at a time writes beyond the head as it goes;
         // one that fails on its last line leaves no organisation behind.
@@ -1832,14 +1682,16 @@ mod tests {
         let crate::Record::Amendment(a) = amendment.record() else {
             unreachable!()
         };
-        let mut k = a.target.as_bytes().to_vec();
-        k.extend_from_slice(&amendment.seq().to_be_bytes());
-        l.refs.remove(&k).unwrap();
+        let bucket = rows::bucket_of_hash(a.target.as_bytes());
+        let stored = l.refs.get(bucket).unwrap().unwrap();
+        // One record fewer: the last one is this amendment's.
+        let cut = &stored[..stored.len() - 41];
+        l.refs.insert(bucket, cut).unwrap();
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
-        l.refs.insert(&k, &[][..]).unwrap();
+        l.refs.insert(bucket, stored).unwrap();
         l.verify(&mut |_| {}).unwrap();
         l.mentions
-            .insert(b"nobody\0\0\0\0\0\0\0\0\x09", &[][..])
+            .insert(rows::mention_key(b"nobody", 0), &9u64.to_be_bytes()[..])
             .unwrap();
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
@@ -1850,9 +1702,10 @@ mod tests {
     fn verify_finds_an_entry_beyond_the_head() {
         let (_d, l, last) = small();
         l.verify(&mut |_| {}).unwrap();
-        l.entries
-            .insert(last.seq().next().to_be_bytes(), last.leaf_bytes())
-            .unwrap();
+        let key = rows::entry_row_key(last.seq().next());
+        let mut row = rows::EntryRow::from_stored(&l.entries.get(key).unwrap().unwrap_or_default());
+        row.push(last.leaf_bytes());
+        l.entries.insert(key, row.as_bytes()).unwrap();
         let err = l.verify(&mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("beyond the head"), "{err}");
     }
@@ -1962,7 +1815,10 @@ mod tests {
             assert!(ledger.tree_root(leaves.len() as u64 + 1).is_err());
         }
         // A changed node is found by verify.
-        l.merkle.insert(node_key(0, 3), &[7u8; 32][..]).unwrap();
+        let (key, _, _) = rows::node_place(0, 3);
+        let mut row = l.merkle.get(key).unwrap().unwrap().to_vec();
+        row[3 * 32] ^= 7;
+        l.merkle.insert(key, row).unwrap();
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
 }

@@ -22,7 +22,8 @@ use crate::error::Error;
 use crate::ids::Seq;
 use crate::rules::VerifiedEntry;
 
-use super::{Head, Ledger, MERKLE_TREE, index_rows, node_key, seq_of};
+use super::changes::{Changes, INDEXES};
+use super::{Head, Ledger, rows, seq_of};
 
 /// `meta` key present while rows beyond the head may exist.
 pub(super) const BULK_MARK: &str = "bulk";
@@ -41,29 +42,15 @@ impl Ledger {
     /// without moving the head. One sled batch per tree, applied in
     /// parallel.
     pub(super) fn write_bulk(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
-        let mut rows: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut changes = Changes::default();
         for v in batch {
-            index_rows(v, &mut rows)?;
+            changes.add(self, v)?;
         }
-        self.merkle_rows(batch, &mut rows)?;
-        let [t0, t1, t2, t3, t4, t5, t6] = self.index_trees();
-        let trees = [t0, t1, t2, t3, t4, t5, t6, &self.meta, &self.merkle];
+        let trees = self.write_trees();
         let mut batches: Vec<sled::Batch> = trees.iter().map(|_| sled::Batch::default()).collect();
-        // The content index keeps the first entry with given content: skip
-        // contents already stored or seen earlier in this batch.
-        let mut seen = std::collections::HashSet::new();
-        for (tree, k, v) in &rows {
-            if *tree == 2
-                && (!seen.insert(k.as_slice())
-                    || self.content.contains_key(k).map_err(sled_error)?)
-            {
-                continue;
-            }
-            if let Some(b) = batches.get_mut(*tree) {
-                b.insert(k.as_slice(), v.as_slice());
-            }
+        for (target, k, v) in changes.into_rows() {
+            batches[Ledger::target_number(target)].insert(k, v);
         }
-        debug_assert!(MERKLE_TREE == trees.len() - 1);
         trees
             .par_iter()
             .zip(batches)
@@ -72,8 +59,6 @@ impl Ledger {
         Ok(())
     }
 
-    /// Moves the head to `head` and removes the mark, atomically, then
-    /// flushes: the bulk-written rows are now the ledger's.
     pub(super) fn commit_bulk(&self, head: Head) -> Result<(), Error> {
         let mut b = sled::Batch::default();
         b.insert("head", &head.to_bytes()[..]);
@@ -100,49 +85,98 @@ impl Ledger {
     /// index: it runs only after a failed import.
     pub(super) fn discard_uncommitted(&self) -> Result<u64, Error> {
         let len = self.len()?;
-        let beyond = |b: &[u8]| -> Result<bool, Error> { Ok(seq_of(b)?.0 >= len) };
-        let mut removed = 0u64;
+        let mut changed = 0u64;
+        // Entries: the head's row cut back to the entries before the head,
+        // the rows after it removed.
         let mut doomed: Vec<sled::IVec> = Vec::new();
-        // entries: keyed by sequence number.
-        for kv in self.entries.range(Seq(len).to_be_bytes()..) {
-            doomed.push(kv.map_err(sled_error)?.0);
+        let head_row = rows::entry_row_key(Seq(len));
+        for kv in self.entries.range(head_row..) {
+            let (k, v) = kv.map_err(sled_error)?;
+            if len % rows::ENTRIES_PER_ROW > 0 && k.as_ref() == head_row {
+                let mut row = rows::EntryRow::from_stored(&v);
+                row.truncate((len % rows::ENTRIES_PER_ROW) as usize)?;
+                self.entries.insert(k, row.as_bytes()).map_err(sled_error)?;
+                changed += 1;
+            } else {
+                doomed.push(k);
+            }
         }
-        removed += remove_all(&self.entries, &mut doomed)?;
-        // ids, content, keys, sources: the sequence number is the value.
-        for tree in [&self.ids, &self.content, &self.keys, &self.sources] {
+        changed += remove_all(&self.entries, &mut doomed)?;
+        // Hashed indexes: the records of entries past the head dropped.
+        for index in INDEXES {
+            let tree = self.index_tree(index);
+            let mut b = sled::Batch::default();
             for kv in tree.iter() {
                 let (k, v) = kv.map_err(sled_error)?;
-                if beyond(&v)? {
-                    doomed.push(k);
+                let mut bucket = rows::Bucket::from_stored(&v);
+                if bucket.retain_below(Seq(len))? {
+                    changed += 1;
+                    if bucket.as_bytes().is_empty() {
+                        b.remove(k);
+                    } else {
+                        b.insert(k, bucket.as_bytes());
+                    }
                 }
             }
-            removed += remove_all(tree, &mut doomed)?;
+            tree.apply_batch(b).map_err(sled_error)?;
         }
-        // refs, mentions: the sequence number ends the key.
-        for tree in [&self.refs, &self.mentions] {
-            for kv in tree.iter() {
-                let (k, _) = kv.map_err(sled_error)?;
-                let tail = k.len().checked_sub(8).map(|at| &k[at..]);
-                if tail.map(beyond).transpose()?.unwrap_or(false) {
-                    doomed.push(k);
+        for kv in self.keys.iter() {
+            let (k, v) = kv.map_err(sled_error)?;
+            if seq_of(&v)?.0 >= len {
+                doomed.push(k);
+            }
+        }
+        changed += remove_all(&self.keys, &mut doomed)?;
+        let mut b = sled::Batch::default();
+        for kv in self.mentions.iter() {
+            let (k, v) = kv.map_err(sled_error)?;
+            let kept: Vec<u8> = rows::postings(&v)?
+                .filter(|s| s.0 < len)
+                .flat_map(|s| s.to_be_bytes())
+                .collect();
+            if kept.len() != v.len() {
+                changed += 1;
+                if kept.is_empty() {
+                    b.remove(k);
+                } else {
+                    b.insert(k, kept);
                 }
             }
-            removed += remove_all(tree, &mut doomed)?;
         }
-        // Merkle nodes: a node at level l, index i covers leaves up to
-        // (i + 1)·2^l; those reaching past the head are removed.
-        for level in 0u32..64 {
-            let from = node_key(level, len >> level);
-            let to = node_key(level + 1, 0);
-            for kv in self.merkle.range(from..to) {
-                doomed.push(kv.map_err(sled_error)?.0);
+        self.mentions.apply_batch(b).map_err(sled_error)?;
+        // Merkle rows: each band keeps the nodes over the first entries.
+        let mut b = sled::Batch::default();
+        for kv in self.merkle.iter() {
+            let (k, v) = kv.map_err(sled_error)?;
+            let (band, row) = match (k.first(), k.get(1..).map(seq_of)) {
+                (Some(&band), Some(Ok(row))) => (u32::from(band), row.0),
+                _ => {
+                    return Err(Error::Corrupt {
+                        reason: "a Merkle row has a malformed key".into(),
+                    });
+                }
+            };
+            // Nodes at the band's lowest level over the first `len` entries.
+            let lowest = len.checked_shr(band * rows::BAND_HEIGHTS).unwrap_or(0);
+            let keep = lowest
+                .saturating_sub(row * rows::BAND_WIDTH)
+                .min(rows::BAND_WIDTH);
+            let mut r = rows::NodeRow::from_stored(&v)?;
+            if (keep as usize) < r.width() {
+                changed += 1;
+                if keep == 0 {
+                    b.remove(k);
+                } else {
+                    r.truncate(keep as usize);
+                    b.insert(k, r.as_bytes());
+                }
             }
-            removed += remove_all(&self.merkle, &mut doomed)?;
         }
+        self.merkle.apply_batch(b).map_err(sled_error)?;
         self.forget_cached();
         self.meta.remove(BULK_MARK).map_err(sled_error)?;
         self.db.flush().map_err(sled_error)?;
-        Ok(removed)
+        Ok(changed)
     }
 }
 

@@ -86,7 +86,7 @@ fn check_free(dir: &Path) -> Result<(), Error> {
         return Ok(());
     }
     let path = dir.display().to_string();
-    Err(if super::db_path(dir).join("conf").is_file() {
+    Err(if super::has_database(dir) {
         Error::AlreadyExists { path }
     } else {
         Error::NotEmpty { path }

@@ -22,7 +22,7 @@ use crate::store::sled_error;
 
 use super::Ledger;
 
-const LOG_KEY: &str = "log_key";
+pub(super) const LOG_KEY: &str = "log_key";
 
 impl Ledger {
     /// Records the log's verifier key; its name becomes the origin. Setting

@@ -6,7 +6,6 @@
 //! A child module of `store` so that it reads the stored nodes and entry
 //! rows directly, without widening the store's API.
 
-use crate::store::sled_error;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -82,11 +81,8 @@ impl Ledger {
                 // Within the head, as checked above: every row is committed.
                 let start = end - u64::from(tile.width());
                 let mut rows = Vec::with_capacity(usize::from(tile.width()));
-                for kv in self
-                    .entries
-                    .range(Seq(start).to_be_bytes()..Seq(end).to_be_bytes())
-                {
-                    rows.push(kv.map_err(sled_error)?.1);
+                for kv in self.leaves_between(Seq(start), end) {
+                    rows.push(kv?.1);
                 }
                 if rows.len() != usize::from(tile.width()) {
                     return Err(Error::Corrupt {

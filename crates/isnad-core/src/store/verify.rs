@@ -1,0 +1,424 @@
+//! `Ledger::verify`: every entry re-checked in one pass over the store,
+//! and every stored row compared with what the entries imply.
+//!
+//! The entries are read in order, row by row; parsing, the signatures
+//! (batched) and the rules run on both cores a chunk at a time. What the
+//! entries imply for the packed rows is gathered as it goes, in little
+//! memory: a running SHA-256 of each index bucket's records and of each
+//! mentions row (a stored value is exactly its records in order, so equal
+//! digests are equal rows), the Merkle rows being filled (a band row is
+//! compared as soon as it is complete), and the rows of `keys`. The trees
+//! are then read once each and compared.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+use sha2::{Digest as _, Sha256};
+
+use crate::error::Error;
+use crate::ids::Seq;
+use crate::merkle;
+use crate::rules::{self, Position, VerifiedEntry};
+use crate::signatures::{self, How};
+
+use super::changes::{INDEXES, Index, IndexRecord, index_records};
+use super::rows::{self, BAND_HEIGHTS, BAND_WIDTH, NodeRow};
+use super::{Ledger, VerifyReport, at_entry, sled_error};
+
+/// What the entries read so far imply for the stored rows.
+struct Expected {
+    /// Per index, per bucket: the digest of its records so far.
+    buckets: [Vec<Option<Sha256>>; 4],
+    /// Content keys seen (the first 16 bytes: the index keeps the first
+    /// entry with given content; 128 bits make a false match negligible).
+    content_seen: HashSet<u128>,
+    /// Rows of `keys` found so far.
+    keys: usize,
+    /// Per source: its current mentions row, the positions in it, and
+    /// their digest so far.
+    mentions: HashMap<Vec<u8>, (u32, usize, Sha256)>,
+    /// Digests of the mentions rows already full.
+    full_mentions: HashMap<Vec<u8>, [u8; 32]>,
+    /// Per band: the row being filled and its number.
+    bands: Vec<(u64, NodeRow)>,
+    /// Merkle rows compared so far.
+    merkle_rows: usize,
+}
+
+fn damaged(reason: String) -> Error {
+    Error::Corrupt { reason }
+}
+
+impl Expected {
+    fn new() -> Self {
+        let empty = || vec![None; usize::from(rows::BUCKETS)];
+        Expected {
+            buckets: [empty(), empty(), empty(), empty()],
+            content_seen: HashSet::new(),
+            keys: 0,
+            mentions: HashMap::new(),
+            full_mentions: HashMap::new(),
+            bands: Vec::new(),
+            merkle_rows: 0,
+        }
+    }
+
+    fn record(&mut self, index: Index, key: &[u8], bucket: [u8; 2], seq: Seq) {
+        let b = usize::from(u16::from_be_bytes(bucket));
+        let h = self.buckets[index as usize][b].get_or_insert_with(Sha256::new);
+        // Keys are at most 255 bytes (ids are 32, slugs far shorter).
+        h.update([u8::try_from(key.len()).unwrap_or(u8::MAX)]);
+        h.update(key);
+        h.update(seq.to_be_bytes());
+    }
+
+    fn add(&mut self, ledger: &Ledger, v: &VerifiedEntry) -> Result<(), Error> {
+        let seq = v.seq();
+        let mut keys = Vec::new();
+        index_records(v, &mut |r| match r {
+            IndexRecord::Hashed(Index::Content, ck) => {
+                let mut fp = [0u8; 16];
+                fp.copy_from_slice(&ck[..16]);
+                if self.content_seen.insert(u128::from_be_bytes(fp)) {
+                    self.record(Index::Content, &ck, rows::bucket_of_hash(&ck), seq);
+                }
+            }
+            IndexRecord::Hashed(index, key) => {
+                self.record(index, &key, rows::bucket_of_hash(&key), seq);
+            }
+            IndexRecord::Source(slug) => {
+                self.record(Index::Sources, slug, rows::bucket_of_name(slug), seq);
+            }
+            IndexRecord::Key(k) => keys.push(k),
+            IndexRecord::Mention(slug) => {
+                let row = self
+                    .mentions
+                    .entry(slug.to_vec())
+                    .or_insert_with(|| (0, 0, Sha256::new()));
+                if row.1 == rows::POSTINGS_PER_ROW {
+                    let done = std::mem::take(&mut row.2).finalize().into();
+                    self.full_mentions
+                        .insert(rows::mention_key(slug, row.0), done);
+                    row.0 += 1;
+                    row.1 = 0;
+                }
+                row.1 += 1;
+                row.2.update(seq.to_be_bytes());
+            }
+        })?;
+        // Key rows are few; read back at once, so that a lost one is
+        // reported as the damage it is before a later entry's rules miss it.
+        for k in keys {
+            let got = ledger.keys.get(&k).map_err(sled_error)?;
+            if got.as_deref() != Some(&seq.to_be_bytes()[..]) {
+                return Err(damaged(format!(
+                    "entry {seq}: index `keys` is missing or wrong"
+                )));
+            }
+            self.keys += 1;
+        }
+        Ok(())
+    }
+
+    /// Adds Merkle node (`level`, `index`) to its band row; a row that was
+    /// complete before it is compared with the stored one.
+    fn node(
+        &mut self,
+        ledger: &Ledger,
+        level: u32,
+        index: u64,
+        hash: &merkle::Hash,
+    ) -> Result<(), Error> {
+        let band = (level / BAND_HEIGHTS) as usize;
+        let h = level % BAND_HEIGHTS;
+        while self.bands.len() <= band {
+            self.bands.push((0, NodeRow::default()));
+        }
+        if h == 0 && self.bands[band].1.width() == BAND_WIDTH as usize {
+            self.finish_row(ledger, band)?;
+            let (row, _) = self.bands[band];
+            self.bands[band] = (row + 1, NodeRow::default());
+        }
+        let pos = index % (BAND_WIDTH >> h);
+        let (row, stored) = &mut self.bands[band];
+        stored.push(h, pos, hash).map_err(|_| {
+            damaged(format!(
+                "Merkle node {level}/{index} does not follow the nodes before it (row {row})"
+            ))
+        })
+    }
+
+    fn finish_row(&mut self, ledger: &Ledger, band: usize) -> Result<(), Error> {
+        let (row, want) = &self.bands[band];
+        if want.width() == 0 {
+            return Ok(());
+        }
+        // Bands are few (levels / 6): the number fits.
+        let key = rows::node_row_key(band as u32, *row);
+        let stored = ledger.merkle.get(key).map_err(sled_error)?;
+        if stored.as_deref() != Some(want.as_bytes()) {
+            let first = row * (BAND_WIDTH << (band as u32 * BAND_HEIGHTS));
+            return Err(damaged(format!(
+                "the Merkle nodes of entries {} on (band {band}, row {row}) are missing or wrong",
+                Seq(first)
+            )));
+        }
+        self.merkle_rows += 1;
+        Ok(())
+    }
+}
+
+impl Ledger {
+    /// Re-checks every entry in order, as [`crate::jsonl::verify_jsonl`] does for a file,
+    /// plus every index row, the Merkle tree, the head and the signed
+    /// checkpoints, in one pass over the store (see `store/verify.rs`).
+    ///
+    /// `progress` is called with the number of entries checked so far.
+    ///
+    /// # Errors
+    /// The first bad entry and what is wrong with it, or the first stored
+    /// row that does not match the entries.
+    pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
+        let mut at = Position::GENESIS;
+        let mut n = 0u64;
+        let mut frontier = merkle::Frontier::new();
+        let mut expected = Expected::new();
+        let signed = self.checkpoints()?;
+        let mut pending = signed.iter().peekable();
+        let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
+            while let Some(cp) = pending.next_if(|c| c.size() == frontier.size()) {
+                if cp.checkpoint().root() != &frontier.root() {
+                    return Err(Error::Checkpoint {
+                        size: cp.size(),
+                        reason: "its root hash is not the root of the ledger's first entries: \
+                                 the ledger no longer matches what the log signed"
+                            .into(),
+                    });
+                }
+            }
+            Ok(())
+        };
+        check_roots(&frontier)?;
+        // A chunk at a time, everything that depends on one entry alone runs
+        // in parallel: parsing, signatures (batched) and the rules. The rules
+        // may look at the whole store because every lookup they make is
+        // limited to entries before the one checked, and an entry's expected
+        // position only needs the raw entry before it (if that one is bad,
+        // its own error comes first). What is left in order is memory only.
+        let mut leaves = self.leaves();
+        let mut sizes = signatures::Chunks::new();
+        loop {
+            let size = sizes.next_size();
+            let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
+            let mut read_error = None;
+            for kv in leaves.by_ref().take(size) {
+                match kv {
+                    Ok(leaf) => chunk.push(leaf),
+                    Err(e) => {
+                        read_error = Some(e);
+                        break;
+                    }
+                }
+            }
+            if chunk.is_empty() {
+                if let Some(e) = read_error {
+                    return Err(e);
+                }
+                break;
+            }
+            let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
+            let checked =
+                signatures::parse_and_check(&lines, How::Batched, &|i, e| at_entry(chunk[i].0, e));
+            let mut ats = Vec::with_capacity(checked.entries.len());
+            for e in &checked.entries {
+                ats.push(at);
+                at = Position::after(e);
+            }
+            let results: Vec<Result<VerifiedEntry, Error>> = checked
+                .entries
+                .into_par_iter()
+                .zip(checked.signatures)
+                .zip(ats)
+                .zip(&chunk)
+                .map(|(((entry, sig), at), (seq, _))| {
+                    if entry.seq() != *seq {
+                        return Err(Error::Sequence {
+                            seq: entry.seq(),
+                            expected: *seq,
+                        });
+                    }
+                    rules::check_with(entry, at, self, Some(sig))
+                })
+                .collect();
+            for r in results {
+                let v = r?;
+                expected.add(self, &v)?;
+                let index = v.seq().0;
+                let mut node_error = Ok(());
+                frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
+                    if node_error.is_ok() {
+                        node_error = expected.node(self, level, index >> level, hash);
+                    }
+                });
+                node_error?;
+                check_roots(&frontier)?;
+                n += 1;
+                if n % 1024 == 0 {
+                    progress(n);
+                }
+            }
+            if let Some(e) = checked.error.or(read_error) {
+                return Err(e);
+            }
+        }
+        progress(n);
+        let head = self.head()?;
+        let stored = head.map(|h| (h.seq, h.hash));
+        let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
+        if stored != seen {
+            return Err(damaged(format!(
+                "the stored head does not match the last entry (entries: {n})"
+            )));
+        }
+        self.check_rows(&mut expected, n)?;
+        if self.tree_root(n)? != frontier.root() {
+            return Err(damaged(format!(
+                "the stored Merkle tree does not match the {n} entries"
+            )));
+        }
+        if let Some(cp) = signed.iter().find(|c| c.size() > n) {
+            return Err(Error::Checkpoint {
+                size: cp.size(),
+                reason: format!("the log signed this size but the ledger holds only {n} entries"),
+            });
+        }
+        Ok(VerifyReport {
+            entries: n,
+            head: seen.map(|s| s.1),
+            checkpoints: signed.len() as u64,
+        })
+    }
+
+    /// Compares every tree with what the `n` entries imply.
+    fn check_rows(&self, expected: &mut Expected, n: u64) -> Result<(), Error> {
+        // Reads stop at the head, so an entry planted past it would go
+        // unseen: the head's row holds nothing more, and no row follows.
+        let mut beyond = self.entries.range(rows::entry_row_key(Seq(n))..);
+        let in_head_row = n % rows::ENTRIES_PER_ROW;
+        let extra = match beyond.next().transpose().map_err(sled_error)? {
+            Some((k, row)) if in_head_row > 0 && k.as_ref() == rows::entry_row_key(Seq(n)) => {
+                rows::count_spans(&row)? as u64 != in_head_row
+                    || beyond.next().transpose().map_err(sled_error)?.is_some()
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if extra {
+            return Err(damaged(format!(
+                "`entries` holds rows beyond the head (entry {n} and on)"
+            )));
+        }
+        for band in 0..expected.bands.len() {
+            expected.finish_row(self, band)?;
+        }
+        let merkle_rows = self.merkle.len();
+        if merkle_rows != expected.merkle_rows {
+            return Err(damaged(format!(
+                "`merkle` holds {merkle_rows} rows; the {n} entries account for {}",
+                expected.merkle_rows
+            )));
+        }
+        if self.keys.len() != expected.keys {
+            return Err(damaged(format!(
+                "index `keys` holds {} rows; the entries account for {}",
+                self.keys.len(),
+                expected.keys
+            )));
+        }
+        // The hashed indexes and the mentions, each read once, in parallel.
+        let trees: Vec<(Option<Index>, &sled::Tree)> = INDEXES
+            .iter()
+            .map(|&i| (Some(i), self.index_tree(i)))
+            .chain([(None, &self.mentions)])
+            .collect();
+        let mut mentions = std::mem::take(&mut expected.full_mentions);
+        for (slug, (row, _, h)) in std::mem::take(&mut expected.mentions) {
+            mentions.insert(rows::mention_key(&slug, row), h.finalize().into());
+        }
+        let buckets: Vec<Vec<Option<[u8; 32]>>> = std::mem::take(&mut expected.buckets)
+            .into_iter()
+            .map(|v| {
+                v.into_iter()
+                    .map(|h| h.map(|h| h.finalize().into()))
+                    .collect()
+            })
+            .collect();
+        trees
+            .par_iter()
+            .map(|(index, tree)| match index {
+                Some(i) => check_buckets(tree, *i, &buckets[*i as usize]),
+                None => check_mentions(tree, &mentions),
+            })
+            .collect::<Result<Vec<()>, Error>>()?;
+        Ok(())
+    }
+}
+
+fn index_name(index: Index) -> &'static str {
+    match index {
+        Index::Ids => "ids",
+        Index::Content => "content",
+        Index::Refs => "refs",
+        Index::Sources => "sources",
+    }
+}
+
+fn check_buckets(tree: &sled::Tree, index: Index, want: &[Option<[u8; 32]>]) -> Result<(), Error> {
+    let name = index_name(index);
+    let mut rows_seen = 0usize;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(sled_error)?;
+        let b = <[u8; 2]>::try_from(k.as_ref())
+            .ok()
+            .map(|b| usize::from(u16::from_be_bytes(b)));
+        let expected = b.and_then(|b| want.get(b)).copied().flatten();
+        let got: [u8; 32] = Sha256::digest(&v).into();
+        if expected != Some(got) {
+            return Err(damaged(format!(
+                "index `{name}` is wrong in bucket {}: its records are not those the entries imply",
+                b.map_or_else(|| "(malformed key)".into(), |b| b.to_string())
+            )));
+        }
+        rows_seen += 1;
+    }
+    let rows_wanted = want.iter().filter(|w| w.is_some()).count();
+    if rows_seen != rows_wanted {
+        return Err(damaged(format!(
+            "index `{name}` holds {rows_seen} buckets; the entries account for {rows_wanted}"
+        )));
+    }
+    Ok(())
+}
+
+fn check_mentions(tree: &sled::Tree, want: &HashMap<Vec<u8>, [u8; 32]>) -> Result<(), Error> {
+    let mut rows_seen = 0usize;
+    for kv in tree.iter() {
+        let (k, v) = kv.map_err(sled_error)?;
+        let got: [u8; 32] = Sha256::digest(&v).into();
+        if want.get(k.as_ref()) != Some(&got) {
+            let slug = k.split(|&b| b == 0).next().unwrap_or_default();
+            return Err(damaged(format!(
+                "index `mentions` is wrong for source `{}`",
+                String::from_utf8_lossy(slug)
+            )));
+        }
+        rows_seen += 1;
+    }
+    if rows_seen != want.len() {
+        return Err(damaged(format!(
+            "index `mentions` holds {rows_seen} rows; the entries account for {}",
+            want.len()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! A ledger made by isnad before the store format changed (format 1: the
+//! demo ledger, with one signed checkpoint, as that version wrote it) opens
+//! in this one: its store is rebuilt once, and everything a user or an
+//! outside verifier can see of it stays byte for byte what it was.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{Desk, assert_success, copy_dir, isnad_in, s};
+
+/// What the format-1 demo ledger said of itself, read with the version
+/// that wrote it.
+const HEAD: &str = "52b6c58c723565b8b2b875dbc412800821766a030e1249f141b0fee5ebf8383c";
+const ROOT: &str = "Dx2iscnPPJa3XH6bN7diP/xiNgers6wOvzD/ePoegXY=";
+const STATE_ROOT: &str = "99a91c37d192b79e850ce326215ef9f847e67c50144111ac08b2c1c78f436af2";
+
+fn fixture() -> PathBuf {
+    crate::common::repo().join("tests/fixtures/store-v1")
+}
+
+/// A copy of the format-1 ledger in `d`'s directory, its key files
+/// private again (a checkout does not keep modes).
+fn v1_copy(d: &Desk, name: &str) -> PathBuf {
+    let to = d.dir().join(name);
+    copy_dir(&fixture().join("demo"), &to);
+    for e in std::fs::read_dir(to.join("keys")).unwrap() {
+        let p = e.unwrap().path();
+        let mut perms = std::fs::metadata(&p).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+        std::fs::set_permissions(&p, perms).unwrap();
+    }
+    to
+}
+
+fn run(d: &Desk, ledger: &Path, args: &[&str]) -> std::process::Output {
+    d.run(isnad_in(d.dir()).arg("--ledger").arg(ledger).args(args))
+}
+
+fn ok(d: &Desk, ledger: &Path, args: &[&str]) -> String {
+    let o = run(d, ledger, args);
+    assert_success(&o, args);
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Every file under `dir`, with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_format_1_ledger_opens_migrated_with_everything_kept() {
+    let d = Desk::bare();
+    let l = v1_copy(&d, "old");
+    // The first command that opens it says what it does, then does its job.
+    let o = run(&d, &l, &["verify"]);
+    assert_success(&o, &["verify"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("35 entries verified, head {HEAD}")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("merkle root {ROOT}")), "{out}");
+    assert!(out.contains("1 signed checkpoint"), "{out}");
+    let note = String::from_utf8_lossy(&o.stderr);
+    assert!(note.contains("made by an earlier isnad"), "{note}");
+    assert!(l.join("store").is_dir() && !l.join("db").exists());
+    assert!(!l.join(".migrating").exists());
+    assert_eq!(
+        std::fs::read(l.join("isnad.ledger")).unwrap(),
+        b"isnad-ledger-v2\n"
+    );
+    // Once: the next command has nothing to say about it.
+    let o = run(&d, &l, &["replay"]);
+    assert_success(&o, &["replay"]);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("state root {STATE_ROOT}")));
+    // The proofs, with the checkpoint signed before the migration, are the
+    // very documents the old version printed.
+    let incl = ok(&d, &l, &["prove", "52b6c58c", "--size", "35"]);
+    let want = std::fs::read_to_string(fixture().join("inclusion-52b6c58c-35.json")).unwrap();
+    assert_eq!(incl, want);
+    let cons = ok(&d, &l, &["prove", "--consistency", "20", "--size", "35"]);
+    let want = std::fs::read_to_string(fixture().join("consistency-20-35.json")).unwrap();
+    assert_eq!(cons, want);
+    // It grows as any ledger does, and the log still signs.
+    let editor = l.join("keys/demo-desk-editor.key");
+    ok(
+        &d,
+        &l,
+        &[
+            "--key",
+            s(&editor),
+            "source",
+            "add",
+            "after-migration",
+            "--kind",
+            "outlet",
+            "--name",
+            "After the migration",
+        ],
+    );
+    let cp = ok(&d, &l, &["checkpoint"]);
+    assert!(cp.contains("\n36\n"), "{cp}");
+    let v = ok(&d, &l, &["verify"]);
+    assert!(
+        v.contains("36 entries verified") && v.contains("2 signed checkpoints"),
+        "{v}"
+    );
+    let again = ok(&d, &l, &["migrate"]);
+    assert!(
+        again.contains("already in store format 2 (36 entries)"),
+        "{again}"
+    );
+}
+
+#[test]
+fn migrate_reports_what_it_did() {
+    let d = Desk::bare();
+    let l = v1_copy(&d, "old");
+    let out = ok(&d, &l, &["--json", "migrate"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["from_format"], 1);
+    assert_eq!(v["entries"], 35);
+    assert_eq!(v["checkpoints"], 1);
+    assert_eq!(v["migrated"], true);
+}
+
+/// A damaged format-1 ledger is refused as it stands: one line naming what
+/// is wrong, exit 1 (a failed check), and not a byte of it changed.
+#[test]
+fn a_damaged_format_1_ledger_is_refused_and_left_as_it_was() {
+    let d = Desk::bare();
+    let l = v1_copy(&d, "old");
+    // Entry 5's signature changed, as a disk or a hand might change it.
+    {
+        let db = sled::open(l.join("db")).unwrap();
+        let entries = db.open_tree("entries").unwrap();
+        let key = 5u64.to_be_bytes();
+        let mut leaf = entries.get(key).unwrap().unwrap().to_vec();
+        let at = leaf.windows(7).position(|w| w == b"\"sig\":\"").unwrap() + 8;
+        leaf[at] = if leaf[at] == b'A' { b'B' } else { b'A' };
+        entries.insert(key, leaf).unwrap();
+        db.flush().unwrap();
+    }
+    // sled brings its snapshot up to date when it opens a database it
+    // did not close itself: once here, so that what follows compares the
+    // files as any later open would find them.
+    drop(sled::open(l.join("db")).unwrap());
+    let before = files(&l);
+    let o = run(&d, &l, &["verify"]);
+    // The note that the store is being rebuilt, then the one error line.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].starts_with("isnad: note: "), "{stderr}");
+    assert!(lines[1].starts_with("isnad: error: "), "{stderr}");
+    assert!(
+        lines[1].contains("entry #5: signature does not verify"),
+        "{stderr}"
+    );
+    assert_eq!(files(&l), before, "the ledger changed");
+    assert!(!l.join(".migrating").exists() && !l.join("store").exists());
+}
