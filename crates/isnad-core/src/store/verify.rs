@@ -15,15 +15,164 @@ use std::collections::{HashMap, HashSet};
 use rayon::prelude::*;
 use sha2::{Digest as _, Sha256};
 
+use crate::entry::Entry;
 use crate::error::Error;
-use crate::ids::Seq;
+use crate::ids::{EntryHash, OrgId, Seq, SourceId};
 use crate::merkle;
-use crate::rules::{self, Position, VerifiedEntry};
+use crate::record::{Kind, Record};
+use crate::rules::{self, EntryFacts, KeyFacts, Position, VerifiedEntry, View};
 use crate::signatures::{self, How};
 
 use super::changes::{INDEXES, Index, IndexRecord, index_records};
 use super::rows::{self, BAND_HEIGHTS, BAND_WIDTH, NodeRow};
 use super::{Ledger, VerifyReport, at_entry, sled_error};
+
+/// The facts the rules ask of earlier entries, kept in memory as the
+/// entries are read (about 80 bytes an entry), so that checking an entry
+/// that refers to another never reads the other back from the store.
+/// Everything else the rules ask (keys, sources, organisations) is looked
+/// up in the store's small indexes.
+struct Facts<'l> {
+    ledger: &'l Ledger,
+    hashes: Vec<[u8; 32]>,
+    /// The first 8 bytes of a hash → its entry (the first, if two share
+    /// them; [`Facts::seq_of`] then looks further).
+    by_prefix: HashMap<u64, u64>,
+    compact: Vec<Compact>,
+    signers: Vec<String>,
+    signer_ids: HashMap<String, u32>,
+    /// Verdicts' claims.
+    claims: Vec<EntryHash>,
+    /// Source entries' ids.
+    sources: Vec<SourceId>,
+}
+
+/// One entry's facts, by index into [`Facts`]' tables.
+#[derive(Clone, Copy)]
+struct Compact {
+    kind: Kind,
+    signer: u32,
+    /// Into `claims`, or `u32::MAX`.
+    claim: u32,
+    /// Into `sources`, or `u32::MAX`.
+    source: u32,
+}
+
+fn prefix(h: &[u8; 32]) -> u64 {
+    let mut p = [0u8; 8];
+    p.copy_from_slice(&h[..8]);
+    u64::from_be_bytes(p)
+}
+
+impl<'l> Facts<'l> {
+    fn new(ledger: &'l Ledger) -> Self {
+        Facts {
+            ledger,
+            hashes: Vec::new(),
+            by_prefix: HashMap::new(),
+            compact: Vec::new(),
+            signers: Vec::new(),
+            signer_ids: HashMap::new(),
+            claims: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Records `e`, the entry after the last one added.
+    fn add(&mut self, e: &Entry) {
+        let hash = *e.hash().as_bytes();
+        let seq = self.hashes.len() as u64;
+        self.by_prefix.entry(prefix(&hash)).or_insert(seq);
+        self.hashes.push(hash);
+        let signer = e.signer().to_string();
+        let next = self.signers.len();
+        let signer = match self.signer_ids.get(&signer) {
+            Some(&i) => i,
+            None => {
+                // Fewer than 2^32 distinct signers: keys are enrolled one
+                // entry each.
+                let i = u32::try_from(next).unwrap_or(u32::MAX);
+                self.signers.push(signer.clone());
+                self.signer_ids.insert(signer, i);
+                i
+            }
+        };
+        let (mut claim, mut source) = (u32::MAX, u32::MAX);
+        match e.record() {
+            Record::Verdict(v) => {
+                claim = u32::try_from(self.claims.len()).unwrap_or(u32::MAX);
+                self.claims.push(v.claim);
+            }
+            Record::Source(s) => {
+                source = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+                self.sources.push(s.id.clone());
+            }
+            _ => {}
+        }
+        self.compact.push(Compact {
+            kind: e.kind(),
+            signer,
+            claim,
+            source,
+        });
+    }
+
+    fn seq_of(&self, id: &EntryHash) -> Option<u64> {
+        let h = id.as_bytes();
+        let first = *self.by_prefix.get(&prefix(h))?;
+        if self.hashes.get(usize::try_from(first).ok()?) == Some(h) {
+            return Some(first);
+        }
+        // Two hashes share their first 8 bytes: look at every entry after
+        // the first with that prefix (never, short of a forged collision).
+        let start = usize::try_from(first).ok()?;
+        (start..self.hashes.len())
+            .find(|&i| self.hashes[i] == *h)
+            .map(|i| i as u64)
+    }
+}
+
+impl View for Facts<'_> {
+    fn facts(&self, id: &EntryHash) -> Result<Option<EntryFacts>, Error> {
+        let Some(seq) = self.seq_of(id) else {
+            return Ok(None);
+        };
+        let Some(c) = usize::try_from(seq).ok().and_then(|i| self.compact.get(i)) else {
+            return Ok(None);
+        };
+        let get = |i: u32| usize::try_from(i).ok();
+        Ok(Some(EntryFacts {
+            seq: Seq(seq),
+            kind: c.kind,
+            signer: get(c.signer)
+                .and_then(|i| self.signers.get(i))
+                .cloned()
+                .unwrap_or_default(),
+            claim: get(c.claim).and_then(|i| self.claims.get(i)).copied(),
+            source: get(c.source).and_then(|i| self.sources.get(i)).cloned(),
+        }))
+    }
+
+    fn key(&self, key: &str) -> Result<Option<KeyFacts>, Error> {
+        self.ledger.key(key)
+    }
+
+    fn source(&self, id: &SourceId) -> Result<Option<Seq>, Error> {
+        self.ledger.source(id)
+    }
+
+    fn public_key(&self, key: &[u8; 32]) -> Result<Option<Seq>, Error> {
+        self.ledger.public_key(key)
+    }
+
+    fn revoked(&self, key: &str) -> Result<Option<Seq>, Error> {
+        self.ledger.revoked(key)
+    }
+
+    fn org(&self, org: &OrgId) -> Result<Option<Seq>, Error> {
+        self.ledger.org(org)
+    }
+}
 
 /// What the entries read so far imply for the stored rows.
 struct Expected {
@@ -183,6 +332,7 @@ impl Ledger {
         let mut n = 0u64;
         let mut frontier = merkle::Frontier::new();
         let mut expected = Expected::new();
+        let mut facts = Facts::new(self);
         let signed = self.checkpoints()?;
         let mut pending = signed.iter().peekable();
         let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
@@ -201,7 +351,7 @@ impl Ledger {
         check_roots(&frontier)?;
         // A chunk at a time, everything that depends on one entry alone runs
         // in parallel: parsing, signatures (batched) and the rules. The rules
-        // may look at the whole store because every lookup they make is
+        // see the whole chunk's facts because every lookup they make is
         // limited to entries before the one checked, and an entry's expected
         // position only needs the raw entry before it (if that one is bad,
         // its own error comes first). What is left in order is memory only.
@@ -233,7 +383,11 @@ impl Ledger {
             for e in &checked.entries {
                 ats.push(at);
                 at = Position::after(e);
+                // The rules look only at entries before the one checked,
+                // so the whole chunk may be known to them at once.
+                facts.add(e);
             }
+            let view = &facts;
             let results: Vec<Result<VerifiedEntry, Error>> = checked
                 .entries
                 .into_par_iter()
@@ -247,7 +401,7 @@ impl Ledger {
                             expected: *seq,
                         });
                     }
-                    rules::check_with(entry, at, self, Some(sig))
+                    rules::check_with(entry, at, view, Some(sig))
                 })
                 .collect();
             for r in results {
