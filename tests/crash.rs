@@ -3,7 +3,8 @@
 //! append acknowledged before the kill is there, and an import is all or
 //! nothing.
 //!
-//! `cargo test` kills 40 appends and 20 imports. A longer run, with the
+//! `cargo test` kills 40 appends, 20 imports and 20 migrations of a
+//! ledger of the first store format. A longer run, with the
 //! kill count per test:
 //!
 //! ```sh
@@ -314,4 +315,58 @@ fn killed_creations_leave_no_ledger_or_a_whole_one() {
         }
         println!("{what}: {kills} killed, {absent} left no ledger");
     }
+}
+
+/// A fresh copy of the repository's store-format-1 ledger (the demo, 35
+/// entries, as an earlier isnad wrote it) at `to`.
+fn format_1_ledger(to: &Path) {
+    if to.exists() {
+        std::fs::remove_dir_all(to).unwrap();
+    }
+    common::copy_dir(&common::repo().join("tests/fixtures/store-v1/demo"), to);
+}
+
+// A migration killed at any moment leaves a ledger that opens, as it was
+// or as migrated (the next open finishes or restarts it), never one that
+// nothing opens; every entry is there either way.
+#[test]
+fn killed_migrations_leave_the_ledger_as_it_was_or_migrated() {
+    let d = Desk::bare();
+    let ledger = d.dir().join("old");
+    format_1_ledger(&ledger);
+    let t = Instant::now();
+    run_to_end(spawn(d.dir(), &ledger, &["migrate"]));
+    let span = t.elapsed().as_micros() as u64;
+    assert_eq!(verified(d.dir(), &ledger), 35);
+    let mut rng = Rng(0x15ad_0004);
+    let wanted = kills_wanted(20);
+    let (mut kills, mut before, mut after) = (0, 0, 0);
+    for i in 0.. {
+        if kills >= wanted {
+            break;
+        }
+        assert!(
+            i < wanted * 20,
+            "only {kills} of {i} migrations were killed"
+        );
+        format_1_ledger(&ledger);
+        let child = spawn(d.dir(), &ledger, &["migrate"]);
+        let (_, killed) = kill_after(child, Duration::from_micros(rng.below(span * 6 / 5)));
+        kills += usize::from(killed);
+        if !killed {
+            continue;
+        }
+        if ledger.join("store").join("conf").is_file() {
+            after += 1;
+        } else {
+            assert!(
+                ledger.join("db").join("conf").is_file(),
+                "neither store is there"
+            );
+            before += 1;
+        }
+        assert_eq!(verified(d.dir(), &ledger), 35);
+        assert!(!ledger.join("db").exists() && !ledger.join(".migrating").exists());
+    }
+    println!("{kills} migrations killed: {before} before the new store went in, {after} after");
 }
