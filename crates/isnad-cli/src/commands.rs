@@ -157,6 +157,11 @@ impl Ctx {
 
     /// Opens the ledger.
     pub fn open(&self) -> Result<Ledger> {
+        self.open_caching(isnad_core::store::CACHE_BYTES)
+    }
+
+    /// Opens the ledger with a page cache of at most `cache_bytes`.
+    pub fn open_caching(&self, cache_bytes: u64) -> Result<Ledger> {
         if self.server.is_some() {
             bail!(
                 "--server applies to the commands that write (source add, claim add, verdict add, \
@@ -173,7 +178,10 @@ impl Ctx {
             );
             self.migrate()?;
         }
-        let options = isnad_core::OpenOptions { wait: self.wait };
+        let options = isnad_core::OpenOptions {
+            wait: self.wait,
+            cache_bytes,
+        };
         match Ledger::open_with(&self.ledger, &options) {
             Ok(l) => Ok(l),
             Err(e) => match crate::exit::hint(&e) {
@@ -1080,6 +1088,9 @@ fn source_list(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
+/// sled's page cache for `verify`, which reads each stored row once.
+const VERIFY_CACHE_BYTES: u64 = 32 << 20;
+
 /// `migrate`.
 fn migrate(ctx: &Ctx) -> Result<()> {
     let r = ctx.migrate()?;
@@ -1132,7 +1143,8 @@ fn verify(ctx: &Ctx, a: &crate::cli::VerifyArgs) -> Result<()> {
             r
         }
         None => {
-            let l = match ctx.open() {
+            // One pass over the store: a small cache serves it as well.
+            let l = match ctx.open_caching(VERIFY_CACHE_BYTES) {
                 Ok(l) => l,
                 // A store found damaged when opened (cut short, unreadable)
                 // fails the check like a damaged entry would.

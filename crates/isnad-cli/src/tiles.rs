@@ -142,7 +142,10 @@ pub fn mirror(ctx: &Ctx, a: &MirrorArgs) -> Result<()> {
                 a.url
             );
         };
-    let options = isnad_core::OpenOptions { wait: ctx.wait };
+    let options = isnad_core::OpenOptions {
+        wait: ctx.wait,
+        ..Default::default()
+    };
     let report = match isnad_core::mirror::mirror_with_quorum(
         &a.dir,
         source.as_mut(),

@@ -274,6 +274,10 @@ pub struct OpenOptions {
     /// before giving up with [`Error::InUse`]. sled holds an exclusive lock
     /// on an open database; the wait is bounded so that nothing hangs.
     pub wait: std::time::Duration,
+    /// The most memory sled's page cache may hold. A pass over the whole
+    /// ledger (`verify`) reads each row once and gains nothing from a large
+    /// one; a server answering random reads does.
+    pub cache_bytes: u64,
 }
 
 impl Default for OpenOptions {
@@ -283,6 +287,7 @@ impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             wait: std::time::Duration::from_millis(500),
+            cache_bytes: CACHE_BYTES,
         }
     }
 }
@@ -290,10 +295,10 @@ impl Default for OpenOptions {
 /// How often a waiting open retries sled's lock.
 const LOCK_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(25);
 
-/// sled's page cache. Its default (1 GiB) made a verify of a million
-/// entries hold gigabytes; past about 100 MiB a larger cache bought no
-/// speed on the benchmark ledgers (docs/PERFORMANCE.md).
-const CACHE_BYTES: u64 = 128 << 20;
+/// sled's page cache by default. Its own default (1 GiB) made a verify of
+/// a million entries hold gigabytes; past about 100 MiB a larger cache
+/// bought no speed on the benchmark ledgers (docs/PERFORMANCE.md).
+pub const CACHE_BYTES: u64 = 128 << 20;
 
 /// sled's log segment size for this store format. A tree node is written
 /// out of line (a file of its own) once it exceeds a quarter of a segment,
@@ -339,7 +344,7 @@ fn open_db(dir: &Path, format: StoreFormat, options: &OpenOptions) -> Result<sle
             .path(&path)
             .mode(sled::Mode::HighThroughput)
             .flush_every_ms(None)
-            .cache_capacity(CACHE_BYTES);
+            .cache_capacity(options.cache_bytes);
         if format == StoreFormat::V2 {
             config = config.segment_size(SEGMENT_BYTES);
         }

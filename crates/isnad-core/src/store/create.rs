@@ -160,7 +160,13 @@ where
         .into());
     }
     sync_path(&parent)?;
-    let ledger = Ledger::open_with(dir, &OpenOptions { wait: REOPEN_WAIT })?;
+    let ledger = Ledger::open_with(
+        dir,
+        &OpenOptions {
+            wait: REOPEN_WAIT,
+            ..OpenOptions::default()
+        },
+    )?;
     Ok((ledger, value))
 }
 
