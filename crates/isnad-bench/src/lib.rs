@@ -5,8 +5,11 @@
 //! - [`claimreview`]: a deterministic generator of ClaimReview dumps, for
 //!   `isnad import claimreview` at scale;
 //! - [`limits`]: what this machine allows (signing, verification, hashing,
-//!   sled inserts), measured in the same run as the results;
-//! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`].
+//!   sled inserts, a durable write), measured in the same run as the
+//!   results;
+//! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`];
+//! - [`targets`]: the figures `isnad bench` is held to, and whether a report
+//!   meets them.
 //!
 //! The library prints nothing: [`run::run`] reports its progress through a
 //! callback and returns numbers; the command line decides how to show them.
@@ -17,6 +20,7 @@ pub mod claimreview;
 pub mod generate;
 pub mod limits;
 pub mod run;
+pub mod targets;
 
 /// What can stop a benchmark run.
 #[derive(Debug, thiserror::Error)]
