@@ -9,7 +9,9 @@
 //!   results;
 //! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`];
 //! - [`targets`]: the figures `isnad bench` is held to, and whether a report
-//!   meets them.
+//!   meets them;
+//! - [`plot`]: several reports as one SVG of how each cost grows with the
+//!   ledger's size.
 //!
 //! The library prints nothing: [`run::run`] reports its progress through a
 //! callback and returns numbers; the command line decides how to show them.
@@ -19,6 +21,7 @@
 pub mod claimreview;
 pub mod generate;
 pub mod limits;
+pub mod plot;
 pub mod run;
 pub mod targets;
 
