@@ -154,7 +154,7 @@ fn panel(out: &mut String, spec: &Spec, points: &[(u64, f64)], axis: &LogAxis, x
             r##"<line x1="{xx:.1}" y1="{y0}" x2="{xx:.1}" y2="{:.0}" stroke="#444444"/><text x="{xx:.1}" y="{:.0}" text-anchor="middle" fill="#444444">{}</text>"##,
             y0 + 4.0,
             y0 + 16.0,
-            number(decade as f64)
+            decade_label(decade)
         );
     }
     let _ = writeln!(
@@ -290,6 +290,16 @@ pub fn number(x: f64) -> String {
         s = "0".into();
     }
     s + suffix
+}
+
+/// A power of ten as the x axis labels it: `100`, `1k`, `10k`, `1M`.
+fn decade_label(n: u64) -> String {
+    match n {
+        1_000_000_000.. => format!("{}G", n / 1_000_000_000),
+        1_000_000.. => format!("{}M", n / 1_000_000),
+        1_000.. => format!("{}k", n / 1_000),
+        _ => n.to_string(),
+    }
 }
 
 /// `1234567` as `1,234,567`.
@@ -489,5 +499,10 @@ mod tests {
         assert_eq!(number(1.5), "1.5");
         assert_eq!(number(0.0), "0");
         assert_eq!(thousands(1_000_000), "1,000,000");
+        let labels: Vec<String> = [1, 100, 1_000, 10_000, 1_000_000, 10_000_000_000]
+            .into_iter()
+            .map(decade_label)
+            .collect();
+        assert_eq!(labels, ["1", "100", "1k", "10k", "1M", "10G"]);
     }
 }
