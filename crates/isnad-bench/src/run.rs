@@ -15,7 +15,8 @@
 //!    checkpoints with it, read from `ledger/keys/log.key`):
 //!    `import_per_s` = entries it added / its wall time from spawn to exit,
 //!    and `import_rss_bytes` its peak resident memory, read as
-//!    `verify_rss_bytes` is (step 8). Without the executable the import
+//!    `verify_rss_bytes` is (step 4); its progress is estimated from the
+//!    bytes it has read (`/proc/<pid>/io`). Without the executable the import
 //!    runs in the bench process (`Ledger::import_jsonl` into a ledger with
 //!    the bench's log key, `import_per_s` its wall time) and
 //!    `import_rss_bytes` is `null`; `run.import_process` says which. The
@@ -32,7 +33,11 @@
 //!    waits out sled's release of the lock the bench process held and
 //!    warms the page cache). The key file is written with mode 0600.
 //!    `cli_append_ms` is the median wall time from spawn to exit: process
-//!    start, opening the ledger, the durable append, exit.
+//!    start, opening the ledger, the durable append, exit. Then
+//!    `isnad verify` runs as a process over the ledger; `verify_rss_bytes`
+//!    is its peak resident memory (`VmHWM` of its `/proc/<pid>/status`,
+//!    read every few milliseconds until it exits), which the bench
+//!    process's own peak cannot show.
 //! 5. **verify**: `Ledger::verify` over the whole ledger; `verify_per_s` =
 //!    entries checked / wall time.
 //! 6. **replay**: `score::replay_ledger` with the default parameters to
@@ -49,11 +54,6 @@
 //!    [`Config::checkpoints`] times an append (untimed) and
 //!    `Ledger::sign_checkpoint` (timed: the consistency check from the last
 //!    checkpoint, the signature and a flush); `checkpoint_us` is the median.
-//!    (Before steps 5-8, with the `isnad` executable, `isnad verify` runs
-//!    as a process over the ledger; `verify_rss_bytes` is its peak
-//!    resident memory (`VmHWM` of its `/proc/<pid>/status`, read every few
-//!    milliseconds until it exits), which the bench process's own peak
-//!    cannot show.)
 //! 9. **peak RSS and disk**: the ledger is flushed and closed;
 //!    `peak_rss_bytes` is `VmHWM` of `/proc/self/status` at that point: the
 //!    peak resident memory of the whole bench process so far (generation,
