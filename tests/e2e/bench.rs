@@ -26,13 +26,29 @@ const KEYS: [&str; 14] = [
     "limits",
     "ratios",
 ];
-const LIMITS: [&str; 6] = [
+const LIMITS: [&str; 8] = [
     "sign_per_s",
     "verify_per_s",
     "batch_verify_per_s",
     "sha256_bytes_per_s",
     "sled_insert_per_s",
     "cores",
+    "fsync_p50_us",
+    "fsync_p99_us",
+];
+/// The targets of issue 18, in the order the report gives them.
+const TARGETS: [&str; 11] = [
+    "cli_append_ms",
+    "verify_per_s",
+    "import_per_s",
+    "replay_per_s",
+    "prove_us",
+    "disk_bytes_per_entry",
+    "verify_rss_mib",
+    "import_rss_mib",
+    "consistency_prove_us",
+    "checkpoint_us",
+    "append_p99_over_fsync_p99",
 ];
 
 /// `isnad bench gen N --seed S`'s standard output.
@@ -235,7 +251,11 @@ fn bench_json_has_every_number_and_removes_its_work_dir() {
     assert!(limits["cores"].is_u64());
     let ratios = v["ratios"].as_object().unwrap();
     let keys: Vec<&str> = ratios.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["import", "verify"]);
+    assert_eq!(keys, ["append", "import", "verify"]);
+    let fsync50 = positive(&limits["fsync_p50_us"], "fsync p50");
+    let fsync99 = positive(&limits["fsync_p99_us"], "fsync p99");
+    assert!(fsync50 <= fsync99, "fsync p50 {fsync50} > p99 {fsync99}");
+    assert!((positive(&ratios["append"], "ratios.append") / (p99 / fsync99) - 1.0).abs() < 1e-9);
     // The ratios are the issue's arithmetic on the numbers printed.
     let verify =
         positive(&v["verify_per_s"], "verify") / positive(&limits["batch_verify_per_s"], "");
@@ -246,11 +266,69 @@ fn bench_json_has_every_number_and_removes_its_work_dir() {
     let import = positive(&v["import_per_s"], "import") / bound;
     assert!((positive(&ratios["import"], "ratios.import") / import - 1.0).abs() < 1e-9);
 
+    // The import ran as an `isnad import` process, its memory read as
+    // `isnad verify`'s is.
+    assert_eq!(v["run"]["import_process"], true, "{v}");
+    positive(&v["import_rss_bytes"], "import_rss_bytes");
+    positive(&v["verify_rss_bytes"], "verify_rss_bytes");
+
+    // Every target: the figure, the target, and the verdict computed from
+    // them; in the issue's order.
+    let targets = v["targets"].as_object().unwrap();
+    assert_eq!(targets.len(), TARGETS.len(), "{v}");
+    let at: Vec<usize> = TARGETS
+        .iter()
+        .map(|k| stdout.find(&format!("\"{k}\":{{")).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "target order: {stdout}");
+    for k in TARGETS {
+        let t = &targets[k];
+        let measured = positive(&t["measured"], k);
+        let target = positive(&t["target"], k);
+        let met = match t["compare"].as_str() {
+            Some("<=") => measured <= target,
+            Some(">=") => measured >= target,
+            other => panic!("{k}: compare {other:?}"),
+        };
+        assert_eq!(t["met"], met, "{k}: {t}");
+        assert!(t["unit"].is_string(), "{k}: {t}");
+    }
+    for (k, figure) in [
+        ("cli_append_ms", &v["cli_append_ms"]),
+        ("verify_per_s", &v["verify_per_s"]),
+        ("import_per_s", &v["import_per_s"]),
+        ("consistency_prove_us", &v["consistency"]["prove_us"]),
+        ("append_p99_over_fsync_p99", &ratios["append"]),
+    ] {
+        assert_eq!(&targets[k]["measured"], figure, "{k}");
+    }
+    let rss = positive(&v["verify_rss_bytes"], "") / (1024.0 * 1024.0);
+    assert!((positive(&targets["verify_rss_mib"]["measured"], "") / rss - 1.0).abs() < 1e-9);
+
     // The generated entries, the bench's own appends (an enrolment, a
     // source, 200 in-process, 1 + 20 by the CLI, 5 before checkpoints).
     assert_eq!(v["run"]["ledger_entries"], 2000 + 2 + 200 + 21 + 5, "{v}");
     assert!(v["run"].get("kept_dir").is_none());
     assert!(names(&temp).is_empty(), "left behind: {:?}", names(&temp));
+
+    // The report plots: one panel per target, each with its dashed target.
+    let report = tmp.path().join("report.json");
+    std::fs::write(&report, &stdout).unwrap();
+    let out = isnad_in(tmp.path())
+        .args(["bench", "plot", s(&report)])
+        .output()
+        .unwrap();
+    assert_success(&out, &["bench", "plot"]);
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        svg.starts_with("<?xml") && svg.ends_with("</svg>\n"),
+        "{svg}"
+    );
+    for k in TARGETS {
+        assert!(svg.contains(&format!("id=\"panel-{k}\"")), "{k}");
+    }
+    assert_eq!(svg.matches("stroke-dasharray").count(), TARGETS.len());
+    assert_eq!(svg.matches("<circle").count(), TARGETS.len(), "{svg}");
 }
 
 #[test]
@@ -271,6 +349,11 @@ fn bench_keeps_its_work_dir_when_asked_and_prints_a_table() {
         "full verify",
         "batch verify",
         "ratios: verify",
+        "fsync of 4096 bytes",
+        "import by an isnad process",
+        "targets (set for 1,000,000 entries)",
+        "open + durable append (isnad process)",
+        "append p99 / fsync p99",
     ] {
         assert!(text.contains(row), "{row:?} in {text}");
     }
@@ -307,6 +390,7 @@ fn bench_refuses_bad_input_with_one_line() {
         (&["bench", "gen", "abc"][..], "abc"),
         (&["bench", "gen"][..], "N"),
         (&["bench", "--entries", "5", "gen", "3"][..], "gen"),
+        (&["bench", "plot"][..], "FILE"),
     ] {
         let out = isnad_in(tmp.path()).args(args).output().unwrap();
         let line = error_line(&out, 2);
@@ -324,4 +408,74 @@ fn bench_refuses_bad_input_with_one_line() {
     let line = error_line(&out, 2);
     assert!(line.contains("not empty"), "{line}");
     assert_eq!(names(&dir), ["notes.txt"]);
+}
+
+/// A small report as `isnad bench --json` writes one, at `entries`.
+fn small_report(entries: u64, cli_append_ms: f64) -> String {
+    serde_json::json!({
+        "entries": entries,
+        "import_per_s": 9000.0,
+        "cli_append_ms": cli_append_ms,
+        "verify_per_s": 30000.0,
+        "replay_per_s": 150000.0,
+        "prove_us": 35.0,
+        "disk_bytes_per_entry": 2800.0,
+        "verify_rss_bytes": 200_000_000u64,
+    })
+    .to_string()
+}
+
+#[test]
+fn bench_plot_draws_each_report_and_names_a_bad_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut files = Vec::new();
+    for (n, ms) in [(10_000, 20.0), (100_000, 80.0), (1_000_000, 560.0)] {
+        let f = dir.join(format!("r{n}.json"));
+        std::fs::write(&f, small_report(n, ms)).unwrap();
+        files.push(f);
+    }
+    let mut args = vec!["bench", "plot"];
+    args.extend(files.iter().map(|f| s(f)));
+    let out = isnad_in(dir).args(&args).output().unwrap();
+    assert_success(&out, &args);
+    assert!(out.stderr.is_empty());
+    let svg = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        svg.starts_with("<?xml") && svg.ends_with("</svg>\n"),
+        "{svg}"
+    );
+    assert!(svg.contains("(3 reports)"), "{svg}");
+    let panel = svg.split("id=\"panel-cli_append_ms\"").nth(1).unwrap();
+    let panel = panel.split("</g>").next().unwrap();
+    assert_eq!(panel.matches("<circle").count(), 3, "{panel}");
+    assert!(
+        panel.contains("1,000,000 entries: 560 ms (misses the target)"),
+        "{panel}"
+    );
+    // Figures the reports lack are said to be missing, not drawn.
+    let panel = svg.split("id=\"panel-import_rss_mib\"").nth(1).unwrap();
+    assert!(panel.split("</g>").next().unwrap().contains("not measured"));
+
+    // A file that is not JSON, not a report, or not there: one line that
+    // names it, exit 2, nothing on standard output.
+    let not_json = dir.join("notes.json");
+    std::fs::write(&not_json, "isnad bench, 10000 entries\n").unwrap();
+    let not_report = dir.join("other.json");
+    std::fs::write(&not_report, r#"{"verify_per_s": 5}"#).unwrap();
+    let absent = dir.join("absent.json");
+    for (bad, reason) in [
+        (&not_json, "not JSON"),
+        (&not_report, "not a report"),
+        (&absent, "absent.json"),
+    ] {
+        let out = isnad_in(dir)
+            .args(["bench", "plot", s(&files[0]), s(bad)])
+            .output()
+            .unwrap();
+        let line = error_line(&out, 2);
+        assert!(line.contains(s(bad)), "{line}");
+        assert!(line.contains(reason), "{line}");
+        assert!(out.stdout.is_empty(), "{bad:?}");
+    }
 }

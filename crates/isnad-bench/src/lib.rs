@@ -5,8 +5,13 @@
 //! - [`claimreview`]: a deterministic generator of ClaimReview dumps, for
 //!   `isnad import claimreview` at scale;
 //! - [`limits`]: what this machine allows (signing, verification, hashing,
-//!   sled inserts), measured in the same run as the results;
-//! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`].
+//!   sled inserts, a durable write), measured in the same run as the
+//!   results;
+//! - [`run`]: the measurements of `isnad bench`, as one [`run::Report`];
+//! - [`targets`]: the figures `isnad bench` is held to, and whether a report
+//!   meets them;
+//! - [`plot`]: several reports as one SVG of how each cost grows with the
+//!   ledger's size.
 //!
 //! The library prints nothing: [`run::run`] reports its progress through a
 //! callback and returns numbers; the command line decides how to show them.
@@ -16,7 +21,9 @@
 pub mod claimreview;
 pub mod generate;
 pub mod limits;
+pub mod plot;
 pub mod run;
+pub mod targets;
 
 /// What can stop a benchmark run.
 #[derive(Debug, thiserror::Error)]

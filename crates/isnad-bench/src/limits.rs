@@ -25,10 +25,20 @@
 //!   directory (same settings as a ledger: high-throughput mode, no
 //!   periodic flush) with no flush at all, on one thread, not multiplied:
 //!   the ledger has one writer.
+//! - **fsync**: the latency of one durable write on the disk the ledger is
+//!   on, the physical floor under a durable append: a block of
+//!   [`FSYNC_BLOCK`] bytes written over the data of a file in the scratch
+//!   directory (allocated and synced first, so that no size or allocation
+//!   change has to be made durable) and `File::sync_data` (`fdatasync`),
+//!   timed together, at least [`FSYNC_SAMPLES`] times and for at least the
+//!   budget; reported as the nearest-rank p50 and p99 of those times, not
+//!   multiplied (one disk).
 //! - **cores**: [`available_cores`], the number of threads the standard
 //!   library says can run in parallel.
 
+use std::fs::OpenOptions;
 use std::hint::black_box;
+use std::io::{Seek as _, SeekFrom, Write as _};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -37,6 +47,7 @@ use isnad_core::merkle;
 use serde::Serialize;
 
 use crate::Error;
+use crate::run::percentile;
 
 /// Bytes of each signed message, hashed leaf and inserted value: about the
 /// size of one claim entry.
@@ -48,10 +59,20 @@ pub const SIGNERS: usize = 4;
 /// The directory the sled limit makes (and removes) in its scratch
 /// directory.
 pub const SCRATCH_DB: &str = "sled-limit";
+/// The file the fsync limit makes (and removes) in its scratch directory.
+pub const SCRATCH_FSYNC: &str = "fsync-limit";
+/// Bytes written before each timed `sync_data`: one page, the smallest
+/// write a disk is given.
+pub const FSYNC_BLOCK: usize = 4096;
+/// Blocks of the fsync limit's file, overwritten in turn.
+const FSYNC_BLOCKS: usize = 64;
+/// The fewest durable writes timed however short the budget: enough for a
+/// p99 that is not the maximum.
+pub const FSYNC_SAMPLES: usize = 200;
 
 /// The machine-wide limits, as `isnad bench --json` prints them under
 /// `limits`: per-core rates times [`Limits::cores`], except the sled insert
-/// rate, which is one thread's.
+/// rate, which is one thread's, and the fsync latencies, the disk's.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Limits {
     /// Ed25519 signatures per second.
@@ -66,6 +87,11 @@ pub struct Limits {
     pub sled_insert_per_s: f64,
     /// Cores the CPU limits are multiplied by.
     pub cores: usize,
+    /// Median latency of one durable write of [`FSYNC_BLOCK`] bytes
+    /// (write and `fdatasync`) on the work directory's disk, µs.
+    pub fsync_p50_us: f64,
+    /// 99th-percentile latency of the same, µs.
+    pub fsync_p99_us: f64,
 }
 
 /// The CPU limits as measured on one thread.
@@ -100,17 +126,20 @@ pub fn available_cores() -> usize {
 
 /// Measures every limit, each for about `budget`, multiplying the CPU
 /// limits by `cores` (at least 1). The sled database is made in
-/// [`SCRATCH_DB`] under `scratch` (replacing any such directory) and
-/// removed afterwards.
+/// [`SCRATCH_DB`] and the fsync file in [`SCRATCH_FSYNC`] under `scratch`
+/// (replacing any such directory or file) and both are removed afterwards.
 ///
 /// # Errors
-/// [`Error::Storage`] or [`Error::Io`] from the scratch database;
+/// [`Error::Storage`] or [`Error::Io`] from the scratch database or file;
 /// [`Error::Config`] if a signature this module made does not verify
 /// (a broken build of the Ed25519 library).
 pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measured, Error> {
     let cores = cores.max(1);
     let per_core = per_core(budget)?;
     let sled_insert_per_s = sled_inserts(scratch, budget)?;
+    let mut fsyncs = fsync_latencies(scratch, budget)?;
+    fsyncs.sort_by(f64::total_cmp);
+    let fsync = |p| percentile(&fsyncs, p).unwrap_or(f64::NAN);
     let times = cores as f64;
     Ok(Measured {
         limits: Limits {
@@ -120,6 +149,8 @@ pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measure
             sha256_bytes_per_s: per_core.sha256_bytes_per_s * times,
             sled_insert_per_s,
             cores,
+            fsync_p50_us: fsync(50.0),
+            fsync_p99_us: fsync(99.0),
         },
         per_core,
     })
@@ -248,6 +279,45 @@ fn sled_inserts(scratch: &Path, budget: Duration) -> Result<f64, Error> {
     result
 }
 
+/// The times, in µs, of at least [`FSYNC_SAMPLES`] durable writes of one
+/// block over the data of a file under `scratch`, for at least `budget`.
+fn fsync_latencies(scratch: &Path, budget: Duration) -> Result<Vec<f64>, Error> {
+    let path = scratch.join(SCRATCH_FSYNC);
+    let result = (|| -> Result<Vec<f64>, std::io::Error> {
+        let mut file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .write(true)
+            .open(&path)?;
+        // Written and synced whole first: each timed write then lands on
+        // allocated data blocks of a file whose size does not change, so
+        // `sync_data` has the block and the disk's cache to flush, nothing
+        // of the file system's own.
+        file.write_all(&vec![0u8; FSYNC_BLOCK * FSYNC_BLOCKS])?;
+        file.sync_all()?;
+        let mut block = message(1);
+        block.resize(FSYNC_BLOCK, 0x5a);
+        let mut times = Vec::with_capacity(FSYNC_SAMPLES);
+        let start = Instant::now();
+        let mut i = 0usize;
+        while times.len() < FSYNC_SAMPLES || start.elapsed() < budget {
+            // A different block each time, so that no write is a no-op.
+            block[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            let offset = (i % FSYNC_BLOCKS * FSYNC_BLOCK) as u64;
+            file.seek(SeekFrom::Start(offset))?;
+            let t = Instant::now();
+            file.write_all(&block)?;
+            file.sync_data()?;
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+            i += 1;
+        }
+        Ok(times)
+    })();
+    // Whatever happened above; the times are the answer.
+    let _ = std::fs::remove_file(&path);
+    result.map_err(|e| Error::io(&path, e))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
@@ -271,11 +341,27 @@ mod tests {
             l.sha256_bytes_per_s,
             l.sled_insert_per_s,
             p.node_hash_per_s,
+            l.fsync_p50_us,
+            l.fsync_p99_us,
         ] {
             assert!(r.is_finite() && r > 0.0, "{r}");
         }
-        // The scratch database is gone.
+        assert!(l.fsync_p50_us <= l.fsync_p99_us);
+        // The scratch database and file are gone.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn fsync_latencies_take_at_least_the_minimum_samples_and_leave_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let times = fsync_latencies(dir.path(), Duration::ZERO).unwrap();
+        assert_eq!(times.len(), FSYNC_SAMPLES);
+        assert!(times.iter().all(|t| t.is_finite() && *t >= 0.0));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        // A scratch directory that is not there is an error naming the file.
+        let gone = dir.path().join("absent");
+        let e = fsync_latencies(&gone, Duration::ZERO).unwrap_err();
+        assert!(e.to_string().contains(SCRATCH_FSYNC), "{e}");
     }
 
     #[test]

@@ -6,11 +6,21 @@
 //!
 //! 1. **generate** (not part of any rate): [`generate::write_export`] writes
 //!    `export.jsonl` of [`Config::entries`] entries, streamed to the file.
-//! 2. **import**: a fresh ledger `ledger/` (with a log key) imports the
-//!    export, streamed from the file: every line parsed, checked and
-//!    signature-verified, written, and flushed once at the end by the
-//!    import itself. `import_per_s` = entries added / wall time of
-//!    `Ledger::import_jsonl`.
+//! 2. **import**: a fresh ledger `ledger/` imports the export, streamed
+//!    from the file: every line parsed, checked and signature-verified,
+//!    written, and flushed once at the end by the import itself. With the
+//!    `isnad` executable ([`Config::isnad`]) this is an
+//!    `isnad --json --ledger DIR import jsonl FILE --origin …` process,
+//!    which creates the ledger with a log key of its own (the bench signs
+//!    checkpoints with it, read from `ledger/keys/log.key`):
+//!    `import_per_s` = entries it added / its wall time from spawn to exit,
+//!    and `import_rss_bytes` its peak resident memory, read as
+//!    `verify_rss_bytes` is (step 4); its progress is estimated from the
+//!    bytes it has read (`/proc/<pid>/io`). Without the executable the import
+//!    runs in the bench process (`Ledger::import_jsonl` into a ledger with
+//!    the bench's log key, `import_per_s` its wall time) and
+//!    `import_rss_bytes` is `null`; `run.import_process` says which. The
+//!    import is not made twice: it is the longest step of a run.
 //! 3. **append**: the generator's admin enrols a bench editor key and the
 //!    editor adds a source (both untimed); then [`Config::appends`] claims
 //!    of about 600 bytes are appended one at a time with `Ledger::append`,
@@ -23,7 +33,11 @@
 //!    waits out sled's release of the lock the bench process held and
 //!    warms the page cache). The key file is written with mode 0600.
 //!    `cli_append_ms` is the median wall time from spawn to exit: process
-//!    start, opening the ledger, the durable append, exit.
+//!    start, opening the ledger, the durable append, exit. Then
+//!    `isnad verify` runs as a process over the ledger; `verify_rss_bytes`
+//!    is its peak resident memory (`VmHWM` of its `/proc/<pid>/status`,
+//!    read every few milliseconds until it exits), which the bench
+//!    process's own peak cannot show.
 //! 5. **verify**: `Ledger::verify` over the whole ledger; `verify_per_s` =
 //!    entries checked / wall time.
 //! 6. **replay**: `score::replay_ledger` with the default parameters to
@@ -40,24 +54,27 @@
 //!    [`Config::checkpoints`] times an append (untimed) and
 //!    `Ledger::sign_checkpoint` (timed: the consistency check from the last
 //!    checkpoint, the signature and a flush); `checkpoint_us` is the median.
-//!    With the `isnad` executable, `isnad verify` then runs as a process
-//!    over the ledger; `verify_rss_bytes` is its peak resident memory
-//!    (`VmHWM` of its `/proc/<pid>/status`, read every few milliseconds
-//!    until it exits), which the bench process's own peak cannot show.
 //! 9. **peak RSS and disk**: the ledger is flushed and closed;
 //!    `peak_rss_bytes` is `VmHWM` of `/proc/self/status` at that point: the
 //!    peak resident memory of the whole bench process so far (generation,
-//!    import, verify, replay and the rest together; the `isnad` child
-//!    processes are not counted; `null` where there is no `/proc`).
+//!    the import when it ran in process, verify, replay and the rest
+//!    together; the `isnad` child processes are not counted; `null` where
+//!    there is no `/proc`).
 //!    `disk_bytes_per_entry` is the apparent size of every file under
 //!    `ledger/` divided by the ledger's entries (generated, plus the
 //!    bench's own appends).
 //! 10. **limits**: [`limits::measure`], last, so that its scratch database
-//!     does not count in the peak RSS.
+//!     does not count in the peak RSS; its fsync file is written in the
+//!     work directory, on the ledger's disk.
 //!
 //! The ratios: `ratios.verify` = `verify_per_s` / `limits.batch_verify_per_s`;
 //! `ratios.import` = `import_per_s` / the rate signing and a sled insert
-//! allow together, `1 / (1/sign_per_s + 1/sled_insert_per_s)`.
+//! allow together, `1 / (1/sign_per_s + 1/sled_insert_per_s)`;
+//! `ratios.append` = `append_p99_us` / `limits.fsync_p99_us`, how far the
+//! slowest appends are from the slowest bare durable writes on that disk.
+//!
+//! `targets` holds every target of [`crate::targets`] against the report's
+//! own figures ([`crate::targets::evaluate`] of its JSON).
 //!
 //! The work directory must be empty or absent. Unless [`Config::keep`],
 //! everything the run made in it is removed at the end, even when a step
@@ -77,6 +94,7 @@ use isnad_core::{KeyPair, Ledger, Record, Role, Seq, SourceId, Timestamp, merkle
 use serde::Serialize;
 
 use crate::limits::{self, Limits, PerCore, per_second};
+use crate::targets::{self, Targets};
 use crate::{Error, generate};
 
 /// The export file in the work directory.
@@ -85,6 +103,8 @@ pub const EXPORT_FILE: &str = "export.jsonl";
 pub const LEDGER_DIR: &str = "ledger";
 /// The bench editor's private key file in the work directory.
 pub const KEY_FILE: &str = "editor.key";
+/// Where `isnad import` puts a new ledger's log key, under the ledger.
+const LOG_KEY_FILE: [&str; 2] = ["keys", "log.key"];
 /// The source the bench's own claims cite.
 const SOURCE: &str = "isnad-bench-outlet";
 /// The log's name (origin) for the bench ledger's checkpoints.
@@ -101,8 +121,10 @@ pub struct Config {
     pub dir: PathBuf,
     /// Keep the work directory's contents (export, ledger, key file).
     pub keep: bool,
-    /// The `isnad` executable for the CLI append measurement; `None` skips
-    /// it (`cli_append_ms` is then `null`).
+    /// The `isnad` executable for the import, CLI append and verify process
+    /// measurements; `None` imports in process and skips the others
+    /// (`cli_append_ms`, `import_rss_bytes` and `verify_rss_bytes` are then
+    /// `null`).
     pub isnad: Option<PathBuf>,
     /// Timed in-process appends (at least 1).
     pub appends: usize,
@@ -239,14 +261,24 @@ pub struct Ratios {
     pub verify: f64,
     /// `import_per_s / sign_and_insert_per_s(limits)`.
     pub import: f64,
+    /// `append_p99_us / limits.fsync_p99_us`: the slowest durable appends
+    /// over the slowest bare durable writes (lower is better; 1 is the
+    /// disk's floor).
+    pub append: f64,
 }
 
 impl Ratios {
-    /// The ratios of the given rates to `limits`.
-    pub fn new(import_per_s: f64, verify_per_s: f64, limits: &Limits) -> Ratios {
+    /// The ratios of the given results to `limits`.
+    pub fn new(
+        import_per_s: f64,
+        verify_per_s: f64,
+        append_p99_us: f64,
+        limits: &Limits,
+    ) -> Ratios {
         Ratios {
             verify: verify_per_s / limits.batch_verify_per_s,
             import: import_per_s / sign_and_insert_per_s(limits),
+            append: append_p99_us / limits.fsync_p99_us,
         }
     }
 }
@@ -271,7 +303,7 @@ pub struct Consistency {
 pub struct Seconds {
     /// Writing the export.
     pub generate: f64,
-    /// Importing it (the rate's time).
+    /// Importing it (the rate's time; the process's, with the executable).
     pub import: f64,
     /// The timed in-process appends, summed.
     pub append: f64,
@@ -319,6 +351,9 @@ pub struct RunInfo {
     pub ledger_entries: u64,
     /// Bytes under the ledger directory at the end.
     pub disk_bytes: u64,
+    /// Whether the import ran as an `isnad import` process (`false`: in the
+    /// bench process).
+    pub import_process: bool,
     /// Timed in-process appends.
     pub appends: usize,
     /// Timed CLI appends (0 when not measured).
@@ -342,7 +377,8 @@ pub struct RunInfo {
 pub struct Report {
     /// Entries generated and imported.
     pub entries: u64,
-    /// Bulk import rate, entries per second, durable at the end.
+    /// Bulk import rate, entries per second, durable at the end (of the
+    /// `isnad import` process when there is one).
     pub import_per_s: f64,
     /// Median durable in-process append, µs.
     pub append_p50_us: f64,
@@ -365,12 +401,17 @@ pub struct Report {
     /// Peak resident memory of an `isnad verify` process over the ledger,
     /// bytes (`None` without the binary or `/proc`).
     pub verify_rss_bytes: Option<u64>,
+    /// Peak resident memory of the `isnad import` process, bytes (`None`
+    /// without the binary or `/proc`).
+    pub import_rss_bytes: Option<u64>,
     /// Bytes on disk per ledger entry.
     pub disk_bytes_per_entry: f64,
     /// The machine's limits.
     pub limits: Limits,
     /// Results over the limits that bound them.
     pub ratios: Ratios,
+    /// Every target, the figure measured and whether it is met.
+    pub targets: Targets,
     /// Consistency proofs.
     pub consistency: Consistency,
     /// The CPU limits of one thread.
@@ -413,6 +454,11 @@ pub fn run(config: &Config, phase: &mut dyn FnMut(Phase)) -> Result<Report, Erro
     if config.keep {
         report.run.kept_dir = Some(work.dir.display().to_string());
     }
+    let json = serde_json::to_value(&report).map_err(|e| Error::Config {
+        what: "report",
+        reason: e.to_string(),
+    })?;
+    report.targets = targets::evaluate(&json);
     Ok(report)
 }
 
@@ -458,21 +504,38 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
         step,
         total: stats.entries,
     });
-    let log_key = KeyPair::from_seed(LOG_NAME, &seeded(config.seed, 0x10))?;
-    let ledger = Ledger::create(&ledger_dir)?;
-    ledger.set_log_key(log_key.verifier())?;
-    let now = stats.last_time.map_or_else(clock, |t| t.max(clock()));
-    let mut input = BufReader::with_capacity(
-        1 << 20,
-        File::open(&export).map_err(|e| Error::io(&export, e))?,
-    );
     let t = Instant::now();
-    let imported = ledger.import_jsonl(&mut input, now, &mut |done| {
-        phase(Phase::Progress { step, done });
-    })?;
-    let import_time = t.elapsed();
-    drop(input);
-    let import_per_s = per_second(imported.added, import_time);
+    let (ledger, log_key, import_per_s, import_rss_bytes) = match &config.isnad {
+        Some(isnad) => {
+            let imported = import_process(isnad, &export, &ledger_dir, &stats, &mut |done| {
+                phase(Phase::Progress { step, done });
+            })?;
+            let ledger = Ledger::open(&ledger_dir)?;
+            let log_key = isnad_core::keyfile::read_key_file(
+                &LOG_KEY_FILE
+                    .iter()
+                    .fold(ledger_dir.clone(), |p, name| p.join(name)),
+            )?;
+            let rate = per_second(imported.added, imported.took);
+            (ledger, log_key, rate, imported.peak_rss)
+        }
+        None => {
+            let log_key = KeyPair::from_seed(LOG_NAME, &seeded(config.seed, 0x10))?;
+            let ledger = Ledger::create(&ledger_dir)?;
+            ledger.set_log_key(log_key.verifier())?;
+            let now = stats.last_time.map_or_else(clock, |t| t.max(clock()));
+            let mut input = BufReader::with_capacity(
+                1 << 20,
+                File::open(&export).map_err(|e| Error::io(&export, e))?,
+            );
+            let t = Instant::now();
+            let imported = ledger.import_jsonl(&mut input, now, &mut |done| {
+                phase(Phase::Progress { step, done });
+            })?;
+            let rate = per_second(imported.added, t.elapsed());
+            (ledger, log_key, rate, None)
+        }
+    };
     seconds.import = done(phase, step, t);
 
     // 3. In-process appends.
@@ -645,9 +708,11 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
         checkpoint_us,
         peak_rss_bytes,
         verify_rss_bytes,
+        import_rss_bytes,
         disk_bytes_per_entry: disk_bytes as f64 / ledger_entries.max(1) as f64,
         limits,
-        ratios: Ratios::new(import_per_s, verify_per_s, &limits),
+        ratios: Ratios::new(import_per_s, verify_per_s, append_p99_us, &limits),
+        targets: Targets::default(),
         consistency: proofs.consistency,
         per_core: measured.per_core,
         seconds,
@@ -667,6 +732,7 @@ fn measure(config: &Config, work: &WorkDir, phase: &mut dyn FnMut(Phase)) -> Res
             export_bytes: stats.bytes,
             ledger_entries,
             disk_bytes,
+            import_process: config.isnad.is_some(),
             appends: config.appends,
             cli_appends: if config.isnad.is_some() {
                 config.cli_appends
@@ -780,53 +846,153 @@ impl CliAppend<'_> {
     }
 }
 
-/// How often [`verify_process`] reads the child's peak memory.
+/// How often [`watch`] reads the child's peak memory.
 const RSS_POLL: Duration = Duration::from_millis(5);
 
-/// Runs `isnad verify` over `ledger` and returns its peak resident memory:
+/// What [`watch`] saw of a process that succeeded.
+struct Watched {
+    /// Its peak resident memory, bytes; `None` where there is no `/proc`.
+    peak_rss: Option<u64>,
+    /// Wall time from spawn until it was seen to have exited.
+    took: Duration,
+    /// Its standard output (small: read once it has exited).
+    stdout: String,
+}
+
+/// Runs `cmd` (`what` names it in errors) with its standard output and
+/// error piped, reading its peak resident memory every [`RSS_POLL`]:
 /// `VmHWM` never decreases, so the last reading before the process exits
-/// is its peak, give or take what it allocated in the last [`RSS_POLL`].
-/// `None` where there is no `/proc`.
-fn verify_process(isnad: &Path, ledger: &Path) -> Result<Option<u64>, Error> {
-    let mut child = Command::new(isnad)
-        .arg("--ledger")
-        .arg(ledger)
-        .arg("verify")
+/// is its peak, give or take what it allocated in the last poll. `poll` is
+/// called with the child's id at each reading. The commands run this way
+/// print a line or two, far less than a pipe holds, so their output is
+/// read after they exit.
+fn watch(mut cmd: Command, what: &str, poll: &mut dyn FnMut(u32)) -> Result<Watched, Error> {
+    let program = PathBuf::from(cmd.get_program());
+    let t = Instant::now();
+    let mut child = cmd
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::io(isnad, e))?;
+        .map_err(|e| Error::io(&program, e))?;
     let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
-    let mut peak = None;
+    let mut peak_rss = None;
     let status = loop {
         if let Some(kib) = std::fs::read_to_string(&status_file)
             .ok()
             .as_deref()
             .and_then(vm_hwm_kib)
         {
-            peak = Some(kib * 1024);
+            peak_rss = Some(kib * 1024);
         }
-        if let Some(status) = child.try_wait().map_err(|e| Error::io(isnad, e))? {
+        poll(child.id());
+        if let Some(status) = child.try_wait().map_err(|e| Error::io(&program, e))? {
             break status;
         }
         std::thread::sleep(RSS_POLL);
     };
+    let took = t.elapsed();
+    let stdout = read_all(child.stdout.take());
     if !status.success() {
-        let mut stderr = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            // The exit status is the error; its message is a courtesy.
-            let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
-        }
+        let stderr = read_all(child.stderr.take());
         return Err(Error::Command {
-            command: format!("{} verify", isnad.display()),
+            command: format!("{} {what}", program.display()),
             reason: format!(
                 "{status}: {}",
                 stderr.lines().next().unwrap_or("no error output")
             ),
         });
     }
-    Ok(peak)
+    Ok(Watched {
+        peak_rss,
+        took,
+        stdout,
+    })
+}
+
+/// What is left to read in `pipe`, as text; empty if there is no pipe or
+/// it cannot be read (the exit status says whether the process worked;
+/// its output is read for its figures or its error message).
+fn read_all(pipe: Option<impl std::io::Read>) -> String {
+    let mut text = String::new();
+    if let Some(mut p) = pipe {
+        let _ = p.read_to_string(&mut text);
+    }
+    text
+}
+
+/// Runs `isnad verify` over `ledger` and returns its peak resident memory
+/// (`None` where there is no `/proc`).
+fn verify_process(isnad: &Path, ledger: &Path) -> Result<Option<u64>, Error> {
+    let mut cmd = Command::new(isnad);
+    cmd.arg("--ledger").arg(ledger).arg("verify");
+    Ok(watch(cmd, "verify", &mut |_| {})?.peak_rss)
+}
+
+/// What an `isnad import` process did.
+struct Imported {
+    /// Entries it added.
+    added: u64,
+    /// Its wall time.
+    took: Duration,
+    /// Its peak resident memory, bytes.
+    peak_rss: Option<u64>,
+}
+
+/// Runs `isnad --json --ledger LEDGER import jsonl EXPORT` into the new
+/// ledger `ledger`, reporting progress (entries, estimated from the bytes
+/// the process has read of `stats.bytes`) to `progress`.
+fn import_process(
+    isnad: &Path,
+    export: &Path,
+    ledger: &Path,
+    stats: &generate::Stats,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Imported, Error> {
+    let mut cmd = Command::new(isnad);
+    cmd.arg("--json")
+        .arg("--ledger")
+        .arg(ledger)
+        .args(["import", "jsonl"])
+        .arg(export)
+        .args(["--origin", LOG_NAME]);
+    let watched = watch(cmd, "import jsonl", &mut |pid| {
+        if let Some(read) = bytes_read(pid) {
+            progress(entries_read(read, stats.bytes, stats.entries));
+        }
+    })?;
+    let added = serde_json::from_str::<serde_json::Value>(&watched.stdout)
+        .ok()
+        .and_then(|v| v.get("added")?.as_u64())
+        .ok_or_else(|| Error::Command {
+            command: format!("{} import jsonl", isnad.display()),
+            reason: format!(
+                "no count of entries added in its output {:?}",
+                watched.stdout.trim()
+            ),
+        })?;
+    Ok(Imported {
+        added,
+        took: watched.took,
+        peak_rss: watched.peak_rss,
+    })
+}
+
+/// Bytes process `pid` has read (`rchar` of `/proc/<pid>/io`).
+fn bytes_read(pid: u32) -> Option<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    let line = io.lines().find(|l| l.starts_with("rchar:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The entries of a file of `bytes` bytes and `entries` lines that `read`
+/// bytes amount to, at most `entries` (a process reads more than the file).
+fn entries_read(read: u64, bytes: u64, entries: u64) -> u64 {
+    if bytes == 0 {
+        return entries;
+    }
+    let done = u128::from(read.min(bytes)) * u128::from(entries) / u128::from(bytes);
+    u64::try_from(done).unwrap_or(entries)
 }
 
 /// The `VmHWM` line of a `/proc/<pid>/status` text, in KiB.
@@ -1020,7 +1186,7 @@ impl Drop for WorkDir {
             return;
         }
         // Only the run's own files: the directory was empty before.
-        for name in [EXPORT_FILE, KEY_FILE] {
+        for name in [EXPORT_FILE, KEY_FILE, limits::SCRATCH_FSYNC] {
             let _ = std::fs::remove_file(self.path(name));
         }
         for name in [LEDGER_DIR, limits::SCRATCH_DB] {
@@ -1059,6 +1225,8 @@ mod tests {
             sha256_bytes_per_s: 1.0,
             sled_insert_per_s: insert,
             cores: 2,
+            fsync_p50_us: 400.0,
+            fsync_p99_us: 2_000.0,
         }
     }
 
@@ -1067,9 +1235,29 @@ mod tests {
         // 1 / (1/100,000 + 1/400,000) = 80,000 entries/s.
         let l = limits(100_000.0, 400_000.0, 150_000.0);
         assert!((sign_and_insert_per_s(&l) - 80_000.0).abs() < 1e-6);
-        let r = Ratios::new(20_000.0, 30_000.0, &l);
+        let r = Ratios::new(20_000.0, 30_000.0, 3_000.0, &l);
         assert!((r.import - 0.25).abs() < 1e-12);
         assert!((r.verify - 0.2).abs() < 1e-12);
+        // The append p99 over the fsync p99: 3,000 µs / 2,000 µs.
+        assert!((r.append - 1.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn entries_read_is_proportional_and_bounded() {
+        assert_eq!(entries_read(0, 1_000, 10), 0);
+        assert_eq!(entries_read(500, 1_000, 10), 5);
+        assert_eq!(entries_read(1_000, 1_000, 10), 10);
+        // A process reads more than the file (its own files too).
+        assert_eq!(entries_read(5_000, 1_000, 10), 10);
+        assert_eq!(entries_read(7, 0, 10), 10);
+        assert_eq!(entries_read(u64::MAX, u64::MAX, u64::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn vm_hwm_is_read_in_kib() {
+        let status = "Name:\tisnad\nVmPeak:\t  9000 kB\nVmHWM:\t    1234 kB\nVmRSS:\t 1000 kB\n";
+        assert_eq!(vm_hwm_kib(status), Some(1234));
+        assert_eq!(vm_hwm_kib("Name:\tisnad\n"), None);
     }
 
     #[test]
@@ -1122,6 +1310,32 @@ mod tests {
             assert!(x.is_finite() && x > 0.0, "{x}: {r:?}");
         }
         assert!(r.append_p50_us <= r.append_p99_us);
+        assert_eq!((r.import_rss_bytes, r.verify_rss_bytes), (None, None));
+        assert!(!r.run.import_process);
+        // The append ratio is the report's own arithmetic.
+        assert_eq!(r.ratios.append, r.append_p99_us / r.limits.fsync_p99_us);
+        // Every target, in order; those the run could not measure without
+        // the executable have no verdict, the others one computed from the
+        // figure.
+        let keys: Vec<&str> = r.targets.0.iter().map(|(s, _)| s.key).collect();
+        let want: Vec<&str> = crate::targets::SPECS.iter().map(|s| s.key).collect();
+        assert_eq!(keys, want);
+        for (spec, t) in &r.targets.0 {
+            let process = ["cli_append_ms", "verify_rss_mib", "import_rss_mib"];
+            if process.contains(&spec.key) {
+                assert_eq!((t.measured, t.met), (None, None), "{}", spec.key);
+            } else {
+                let m = t.measured.unwrap();
+                assert_eq!(
+                    t.met,
+                    Some(spec.compare.met(m, spec.target)),
+                    "{}",
+                    spec.key
+                );
+            }
+        }
+        let verify = &r.targets.0[1];
+        assert_eq!(verify.1.measured, Some(r.verify_per_s));
         assert!(!dir.exists(), "the work dir it created is removed");
 
         // Kept: the export, the ledger; a second run refuses the dir.

@@ -1,18 +1,22 @@
-//! `isnad bench` and `isnad bench gen`: the benchmark of `isnad-bench`
-//! with progress on a terminal and its report as a table or JSON.
+//! `isnad bench`, `isnad bench gen` and `isnad bench plot`: the benchmark
+//! of `isnad-bench` with progress on a terminal and its report as a table
+//! or JSON, and several reports drawn as one SVG.
 //!
 //! The run works in `--dir`, or in a fresh directory under the system's
 //! temporary directory (`$TMPDIR` or `/tmp`), removed afterwards unless
-//! `--keep`. The CLI append measurement runs this very executable
-//! (`std::env::current_exe`). What each number measures is documented in
-//! `isnad_bench::run`.
+//! `--keep`. The import, CLI append and verify process measurements run
+//! this very executable (`std::env::current_exe`). What each number
+//! measures is documented in `isnad_bench::run`, the targets in
+//! `isnad_bench::targets`.
 
 use std::io::{BufWriter, IsTerminal as _, Write as _};
+use std::path::PathBuf;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, anyhow};
 use indicatif::ProgressBar;
-use isnad_bench::limits::{BATCH, MESSAGE_BYTES};
+use isnad_bench::limits::{BATCH, FSYNC_BLOCK, MESSAGE_BYTES};
 use isnad_bench::run::{self, Config, Phase, Report, sign_and_insert_per_s};
+use isnad_bench::targets::{self, Target};
 
 use crate::cli::{BenchArgs, BenchCommand, BenchRunArgs};
 use crate::commands::Ctx;
@@ -22,6 +26,7 @@ use crate::output::{outln, progress};
 pub fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     match a.command {
         Some(BenchCommand::Gen { entries, seed }) => gen_export(entries, seed),
+        Some(BenchCommand::Plot { files }) => plot(&files),
         Some(BenchCommand::Serve {
             entries: Some(entries),
             seed,
@@ -52,6 +57,24 @@ fn gen_export(entries: u64, seed: u64) -> Result<()> {
         Err(e) => return Err(e.into()),
     }
     out.flush().context("standard output")?;
+    Ok(())
+}
+
+/// Reads the reports in `files` and writes their SVG to standard output.
+/// A file that cannot be read or is not a report is an error naming it.
+fn plot(files: &[PathBuf]) -> Result<()> {
+    let mut reports = Vec::with_capacity(files.len());
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| file.display().to_string())?;
+        let report = isnad_bench::plot::parse_report(&text)
+            .map_err(|reason| anyhow!("{}: {reason}", file.display()))?;
+        reports.push(report);
+    }
+    let svg = isnad_bench::plot::svg(&reports);
+    let mut out = std::io::stdout().lock();
+    out.write_all(svg.as_bytes())
+        .and_then(|()| out.flush())
+        .context("standard output")?;
     Ok(())
 }
 
@@ -157,6 +180,32 @@ fn micros(us: f64) -> String {
     }
 }
 
+/// A figure of a target in its unit (`targets::Spec::unit`).
+fn in_unit(x: f64, unit: &str) -> String {
+    match unit {
+        "ms" => micros(x * 1e3),
+        "µs" => micros(x),
+        "entries/s" => per_s(x),
+        "MiB" => format!("{x:.0} MiB"),
+        "bytes" => format!("{} bytes", thousands(x)),
+        _ => format!("{x:.2}"),
+    }
+}
+
+/// The target's row: what was measured, the target, whether it is met.
+fn target_row(t: &Target) -> (String, String, &'static str) {
+    (
+        t.measured
+            .map_or_else(|| "-".into(), |m| in_unit(m, t.unit)),
+        format!("{} {}", t.compare.symbol(), in_unit(t.target, t.unit)),
+        match t.met {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "-",
+        },
+    )
+}
+
 /// Bytes, in binary units.
 fn bytes(b: f64) -> String {
     const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
@@ -193,7 +242,11 @@ fn print_table(r: &Report) -> Result<()> {
     let leaf_bytes = r.run.export_bytes as f64 / r.entries.max(1) as f64;
     let rows: Vec<(&str, String, String)> = vec![
         (
-            "bulk import (durable at the end)",
+            if r.run.import_process {
+                "bulk import by an isnad process"
+            } else {
+                "bulk import (durable at the end)"
+            },
             per_s(r.import_per_s),
             format!(
                 "signing + sled insert {}, ratio {:.2}",
@@ -209,7 +262,11 @@ fn print_table(r: &Report) -> Result<()> {
         (
             "durable append, p99",
             micros(r.append_p99_us),
-            String::new(),
+            format!(
+                "fsync p99 {}, ratio {:.2}",
+                micros(l.fsync_p99_us),
+                r.ratios.append
+            ),
         ),
         (
             "append by an isnad process",
@@ -276,6 +333,12 @@ fn print_table(r: &Report) -> Result<()> {
             "sled's page cache + parallel chunks".into(),
         ),
         (
+            "peak RSS of `isnad import`",
+            r.import_rss_bytes
+                .map_or_else(|| "-".into(), |b| bytes(b as f64)),
+            String::new(),
+        ),
+        (
             "disk per entry",
             bytes(r.disk_bytes_per_entry),
             format!("export {} per entry", bytes(leaf_bytes)),
@@ -310,15 +373,36 @@ fn print_table(r: &Report) -> Result<()> {
             format!("sled insert ({MESSAGE_BYTES}-byte values, no flush)"),
             per_s(l.sled_insert_per_s),
         ),
+        (
+            format!("fsync of {FSYNC_BLOCK} bytes, p50 / p99"),
+            format!("{} / {}", micros(l.fsync_p50_us), micros(l.fsync_p99_us)),
+        ),
     ];
     for (what, value) in &limits {
         outln!("  {what:<46} {value:>16}");
     }
     outln!(
-        "ratios: verify {:.3} (verify / batch verify), import {:.3} (import / signing + sled insert)",
+        "ratios: verify {:.3} (verify / batch verify), import {:.3} (import / signing + sled insert), append {:.2} (append p99 / fsync p99)",
         r.ratios.verify,
-        r.ratios.import
+        r.ratios.import,
+        r.ratios.append
     );
+    outln!();
+    let (met, measured) = r.targets.met();
+    outln!(
+        "targets (set for {} entries): {met} of {measured} measured met",
+        thousands(targets::AT_ENTRIES as f64)
+    );
+    outln!(
+        "  {:<40} {:>14} {:>16}  met",
+        "target",
+        "measured",
+        "target"
+    );
+    for (spec, t) in &r.targets.0 {
+        let (measured, target, met) = target_row(t);
+        outln!("  {:<40} {measured:>14} {target:>16}  {met}", spec.label);
+    }
     outln!("took {:.1} s", r.seconds.total);
     Ok(())
 }
@@ -339,5 +423,28 @@ mod tests {
         assert_eq!(micros(12_345.0), "12.3 ms");
         assert_eq!(bytes(512.0), "512 bytes");
         assert_eq!(bytes(1536.0), "1.50 KiB");
+        assert_eq!(in_unit(79.4, "ms"), "79.4 ms");
+        assert_eq!(in_unit(300.0, "MiB"), "300 MiB");
+        assert_eq!(in_unit(1.234, "ratio"), "1.23");
+        assert_eq!(in_unit(1600.0, "bytes"), "1,600 bytes");
+    }
+
+    #[test]
+    fn target_rows_show_the_verdict() {
+        let report = serde_json::json!({"cli_append_ms": 79.4, "verify_per_s": 61_000.0});
+        let t = targets::evaluate(&report);
+        let row = |key: &str| target_row(&t.0.iter().find(|(s, _)| s.key == key).unwrap().1);
+        assert_eq!(
+            row("cli_append_ms"),
+            ("79.4 ms".into(), "≤ 50.0 ms".into(), "no")
+        );
+        assert_eq!(
+            row("verify_per_s"),
+            ("61,000 /s".into(), "≥ 60,000 /s".into(), "yes")
+        );
+        assert_eq!(
+            row("replay_per_s"),
+            ("-".into(), "≥ 300,000 /s".into(), "-")
+        );
     }
 }

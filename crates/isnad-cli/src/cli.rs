@@ -120,7 +120,8 @@ pub enum Command {
     #[command(subcommand)]
     Witness(WitnessCommand),
     /// Measure import, append, verify, replay, proofs and checkpoints on a
-    /// generated ledger, beside the machine's limits (or `bench gen`).
+    /// generated ledger, beside the machine's limits and against the
+    /// targets (or `bench gen`, `bench plot`, `bench serve`).
     Bench(BenchArgs),
 }
 
@@ -820,11 +821,11 @@ pub struct DemoArgs {
     pub dir: PathBuf,
 }
 
-/// `bench`: a run of the benchmark, or `bench gen`.
+/// `bench`: a run of the benchmark, or `bench gen`, `plot` or `serve`.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
-    /// `gen`; a benchmark run when absent.
+    /// `gen`, `plot` or `serve`; a benchmark run when absent.
     #[command(subcommand)]
     pub command: Option<BenchCommand>,
     /// The run's options.
@@ -867,6 +868,15 @@ pub enum BenchCommand {
         /// The generator's seed.
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
+    },
+    /// Write to standard output an SVG of how each cost grows with the
+    /// ledger's size, from reports of `isnad bench --json` (runs at
+    /// several sizes): one panel per target, the size on a log scale, the
+    /// target dashed.
+    Plot {
+        /// Reports of `isnad bench --json`, one JSON object per file.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
     },
     /// A loopback load test of `isnad serve`: CLIENTS writers each sign
     /// and post their share of APPENDS claims at once, while READERS read;
