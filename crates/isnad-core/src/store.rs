@@ -218,6 +218,10 @@ pub struct Ledger {
     writer: Mutex<()>,
     // The size mark as last read or written (see `mark`).
     size_mark: std::sync::atomic::AtomicU64,
+    // What a bulk write (an import, a large `Batch`) holds back until it
+    // commits: index buckets and mentions rows (see `bulk`). Lookups see
+    // it; only a bulk write, under the writer lock, changes it.
+    deferred: Mutex<Option<changes::Changes>>,
 }
 
 impl Drop for Ledger {
@@ -527,7 +531,17 @@ impl Ledger {
             db,
             writer: Mutex::new(()),
             size_mark: std::sync::atomic::AtomicU64::new(0),
+            deferred: Mutex::new(None),
         })
+    }
+
+    /// What bulk writes hold back (see [`Ledger::deferred`]'s field).
+    fn deferred_changes(&self) -> std::sync::MutexGuard<'_, Option<changes::Changes>> {
+        // A poisoned lock only means a panic elsewhere; the import that
+        // held it failed and its rows are discarded with it.
+        self.deferred
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The tree of a hashed index.
@@ -903,6 +917,11 @@ impl Ledger {
                 Err(_) => return Ok(None),
             },
         };
+        if let Some(held) = self.deferred_changes().as_ref() {
+            if let Some(b) = held.bucket_held(index, bucket) {
+                return rows::lookup(b.as_bytes(), key).next().transpose();
+            }
+        }
         let Some(b) = self.index_tree(index).get(bucket).map_err(sled_error)? else {
             return Ok(None);
         };

@@ -22,8 +22,17 @@ use crate::error::Error;
 use crate::ids::Seq;
 use crate::rules::VerifiedEntry;
 
-use super::changes::{Changes, INDEXES};
+use super::changes::{Changes, INDEXES, Target};
 use super::{Head, Ledger, rows, seq_of};
+
+/// Bytes of index buckets and mentions rows an import holds back before it
+/// writes them anyway (see [`super::changes::Changes::take_final`]): at a
+/// million entries the indexes take about 110 MB, so an import of that
+/// size writes them once.
+const DEFERRED_BYTES: usize = 192 << 20;
+
+/// Rows handed to sled in one batch by [`Ledger::apply_rows`].
+const APPLY_ROWS: usize = 1024;
 
 /// `meta` key present while rows beyond the head may exist.
 pub(super) const BULK_MARK: &str = "bulk";
@@ -42,24 +51,55 @@ impl Ledger {
     /// without moving the head. One sled batch per tree, applied in
     /// parallel.
     pub(super) fn write_bulk(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
-        let mut changes = Changes::default();
+        let mut deferred = self.deferred_changes();
+        let changes = deferred.get_or_insert_with(Changes::default);
         for v in batch {
             changes.add(self, v)?;
         }
+        let mut rows = changes.take_final();
+        if changes.deferred_bytes() > DEFERRED_BYTES {
+            rows.extend(changes.take_deferred());
+        }
+        drop(deferred);
+        self.apply_rows(rows)
+    }
+
+    /// Writes rows in batches per tree, each tree's in parallel with the
+    /// others'. Rows are handed to sled a few thousand at a time: a batch
+    /// holds a copy of every value until it is applied.
+    fn apply_rows(&self, rows: Vec<(Target, Vec<u8>, Vec<u8>)>) -> Result<(), Error> {
         let trees = self.write_trees();
-        let mut batches: Vec<sled::Batch> = trees.iter().map(|_| sled::Batch::default()).collect();
-        for (target, k, v) in changes.into_rows() {
-            batches[Ledger::target_number(target)].insert(k, v);
+        let mut per_tree: Vec<Vec<(Vec<u8>, Vec<u8>)>> = trees.iter().map(|_| Vec::new()).collect();
+        for (target, k, v) in rows {
+            per_tree[Ledger::target_number(target)].push((k, v));
         }
         trees
             .par_iter()
-            .zip(batches)
-            .try_for_each(|(tree, b)| tree.apply_batch(b))
+            .zip(per_tree)
+            .try_for_each(|(tree, rows)| {
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    let mut b = sled::Batch::default();
+                    for (k, v) in rows.by_ref().take(APPLY_ROWS) {
+                        b.insert(k, v);
+                    }
+                    tree.apply_batch(b)?;
+                }
+                Ok(())
+            })
             .map_err(sled_error)?;
         Ok(())
     }
 
     pub(super) fn commit_bulk(&self, head: Head) -> Result<(), Error> {
+        // The buckets and mentions rows held back, before the head moves
+        // past the entries they index.
+        let held = self.deferred_changes().take();
+        if let Some(mut changes) = held {
+            let mut rows = changes.take_final();
+            rows.extend(changes.take_deferred());
+            self.apply_rows(rows)?;
+        }
         let mut b = sled::Batch::default();
         b.insert("head", &head.to_bytes()[..]);
         b.remove(BULK_MARK);
@@ -84,6 +124,7 @@ impl Ledger {
     /// written is removed as completely as a whole one. This reads every
     /// index: it runs only after a failed import.
     pub(super) fn discard_uncommitted(&self) -> Result<u64, Error> {
+        *self.deferred_changes() = None;
         let len = self.len()?;
         let mut changed = 0u64;
         // Entries: the head's row cut back to the entries before the head,

@@ -300,28 +300,68 @@ impl Changes {
 
 impl Changes {
     /// Every row to write: the tree, the key, the new value.
-    pub(super) fn into_rows(self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+    pub(super) fn into_rows(mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+        let mut out = self.take_final();
+        out.extend(self.take_deferred());
+        out
+    }
+
+    /// The rows that later entries only ever follow, never change (full
+    /// mentions rows, keys) or that they change only at one end (entries
+    /// and Merkle rows, read back from the store when extended), taken out
+    /// to be written now. What is left is the indexes' buckets and the
+    /// last mentions row of each source: an import writes those at its end
+    /// rather than once per batch, as every batch would rewrite most of
+    /// them (see `bulk`).
+    pub(super) fn take_final(&mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
         let mut out = Vec::new();
-        for (k, row) in self.entries {
-            out.push((Target::Entries, k.to_vec(), row.as_bytes().to_vec()));
+        for (k, row) in std::mem::take(&mut self.entries) {
+            out.push((Target::Entries, k.to_vec(), row.into_bytes()));
         }
-        for (index, map) in INDEXES.into_iter().zip(self.buckets) {
-            for (k, b) in map {
-                out.push((Target::Index(index), k.to_vec(), b.as_bytes().to_vec()));
-            }
-        }
-        for (k, v) in self.keys {
+        for (k, v) in self.keys.drain(..) {
             out.push((Target::Keys, k, v.to_vec()));
         }
-        for (k, v) in self.mentions_full {
+        for (k, v) in self.mentions_full.drain(..) {
             out.push((Target::Mentions, k, v));
         }
-        for (slug, (n, v)) in self.mentions {
+        for (k, row) in std::mem::take(&mut self.merkle) {
+            out.push((Target::Merkle, k.to_vec(), row.into_bytes()));
+        }
+        // Written, so readable from the store from now on.
+        self.fresh.clear();
+        out
+    }
+
+    /// The buckets and last mentions rows held back by
+    /// [`Changes::take_final`], taken out to be written.
+    pub(super) fn take_deferred(&mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+        let mut out = Vec::new();
+        for (index, map) in INDEXES.into_iter().zip(std::mem::take(&mut self.buckets)) {
+            for (k, b) in map {
+                out.push((Target::Index(index), k.to_vec(), b.into_bytes()));
+            }
+        }
+        for (slug, (n, v)) in std::mem::take(&mut self.mentions) {
             out.push((Target::Mentions, mention_key(&slug, n), v));
         }
-        for (k, row) in self.merkle {
-            out.push((Target::Merkle, k.to_vec(), row.as_bytes().to_vec()));
-        }
         out
+    }
+
+    /// Bytes held back by [`Changes::take_final`].
+    pub(super) fn deferred_bytes(&self) -> usize {
+        let buckets: usize = self
+            .buckets
+            .iter()
+            .flat_map(|m| m.values())
+            .map(|b| b.as_bytes().len())
+            .sum();
+        let mentions: usize = self.mentions.iter().map(|(k, v)| k.len() + v.1.len()).sum();
+        buckets + mentions
+    }
+
+    /// The bucket `b` of `index` as this run has it, if it touched it (a
+    /// bucket it touched holds the stored records and its own).
+    pub(super) fn bucket_held(&self, index: Index, b: [u8; 2]) -> Option<&Bucket> {
+        self.buckets[index as usize].get(&b)
     }
 }

@@ -74,6 +74,11 @@ impl EntryRow {
         &self.bytes
     }
 
+    /// The stored value, taken.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
     /// Keeps the first `count` entries.
     ///
     /// # Errors
@@ -191,6 +196,11 @@ impl NodeRow {
     /// The stored value.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// The stored value, taken.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 
     /// Nodes at the band's lowest level.
@@ -329,6 +339,11 @@ impl Bucket {
     /// The stored value.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// The stored value, taken.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
     }
 
     /// Adds a record.
