@@ -221,7 +221,7 @@ pub struct Ledger {
     // What a bulk write (an import, a large `Batch`) holds back until it
     // commits: index buckets and mentions rows (see `bulk`). Lookups see
     // it; only a bulk write, under the writer lock, changes it.
-    deferred: Mutex<Option<changes::Changes>>,
+    deferred: Mutex<Option<Box<changes::Changes>>>,
 }
 
 impl Drop for Ledger {
@@ -536,7 +536,7 @@ impl Ledger {
     }
 
     /// What bulk writes hold back (see [`Ledger::deferred`]'s field).
-    fn deferred_changes(&self) -> std::sync::MutexGuard<'_, Option<changes::Changes>> {
+    fn deferred_changes(&self) -> std::sync::MutexGuard<'_, Option<Box<changes::Changes>>> {
         // A poisoned lock only means a panic elsewhere; the import that
         // held it failed and its rows are discarded with it.
         self.deferred

@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::ids::Seq;
 use crate::rules::VerifiedEntry;
 
-use super::changes::{Changes, INDEXES, Target};
+use super::changes::{INDEXES, Target};
 use super::{Head, Ledger, rows, seq_of};
 
 /// Bytes of index buckets and mentions rows an import holds back before it
@@ -52,7 +52,7 @@ impl Ledger {
     /// parallel.
     pub(super) fn write_bulk(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
         let mut deferred = self.deferred_changes();
-        let changes = deferred.get_or_insert_with(Changes::default);
+        let changes = deferred.get_or_insert_with(Box::default);
         for v in batch {
             changes.add(self, v)?;
         }
