@@ -90,6 +90,9 @@ const CACHED_NODES: usize = 1 << 20;
 /// (beyond the head, see `bulk`): an import this small that meets a bad
 /// line has written nothing at all.
 const IMPORT_BUFFER: usize = 8192;
+/// Merkle rows [`Ledger`] keeps from its last reads (a proof touches one
+/// row per band).
+const RECENT_ROWS: usize = 8;
 /// Entries [`Ledger::for_each_chunk`] parses at a time.
 const READ_CHUNK: usize = 4096;
 /// Prefix of `keys` rows indexed by raw public key; a key string never
@@ -222,6 +225,10 @@ pub struct Ledger {
     // commits: index buckets and mentions rows (see `bulk`). Lookups see
     // it; only a bulk write, under the writer lock, changes it.
     deferred: Mutex<Option<Box<changes::Changes>>>,
+    // The Merkle rows read last: a proof or a root reads several nodes of
+    // one row in turn. A row only ever gains nodes, so a kept copy is
+    // right about every node it has; one it lacks is read afresh.
+    recent_rows: Mutex<Vec<([u8; 9], sled::IVec)>>,
 }
 
 impl Drop for Ledger {
@@ -498,8 +505,16 @@ impl Ledger {
         Ok(ledger)
     }
 
+    fn recent_rows(&self) -> std::sync::MutexGuard<'_, Vec<([u8; 9], sled::IVec)>> {
+        // A poisoned lock only means a reader panicked; the rows are valid.
+        self.recent_rows
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Forgets what the in-memory caches hold (after rows were removed).
     fn forget_cached(&self) {
+        self.recent_rows().clear();
         // A poisoned lock only means a reader panicked; clearing is safe.
         self.upper_nodes
             .write()
@@ -532,6 +547,7 @@ impl Ledger {
             writer: Mutex::new(()),
             size_mark: std::sync::atomic::AtomicU64::new(0),
             deferred: Mutex::new(None),
+            recent_rows: Mutex::new(Vec::new()),
         })
     }
 
@@ -810,17 +826,34 @@ impl Ledger {
         let missing = || Error::Corrupt {
             reason: format!("Merkle node {level}/{index} is missing"),
         };
+        let malformed = |_| Error::Corrupt {
+            reason: format!("the Merkle row holding node {level}/{index} is malformed"),
+        };
         let (key, h, pos) = rows::node_place(level, index);
+        let kept = self
+            .recent_rows()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, row)| row.clone());
+        if let Some(row) = kept {
+            if let Some(hash) = rows::node_in(&row, h, pos).map_err(malformed)? {
+                return Ok(hash);
+            }
+        }
         let row = self
             .merkle
             .get(key)
             .map_err(sled_error)?
             .ok_or_else(missing)?;
-        rows::node_in(&row, h, pos)
-            .map_err(|_| Error::Corrupt {
-                reason: format!("the Merkle row holding node {level}/{index} is malformed"),
-            })?
-            .ok_or_else(missing)
+        let hash = rows::node_in(&row, h, pos).map_err(malformed)?;
+        let mut recent = self.recent_rows();
+        recent.retain(|(k, _)| *k != key);
+        if recent.len() >= RECENT_ROWS {
+            recent.remove(0);
+        }
+        recent.push((key, row));
+        drop(recent);
+        hash.ok_or_else(missing)
     }
 
     fn check_size(&self, size: u64) -> Result<(), Error> {

@@ -65,12 +65,14 @@ fn prefix(h: &[u8; 32]) -> u64 {
 }
 
 impl<'l> Facts<'l> {
-    fn new(ledger: &'l Ledger) -> Self {
+    /// Room for `n` entries, reserved at once: grown by doubling, the
+    /// tables would hold up to twice what they need.
+    fn new(ledger: &'l Ledger, n: usize) -> Self {
         Facts {
             ledger,
-            hashes: Vec::new(),
-            by_prefix: HashMap::new(),
-            compact: Vec::new(),
+            hashes: Vec::with_capacity(n),
+            by_prefix: HashMap::with_capacity(n),
+            compact: Vec::with_capacity(n),
             signers: Vec::new(),
             signer_ids: HashMap::new(),
             claims: Vec::new(),
@@ -199,11 +201,11 @@ fn damaged(reason: String) -> Error {
 }
 
 impl Expected {
-    fn new() -> Self {
+    fn new(n: usize) -> Self {
         let empty = || vec![None; usize::from(rows::BUCKETS)];
         Expected {
             buckets: [empty(), empty(), empty(), empty()],
-            content_seen: HashSet::new(),
+            content_seen: HashSet::with_capacity(n),
             keys: 0,
             mentions: HashMap::new(),
             full_mentions: HashMap::new(),
@@ -331,8 +333,11 @@ impl Ledger {
         let mut at = Position::GENESIS;
         let mut n = 0u64;
         let mut frontier = merkle::Frontier::new();
-        let mut expected = Expected::new();
-        let mut facts = Facts::new(self);
+        // The head says how many entries to expect; a damaged head only
+        // makes the reservation wrong, not the check.
+        let expect = usize::try_from(self.len()?).unwrap_or(0);
+        let mut expected = Expected::new(expect);
+        let mut facts = Facts::new(self, expect);
         let signed = self.checkpoints()?;
         let mut pending = signed.iter().peekable();
         let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
