@@ -1260,33 +1260,73 @@ impl Ledger {
         let mut sizes = signatures::Chunks::new();
         let mut size = sizes.next_size();
         let mut batch: Vec<Vec<u8>> = Vec::new();
-        let mut check_batch = |batch: &mut Vec<Vec<u8>>, last_line: u64| -> Result<(), Error> {
-            let first = last_line + 1 - batch.len() as u64;
+        // Parsing and checking the signatures of one chunk (on both cores)
+        // overlaps with the rules and writes of the chunk before it (in
+        // order, on one): `check` owns its lines, `apply` the ledger state.
+        let check = |batch: Vec<Vec<u8>>, first_line: u64| {
             let refs: Vec<&[u8]> = batch.iter().map(Vec::as_slice).collect();
-            signatures::check_run(&refs, first, &mut |entry, sig| {
-                check_not_future(&entry, now)?;
-                let view = rules::Layered {
-                    base: self,
-                    top: &fresh,
-                };
-                let v = rules::check_with(entry, at, &view, Some(sig))?;
-                fresh.add(&v);
-                at = Position::after(&v);
-                last = Some(Head {
-                    seq: v.seq(),
-                    hash: v.hash(),
-                    time: v.time(),
+            let checked =
+                signatures::parse_and_check(&refs, signatures::How::Strict, &|i, e| Error::Line {
+                    line: first_line + i as u64,
+                    error: Box::new(e),
                 });
-                pending.push(v);
-                report.added += 1;
-                Ok(true)
-            })?;
-            batch.clear();
+            (checked, first_line, first_line + batch.len() as u64 - 1)
+        };
+        let mut apply = |(checked, first_line, last_line): (signatures::Checked, u64, u64)|
+         -> Result<(u64, u64), Error> {
+            let mut added = 0u64;
+            for (i, (entry, sig)) in checked
+                .entries
+                .into_iter()
+                .zip(checked.signatures)
+                .enumerate()
+            {
+                let line = first_line + i as u64;
+                let one = || -> Result<(), Error> {
+                    check_not_future(&entry, now)?;
+                    let view = rules::Layered {
+                        base: self,
+                        top: &fresh,
+                    };
+                    let v = rules::check_with(entry, at, &view, Some(sig))?;
+                    fresh.add(&v);
+                    at = Position::after(&v);
+                    last = Some(Head {
+                        seq: v.seq(),
+                        hash: v.hash(),
+                        time: v.time(),
+                    });
+                    pending.push(v);
+                    Ok(())
+                };
+                one().map_err(|e| Error::Line {
+                    line,
+                    error: Box::new(e),
+                })?;
+                added += 1;
+            }
+            if let Some(e) = checked.error {
+                return Err(e);
+            }
             if pending.len() >= buffer {
                 flush_pending(&mut pending, &mut fresh, bulk)?;
             }
-            progress(last_line);
-            Ok(())
+            Ok((last_line, added))
+        };
+        let mut ready: Option<(signatures::Checked, u64, u64)> = None;
+        let mut next_chunk = |batch: Vec<Vec<u8>>,
+                              first_line: u64,
+                              ready: &mut Option<(signatures::Checked, u64, u64)>|
+         -> Result<Option<(u64, u64)>, Error> {
+            let (next, done) = match ready.take() {
+                None => (check(batch, first_line), None),
+                Some(prev) => {
+                    let (next, done) = rayon::join(|| check(batch, first_line), || apply(prev));
+                    (next, Some(done?))
+                }
+            };
+            *ready = Some(next);
+            Ok(done)
         };
         while let Some(line) = lines.next_line()? {
             report.lines += 1;
@@ -1303,12 +1343,29 @@ impl Ledger {
             }
             batch.push(line.to_vec());
             if batch.len() == size {
-                check_batch(&mut batch, n)?;
+                let first_line = n + 1 - batch.len() as u64;
+                if let Some((done, added)) =
+                    next_chunk(std::mem::take(&mut batch), first_line, &mut ready)?
+                {
+                    report.added += added;
+                    progress(done);
+                }
                 size = sizes.next_size();
             }
         }
         if !batch.is_empty() {
-            check_batch(&mut batch, report.lines)?;
+            let first_line = report.lines + 1 - batch.len() as u64;
+            if let Some((done, added)) =
+                next_chunk(std::mem::take(&mut batch), first_line, &mut ready)?
+            {
+                report.added += added;
+                progress(done);
+            }
+        }
+        if let Some(prev) = ready.take() {
+            let (done, added) = apply(prev)?;
+            report.added += added;
+            progress(done);
         }
         flush_pending(&mut pending, &mut fresh, bulk)?;
         if let Some(head) = last {
