@@ -177,9 +177,17 @@ fn build(
         checkpoints += 1;
     }
     ledger.flush()?;
-    // The checkpoints must still match the entries: they were carried
-    // over as bytes, so read them back through the checks every open does.
-    ledger.checkpoints()?;
+    // The checkpoints were carried over as bytes: each must still be signed
+    // by the log key and name the root of the entries it covers.
+    for cp in ledger.checkpoints()? {
+        if cp.size() > len || ledger.tree_root(cp.size())? != *cp.checkpoint().root() {
+            return Err(Error::Checkpoint {
+                size: cp.size(),
+                reason: "the store to migrate kept a checkpoint that does not match its entries"
+                    .into(),
+            });
+        }
+    }
     let head = ledger.head()?;
     Ok((checkpoints, head))
 }
@@ -329,6 +337,52 @@ mod tests {
         std::fs::write(dir.join(MARKER_FILE), marker_bytes()).unwrap();
         assert_eq!(head_of(&dir), want);
         assert!(!v1_db_path(&dir).exists());
+    }
+
+    // A kept checkpoint whose root is not the entries' (signed with the
+    // log key, so only its root gives it away) stops the migration, and
+    // the old store stays as it was.
+    #[test]
+    fn a_checkpoint_that_does_not_match_stops_the_migration() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("l");
+        v1_ledger(&dir);
+        // A checkout does not keep the fixture's private mode.
+        let key_file = dir.join("keys/log.key");
+        let mut perms = std::fs::metadata(&key_file).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+        std::fs::set_permissions(&key_file, perms).unwrap();
+        let key = crate::keyfile::read_key_file(&key_file).unwrap();
+        {
+            let db = sled::open(v1_db_path(&dir)).unwrap();
+            let origin = String::from_utf8(
+                db.open_tree("checkpoints")
+                    .unwrap()
+                    .iter()
+                    .next()
+                    .unwrap()
+                    .unwrap()
+                    .1
+                    .to_vec(),
+            )
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned();
+            let note = crate::checkpoint::Checkpoint::new(&origin, 10, [7u8; 32])
+                .unwrap()
+                .sign(&key)
+                .unwrap();
+            db.open_tree("checkpoints")
+                .unwrap()
+                .insert(10u64.to_be_bytes(), note.as_bytes())
+                .unwrap();
+            db.flush().unwrap();
+        }
+        let err = migrate(&dir, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, Error::Checkpoint { size: 10, .. }), "{err}");
+        assert!(needs_migration(&dir) && !work_dir(&dir).exists());
     }
 
     #[test]
