@@ -1810,6 +1810,33 @@ mod tests {
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
 
+    // A packed row of entries lost or cut short inside the ledger is a
+    // damaged store, never a shorter ledger: every whole-ledger read fails
+    // naming the first entry missing.
+    #[test]
+    fn a_lost_or_short_entries_row_is_damage_not_a_shorter_ledger() {
+        let (_d, l, _) = small();
+        let ed = editor();
+        for i in 0..40 {
+            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
+        }
+        let n = l.len().unwrap();
+        assert!(n > 32);
+        let key = rows::entry_row_key(Seq(16));
+        let stored = l.entries.remove(key).unwrap().unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("entry #16 is missing"), "{err}");
+        assert!(l.leaves().any(|r| r.is_err()));
+        assert!(l.iter().filter_map(Result::ok).count() < n as usize);
+        let mut short = rows::EntryRow::from_stored(&stored);
+        short.truncate(5).unwrap();
+        l.entries.insert(key, short.as_bytes()).unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("entry #21 is missing"), "{err}");
+        l.entries.insert(key, stored).unwrap();
+        assert_eq!(l.verify(&mut |_| {}).unwrap().entries, n);
+    }
+
     // Regression: reads stop at the head, so an entry row planted past it
     // was invisible to verify once imports could leave rows there.
     #[test]
