@@ -712,13 +712,15 @@ fn a_four_hop_chain_is_drawn_whole_on_a_desktop_and_a_phone() {
 /// A recording proxy on a loopback port: every connection is passed on to
 /// the server, and every byte the browser sends (request lines, headers and
 /// bodies, queries included) is kept, so a test can say what left the page.
+/// `before_post`, if given, runs once, just before the first
+/// `POST /v1/entries` is passed on (to make another writer win the race).
 struct Recorder {
     url: String,
     sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl Recorder {
-    fn start(upstream: &str) -> Recorder {
+    fn start(upstream: &str, before_post: Option<Box<dyn FnOnce() + Send>>) -> Recorder {
         use std::io::{Read as _, Write as _};
         use std::net::{Shutdown, TcpListener, TcpStream};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -726,6 +728,7 @@ impl Recorder {
         let upstream = upstream.trim_start_matches("http://").to_owned();
         let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let kept = std::sync::Arc::clone(&sent);
+        let hook = std::sync::Arc::new(std::sync::Mutex::new(before_post));
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(mut client) = client else { continue };
@@ -738,6 +741,7 @@ impl Recorder {
                     continue;
                 };
                 let kept = std::sync::Arc::clone(&kept);
+                let hook = std::sync::Arc::clone(&hook);
                 std::thread::spawn(move || {
                     let mut buf = [0u8; 16 * 1024];
                     while let Ok(n) = client.read(&mut buf) {
@@ -745,6 +749,12 @@ impl Recorder {
                             break;
                         }
                         kept.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if buf[..n].starts_with(b"POST /v1/entries ") {
+                            let run = hook.lock().unwrap().take();
+                            if let Some(run) = run {
+                                run();
+                            }
+                        }
                         if server.write_all(&buf[..n]).is_err() {
                             break;
                         }
@@ -761,12 +771,16 @@ impl Recorder {
     }
 }
 
+/// What runs before the first post, given the server's own address.
+type BeforePost = Box<dyn FnOnce(&str) + Send>;
+
 /// Like [`in_browser`], with the browser talking to the server through a
 /// [`Recorder`]; also returns every byte the browser sent and the server's
 /// request log.
 fn in_recorded_browser<F, Fut, T>(
     ledger: &Path,
     scratch: &Path,
+    before_post: Option<BeforePost>,
     steps: F,
 ) -> (T, Vec<u8>, Vec<String>)
 where
@@ -775,7 +789,9 @@ where
     T: Send + 'static,
 {
     let server = Server::start(ledger);
-    let recorder = Recorder::start(&server.url);
+    let url = server.url.clone();
+    let hook = before_post.map(|f| -> Box<dyn FnOnce() + Send> { Box::new(move || f(&url)) });
+    let recorder = Recorder::start(&server.url, hook);
     let driver = Driver::start();
     let profile = scratch.join("chromium-profile");
     std::fs::create_dir_all(&profile).unwrap();
@@ -944,7 +960,9 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
     let keys = [admin.clone(), stranger.clone(), editor.clone()];
 
     let ((id, shown), sent, log) =
-        in_recorded_browser(&ledger, tmp.path(), move |c, base| workbench(c, base, keys));
+        in_recorded_browser(&ledger, tmp.path(), None, move |c, base| {
+            workbench(c, base, keys)
+        });
 
     // The page derived each key's verifier string from the file alone.
     let expected: Vec<String> = [&admin, &stranger, &editor]
@@ -1053,6 +1071,86 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
     assert_eq!(same, cli);
     assert!(
         leaf.contains(r#""affiliations":["agenzia-nova","fawasel-media"]"#),
+        "{leaf}"
+    );
+}
+
+/// What the conflict test does in the page: the editor adds a source.
+async fn add_after_a_conflict(c: Client, base: String, editor: PathBuf) -> String {
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    load_key(&c, &editor, "ok").await;
+    fill_source(&c, NEW_SOURCE).await;
+    let done = wait_for(&c, "#source-done").await;
+    done.attr("data-seq").await.unwrap().unwrap()
+}
+
+#[test]
+fn the_workbench_signs_again_when_another_writer_took_the_position() {
+    let (tmp, ledger) = demo_for_browser();
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let checker = ledger.join("keys/demo-desk-checker.key");
+    let dir = tmp.path().to_owned();
+    // Just before the page's entry reaches the server, the fact-checker
+    // adds a source through the command line and takes position 35.
+    let other_writer = Box::new(move |url: &str| {
+        let out = isnad_in(&dir)
+            .args([
+                "--server",
+                url,
+                "--key",
+                s(&checker),
+                "source",
+                "add",
+                "other-outlet",
+            ])
+            .args(["--name", "Other outlet", "--kind", "outlet"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    let (seq, sent, log) =
+        in_recorded_browser(&ledger, tmp.path(), Some(other_writer), move |c, base| {
+            add_after_a_conflict(c, base, editor)
+        });
+    // The page's first entry lost position 35 (409); it fetched the head,
+    // signed again and was recorded at 36.
+    assert_eq!(seq, "36");
+    let statuses: Vec<&str> = log
+        .iter()
+        .filter(|l| l.contains("\"method\":\"POST\""))
+        .map(|l| {
+            if l.contains("\"status\":409") {
+                "409"
+            } else if l.contains("\"status\":201") {
+                "201"
+            } else {
+                "other"
+            }
+        })
+        .collect();
+    assert_eq!(statuses, ["201", "409", "201"], "{log:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&sent)
+            .matches("POST /v1/entries ")
+            .count(),
+        2
+    );
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leaf = last_line(&ledger);
+    assert!(
+        leaf.contains("\"id\":\"libya-observer\"") && leaf.contains("\"seq\":36"),
         "{leaf}"
     );
 }
