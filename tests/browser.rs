@@ -708,3 +708,449 @@ fn a_four_hop_chain_is_drawn_whole_on_a_desktop_and_a_phone() {
     });
     assert_eq!(counts, (4, 4));
 }
+
+/// A recording proxy on a loopback port: every connection is passed on to
+/// the server, and every byte the browser sends (request lines, headers and
+/// bodies, queries included) is kept, so a test can say what left the page.
+/// `before_post`, if given, runs once, just before the first
+/// `POST /v1/entries` is passed on (to make another writer win the race).
+struct Recorder {
+    url: String,
+    sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Recorder {
+    fn start(upstream: &str, before_post: Option<Box<dyn FnOnce() + Send>>) -> Recorder {
+        use std::io::{Read as _, Write as _};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&sent);
+        let hook = std::sync::Arc::new(std::sync::Mutex::new(before_post));
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { continue };
+                let Ok(mut server) = TcpStream::connect(&upstream) else {
+                    continue;
+                };
+                let (Ok(mut client_back), Ok(mut server_back)) =
+                    (client.try_clone(), server.try_clone())
+                else {
+                    continue;
+                };
+                let kept = std::sync::Arc::clone(&kept);
+                let hook = std::sync::Arc::clone(&hook);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 * 1024];
+                    while let Ok(n) = client.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        kept.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if buf[..n].starts_with(b"POST /v1/entries ") {
+                            let run = hook.lock().unwrap().take();
+                            if let Some(run) = run {
+                                run();
+                            }
+                        }
+                        if server.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = server.shutdown(Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut server_back, &mut client_back);
+                    let _ = client_back.shutdown(Shutdown::Write);
+                });
+            }
+        });
+        Recorder { url, sent }
+    }
+}
+
+/// What runs before the first post, given the server's own address.
+type BeforePost = Box<dyn FnOnce(&str) + Send>;
+
+/// Like [`in_browser`], with the browser talking to the server through a
+/// [`Recorder`]; also returns every byte the browser sent and the server's
+/// request log.
+fn in_recorded_browser<F, Fut, T>(
+    ledger: &Path,
+    scratch: &Path,
+    before_post: Option<BeforePost>,
+    steps: F,
+) -> (T, Vec<u8>, Vec<String>)
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let server = Server::start(ledger);
+    let url = server.url.clone();
+    let hook = before_post.map(|f| -> Box<dyn FnOnce() + Send> { Box::new(move || f(&url)) });
+    let recorder = Recorder::start(&server.url, hook);
+    let driver = Driver::start();
+    let profile = scratch.join("chromium-profile");
+    std::fs::create_dir_all(&profile).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = rt.block_on(async {
+        let client = browser(&driver, &profile).await;
+        let run = tokio::spawn(steps(client.clone(), recorder.url.clone())).await;
+        let _ = client.close().await;
+        run
+    });
+    drop(driver);
+    let log = server.log.lock().unwrap().clone();
+    let status = server.stop();
+    assert!(status.success(), "isnad serve stopped with {status}");
+    let sent = recorder.sent.lock().unwrap().clone();
+    match outcome {
+        Ok(value) => (value, sent, log),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the browser steps did not finish: {e}"),
+    }
+}
+
+/// The source the workbench test adds, as form fields and as `isnad
+/// source add` arguments. The affiliations are typed out of order and the
+/// name has Arabic in it.
+const NEW_SOURCE: &[(&str, &str)] = &[
+    ("id", "libya-observer"),
+    (
+        "name",
+        "Libya Observer \u{2014} \u{645}\u{631}\u{635}\u{62f} \u{644}\u{64a}\u{628}\u{64a}\u{627}",
+    ),
+    ("kind", "outlet"),
+    ("url", "https://libyaobserver.example/"),
+    ("language", "en"),
+    ("description", "Independent news site"),
+    ("affiliations", "fawasel-media agenzia-nova"),
+];
+
+fn new_source(field: &str) -> &'static str {
+    NEW_SOURCE
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, v)| *v)
+        .unwrap()
+}
+
+/// Loads the key file at `path` in the workbench and waits until the page
+/// says where the key stands (`status`, as `data-status`).
+async fn load_key(c: &Client, path: &Path, status: &str) {
+    let input = wait_for(c, "#key-file").await;
+    input.send_keys(s(path)).await.unwrap();
+    wait_for(c, &format!("#key-status[data-status=\"{status}\"]")).await;
+}
+
+async fn fill_source(c: &Client, fields: &[(&str, &str)]) {
+    for (name, value) in fields {
+        let el = wait_for(c, &format!("#source-{name}")).await;
+        if *name == "kind" {
+            el.select_by_value(value).await.unwrap();
+        } else {
+            el.clear().await.unwrap();
+            el.send_keys(value).await.unwrap();
+        }
+    }
+    c.find(Locator::Css("#source-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+/// What the workbench test does in the page: three keys, one refused
+/// write, one source added. Returns the new entry's id and the key strings
+/// the page showed.
+async fn workbench(c: Client, base: String, keys: [PathBuf; 3]) -> (String, Vec<String>) {
+    let [admin, stranger, editor] = keys;
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    wait_for(&c, "#key-none").await;
+    let mut shown = Vec::new();
+
+    // The admin key may not add sources: told so, and no form to sign with.
+    load_key(&c, &admin, "no-role").await;
+    shown.push(text_of(&c, "#key-vkey").await);
+    assert_eq!(text_of(&c, "#key-roles").await, "admin");
+    let status = text_of(&c, "#key-status").await;
+    assert!(status.contains("may not add sources"), "{status}");
+    assert!(c.find(Locator::Css("#source-form")).await.is_err());
+
+    // A key the ledger never enrolled: told so before it signs anything.
+    load_key(&c, &stranger, "unknown").await;
+    shown.push(text_of(&c, "#key-vkey").await);
+    let status = text_of(&c, "#key-status").await;
+    assert!(status.contains("not enrolled"), "{status}");
+    assert!(c.find(Locator::Css("#source-form")).await.is_err());
+
+    // The editor's key: the form.
+    load_key(&c, &editor, "ok").await;
+    shown.push(text_of(&c, "#key-vkey").await);
+    assert_eq!(text_of(&c, "#key-roles").await, "editor");
+
+    // A source id the ledger has: the server refuses, in plain words.
+    fill_source(
+        &c,
+        &[
+            ("id", "agenzia-nova"),
+            ("name", "Agenzia Nova again"),
+            ("kind", "outlet"),
+        ],
+    )
+    .await;
+    let refused = text_of(&c, "#source-refused").await;
+    assert!(
+        refused.starts_with("The server refused the entry: ") && refused.contains("agenzia-nova"),
+        "{refused}"
+    );
+
+    // A new source, every optional field filled in.
+    fill_source(&c, NEW_SOURCE).await;
+    let done = wait_for(&c, "#source-done").await;
+    assert_eq!(done.attr("data-seq").await.unwrap().as_deref(), Some("35"));
+    let text = done.text().await.unwrap();
+    assert!(text.starts_with("Recorded as entry #35"), "{text}");
+    let id = done.attr("data-id").await.unwrap().unwrap();
+    (id, shown)
+}
+
+/// The last line of `isnad export jsonl` of `ledger`.
+fn last_line(ledger: &Path) -> String {
+    let out = isnad_in(ledger.parent().unwrap())
+        .args(["--ledger", s(ledger), "export", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn an_editor_adds_a_source_signed_in_the_browser() {
+    use base64::Engine as _;
+    let (tmp, ledger) = demo_for_browser();
+    // The same ledger, for the command line to add the same source to.
+    let twin = tmp.path().join("twin");
+    copy_dir(&ledger, &twin);
+    let admin = ledger.join("keys/demo-admin.key");
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let stranger = tmp.path().join("stranger.key");
+    isnad_core::keyfile::write_key_file(
+        &stranger,
+        &isnad_core::KeyPair::from_seed("stranger", &[9; 32]).unwrap(),
+    )
+    .unwrap();
+    let keys = [admin.clone(), stranger.clone(), editor.clone()];
+
+    let ((id, shown), sent, log) =
+        in_recorded_browser(&ledger, tmp.path(), None, move |c, base| {
+            workbench(c, base, keys)
+        });
+
+    // The page derived each key's verifier string from the file alone.
+    let expected: Vec<String> = [&admin, &stranger, &editor]
+        .iter()
+        .map(|p| {
+            isnad_core::keyfile::read_key_file(p)
+                .unwrap()
+                .verifier()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(shown, expected);
+
+    // No key file's secret, nor its private key, in anything the page sent.
+    let sent_text = String::from_utf8_lossy(&sent).into_owned();
+    for path in [&admin, &stranger, &editor] {
+        let line = std::fs::read_to_string(path).unwrap();
+        let line = line.trim_end();
+        // `PRIVATE+KEY+name+id+base64`; the base64 may itself hold `+`.
+        let secret = line.splitn(5, '+').nth(4).unwrap();
+        assert!(secret.len() >= 44, "{path:?}");
+        let seed = base64::engine::general_purpose::STANDARD
+            .decode(secret)
+            .unwrap();
+        assert!(!sent_text.contains(line));
+        assert!(!sent_text.contains(secret));
+        assert!(!sent.windows(32).any(|w| w == &seed[1..]));
+    }
+    // Only the editor's two attempts were posted: the refused one and the
+    // new source; the other keys were stopped before signing.
+    assert_eq!(sent_text.matches("POST /v1/entries ").count(), 2, "{log:?}");
+    let posts: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("\"method\":\"POST\""))
+        .collect();
+    assert_eq!(posts.len(), 2, "{log:?}");
+    assert!(
+        posts[0].contains("\"status\":400") && posts[1].contains("\"status\":201"),
+        "{posts:?}"
+    );
+
+    // The ledger verifies, and the new entry is the one the page reported.
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leaf = last_line(&ledger);
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "show", &id, "--leaf"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), leaf);
+    // The recorder saw the request bodies: the posted line is among them.
+    assert!(sent_text.contains(&leaf));
+    let entry = isnad_core::Entry::parse(leaf.as_bytes()).unwrap();
+    entry.check_signature().unwrap();
+    assert_eq!(entry.hash().to_hex(), id);
+
+    // The command line adds the same source to the twin ledger: the two
+    // entries are the same bytes but for the time and the signature.
+    let mut args: Vec<String> = [
+        "--ledger",
+        s(&twin),
+        "--key",
+        s(&twin.join("keys/demo-desk-editor.key")),
+        "source",
+        "add",
+        new_source("id"),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    for field in ["name", "kind", "url", "language", "description"] {
+        args.push(format!("--{field}"));
+        args.push(new_source(field).to_owned());
+    }
+    for a in new_source("affiliations").split(' ') {
+        args.push("--affiliation".to_owned());
+        args.push(a.to_owned());
+    }
+    let out = isnad_in(tmp.path()).args(&args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = last_line(&twin);
+    let field = |line: &str, name: &str| {
+        serde_json::from_str::<Value>(line).unwrap()[name]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let same = leaf
+        .replace(&field(&leaf, "time"), &field(&cli, "time"))
+        .replace(&field(&leaf, "sig"), &field(&cli, "sig"));
+    assert_eq!(same, cli);
+    assert!(
+        leaf.contains(r#""affiliations":["agenzia-nova","fawasel-media"]"#),
+        "{leaf}"
+    );
+}
+
+/// What the conflict test does in the page: the editor adds a source.
+async fn add_after_a_conflict(c: Client, base: String, editor: PathBuf) -> String {
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    load_key(&c, &editor, "ok").await;
+    fill_source(&c, NEW_SOURCE).await;
+    let done = wait_for(&c, "#source-done").await;
+    done.attr("data-seq").await.unwrap().unwrap()
+}
+
+#[test]
+fn the_workbench_signs_again_when_another_writer_took_the_position() {
+    let (tmp, ledger) = demo_for_browser();
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let checker = ledger.join("keys/demo-desk-checker.key");
+    let dir = tmp.path().to_owned();
+    // Just before the page's entry reaches the server, the fact-checker
+    // adds a source through the command line and takes position 35.
+    let other_writer = Box::new(move |url: &str| {
+        let out = isnad_in(&dir)
+            .args([
+                "--server",
+                url,
+                "--key",
+                s(&checker),
+                "source",
+                "add",
+                "other-outlet",
+            ])
+            .args(["--name", "Other outlet", "--kind", "outlet"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    let (seq, sent, log) =
+        in_recorded_browser(&ledger, tmp.path(), Some(other_writer), move |c, base| {
+            add_after_a_conflict(c, base, editor)
+        });
+    // The page's first entry lost position 35 (409); it fetched the head,
+    // signed again and was recorded at 36.
+    assert_eq!(seq, "36");
+    let statuses: Vec<&str> = log
+        .iter()
+        .filter(|l| l.contains("\"method\":\"POST\""))
+        .map(|l| {
+            if l.contains("\"status\":409") {
+                "409"
+            } else if l.contains("\"status\":201") {
+                "201"
+            } else {
+                "other"
+            }
+        })
+        .collect();
+    assert_eq!(statuses, ["201", "409", "201"], "{log:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&sent)
+            .matches("POST /v1/entries ")
+            .count(),
+        2
+    );
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let leaf = last_line(&ledger);
+    assert!(
+        leaf.contains("\"id\":\"libya-observer\"") && leaf.contains("\"seq\":36"),
+        "{leaf}"
+    );
+}

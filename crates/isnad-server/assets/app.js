@@ -1,7 +1,8 @@
 // The isnad explorer: a single page over this server's JSON API.
 //
 // Hash routes: #/ (search, checkpoint, sources, checkers), #/search?q=TEXT,
-// #/claim/ID, #/source/SLUG, #/checkers and #/checker/ID. Everything the API returns is written
+// #/claim/ID, #/source/SLUG, #/checkers, #/checker/ID and #/workbench (signing
+// entries with the user's own key, kept in this page only). Everything the API returns is written
 // into the page as text nodes or attribute values through h() and svg()
 // below, never parsed as markup; links to other sites are shown only when
 // they are plain http(s) URLs.
@@ -1091,6 +1092,372 @@
     return 'Checker ' + (score.id || id);
   }
 
+  // ---- the workbench: signing entries in this page ----
+  //
+  // The private key file is read here, imported into WebCrypto as a
+  // non-extractable Ed25519 key and kept in this page's memory only; it
+  // is never sent anywhere. Entries are built, written in canonical form
+  // (RFC 8785) and signed as FORMAT.md (sections 3 to 6) says, then posted
+  // to POST /v1/entries at the head's position, again on a conflict.
+
+  const ENC = new TextEncoder();
+  const SIGNING_PREFIX = 'isnad-entry-v1\n';
+  const RETRIES = 64;
+  const SOURCE_KINDS = ['outlet', 'person', 'organization', 'government', 'social-account', 'anonymous'];
+  // FORMAT.md section 9, rule 8: the roles that may write each kind.
+  const MAY_WRITE = {
+    admin: ['key', 'revocation', 'trust'],
+    editor: ['source', 'claim', 'relation', 'amendment', 'prior'],
+    'fact-checker': ['verdict', 'claim', 'relation', 'source'],
+    auditor: [],
+  };
+  const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+  const LANG_RE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
+
+  // The loaded key: { name, keyId, vkey, privateKey } or null.
+  let workbenchKey = null;
+
+  // A JSON string as RFC 8785 writes it: only '"', '\' and the control
+  // characters escaped, everything else as itself.
+  function canonString(s) {
+    let out = '"';
+    for (const ch of s) {
+      const c = ch.codePointAt(0);
+      if (ch === '"') out += '\\"';
+      else if (ch === '\\') out += '\\\\';
+      else if (c === 0x08) out += '\\b';
+      else if (c === 0x09) out += '\\t';
+      else if (c === 0x0a) out += '\\n';
+      else if (c === 0x0c) out += '\\f';
+      else if (c === 0x0d) out += '\\r';
+      else if (c < 0x20) out += '\\u00' + c.toString(16).padStart(2, '0');
+      else if (c >= 0xd800 && c <= 0xdfff) throw new Error('text holds a lone surrogate');
+      else out += ch;
+    }
+    return out + '"';
+  }
+
+  // RFC 8785 for the values isnad signs: objects (members sorted by UTF-16
+  // code units, absent members left out), arrays, strings and
+  // non-negative integers. Anything else is refused.
+  function canonical(value) {
+    if (typeof value === 'string') return canonString(value);
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value) || value < 0) throw new Error('only non-negative integers are signed');
+      return String(value);
+    }
+    if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
+    if (value && typeof value === 'object') {
+      const names = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+      return '{' + names.map((k) => canonString(k) + ':' + canonical(value[k])).join(',') + '}';
+    }
+    throw new Error('cannot sign a value of type ' + (value === null ? 'null' : typeof value));
+  }
+
+  function toBase64(bytes) {
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return btoa(bin);
+  }
+
+  function fromBase64(text) {
+    const bin = atob(text);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+  function concat(...parts) {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  // C2SP key id: the first 4 bytes of SHA-256(name, 0x0A, 0x01, A).
+  async function keyId(name, publicKey) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', concat(ENC.encode(name + '\n'), Uint8Array.of(1), publicKey)));
+    return hex(digest.slice(0, 4));
+  }
+
+  // Reads an isnad private key file, `PRIVATE+KEY+<name>+<id>+<base64>`
+  // (FORMAT.md section 6), into a non-extractable signing key and its
+  // verifier key string. The seed is wiped once imported.
+  async function loadKeyFile(text) {
+    const line = String(text).replace(/\r?\n$/, '');
+    const parts = line.split('+');
+    if (parts.length < 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') {
+      throw new Error('this is not an isnad private key file (it should hold one line starting PRIVATE+KEY+)');
+    }
+    const name = parts[2];
+    const fileId = parts[3];
+    let raw;
+    try {
+      raw = fromBase64(parts.slice(4).join('+'));
+    } catch (_) {
+      throw new Error('the key file\u2019s key is not base64');
+    }
+    if (raw.length !== 33 || raw[0] !== 1) {
+      raw.fill(0);
+      throw new Error('the key file does not hold an Ed25519 key');
+    }
+    // PKCS #8 for an Ed25519 seed (RFC 8410): a fixed prefix, then the seed.
+    const pkcs8 = concat(Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20), raw.slice(1));
+    raw.fill(0);
+    let publicKey;
+    let privateKey;
+    try {
+      // Once extractable, only to learn the public key (the JWK's x) ...
+      const probe = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, true, ['sign']);
+      const jwk = await crypto.subtle.exportKey('jwk', probe);
+      publicKey = fromBase64(jwk.x.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (jwk.x.length % 4)) % 4));
+      jwk.d = '';
+      // ... then for signing, where the page cannot read it back.
+      privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
+    } catch (err) {
+      if (err && err.name === 'NotSupportedError') throw new Error('this browser cannot sign with Ed25519 (WebCrypto)');
+      throw new Error('the key file\u2019s key cannot be used: ' + (err && err.message ? err.message : String(err)));
+    } finally {
+      pkcs8.fill(0);
+    }
+    const id = await keyId(name, publicKey);
+    if (id !== fileId) throw new Error('the key file is damaged: its key id does not match its key');
+    return { name, keyId: id, vkey: name + '+' + id + '+' + toBase64(concat(Uint8Array.of(1), publicKey)), privateKey };
+  }
+
+  // What the ledger says of a verifier key: enrolled (roles, holder, the
+  // entry) and retired or not, from its key and revocation entries.
+  async function keyStanding(vkey) {
+    const standing = { enrolled: null, revoked: null };
+    let after = null;
+    for (;;) {
+      const page = await api('/v1/entries?limit=1000' + (after === null ? '' : '&after=' + after));
+      for (const e of page.entries || []) {
+        const body = (e.entry && e.entry.body) || {};
+        if (e.kind === 'key' && body.key === vkey && !standing.enrolled) {
+          standing.enrolled = { roles: body.roles || [], holder: body.holder, seq: e.seq };
+        }
+        if ((e.kind === 'key' && body.replaces === vkey) || (e.kind === 'revocation' && body.key === vkey)) {
+          if (standing.revoked === null) standing.revoked = e.seq;
+        }
+      }
+      if (page.next_after === null || page.next_after === undefined) break;
+      after = page.next_after;
+    }
+    return standing;
+  }
+
+  const mayWrite = (roles, kind) => roles.some((r) => (MAY_WRITE[r] || []).includes(kind));
+
+  // Now, to the second, as FORMAT.md writes a time.
+  const nowTime = () => new Date().toISOString().slice(0, 19) + 'Z';
+
+  // A refusal in plain words, from the server's RFC 9457 problem.
+  function problemText(status, problem) {
+    const p = problem && typeof problem === 'object' ? problem : {};
+    const title = p.title || 'the server answered ' + status;
+    const field = p.field ? ' (the field at fault: ' + p.field + ')' : '';
+    return 'The server refused the entry: ' + title + '. ' + (p.detail || '') + field;
+  }
+
+  // Signs `body` as a `kind` record at the server's next position and posts
+  // it; on a conflict, fetches the head and signs again, as the command
+  // line does. Returns the server's answer ({id, seq, kind, new}).
+  async function signAndPost(key, kind, body) {
+    for (let attempt = 0; attempt < RETRIES; attempt++) {
+      const head = await api('/v1/head');
+      const now = nowTime();
+      const time = head.time && head.time > now ? head.time : now;
+      const unsigned = {
+        body,
+        kind,
+        prev: head.head || '0'.repeat(64),
+        seq: head.size,
+        signer: key.vkey,
+        time,
+        v: 1,
+      };
+      const input = ENC.encode(SIGNING_PREFIX + canonical(unsigned));
+      const sig = toBase64(new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key.privateKey, input)));
+      const leaf = canonical(Object.assign({}, unsigned, { sig }));
+      const response = await fetch('/v1/entries', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        credentials: 'same-origin',
+        body: leaf,
+      });
+      let answer = null;
+      try {
+        answer = JSON.parse(await response.text());
+      } catch (_) {
+        answer = null;
+      }
+      if (response.status === 201 || response.status === 200) return answer;
+      if (response.status !== 409) {
+        const err = new Error(problemText(response.status, answer));
+        err.problem = answer;
+        throw err;
+      }
+      // Another writer took the position: a short random pause that grows.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * (attempt + 1)));
+    }
+    throw new Error('The ledger kept moving; gave up after ' + RETRIES + ' attempts. Nothing was recorded.');
+  }
+
+  // The source form's values as a source body, checked as the ledger
+  // checks them; free text in NFC as the command line makes it.
+  function sourceBody(form) {
+    const value = (name) => form.elements[name].value;
+    const optional = (name) => {
+      const v = value(name).trim();
+      return v === '' ? undefined : v;
+    };
+    const id = value('id').trim();
+    if (!SLUG_RE.test(id)) throw new Error('The id must be 1 to 64 characters from a-z, 0-9 and -, not starting with -.');
+    const name = value('name').normalize('NFC');
+    if (name.trim() === '') throw new Error('The name may not be empty.');
+    if (ENC.encode(name).length > 1024) throw new Error('The name is over 1024 bytes.');
+    const kind = value('kind');
+    if (!SOURCE_KINDS.includes(kind)) throw new Error('Choose what kind of source it is.');
+    const url = optional('url');
+    if (url !== undefined && (!/^https?:\/\//.test(url) || /[\s\u0000-\u001f\u007f]/.test(url) || ENC.encode(url).length > 2048)) {
+      throw new Error('The web address must start with https:// or http:// and hold no spaces.');
+    }
+    const language = optional('language');
+    if (language !== undefined && (language.length > 35 || !LANG_RE.test(language))) {
+      throw new Error('The language must be a language tag such as en, ar or zh-Hant.');
+    }
+    const rawDescription = value('description');
+    const description = rawDescription.trim() === '' ? undefined : rawDescription.normalize('NFC');
+    if (description !== undefined && ENC.encode(description).length > 1024) throw new Error('The description is over 1024 bytes.');
+    const affiliations = [...new Set(value('affiliations').split(/[\s,]+/).filter(Boolean))].sort();
+    for (const a of affiliations) {
+      if (!SLUG_RE.test(a)) throw new Error('Affiliation \u201c' + a + '\u201d is not a source id.');
+      if (a === id) throw new Error('A source cannot be affiliated with itself.');
+    }
+    if (affiliations.length > 32) throw new Error('At most 32 affiliations.');
+    return { affiliations: affiliations.length ? affiliations : undefined, description, id, kind, language, name, url };
+  }
+
+  function field(label, input, hint) {
+    return h('p', { class: 'field' }, h('label', { for: input.getAttribute('id') }, label), ' ', input, hint ? h('span', { class: 'muted hint' }, ' ' + hint) : null);
+  }
+
+  function sourceForm(key) {
+    const form = h(
+      'form',
+      { id: 'source-form', class: 'workbench-form', action: '#', autocomplete: 'off' },
+      field('Id', h('input', { id: 'source-id', name: 'id', required: true, pattern: '[a-z0-9][a-z0-9-]{0,63}' }), 'a-z, 0-9 and -, e.g. agenzia-nova'),
+      field('Name', h('input', { id: 'source-name', name: 'name', required: true, dir: 'auto' })),
+      field('Kind', h('select', { id: 'source-kind', name: 'kind' }, SOURCE_KINDS.map((k) => h('option', { value: k }, k)))),
+      field('Web address', h('input', { id: 'source-url', name: 'url', type: 'url' }), 'optional'),
+      field('Language', h('input', { id: 'source-language', name: 'language' }), 'optional, e.g. ar'),
+      field('Description', h('input', { id: 'source-description', name: 'description', dir: 'auto' }), 'optional: role or title'),
+      field('Affiliations', h('input', { id: 'source-affiliations', name: 'affiliations' }), 'optional: ids of defined sources, separated by spaces'),
+      h('p', null, h('button', { type: 'submit', id: 'source-submit' }, 'Sign and add the source')),
+    );
+    const outcome = h('div', { id: 'source-outcome', 'aria-live': 'polite' });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const button = form.querySelector('button');
+      button.disabled = true;
+      outcome.replaceChildren(h('p', { class: 'muted' }, 'Signing and sending\u2026'));
+      try {
+        const body = sourceBody(form);
+        const answer = await signAndPost(key, 'source', body);
+        outcome.replaceChildren(
+          h(
+            'p',
+            { class: 'done', id: 'source-done', 'data-id': answer.id, 'data-seq': answer.seq },
+            answer.new ? 'Recorded as entry #' + answer.seq + ': ' : 'Already recorded by this key, as entry #' + answer.seq + ': ',
+            h('a', { href: sourceHref(body.id) }, body.name),
+            ' (',
+            h('code', null, short(answer.id)),
+            ').',
+          ),
+        );
+      } catch (err) {
+        outcome.replaceChildren(h('p', { class: 'error', id: 'source-refused', role: 'alert' }, err && err.message ? err.message : String(err)));
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return h('div', null, form, outcome);
+  }
+
+  // What the loaded key is and may do, and the forms it may use.
+  async function keyPanel(box) {
+    box.replaceChildren();
+    const key = workbenchKey;
+    if (!key) {
+      add(box, h('p', { class: 'muted', id: 'key-none' }, 'No key loaded.'));
+      return;
+    }
+    add(box, h('p', null, 'Loaded key ', h('code', { id: 'key-vkey' }, key.vkey), ' (in this page only).'));
+    const standing = await keyStanding(key.vkey);
+    const status = (cls, ...text) => add(box, h('p', { class: 'key-status ' + cls, id: 'key-status', 'data-status': cls }, text));
+    if (!standing.enrolled) {
+      status('unknown', 'This key is not enrolled in this ledger: the server would refuse anything it signs. Ask an admin to enrol it.');
+      return;
+    }
+    const roles = standing.enrolled.roles;
+    add(box, dl([
+      ['Holder', standing.enrolled.holder ? h('span', { dir: 'auto' }, standing.enrolled.holder) : '–'],
+      ['Roles', h('span', { id: 'key-roles' }, roles.join(', '))],
+      ['Enrolled by', h('span', null, 'entry #' + standing.enrolled.seq)],
+    ]));
+    if (standing.revoked !== null) {
+      status('revoked', 'This key was retired by entry #' + standing.revoked + ': the server would refuse anything it signs now.');
+      return;
+    }
+    if (!mayWrite(roles, 'source')) {
+      status('no-role', 'This key\u2019s roles (' + roles.join(', ') + ') may not add sources; an editor or fact-checker key may.');
+      return;
+    }
+    status('ok', 'This key may add sources.');
+    add(box, section('add-source', 'Add a source', sourceForm(key)));
+  }
+
+  async function workbenchPage(view) {
+    add(view,
+      h('h1', { tabindex: -1 }, 'Workbench'),
+      h('p', { class: 'lead' }, 'Sign entries with your own isnad key and add them to this ledger. The key file is read by this page and kept in its memory only: it is never sent to the server or anywhere else, and it is forgotten when you close or reload the page.'),
+    );
+    const input = h('input', { id: 'key-file', type: 'file', accept: '.key,text/plain' });
+    const box = h('div', { id: 'key-panel' });
+    const problem = h('div', { id: 'key-problem', 'aria-live': 'polite' });
+    input.addEventListener('change', async () => {
+      const file = input.files && input.files[0];
+      input.value = '';
+      problem.replaceChildren();
+      if (!file) return;
+      try {
+        workbenchKey = await loadKeyFile(await file.text());
+      } catch (err) {
+        workbenchKey = null;
+        problem.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'key-error' }, err.message));
+      }
+      try {
+        await keyPanel(box);
+      } catch (err) {
+        box.replaceChildren(errorBox(err));
+      }
+    });
+    const forget = h('button', { type: 'button', id: 'key-forget' }, 'Forget the key');
+    forget.addEventListener('click', () => {
+      workbenchKey = null;
+      keyPanel(box);
+    });
+    add(view, section('key', 'Your key', field('Key file', input, 'your PRIVATE+KEY+\u2026 file'), h('p', null, forget), problem, box));
+    await keyPanel(box);
+    return 'Workbench';
+  }
+
   // ---- routing ----
 
   function parseHash() {
@@ -1136,6 +1503,8 @@
         title = await checkersPage(view);
       } else if (parts[0] === 'checker' && parts[1]) {
         title = await checkerPage(view, parts[1]);
+      } else if (parts[0] === 'workbench') {
+        title = await workbenchPage(view);
       } else {
         add(view, h('h1', { tabindex: -1 }, 'Nothing here'), h('p', null, h('a', { href: '#/' }, 'Back to the start')));
       }

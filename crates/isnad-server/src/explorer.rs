@@ -18,8 +18,11 @@
 //!
 //! The explorer's pages (hash routes, so one document serves them all):
 //! `#/` (search, the latest checkpoint, ranked sources, checkers),
-//! `#/search?q=…`, `#/claim/<id>`, `#/source/<slug>`, `#/checkers` and
-//! `#/checker/<id>`. `docs/EXPLORER.md` describes them.
+//! `#/search?q=…`, `#/claim/<id>`, `#/source/<slug>`, `#/checkers`,
+//! `#/checker/<id>` and `#/workbench`, where a writer loads their own key
+//! file (kept in the page, never sent) and signs entries in the browser,
+//! posting them to `POST /v1/entries` like any other client.
+//! `docs/EXPLORER.md` describes them.
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -168,5 +171,23 @@ mod tests {
         }
         // Strings become text nodes (what assigning `textContent` makes).
         assert!(APP_JS.contains("document.createTextNode(String(child))"));
+    }
+
+    #[test]
+    fn the_workbench_keeps_the_key_in_the_page() {
+        // The signing key is imported non-extractable; the page posts
+        // nothing but entries, to this origin, and stores nothing.
+        assert!(APP_JS.contains("importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign'])"));
+        assert_eq!(APP_JS.matches("method: 'POST'").count(), 1);
+        assert!(APP_JS.contains("fetch('/v1/entries', {"));
+        for store in [
+            "localStorage",
+            "sessionStorage",
+            "indexedDB",
+            "document.cookie",
+        ] {
+            assert!(!APP_JS.contains(store), "app.js uses {store}");
+        }
+        assert!(INDEX_HTML.contains(r##"href="#/workbench""##));
     }
 }
