@@ -556,6 +556,20 @@ where
     T: Send + 'static,
 {
     let server = Server::start(ledger);
+    let outcome = drive(scratch, &server.url, steps);
+    drop(server);
+    outcome
+}
+
+/// Opens Chromium and runs `steps` with it and `url` (where it is to
+/// read), closing the browser even when a step fails; a failed step's
+/// panic is the caller's.
+fn drive<F, Fut, T>(scratch: &Path, url: &str, steps: F) -> T
+where
+    F: FnOnce(Client, String) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
     let driver = Driver::start();
     let profile = scratch.join("chromium-profile");
     std::fs::create_dir_all(&profile).unwrap();
@@ -567,12 +581,11 @@ where
     let outcome = rt.block_on(async {
         let client = browser(&driver, &profile).await;
         // Run the steps apart, so the browser is closed even when one fails.
-        let run = tokio::spawn(steps(client.clone(), server.url.clone())).await;
+        let run = tokio::spawn(steps(client.clone(), url.to_owned())).await;
         let _ = client.close().await;
         run
     });
     drop(driver);
-    drop(server);
     match outcome {
         Ok(value) => value,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
@@ -792,30 +805,20 @@ where
     let url = server.url.clone();
     let hook = before_post.map(|f| -> Box<dyn FnOnce() + Send> { Box::new(move || f(&url)) });
     let recorder = Recorder::start(&server.url, hook);
-    let driver = Driver::start();
-    let profile = scratch.join("chromium-profile");
-    std::fs::create_dir_all(&profile).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let outcome = rt.block_on(async {
-        let client = browser(&driver, &profile).await;
-        let run = tokio::spawn(steps(client.clone(), recorder.url.clone())).await;
-        let _ = client.close().await;
-        run
-    });
-    drop(driver);
+    // The server is stopped and its log read even when a step failed;
+    // the step's panic then comes last.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        drive(scratch, &recorder.url, steps)
+    }));
     let log = server.log.lock().unwrap().clone();
     let status = server.stop();
+    let value = match outcome {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     assert!(status.success(), "isnad serve stopped with {status}");
     let sent = recorder.sent.lock().unwrap().clone();
-    match outcome {
-        Ok(value) => (value, sent, log),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the browser steps did not finish: {e}"),
-    }
+    (value, sent, log)
 }
 
 /// The source the workbench test adds, as form fields and as `isnad
