@@ -1006,3 +1006,58 @@ fn the_read_bench_reports_every_route() {
     assert_eq!(v["home_pages"]["clients"], 4);
     assert!(v["home_pages"]["total_ms"].as_f64().is_some(), "{v}");
 }
+
+/// A verifier key string as a query value.
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+// What a writer asks before signing: a key's enrolment and whether it was
+// retired, answered from the indexes; a key never enrolled is a 404
+// problem and a missing key a 400 naming the field.
+#[test]
+fn a_keys_enrolment_and_retirement_are_served() {
+    let d = Desk::with_sources();
+    let editor = Desk::keypair(&d.editor).verifier().to_string();
+    let stranger = isnad_core::KeyPair::from_seed("stranger", &[9; 32])
+        .unwrap()
+        .verifier()
+        .to_string();
+    let srv = Server::start(&d.ledger);
+    let url = |k: &str| format!("{}/v1/keys?key={}", srv.url, query_value(k));
+    let v = get_json(&url(&editor));
+    assert_eq!(v["key"], editor.as_str());
+    assert_eq!(v["enrolled"]["roles"], serde_json::json!(["editor"]), "{v}");
+    assert!(
+        v["enrolled"]["id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 64),
+        "{v}"
+    );
+    assert_eq!(v["retired"], Value::Null);
+    let (status, ct, body) = get(&url(&stranger));
+    assert_eq!(
+        (status, ct.as_str()),
+        (404, "application/problem+json"),
+        "{body}"
+    );
+    assert!(body.contains("no key entry enrolled"), "{body}");
+    let (status, _, body) = get(&format!("{}/v1/keys", srv.url));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"field\":\"key\""), "{body}");
+    drop(srv);
+    // Retired: the editor revokes itself; the answer names the revocation.
+    let revocation = d.add(
+        &d.editor,
+        &["key", "revoke", &editor, "--reason", "superseded"],
+    );
+    let srv = Server::start(&d.ledger);
+    let v = get_json(&format!("{}/v1/keys?key={}", srv.url, query_value(&editor)));
+    assert_eq!(v["retired"]["id"], revocation.trim(), "{v}");
+    assert!(v["retired"]["seq"].as_u64().is_some(), "{v}");
+}

@@ -1231,25 +1231,19 @@
   }
 
   // What the ledger says of a verifier key: enrolled (roles, holder, the
-  // entry) and retired or not, from its key and revocation entries.
+  // entry) and retired or not, as `GET /v1/keys` answers from the
+  // server's indexes (a 404: never enrolled).
   async function keyStanding(vkey) {
-    const standing = { enrolled: null, revoked: null };
-    let after = null;
-    for (;;) {
-      const page = await api('/v1/entries?limit=1000' + (after === null ? '' : '&after=' + after));
-      for (const e of page.entries || []) {
-        const body = (e.entry && e.entry.body) || {};
-        if (e.kind === 'key' && body.key === vkey && !standing.enrolled) {
-          standing.enrolled = { roles: body.roles || [], holder: body.holder, seq: e.seq };
-        }
-        if ((e.kind === 'key' && body.replaces === vkey) || (e.kind === 'revocation' && body.key === vkey)) {
-          if (standing.revoked === null) standing.revoked = e.seq;
-        }
-      }
-      if (page.next_after === null || page.next_after === undefined) break;
-      after = page.next_after;
-    }
-    return standing;
+    const response = await fetch('/v1/keys?key=' + encodeURIComponent(vkey), {
+      headers: { Accept: 'application/json' },
+    });
+    if (response.status === 404) return { enrolled: null, revoked: null };
+    if (!response.ok) throw new Error('the server answered ' + response.status + ' for the key');
+    const k = await response.json();
+    return {
+      enrolled: { roles: k.enrolled.roles || [], holder: k.enrolled.holder, seq: k.enrolled.seq },
+      revoked: k.retired ? k.retired.seq : null,
+    };
   }
 
   const mayWrite = (roles, kind) => roles.some((r) => (MAY_WRITE[r] || []).includes(kind));

@@ -267,6 +267,56 @@ pub async fn entry(State(s): State<Shared>, Path(id): Path<String>) -> Result<Re
     .await
 }
 
+/// `?key=` of `GET /v1/keys`.
+#[derive(Deserialize)]
+pub struct KeyQuery {
+    key: Option<String>,
+}
+
+/// `GET /v1/keys?key=K`: what the ledger says of verifier key K, from its
+/// indexes (no replay, no scan): the entry that enrolled it, with its
+/// roles, holder and organisation, and the entry that retired it (a
+/// revocation, or a rotation away from it), if any. 404 when no key entry
+/// enrolled K. What a writer (the workbench page) asks before it signs.
+pub async fn key(State(s): State<Shared>, Query(q): Query<KeyQuery>) -> Result<Response, Problem> {
+    blocking(move || {
+        use isnad_core::rules::View as _;
+        let Some(key) = q.key.filter(|k| !k.is_empty()) else {
+            return Err(Problem::bad_request("give the verifier key as ?key=").with_field("key"));
+        };
+        let l = s.ledger();
+        let Some(facts) = l.key(&key)? else {
+            return Err(Problem::not_found(format!("no key entry enrolled `{key}`")));
+        };
+        let enrolment = l.entry(facts.seq)?;
+        let holder = match enrolment.as_ref().map(|e| e.record()) {
+            Some(Record::Key(k)) => k.holder.clone(),
+            _ => None,
+        };
+        let retired = l.revoked(&key)?.map(|seq| -> Result<Value, Problem> {
+            Ok(json!({
+                "seq": seq.0,
+                "id": l.entry(seq)?.map(|e| e.hash().to_hex()),
+            }))
+        });
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "key": key,
+                "enrolled": {
+                    "seq": facts.seq.0,
+                    "id": enrolment.map(|e| e.hash().to_hex()),
+                    "roles": facts.roles,
+                    "holder": holder,
+                    "org": facts.org,
+                },
+                "retired": retired.transpose()?,
+            }),
+        ))
+    })
+    .await
+}
+
 /// Search terms, filters and paging.
 #[derive(Deserialize)]
 pub struct Search {

@@ -147,6 +147,11 @@ pub const API: &[Route] = {
         },
         Route {
             method: Get,
+            path: "/v1/keys",
+            handler: |m| on(m, key),
+        },
+        Route {
+            method: Get,
             path: "/v1/claims",
             handler: |m| on(m, claims),
         },

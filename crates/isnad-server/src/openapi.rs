@@ -83,6 +83,9 @@ pub fn document() -> Value {
             "/v1/head": get("Where the next entry goes: size, head id and time, origin", json!([]), ok_json("`size`, `head`, `time`, `origin`")),
             "/v1/entries": entries,
             "/v1/entries/{id}": get("One entry", json!([id]), ok_json("The entry")),
+            "/v1/keys": get("What the ledger says of a verifier key: its enrolment (roles, holder, organisation) and the entry that retired it, if any; 404 when no key entry enrolled it", json!([
+                query_param("key", "The verifier key string (`name+keyid+base64`)", "string")
+            ]), ok_json("`key`, `enrolled` (`seq`, `id`, `roles`, `holder`, `org`), `retired` (`seq`, `id`) or null")),
             "/v1/claims": get("Standing claims, newest first, or those matching `q` (every word in any order, in the text or a translation, folded and stemmed; ranked by BM25 and recency)", json!([
                 query_param("q", "Words to find", "string"),
                 query_param("lang", "Only claims in this language", "string"),
