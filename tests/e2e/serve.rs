@@ -245,6 +245,12 @@ fn openapi_describes_exactly_the_routes_served() {
     // fallback), with parameters filled in.
     let checkers = get_json(&format!("{}/v1/checkers", srv.url));
     let checker = checkers["checkers"][0]["id"].as_str().unwrap().to_owned();
+    // The key the genesis entry enrolled.
+    let first = get_json(&format!("{}/v1/entries?limit=1", srv.url));
+    let genesis_key = first["entries"][0]["entry"]["body"]["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     for (method, path) in &documented {
         if method != "get" {
             continue;
@@ -259,9 +265,11 @@ fn openapi_describes_exactly_the_routes_served() {
             .replace("{slug}", "fawasel-media")
             .replace("{path}", "0/000.p/35");
         let query = if concrete.ends_with("consistency") {
-            "?old=1"
+            "?old=1".to_owned()
+        } else if concrete == "/v1/keys" {
+            format!("?key={}", query_value(&genesis_key))
         } else {
-            ""
+            String::new()
         };
         let (status, _, body) = get(&format!("{}{concrete}{query}", srv.url));
         assert_eq!(status, 200, "{path}: {body}");
