@@ -30,6 +30,18 @@ pub(super) enum Index {
     Sources = 3,
 }
 
+impl Index {
+    /// Its sled tree's name.
+    pub(super) fn tree_name(self) -> &'static str {
+        match self {
+            Index::Ids => "ids",
+            Index::Content => "content",
+            Index::Refs => "refs",
+            Index::Sources => "sources",
+        }
+    }
+}
+
 /// The hashed indexes, in [`Index`] order.
 pub(super) const INDEXES: [Index; 4] = [Index::Ids, Index::Content, Index::Refs, Index::Sources];
 

@@ -225,38 +225,43 @@ struct OldEntries {
     at: usize,
 }
 
+impl OldEntries {
+    /// Makes the next entry's line current once the last is consumed;
+    /// false at the end.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        if self.at < self.line.len() {
+            return Ok(true);
+        }
+        let Some(kv) = self.rows.next() else {
+            return Ok(false);
+        };
+        let (k, v) = kv.map_err(std::io::Error::other)?;
+        if k.as_ref() != self.next.to_be_bytes() {
+            return Err(std::io::Error::other(format!(
+                "entry {} is missing from the old store",
+                Seq(self.next)
+            )));
+        }
+        self.next += 1;
+        self.line.clear();
+        self.line.extend_from_slice(&v);
+        self.line.push(b'\n');
+        self.at = 0;
+        Ok(true)
+    }
+}
+
 impl Read for OldEntries {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.at == self.line.len() {
-            let Some(kv) = self.rows.next() else {
-                return Ok(0);
-            };
-            let (k, v) = kv.map_err(std::io::Error::other)?;
-            if k.as_ref() != self.next.to_be_bytes() {
-                return Err(std::io::Error::other(format!(
-                    "entry {} is missing from the old store",
-                    Seq(self.next)
-                )));
-            }
-            self.next += 1;
-            self.line.clear();
-            self.line.extend_from_slice(&v);
-            self.line.push(b'\n');
-            self.at = 0;
-        }
-        let n = buf.len().min(self.line.len() - self.at);
-        buf[..n].copy_from_slice(&self.line[self.at..self.at + n]);
-        self.at += n;
+        let n = self.fill_buf()?.read(buf)?;
+        self.consume(n);
         Ok(n)
     }
 }
 
 impl BufRead for OldEntries {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        if self.at == self.line.len() {
-            let mut probe = [0u8; 0];
-            let _ = self.read(&mut probe)?;
-        }
+        self.refill()?;
         Ok(&self.line[self.at..])
     }
 

@@ -249,17 +249,7 @@ impl NodeRow {
     }
 
     fn offset(&self, h: u32, pos: usize) -> usize {
-        32 * ((0..h).map(|l| self.width >> l).sum::<usize>() + pos)
-    }
-
-    /// Node (`h`, `pos`) of this band, if complete.
-    pub fn get(&self, h: u32, pos: u64) -> Option<Hash> {
-        let pos = usize::try_from(pos).ok()?;
-        if h >= BAND_HEIGHTS || pos >= self.width >> h {
-            return None;
-        }
-        let at = self.offset(h, pos);
-        self.bytes.get(at..at + 32)?.try_into().ok()
+        offset(self.width, h, pos)
     }
 
     /// Keeps the nodes over the first `width` lowest-level nodes.
@@ -290,8 +280,14 @@ pub fn node_in(row: &[u8], h: u32, pos: u64) -> Result<Option<Hash>, Error> {
     if h >= BAND_HEIGHTS || pos >= w >> h {
         return Ok(None);
     }
-    let at = 32 * ((0..h).map(|l| w >> l).sum::<usize>() + pos);
+    let at = offset(w, h, pos);
     Ok(row.get(at..at + 32).and_then(|b| b.try_into().ok()))
+}
+
+/// Where node (`h`, `pos`) starts in a band row of width `w`: after the
+/// levels below it, then `pos` nodes of its own level.
+fn offset(w: usize, h: u32, pos: usize) -> usize {
+    32 * ((0..h).map(|l| w >> l).sum::<usize>() + pos)
 }
 
 /// The width of a band row `len` bytes long.
@@ -364,17 +360,15 @@ impl Bucket {
     /// # Errors
     /// [`Error::Corrupt`] when the bucket is malformed.
     pub fn retain_below(&mut self, end: Seq) -> Result<bool, Error> {
-        let mut kept = Vec::with_capacity(self.bytes.len());
+        let mut kept = Bucket::default();
         for r in records(&self.bytes) {
             let (key, seq) = r?;
             if seq < end {
-                kept.push(u8::try_from(key.len()).unwrap_or(u8::MAX));
-                kept.extend_from_slice(key);
-                kept.extend_from_slice(&seq.to_be_bytes());
+                kept.push(key, seq)?;
             }
         }
-        let changed = kept.len() != self.bytes.len();
-        self.bytes = kept;
+        let changed = kept.bytes.len() != self.bytes.len();
+        *self = kept;
         Ok(changed)
     }
 }
@@ -484,7 +478,7 @@ mod tests {
                 let a = (pos << h) as usize;
                 let b = a + (1 << h);
                 assert_eq!(
-                    row.get(h, pos),
+                    node_in(row.as_bytes(), h, pos).unwrap(),
                     Some(merkle::root(&leaves[a..b])),
                     "{h}/{pos}"
                 );
@@ -492,8 +486,11 @@ mod tests {
         }
         row.truncate(13);
         assert_eq!(row.width(), 13);
-        assert_eq!(row.get(2, 2), Some(merkle::root(&leaves[8..12])));
-        assert_eq!(row.get(2, 3), None);
+        assert_eq!(
+            node_in(row.as_bytes(), 2, 2).unwrap(),
+            Some(merkle::root(&leaves[8..12]))
+        );
+        assert_eq!(node_in(row.as_bytes(), 2, 3).unwrap(), None);
         assert!(NodeRow::from_stored(&[0u8; 33]).is_err());
     }
 

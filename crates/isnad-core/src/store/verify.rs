@@ -523,17 +523,8 @@ impl Ledger {
     }
 }
 
-fn index_name(index: Index) -> &'static str {
-    match index {
-        Index::Ids => "ids",
-        Index::Content => "content",
-        Index::Refs => "refs",
-        Index::Sources => "sources",
-    }
-}
-
 fn check_buckets(tree: &sled::Tree, index: Index, want: &[Option<[u8; 32]>]) -> Result<(), Error> {
-    let name = index_name(index);
+    let name = index.tree_name();
     let mut rows_seen = 0usize;
     for kv in tree.iter() {
         let (k, v) = kv.map_err(sled_error)?;
