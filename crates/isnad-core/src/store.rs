@@ -222,9 +222,13 @@ pub struct Ledger {
     // The size mark as last read or written (see `mark`).
     size_mark: std::sync::atomic::AtomicU64,
     // What a bulk write (an import, a large `Batch`) holds back until it
-    // commits: index buckets and mentions rows (see `bulk`). Lookups see
-    // it; only a bulk write, under the writer lock, changes it.
+    // commits, up to a cap: the records it adds to index buckets and the
+    // last mentions rows (see `bulk`). Lookups see it; only a bulk write,
+    // under the writer lock, changes it.
     deferred: Mutex<Option<Box<changes::Changes>>>,
+    // Bytes `deferred` may hold before a bulk write writes it out (tests
+    // set it low to write out after every batch).
+    deferred_cap: usize,
     // The Merkle rows read last: a proof or a root reads several nodes of
     // one row in turn. A row only ever gains nodes, so a kept copy is
     // right about every node it has; one it lacks is read afresh.
@@ -547,6 +551,7 @@ impl Ledger {
             writer: Mutex::new(()),
             size_mark: std::sync::atomic::AtomicU64::new(0),
             deferred: Mutex::new(None),
+            deferred_cap: bulk::DEFERRED_BYTES,
             recent_rows: Mutex::new(Vec::new()),
         })
     }
@@ -756,7 +761,7 @@ impl Ledger {
             changes.add(self, v)?;
         }
         let rows: Vec<(usize, Vec<u8>, Vec<u8>)> = changes
-            .into_rows()
+            .into_rows(self)?
             .into_iter()
             .map(|(t, k, v)| (Ledger::target_number(t), k, v))
             .collect();
@@ -950,15 +955,19 @@ impl Ledger {
                 Err(_) => return Ok(None),
             },
         };
-        if let Some(held) = self.deferred_changes().as_ref() {
-            if let Some(b) = held.bucket_held(index, bucket) {
-                return rows::lookup(b.as_bytes(), key).next().transpose();
+        if let Some(b) = self.index_tree(index).get(bucket).map_err(sled_error)? {
+            if let Some(seq) = rows::lookup(&b, key).next().transpose()? {
+                return Ok(Some(seq));
             }
         }
-        let Some(b) = self.index_tree(index).get(bucket).map_err(sled_error)? else {
-            return Ok(None);
-        };
-        rows::lookup(&b, key).next().transpose()
+        // An import's records not written yet come after the stored ones.
+        match self.deferred_changes().as_ref() {
+            Some(held) => match held.bucket_added(index, bucket) {
+                Some(b) => rows::lookup(b.as_bytes(), key).next().transpose(),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
     }
 
     /// The entry with this id.

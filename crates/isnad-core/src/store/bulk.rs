@@ -22,17 +22,21 @@ use crate::error::Error;
 use crate::ids::Seq;
 use crate::rules::VerifiedEntry;
 
-use super::changes::{INDEXES, Target};
+use super::changes::{Changes, INDEXES, Target};
 use super::{Head, Ledger, rows, seq_of};
 
-/// Bytes of index buckets and mentions rows an import holds back before it
-/// writes them anyway (see [`super::changes::Changes::take_final`]): at a
-/// million entries the indexes take about 110 MB, so an import of that
-/// size writes them once.
-const DEFERRED_BYTES: usize = 192 << 20;
+/// Bytes of index records and mentions rows an import holds back before
+/// it writes them anyway (see [`super::changes::Changes::take_final`]):
+/// about 100 bytes an entry, so an import writes them out every 600,000
+/// entries or so, each time reading and rewriting the buckets it added to.
+pub(super) const DEFERRED_BYTES: usize = 64 << 20;
 
 /// Rows handed to sled in one batch by [`Ledger::apply_rows`].
 const APPLY_ROWS: usize = 1024;
+
+/// Held-back buckets merged with the stored ones and written at a time
+/// (each a few kilobytes to a few tens of kilobytes).
+const FLUSH_BUCKETS: usize = 1024;
 
 /// `meta` key present while rows beyond the head may exist.
 pub(super) const BULK_MARK: &str = "bulk";
@@ -52,16 +56,36 @@ impl Ledger {
     /// parallel.
     pub(super) fn write_bulk(&self, batch: &[VerifiedEntry]) -> Result<(), Error> {
         let mut deferred = self.deferred_changes();
-        let changes = deferred.get_or_insert_with(Box::default);
+        let changes = deferred.get_or_insert_with(|| Box::new(Changes::for_bulk()));
         for v in batch {
             changes.add(self, v)?;
         }
-        let mut rows = changes.take_final();
-        if changes.deferred_bytes() > DEFERRED_BYTES {
-            rows.extend(changes.take_deferred());
-        }
+        let rows = changes.take_final();
+        let flush = changes.deferred_bytes() > self.deferred_cap;
         drop(deferred);
-        self.apply_rows(rows)
+        self.apply_rows(rows)?;
+        if flush {
+            self.flush_deferred()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the index records and mentions rows held back, a slice of
+    /// buckets at a time. The lock stays held throughout, so that a lookup
+    /// never falls between a bucket taken out and its merged value
+    /// written.
+    fn flush_deferred(&self) -> Result<(), Error> {
+        let mut deferred = self.deferred_changes();
+        let Some(changes) = deferred.as_mut() else {
+            return Ok(());
+        };
+        loop {
+            let rows = changes.take_deferred(self, FLUSH_BUCKETS)?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            self.apply_rows(rows)?;
+        }
     }
 
     /// Writes rows in batches per tree, each tree's in parallel with the
@@ -94,12 +118,13 @@ impl Ledger {
     pub(super) fn commit_bulk(&self, head: Head) -> Result<(), Error> {
         // The buckets and mentions rows held back, before the head moves
         // past the entries they index.
-        let held = self.deferred_changes().take();
-        if let Some(mut changes) = held {
-            let mut rows = changes.take_final();
-            rows.extend(changes.take_deferred());
-            self.apply_rows(rows)?;
-        }
+        let rows = match self.deferred_changes().as_mut() {
+            Some(changes) => changes.take_final(),
+            None => Vec::new(),
+        };
+        self.apply_rows(rows)?;
+        self.flush_deferred()?;
+        *self.deferred_changes() = None;
         let mut b = sled::Batch::default();
         b.insert("head", &head.to_bytes()[..]);
         b.remove(BULK_MARK);
@@ -327,6 +352,79 @@ mod tests {
         l.import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
             .unwrap();
         assert_eq!(l.verify(&mut |_| {}).unwrap().entries, lines.len() as u64);
+    }
+
+    // Held-back index records written out after every batch (as a large
+    // import does every few hundred thousand entries) are merged with the
+    // stored buckets: the same rows, row for row, as an import that holds
+    // them to the end, and lookups during the import find them.
+    #[test]
+    fn index_records_written_out_mid_import_give_the_same_rows() {
+        let lines = export(300);
+        let held = tempfile::tempdir().unwrap();
+        let l = with_prefix(held.path(), &lines, 5);
+        l.import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
+            .unwrap();
+        let flushed = tempfile::tempdir().unwrap();
+        let mut f = with_prefix(flushed.path(), &lines, 5);
+        f.deferred_cap = 0;
+        f.import_buffered(&mut &jsonl(&lines)[..], Seq(0), t(), &mut |_| {}, 16)
+            .unwrap();
+        assert_eq!(dump(&f), dump(&l));
+        assert_eq!(f.verify(&mut |_| {}).unwrap().entries, lines.len() as u64);
+        // A failed import after some were written out leaves the ledger
+        // as it was.
+        let failed = tempfile::tempdir().unwrap();
+        let mut g = with_prefix(failed.path(), &lines, 5);
+        g.deferred_cap = 0;
+        let before = dump(&g);
+        let mut bad = lines.clone();
+        bad.push(b"{}".to_vec());
+        g.import_buffered(&mut &jsonl(&bad)[..], Seq(0), t(), &mut |_| {}, 16)
+            .unwrap_err();
+        assert_eq!(dump(&g), before);
+    }
+
+    // Merging a bulk write's records into a stored bucket: appended in
+    // order, except that the content index keeps a key's first entry.
+    #[test]
+    fn merged_buckets_keep_the_first_content_entry() {
+        use crate::store::rows::Bucket;
+        let (a, b) = ([1u8; 32], [2u8; 32]);
+        let mut stored = Bucket::default();
+        stored.push(&a, Seq(1)).unwrap();
+        let mut added = Bucket::default();
+        added.push(&a, Seq(5)).unwrap();
+        added.push(&b, Seq(6)).unwrap();
+        let records = |v: &[u8]| -> Vec<(Vec<u8>, Seq)> {
+            rows::records(v)
+                .map(|r| r.map(|(k, s)| (k.to_vec(), s)).unwrap())
+                .collect()
+        };
+        let content = super::super::changes::merged(
+            super::super::changes::Index::Content,
+            stored.as_bytes(),
+            &added,
+        )
+        .unwrap();
+        assert_eq!(
+            records(&content),
+            [(a.to_vec(), Seq(1)), (b.to_vec(), Seq(6))]
+        );
+        let ids = super::super::changes::merged(
+            super::super::changes::Index::Ids,
+            stored.as_bytes(),
+            &added,
+        )
+        .unwrap();
+        assert_eq!(
+            records(&ids),
+            [
+                (a.to_vec(), Seq(1)),
+                (a.to_vec(), Seq(5)),
+                (b.to_vec(), Seq(6))
+            ]
+        );
     }
 
     // The Merkle rows a failed import read while it wrote (kept for the

@@ -145,7 +145,12 @@ pub(super) fn index_records<'a>(
 #[derive(Default)]
 pub(super) struct Changes {
     pub(super) entries: BTreeMap<[u8; 8], EntryRow>,
+    /// Each touched bucket: its whole new value, or (for a bulk write,
+    /// [`Changes::for_bulk`]) only the records this run adds, which
+    /// [`Changes::take_deferred`] appends to the stored value.
     pub(super) buckets: [BTreeMap<[u8; 2], Bucket>; 4],
+    /// Buckets hold only this run's records (see `buckets`).
+    added_only: bool,
     pub(super) keys: Vec<(Vec<u8>, [u8; 8])>,
     /// Slug → (row number, positions) of its last mentions row.
     pub(super) mentions: HashMap<Vec<u8>, (u32, Vec<u8>)>,
@@ -157,6 +162,18 @@ pub(super) struct Changes {
 }
 
 impl Changes {
+    /// Changes for a bulk write, which may grow to millions of entries
+    /// before they are written: index buckets then hold only the records
+    /// the run adds (a few tens of bytes an entry), not copies of the
+    /// stored buckets they extend (the whole index, soon), and are merged
+    /// with the stored ones when written.
+    pub(super) fn for_bulk() -> Self {
+        Changes {
+            added_only: true,
+            ..Changes::default()
+        }
+    }
+
     /// Adds `v`, the entry after the ones already added (or after the
     /// stored ones).
     pub(super) fn add(&mut self, ledger: &Ledger, v: &VerifiedEntry) -> Result<(), Error> {
@@ -176,7 +193,9 @@ impl Changes {
         match r {
             IndexRecord::Hashed(Index::Content, ck) => {
                 let bucket = self.bucket(ledger, Index::Content, bucket_of_hash(&ck))?;
-                // The content index keeps the first entry with that content.
+                // The content index keeps the first entry with that content
+                // (against the stored records too when they are merged in,
+                // `take_deferred`).
                 if rows::lookup(bucket.as_bytes(), &ck).next().is_none() {
                     bucket.push(&ck, seq)?;
                 }
@@ -261,6 +280,9 @@ impl Changes {
         let map = &mut self.buckets[index as usize];
         Ok(match map.entry(b) {
             std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) if self.added_only => {
+                v.insert(Bucket::default())
+            }
             std::collections::btree_map::Entry::Vacant(v) => {
                 let stored = ledger.index_tree(index).get(b).map_err(sled_error)?;
                 v.insert(stored.map_or_else(Bucket::default, |s| Bucket::from_stored(&s)))
@@ -312,10 +334,16 @@ impl Changes {
 
 impl Changes {
     /// Every row to write: the tree, the key, the new value.
-    pub(super) fn into_rows(mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+    ///
+    /// # Errors
+    /// Storage errors, and a malformed stored bucket.
+    pub(super) fn into_rows(
+        mut self,
+        ledger: &Ledger,
+    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
         let mut out = self.take_final();
-        out.extend(self.take_deferred());
-        out
+        out.extend(self.take_deferred(ledger, usize::MAX)?);
+        Ok(out)
     }
 
     /// The rows that later entries only ever follow, never change (full
@@ -344,19 +372,42 @@ impl Changes {
         out
     }
 
-    /// The buckets and last mentions rows held back by
-    /// [`Changes::take_final`], taken out to be written.
-    pub(super) fn take_deferred(&mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+    /// Buckets and last mentions rows held back by [`Changes::take_final`],
+    /// taken out to be written: up to `limit` buckets, then every mentions
+    /// row (none left: an empty list). Buckets of a bulk write are merged with the stored
+    /// ones here, a few at a time, so that writing them out never holds
+    /// the whole index in memory.
+    ///
+    /// # Errors
+    /// Storage errors, and a malformed stored bucket.
+    pub(super) fn take_deferred(
+        &mut self,
+        ledger: &Ledger,
+        limit: usize,
+    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
         let mut out = Vec::new();
-        for (index, map) in INDEXES.into_iter().zip(std::mem::take(&mut self.buckets)) {
-            for (k, b) in map {
-                out.push((Target::Index(index), k.to_vec(), b.into_bytes()));
+        for index in INDEXES {
+            while out.len() < limit {
+                let Some((k, added)) = self.buckets[index as usize].pop_first() else {
+                    break;
+                };
+                let value = if self.added_only {
+                    let stored = ledger.index_tree(index).get(k).map_err(sled_error)?;
+                    merged(index, stored.as_deref().unwrap_or_default(), &added)?
+                } else {
+                    added.into_bytes()
+                };
+                out.push((Target::Index(index), k.to_vec(), value));
             }
         }
-        for (slug, (n, v)) in std::mem::take(&mut self.mentions) {
-            out.push((Target::Mentions, mention_key(&slug, n), v));
+        // The mentions rows all at once: they are moved, not copied, and
+        // are a few kilobytes a source at most.
+        if out.len() < limit {
+            for (slug, (n, v)) in std::mem::take(&mut self.mentions) {
+                out.push((Target::Mentions, mention_key(&slug, n), v));
+            }
         }
-        out
+        Ok(out)
     }
 
     /// Bytes held back by [`Changes::take_final`].
@@ -371,9 +422,32 @@ impl Changes {
         buckets + mentions
     }
 
-    /// The bucket `b` of `index` as this run has it, if it touched it (a
-    /// bucket it touched holds the stored records and its own).
-    pub(super) fn bucket_held(&self, index: Index, b: [u8; 2]) -> Option<&Bucket> {
+    /// The records this bulk write adds to bucket `b` of `index` and has
+    /// not written yet, if any (they follow the stored ones).
+    pub(super) fn bucket_added(&self, index: Index, b: [u8; 2]) -> Option<&Bucket> {
+        debug_assert!(self.added_only);
         self.buckets[index as usize].get(&b)
     }
+}
+
+/// A stored bucket with a bulk write's records after it; in the content
+/// index a key already stored keeps its first entry.
+pub(super) fn merged(index: Index, stored: &[u8], added: &Bucket) -> Result<Vec<u8>, Error> {
+    if index != Index::Content {
+        let mut value = Vec::with_capacity(stored.len() + added.as_bytes().len());
+        value.extend_from_slice(stored);
+        value.extend_from_slice(added.as_bytes());
+        return Ok(value);
+    }
+    let known = rows::records(stored)
+        .map(|r| r.map(|(k, _)| k))
+        .collect::<Result<std::collections::HashSet<&[u8]>, Error>>()?;
+    let mut value = Bucket::from_stored(stored);
+    for r in rows::records(added.as_bytes()) {
+        let (k, seq) = r?;
+        if !known.contains(k) {
+            value.push(k, seq)?;
+        }
+    }
+    Ok(value.into_bytes())
 }
