@@ -495,6 +495,21 @@ mod tests {
         crate::note::open(&again, std::slice::from_ref(log.verifier())).unwrap();
     }
 
+    // docs/FORMAT.md, section 19: the demo's checkpoint of section 15 as
+    // published once the known-answer witness cosigned it.
+    const DEMO_NOTE: &str = "demo.isnad.example/agenzia-nova-2025\n35\nDx2iscnPPJa3XH6bN7diP/xiNgers6wOvzD/ePoegXY=\n\n\u{2014} demo.isnad.example/agenzia-nova-2025 NKd1dL1pkfXySZ1Gn6d4H8zbMQF9MVBgpMTqKhkUrPRSTILR/5F7GKRnptvgEQro6B/U7KreF9YcxssfI823Tukw1AU=\n";
+    const DEMO_COSIGNED_LINE: &str = "\u{2014} witness.example/w1 dzpsEgAAAABlU/EA7xLKTQi39VSHDjvI2rEUSHEJVlYm3eguyBhFiWSCXtbz6YXv9fXoorBEAnzOy8SMq62eb7oCtEfDOXozJUMTDg==\n";
+
+    #[test]
+    fn the_published_cosigned_demo_checkpoint() {
+        let (text, _) = note::split(DEMO_NOTE).unwrap();
+        let c = Cosignature::sign(text, &witness(), 1_700_000_000).unwrap();
+        let published = add_cosignature(DEMO_NOTE, &c).unwrap();
+        assert_eq!(published, format!("{DEMO_NOTE}{DEMO_COSIGNED_LINE}"));
+        let key = CosignerKey::of(&witness());
+        assert_eq!(verified_cosigners(&published, &[key]).unwrap().len(), 1);
+    }
+
     #[test]
     fn cosigned_note_verifies_with_the_log_and_the_witness() {
         let log = KeyPair::from_seed("example.com/log", &[1; 32]).unwrap();
