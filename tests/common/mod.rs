@@ -597,6 +597,34 @@ impl Drop for Server {
     }
 }
 
+/// An HTTP client for the tests: every status is an answer, not an error.
+pub fn http_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// The status, content type and body of an answer.
+pub fn http_answer(
+    answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> (u16, String, String) {
+    let mut r = answer.expect("an HTTP answer");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = r.body_mut().read_to_vec().expect("the body");
+    (
+        r.status().as_u16(),
+        ct,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
 /// A running `isnad witness serve`, stopped with SIGTERM when dropped (or
 /// by [`WitnessServer::stop`]).
 pub struct WitnessServer {
@@ -628,23 +656,11 @@ impl WitnessServer {
         }
         body.push('\n');
         body.push_str(note);
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(std::time::Duration::from_secs(60)))
-            .build()
-            .into();
-        let mut r = agent
-            .post(&format!("{}/add-checkpoint", self.url))
-            .send(body.as_bytes())
-            .unwrap();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let text = r.body_mut().read_to_string().unwrap();
-        (r.status().as_u16(), ct, text)
+        http_answer(
+            http_agent()
+                .post(&format!("{}/add-checkpoint", self.url))
+                .send(body.as_bytes()),
+        )
     }
 
     /// Its process id.

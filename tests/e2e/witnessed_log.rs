@@ -26,6 +26,27 @@ fn witness(d: &Desk, tag: &str) -> (PathBuf, String) {
     (dir, wkey.trim().to_owned())
 }
 
+/// [`witness`], served, and listed as the desk's ledger's witness: its
+/// directory, verifier key and server.
+fn listed_witness(d: &Desk, tag: &str) -> (PathBuf, String, WitnessServer) {
+    let (dir, key) = witness(d, tag);
+    let w = WitnessServer::start(&dir);
+    d.ok(&["witnesses", "add", &w.url, "--vkey", &key]);
+    (dir, key, w)
+}
+
+/// The log's verifier key, and witnesses `w1` and `w2` served and listed.
+fn two_listed(
+    d: &Desk,
+) -> (
+    String,
+    (PathBuf, String, WitnessServer),
+    (PathBuf, String, WitnessServer),
+) {
+    let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
+    (vkey, listed_witness(d, "w1"), listed_witness(d, "w2"))
+}
+
 /// How many cosignature lines of `witness.example/…` a note carries.
 fn cosignatures(note: &str) -> usize {
     note.lines()
@@ -44,20 +65,8 @@ fn append(d: &Desk, slug: &str) {
 #[test]
 fn checkpoint_gathers_cosignatures_that_every_reader_accepts() {
     let d = Desk::new();
-    let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
-    let (w1dir, k1) = witness(&d, "w1");
-    let (w2dir, k2) = witness(&d, "w2");
+    let (vkey, (w1dir, k1, w1), (_, k2, w2)) = two_listed(&d);
     let (_, k3) = witness(&d, "w3");
-    let (w1, w2) = (WitnessServer::start(&w1dir), WitnessServer::start(&w2dir));
-    d.ok(&["witnesses", "add", &w1.url, "--vkey", &k1]);
-    let k2file = d.file("w2.vkey", format!("{k2}\n").as_bytes());
-    d.ok(&[
-        "witnesses",
-        "add",
-        &format!("{}/", w2.url),
-        "--vkey",
-        s(&k2file),
-    ]);
     let listed = d.json(&["witnesses", "list"]);
     assert_eq!(listed["quorum"], 2);
     assert_eq!(listed["witnesses"][1]["vkey"], k2.as_str());
@@ -177,7 +186,18 @@ fn bad_witness_settings_are_refused_and_change_nothing() {
     let d = Desk::new();
     let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
     let (_, k1) = witness(&d, "w1");
-    d.ok(&["witnesses", "add", "http://127.0.0.1:9/", "--vkey", &k1]);
+    // The key in a file; the URL's final slash dropped.
+    let k1file = d.file("w1.vkey", format!("{k1}\n").as_bytes());
+    d.ok(&[
+        "witnesses",
+        "add",
+        "http://127.0.0.1:9/",
+        "--vkey",
+        s(&k1file),
+    ]);
+    let listed = d.json(&["witnesses", "list"]);
+    assert_eq!(listed["witnesses"][0]["url"], "http://127.0.0.1:9");
+    assert_eq!(listed["witnesses"][0]["vkey"], k1.as_str());
     let file = d.ledger.join("witnesses.json");
     let before = std::fs::read(&file).unwrap();
     let refused = |args: &[&str], what: &str| {
@@ -242,12 +262,7 @@ fn bad_witness_settings_are_refused_and_change_nothing() {
 #[test]
 fn the_server_asks_the_witnesses_after_appends_without_waiting_for_them() {
     let d = Desk::with_sources();
-    let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
-    let (w1dir, k1) = witness(&d, "w1");
-    let (w2dir, k2) = witness(&d, "w2");
-    let (w1, w2) = (WitnessServer::start(&w1dir), WitnessServer::start(&w2dir));
-    d.ok(&["witnesses", "add", &w1.url, "--vkey", &k1]);
-    d.ok(&["witnesses", "add", &w2.url, "--vkey", &k2]);
+    let (vkey, (_, k1, w1), (_, k2, w2)) = two_listed(&d);
     let srv = Server::start_with(&d.ledger, &["--quiet"]);
     let remote = |slug: &str| {
         let out = isnad_in(d.dir())
@@ -329,8 +344,7 @@ fn wait_for_log(srv: &Server, what: &str) -> String {
 }
 
 fn ureq_get(url: &str) -> String {
-    let mut r = ureq::get(url).call().unwrap();
-    r.body_mut().read_to_string().unwrap()
+    http_answer(http_agent().get(url).call()).2
 }
 
 // Two copies of one ledger, with the same log key, that each take another
@@ -340,9 +354,7 @@ fn ureq_get(url: &str) -> String {
 #[test]
 fn a_split_view_is_refused_by_the_witness_and_reported() {
     let d = Desk::new();
-    let (wdir, k1) = witness(&d, "w1");
-    let w = WitnessServer::start(&wdir);
-    d.ok(&["witnesses", "add", &w.url, "--vkey", &k1]);
+    let (wdir, k1, w) = listed_witness(&d, "w1");
     let fork = d.dir().join("fork");
     copy_dir(&d.ledger, &fork);
     append(&d, "one-history");
