@@ -1,6 +1,6 @@
 //! Shared helpers for the tests of the `isnad` binary: a scratch newsroom
 //! desk in a temporary directory, assertions on exit codes, error lines and
-//! the ledger's state, and a running `isnad serve`.
+//! the ledger's state, and a running `isnad serve` or `isnad witness serve`.
 //!
 //! The umbrella binary (`tests/e2e`) uses all of it; the binaries kept apart
 //! (`crash`, `faults`, `browser`) include it with a `dead_code` allow on the
@@ -517,23 +517,11 @@ impl Server {
     /// [`Server::start`] with more arguments to `serve`.
     pub fn start_with(ledger: &Path, extra: &[&str]) -> Server {
         use std::io::BufRead as _;
-        use std::process::Stdio;
-        let mut child = std::process::Command::new(bin())
-            .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env_remove("ISNAD_LEDGER")
-            .env_remove("ISNAD_KEY")
-            .env_remove("ISNAD_SERVER")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start isnad serve");
-        let mut reader = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
-        let mut line = String::new();
-        reader
-            .read_line(&mut line)
-            .expect("the server's first line");
+        let (child, mut reader, url) = spawn_server(
+            std::process::Command::new(bin())
+                .args(["--ledger", s(ledger), "serve", "--listen", "127.0.0.1:0"])
+                .args(extra),
+        );
         // Keep reading, so the server's later lines have somewhere to go.
         let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let kept = std::sync::Arc::clone(&log);
@@ -544,13 +532,6 @@ impl Server {
                 rest.clear();
             }
         });
-        let url = line
-            .split("at ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
         Server { child, url, log }
     }
 
@@ -562,16 +543,146 @@ impl Server {
     }
 
     fn terminate(&mut self) -> std::io::Result<std::process::ExitStatus> {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        self.child.wait()
+        sigterm(&mut self.child)
     }
+}
+
+/// Spawns the server `cmd` with no `ISNAD_*` variables and its standard
+/// error piped, and reads the base URL it announces on its first line
+/// (`… at http://ADDR/ …`).
+fn spawn_server(
+    cmd: &mut std::process::Command,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+    String,
+) {
+    use std::io::BufRead as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .env_remove("ISNAD_LEDGER")
+        .env_remove("ISNAD_KEY")
+        .env_remove("ISNAD_SERVER")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut reader = std::io::BufReader::new(child.stderr.take().expect("piped stderr"));
+    let mut line = String::new();
+    reader
+        .read_line(&mut line)
+        .expect("the server's first line");
+    let url = line
+        .split(" at ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .to_owned();
+    (child, reader, url)
+}
+
+/// Sends SIGTERM to `child` and waits for it.
+fn sigterm(child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait()
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.terminate();
+    }
+}
+
+/// An HTTP client for the tests: every status is an answer, not an error.
+pub fn http_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// The status, content type and body of an answer.
+pub fn http_answer(
+    answer: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> (u16, String, String) {
+    let mut r = answer.expect("an HTTP answer");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = r.body_mut().read_to_vec().expect("the body");
+    (
+        r.status().as_u16(),
+        ct,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+/// A running `isnad witness serve`, stopped with SIGTERM when dropped (or
+/// by [`WitnessServer::stop`]).
+pub struct WitnessServer {
+    child: std::process::Child,
+    /// Its base URL, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl WitnessServer {
+    /// Starts `isnad witness serve DIR --listen 127.0.0.1:0` and reads the
+    /// bound address from its first line on standard error.
+    pub fn start(dir: &Path) -> Self {
+        let (child, _, url) = spawn_server(std::process::Command::new(bin()).args([
+            "witness",
+            "serve",
+            s(dir),
+            "--listen",
+            "127.0.0.1:0",
+        ]));
+        WitnessServer { child, url }
+    }
+
+    /// `POST /add-checkpoint`: status, content type, body.
+    pub fn add(&self, old: u64, proof: &[String], note: &str) -> (u16, String, String) {
+        let mut body = format!("old {old}\n");
+        for h in proof {
+            body.push_str(h);
+            body.push('\n');
+        }
+        body.push('\n');
+        body.push_str(note);
+        http_answer(
+            http_agent()
+                .post(&format!("{}/add-checkpoint", self.url))
+                .send(body.as_bytes()),
+        )
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for it to exit.
+    pub fn stop(mut self) {
+        self.terminate();
+        // Already waited for: nothing left for `drop` to do.
+        std::mem::forget(self);
+    }
+
+    fn terminate(&mut self) {
+        let _ = sigterm(&mut self.child);
+    }
+}
+
+impl Drop for WitnessServer {
+    fn drop(&mut self) {
+        self.terminate();
     }
 }
 

@@ -45,3 +45,4 @@ mod tiles;
 mod transparency;
 mod vectors;
 mod witness;
+mod witnessed_log;

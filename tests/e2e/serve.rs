@@ -14,28 +14,12 @@ use serde_json::{Value, json};
 const WAIT: Duration = Duration::from_secs(120);
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
+    http_agent()
 }
 
 /// GET: status, content type and body.
 fn get(url: &str) -> (u16, String, String) {
-    let mut r = agent().get(url).call().unwrap();
-    let ct = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = r.body_mut().read_to_vec().unwrap();
-    (
-        r.status().as_u16(),
-        ct,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
+    http_answer(agent().get(url).call())
 }
 
 fn get_json(url: &str) -> Value {

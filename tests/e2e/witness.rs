@@ -5,10 +5,8 @@
 //! `tests/interop/cosignature_check.py`, a second implementation of the
 //! C2SP formats in Python, whose own cosignatures isnad accepts.
 
-use std::io::BufRead as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use crate::common::*;
 use isnad_core::checkpoint::{Checkpoint, SignedCheckpoint};
@@ -16,84 +14,6 @@ use isnad_core::cosignature::{CosignerKey, verified_cosigners};
 use isnad_core::proof::InclusionProof;
 use isnad_core::{KeyPair, merkle};
 use serde_json::Value;
-
-/// A running `isnad witness serve`, stopped with SIGTERM when dropped.
-struct WitnessServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl WitnessServer {
-    fn start(dir: &Path) -> Self {
-        let mut child = Command::new(bin())
-            .env_remove("ISNAD_LEDGER")
-            .env_remove("ISNAD_KEY")
-            .args(["witness", "serve", s(dir), "--listen", "127.0.0.1:0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut reader = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        let url = line
-            .split(" at ")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .trim_end_matches('/')
-            .to_owned();
-        WitnessServer { child, url }
-    }
-
-    /// `POST /add-checkpoint`: status, content type, body.
-    fn add(&self, old: u64, proof: &[String], note: &str) -> (u16, String, String) {
-        let mut body = format!("old {old}\n");
-        for h in proof {
-            body.push_str(h);
-            body.push('\n');
-        }
-        body.push('\n');
-        body.push_str(note);
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        let mut r = agent
-            .post(&format!("{}/add-checkpoint", self.url))
-            .send(body.as_bytes())
-            .unwrap();
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let text = r.body_mut().read_to_string().unwrap();
-        (r.status().as_u16(), ct, text)
-    }
-
-    fn stop(mut self) {
-        self.terminate();
-        // Already waited for: nothing left for `drop` to do.
-        std::mem::forget(self);
-    }
-
-    fn terminate(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for WitnessServer {
-    fn drop(&mut self) {
-        self.terminate();
-    }
-}
 
 /// Runs the Python implementation of the C2SP cosignature formats.
 fn python(args: &[&str]) -> Output {
@@ -493,7 +413,7 @@ fn a_witness_killed_at_random_moments_never_cosigns_two_histories() {
     let mut known = 0usize;
     for _round in 0..6 {
         let w = WitnessServer::start(&wdir);
-        let pid = w.child.id();
+        let pid = w.pid();
         let kill_after = rng.below(12) as usize;
         for i in 0..16 {
             let fork = rng.below(2) as usize;

@@ -10,7 +10,10 @@ use isnad_core::record::{ClaimRelation, Rating, SourceKind};
 /// verdicts, signed and verifiable.
 #[derive(Parser, Debug)]
 #[command(name = "isnad", version, about, long_about = None, propagate_version = true)]
-#[command(after_help = "Exit codes: 0 ok, 1 verification failed, 2 usage or input error.")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 verification failed, 2 usage or input error, 3 the checkpoint \
+                  was signed but fewer of the ledger's witnesses cosigned it than its quorum."
+)]
 pub struct Cli {
     /// Ledger directory.
     #[arg(
@@ -119,10 +122,48 @@ pub enum Command {
     /// when each extends the last it cosigned.
     #[command(subcommand)]
     Witness(WitnessCommand),
+    /// The witnesses this ledger asks to cosign its checkpoints, and how
+    /// many must (its quorum), kept in <ledger>/witnesses.json.
+    /// `checkpoint`, `prove`, `export tiles` and `serve` ask them.
+    #[command(subcommand)]
+    Witnesses(WitnessesCommand),
     /// Measure import, append, verify, replay, proofs and checkpoints on a
     /// generated ledger, beside the machine's limits and against the
     /// targets (or `bench gen`, `bench plot`, `bench serve`).
     Bench(BenchArgs),
+}
+
+/// `witnesses …`.
+#[derive(Subcommand, Debug)]
+pub enum WitnessesCommand {
+    /// Ask one more witness: the URL prefix under which its
+    /// `add-checkpoint` endpoint is, and its verifier key. The witness is
+    /// not contacted now (it must follow this log: `isnad witness
+    /// add-log`).
+    Add {
+        /// The witness's URL prefix, such as `https://witness.example/`.
+        #[arg(value_name = "URL")]
+        url: String,
+        /// The witness's verifier key (the string, or a file holding it),
+        /// as `isnad witness init` prints it.
+        #[arg(long, value_name = "VKEY")]
+        vkey: String,
+    },
+    /// Stop asking a witness.
+    Remove {
+        /// The witness's name, verifier key or URL.
+        #[arg(value_name = "WITNESS")]
+        witness: String,
+    },
+    /// Print the quorum and each witness: name, URL, verifier key.
+    List,
+    /// How many of the witnesses must cosign each checkpoint: a number,
+    /// or `all` (the default).
+    Quorum {
+        /// The number, or `all`.
+        #[arg(value_name = "K|all")]
+        quorum: String,
+    },
 }
 
 /// `witness …`.
@@ -560,6 +601,9 @@ pub struct CheckpointArgs {
     /// The log's private key [default: <ledger>/keys/log.key].
     #[arg(long, value_name = "FILE")]
     pub log_key: Option<PathBuf>,
+    /// Seconds each witness may take to answer (decimals allowed).
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_wait)]
+    pub witness_timeout: std::time::Duration,
 }
 
 /// `prove`.
@@ -756,6 +800,10 @@ pub struct ServeArgs {
     /// error: method, path, status, milliseconds).
     #[arg(long)]
     pub quiet: bool,
+    /// Seconds each witness may take to answer when the server asks the
+    /// ledger's witnesses (`isnad witnesses`) to cosign a new checkpoint.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_wait)]
+    pub witness_timeout: std::time::Duration,
 }
 
 /// `search`.

@@ -16,6 +16,7 @@ use isnad_core::record::{
     RelationBody, RevocationBody, RevocationReason, SourceBody, Translation, TrustBody,
     VerdictBody,
 };
+use isnad_core::store::witnessing::WitnessConfig;
 use isnad_core::{
     Entry, KeyPair, Kind, Ledger, OrgId, Record, Role, SourceId, Timestamp, VerifierKey,
 };
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo(a) => demo(&ctx, &a.dir),
         Command::Serve(a) => crate::serve::run(&ctx, &a),
         Command::Witness(w) => crate::witness::run(&ctx, w),
+        Command::Witnesses(w) => crate::witnesses::run(&ctx, w),
         Command::Bench(a) => crate::bench::run(&ctx, a),
     }
 }
@@ -1309,20 +1311,33 @@ fn checkpoint(ctx: &Ctx, a: &CheckpointArgs) -> Result<()> {
         return Ok(());
     }
     let ledger = ctx.open()?;
+    // Read the witnesses before signing: an unusable list signs nothing.
+    let witnesses = WitnessConfig::load(&ctx.ledger)?;
     let signed = sign_current(ctx, &ledger, a.log_key.as_deref())?;
+    let round = crate::witnesses::cosign(&ledger, &witnesses, a.witness_timeout)?;
+    let signed = round.as_ref().map_or(signed, |r| r.checkpoint().clone());
     if ctx.json {
         let cp = signed.checkpoint();
-        print_json(&json!({
+        let mut out = json!({
             "origin": cp.origin(),
             "size": cp.size(),
             "root_hash": b64(cp.root()),
             "checkpoint": signed.note(),
-        }))?;
+        });
+        if let Some(r) = &round {
+            out["witnessed"] = crate::witnesses::round_json(r);
+        }
+        print_json(&out)?;
     } else {
         // The note itself, byte for byte, so that `> file` saves it.
         let mut out = std::io::stdout().lock();
         out.write_all(signed.note().as_bytes())?;
         out.flush()?;
+    }
+    match &round {
+        Some(r) if r.met() => crate::witnesses::report(r),
+        Some(r) => crate::witnesses::check_quorum(r)?,
+        None => {}
     }
     Ok(())
 }
@@ -1361,7 +1376,16 @@ fn prove(ctx: &Ctx, a: &ProveArgs) -> Result<()> {
     let record = a.record.as_deref().map(|r| ledger.resolve(r)).transpose()?;
     let size = match a.size {
         Some(n) => n,
-        None => sign_current(ctx, &ledger, a.log_key.as_deref())?.size(),
+        None => {
+            let witnesses = WitnessConfig::load(&ctx.ledger)?;
+            let size = sign_current(ctx, &ledger, a.log_key.as_deref())?.size();
+            let round =
+                crate::witnesses::cosign(&ledger, &witnesses, crate::witnesses::DEFAULT_TIMEOUT)?;
+            if let Some(r) = &round {
+                crate::witnesses::report(r);
+            }
+            size
+        }
     };
     let json = match (record, a.consistency) {
         (Some(e), _) => serde_json::to_string_pretty(&ledger.prove_inclusion(e.seq(), size)?)?,
@@ -1394,14 +1418,20 @@ pub(crate) fn read_vkey(arg: &str) -> Result<VerifierKey> {
 pub(crate) fn read_quorum(a: &QuorumArgs) -> Result<Quorum> {
     let mut keys: Vec<CosignerKey> = Vec::new();
     for arg in &a.witnesses {
-        let text = if Path::new(arg).is_file() {
-            read_small(Path::new(arg), MAX_NOTE_FILE)?
-        } else {
-            arg.clone()
-        };
-        keys.push(text.trim().parse().context("--witness")?);
+        keys.push(read_cosigner_key(arg, "--witness")?);
     }
     Quorum::new(&keys, a.quorum).context("--quorum")
+}
+
+/// A witness's verifier key given as option `flag`: the string itself or
+/// a file holding it.
+pub(crate) fn read_cosigner_key(arg: &str, flag: &str) -> Result<CosignerKey> {
+    let text = if Path::new(arg).is_file() {
+        read_small(Path::new(arg), MAX_NOTE_FILE)?
+    } else {
+        arg.to_owned()
+    };
+    text.trim().parse().context(flag.to_owned())
 }
 
 fn verify_proof(ctx: &Ctx, a: &VerifyProofArgs) -> Result<()> {

@@ -3,7 +3,9 @@
 //! 0: success. 1: the data checked failed verification (`verify`,
 //! `verify-proof`, `mirror`). 2: everything else that went wrong — bad
 //! usage or input, a ledger in use, storage (clap's own usage errors also
-//! exit 2).
+//! exit 2). 3: `checkpoint` signed the checkpoint, but fewer of the
+//! ledger's witnesses cosigned it than its quorum (the checkpoint and the
+//! cosignatures that came are kept; running it again asks the others).
 
 use isnad_core::{Error, ErrorKind};
 
@@ -11,6 +13,8 @@ use isnad_core::{Error, ErrorKind};
 pub const VERIFY: u8 = 1;
 /// Exit code: bad usage or input, or anything else that went wrong.
 pub const INPUT: u8 = 2;
+/// Exit code: a checkpoint was signed but its witnesses' quorum not met.
+pub const QUORUM: u8 = 3;
 
 /// What a verifying command was checking, which decides whether a fault
 /// in its input fails verification or is unusable input.

@@ -20,6 +20,7 @@ mod search;
 mod serve;
 mod tiles;
 mod witness;
+mod witnesses;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,19 @@ impl std::fmt::Display for VerificationFailed {
 }
 
 impl std::error::Error for VerificationFailed {}
+
+/// An error that means "the checkpoint is signed, but too few witnesses
+/// cosigned it" (exit 3).
+#[derive(Debug)]
+pub struct QuorumNotMet(pub String);
+
+impl std::fmt::Display for QuorumNotMet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for QuorumNotMet {}
 
 /// True when the error is standard output closing under us (`| head`).
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -80,6 +94,8 @@ fn main() -> ExitCode {
         Err(err) => {
             let code = if err.downcast_ref::<VerificationFailed>().is_some() {
                 exit::VERIFY
+            } else if err.downcast_ref::<QuorumNotMet>().is_some() {
+                exit::QUORUM
             } else {
                 exit::INPUT
             };

@@ -5,11 +5,13 @@ use std::net::{SocketAddr, ToSocketAddrs as _};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result, anyhow};
+use isnad_server::cosigning::Cosigning;
 use isnad_server::{AppState, Config, Limits, RequestRecord};
 
 use crate::cli::ServeArgs;
 use crate::commands::{Ctx, keys_dir};
 use crate::keyfile;
+use crate::witnesses::HttpWitnesses;
 
 /// The port `--listen HOST` listens on.
 const DEFAULT_PORT: u16 = 8350;
@@ -50,7 +52,11 @@ pub fn run(ctx: &Ctx, a: &ServeArgs) -> Result<()> {
             );
         }
     }
-    let state = Arc::new(AppState::new(ledger, log_key));
+    let cosigning = Cosigning::new(
+        Box::new(HttpWitnesses::new(a.witness_timeout)),
+        Box::new(crate::witnesses::report_served),
+    );
+    let state = Arc::new(AppState::new(ledger, log_key).with_cosigning(cosigning));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

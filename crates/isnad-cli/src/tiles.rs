@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, anyhow, bail};
 use isnad_core::Error;
 use isnad_core::mirror::{DirSource, Fetch};
+use isnad_core::store::witnessing::WitnessConfig;
 use serde_json::json;
 
 use crate::VerificationFailed;
@@ -16,6 +17,7 @@ use crate::commands::{Ctx, b64, log_key_path, now, read_quorum, read_vkey};
 use crate::exit::{Checking, fails_verification, hint};
 use crate::keyfile;
 use crate::output::{outln, print_json};
+use crate::witnesses::HttpWitnesses;
 
 /// How long one request may take, connection and body included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
@@ -32,15 +34,31 @@ pub fn export_tiles(ctx: &Ctx, dir: &Path, log_key: Option<&Path>) -> Result<()>
                 .context("signing a checkpoint needs the log key (see --log-key)")?,
         ),
     };
+    let witnesses = WitnessConfig::load(&ctx.ledger)?;
+    let client = HttpWitnesses::new(crate::witnesses::DEFAULT_TIMEOUT);
+    let mut round = None;
     let report = ledger
-        .export_tiles(dir, &mut |size| match ledger.checkpoint_at(size)? {
-            Some(cp) => Ok(cp),
-            None => match &key {
-                Some(k) => ledger.sign_checkpoint(k),
-                None => Err(Error::NoCheckpoint { size }),
-            },
+        .export_tiles(dir, &mut |size| {
+            let signed = match ledger.checkpoint_at(size)? {
+                Some(cp) => cp,
+                None => match &key {
+                    Some(k) => ledger.sign_checkpoint(k)?,
+                    None => return Err(Error::NoCheckpoint { size }),
+                },
+            };
+            if witnesses.is_empty() {
+                return Ok(signed);
+            }
+            // The checkpoint published carries the cosignatures.
+            let r = ledger.cosign_latest(&witnesses, &client)?;
+            let cosigned = r.checkpoint().clone();
+            round = Some(r);
+            Ok(cosigned)
         })
         .map_err(|e| ctx.storage(e))?;
+    if let Some(r) = &round {
+        crate::witnesses::report(r);
+    }
     let root = ledger.tree_root(report.size)?;
     if ctx.json {
         print_json(&json!({

@@ -17,7 +17,8 @@
 //! | `mentions` | source slug ‖ 0x00 ‖ row (u32) | up to 512 seqs (u64 each) |
 //! | `merkle`   | band (1 byte) ‖ row (u64)    | the complete nodes of 6 levels over 64 nodes |
 //! | `meta`     | `format`, `head`, `log_key`  | see [`Head`]               |
-//! | `checkpoints` | tree size (u64)           | signed checkpoint note     |
+//! | `meta`     | `witnessed:` ‖ witness verifier key | size it last cosigned (u64) |
+//! | `checkpoints` | tree size (u64)           | signed checkpoint note, with the witnesses' cosignatures gathered |
 //!
 //! A bucket is the first 12 bits of a hash; a bucket's records are in
 //! ledger order. `merkle` holds every complete subtree of the RFC 6962
@@ -33,7 +34,9 @@
 //!
 //! `checkpoints` keeps every checkpoint the log signs (see [`log`]); they
 //! are signed only for the head of the moment and only after checking that
-//! the tree extends the previous one.
+//! the tree extends the previous one. A checkpoint's row gains the
+//! witnesses' cosignature lines as they come ([`witnessing`]); its text and
+//! the log's signature never change.
 //!
 //! Every append writes the entry, all its index rows and the head in one sled
 //! transaction and flushes before returning, so an acknowledged append is on
@@ -73,6 +76,7 @@ pub mod log;
 pub(crate) mod testkit;
 mod tiles;
 mod verify;
+pub mod witnessing;
 pub use tiles::TilesExport;
 pub(crate) use tiles::write_if_changed;
 

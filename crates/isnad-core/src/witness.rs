@@ -26,7 +26,7 @@ use crate::error::Refusal;
 use crate::keyfile::{read_key_file, write_key_file};
 use crate::merkle::{self, Hash};
 use crate::store::sled_error;
-use crate::{Error, KeyPair, VerifierKey, note};
+use crate::{Error, ErrorKind, KeyPair, VerifierKey, note};
 
 /// The witness's private key file in its directory.
 pub const KEY_FILE: &str = "witness.key";
@@ -63,6 +63,17 @@ pub struct Evidence {
     pub proof: Vec<String>,
     /// The signed note the witness had last cosigned, when it had one.
     pub cosigned: Option<String>,
+}
+
+/// An HTTP answer of the witness's `add-checkpoint` endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: String,
 }
 
 /// An open witness.
@@ -275,6 +286,42 @@ impl Witness {
         // answering remembers what it answered.
         self.store(&origin, &next)?;
         Cosignature::sign(text, &self.key, now)
+    }
+
+    /// The protocol's answer to an `add-checkpoint` request body at `now`
+    /// (POSIX seconds): the cosignature line, or the status the protocol
+    /// gives the refusal (409 with the size last cosigned, as
+    /// `text/x.tlog.size`, when the old size is stale).
+    pub fn answer(&self, body: &str, now: u64) -> Answer {
+        let text = |status: u16, body: String| Answer {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body,
+        };
+        let req = match AddCheckpoint::parse(body) {
+            Ok(r) => r,
+            Err(e) => return text(400, format!("{e}\n")),
+        };
+        match self.add_checkpoint(&req, now) {
+            Ok(cosignature) => text(200, cosignature.line()),
+            Err(Error::Witness {
+                refusal: Refusal::StaleOldSize { latest },
+                ..
+            }) => Answer {
+                status: 409,
+                content_type: "text/x.tlog.size",
+                body: format!("{latest}\n"),
+            },
+            Err(e) => {
+                let status = match &e {
+                    Error::Witness { refusal, .. } => refusal.http_status(),
+                    // A note too malformed to name its log.
+                    _ if matches!(e.kind(), ErrorKind::Input | ErrorKind::Integrity) => 400,
+                    _ => 500,
+                };
+                text(status, format!("{e}\n"))
+            }
+        }
     }
 
     fn keep_evidence(

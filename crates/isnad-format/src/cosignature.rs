@@ -264,14 +264,36 @@ pub fn verified_cosigners<'a>(
 
 /// Whether a signature line carries `key`'s name and key id.
 fn names_key(line: &str, key: &CosignerKey) -> bool {
-    line.strip_prefix(DASH)
-        .and_then(|r| r.split_once(' '))
-        .is_some_and(|(name, b64)| {
-            name == key.name()
-                && STANDARD
-                    .decode(b64)
-                    .is_ok_and(|b| b.get(..4) == Some(&key.id()[..]))
-        })
+    note::line_key(line).is_some_and(|(name, id)| name == key.name() && id == key.id())
+}
+
+/// The signed note `signed` with the cosignature `c` added after its other
+/// signature lines, in place of any line of the same witness key (an
+/// earlier cosignature of the same text). The cosignature is not verified
+/// here; verify it first.
+///
+/// # Errors
+/// [`Error::Note`] for a malformed note, or one that would have too many
+/// signature lines.
+pub fn add_cosignature(signed: &str, c: &Cosignature) -> Result<String, Error> {
+    let (text, lines) = note::split(signed)?;
+    let mut out = format!("{text}\n");
+    let mut kept = 0;
+    for line in lines {
+        if note::line_key(line).is_some_and(|(name, id)| name == c.name && id == c.key_id) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        kept += 1;
+    }
+    if kept + 1 > note::MAX_SIGNATURES {
+        return Err(Error::Note {
+            reason: format!("more than {} signature lines", note::MAX_SIGNATURES),
+        });
+    }
+    out.push_str(&c.line());
+    Ok(out)
 }
 
 /// What a note holds from one listed witness.
@@ -441,6 +463,51 @@ mod tests {
         let parsed = Cosignature::parse_line(W_LINE.trim_end()).unwrap();
         assert_eq!(parsed, c);
         parsed.verify(SPEC_TEXT, &ck).unwrap();
+    }
+
+    // A second cosignature by the same key replaces the first; another
+    // key's line and the log's own stay, in their order.
+    #[test]
+    fn adding_a_cosignature_replaces_the_same_keys_line() {
+        let log = KeyPair::from_seed("example.com/log", &[1; 32]).unwrap();
+        let note = Checkpoint::new("example.com/log", 3, [2; 32])
+            .unwrap()
+            .sign(&log)
+            .unwrap();
+        let text = note.split("\n\n").next().map(|t| format!("{t}\n")).unwrap();
+        let other = KeyPair::from_seed("witness.example/w2", &[0x78; 32]).unwrap();
+        let first = Cosignature::sign(&text, &witness(), 1).unwrap();
+        let second = Cosignature::sign(&text, &witness(), 2).unwrap();
+        let theirs = Cosignature::sign(&text, &other, 1).unwrap();
+        let once = add_cosignature(&note, &first).unwrap();
+        let both = add_cosignature(&once, &theirs).unwrap();
+        let again = add_cosignature(&both, &second).unwrap();
+        assert_eq!(again, format!("{note}{}{}", theirs.line(), second.line()));
+        let keys = [CosignerKey::of(&witness()), CosignerKey::of(&other)];
+        assert_eq!(
+            verified_cosigners(&again, &keys)
+                .unwrap()
+                .iter()
+                .map(|(_, t)| *t)
+                .collect::<Vec<_>>(),
+            [1, 2]
+        );
+        crate::note::open(&again, std::slice::from_ref(log.verifier())).unwrap();
+    }
+
+    // docs/FORMAT.md, section 19: the demo's checkpoint of section 15 as
+    // published once the known-answer witness cosigned it.
+    const DEMO_NOTE: &str = "demo.isnad.example/agenzia-nova-2025\n35\nDx2iscnPPJa3XH6bN7diP/xiNgers6wOvzD/ePoegXY=\n\n\u{2014} demo.isnad.example/agenzia-nova-2025 NKd1dL1pkfXySZ1Gn6d4H8zbMQF9MVBgpMTqKhkUrPRSTILR/5F7GKRnptvgEQro6B/U7KreF9YcxssfI823Tukw1AU=\n";
+    const DEMO_COSIGNED_LINE: &str = "\u{2014} witness.example/w1 dzpsEgAAAABlU/EA7xLKTQi39VSHDjvI2rEUSHEJVlYm3eguyBhFiWSCXtbz6YXv9fXoorBEAnzOy8SMq62eb7oCtEfDOXozJUMTDg==\n";
+
+    #[test]
+    fn the_published_cosigned_demo_checkpoint() {
+        let (text, _) = note::split(DEMO_NOTE).unwrap();
+        let c = Cosignature::sign(text, &witness(), 1_700_000_000).unwrap();
+        let published = add_cosignature(DEMO_NOTE, &c).unwrap();
+        assert_eq!(published, format!("{DEMO_NOTE}{DEMO_COSIGNED_LINE}"));
+        let key = CosignerKey::of(&witness());
+        assert_eq!(verified_cosigners(&published, &[key]).unwrap().len(), 1);
     }
 
     #[test]

@@ -393,6 +393,17 @@ pub enum Error {
         /// Why the witness refused.
         refusal: Refusal,
     },
+    /// The ledger's list of witnesses (`witnesses.json` in its directory)
+    /// cannot be read, written or used as it is.
+    #[error("{path}: {field}: {reason}")]
+    WitnessConfig {
+        /// The file.
+        path: String,
+        /// What in it is wrong: `witnesses[1].vkey`, `quorum`, or the file.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The ledger has no log key, or a different one.
     #[error("log key: {reason}")]
     LogKey {
@@ -469,6 +480,7 @@ impl Error {
             | Error::AlreadyExists { .. }
             | Error::NotEmpty { .. }
             | Error::WitnessDir { .. }
+            | Error::WitnessConfig { .. }
             | Error::LogKey { .. } => K::Usage,
             Error::InUse { .. } => K::Busy,
             Error::Fetch { .. } => K::Unavailable,

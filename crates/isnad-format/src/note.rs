@@ -102,6 +102,34 @@ pub fn split(note: &str) -> Result<(&str, Vec<&str>), Error> {
     Ok((text, lines))
 }
 
+/// The signed note `note` with only the signature lines of `key` (name
+/// and key id): a log's own note, without the cosignatures it gathered, as
+/// a witness is to be shown it. The lines are not verified here.
+///
+/// # Errors
+/// [`Error::Note`] for a malformed note, or one with no line of `key`.
+pub fn signed_by_only(note: &str, key: &VerifierKey) -> Result<String, Error> {
+    let (text, lines) = split(note)?;
+    let mut out = format!("{text}\n");
+    for line in lines {
+        if line_key(line).is_some_and(|(name, id)| name == key.name() && id == key.id()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if out.len() == text.len() + 1 {
+        return Err(note_err(format!("no signature line by {}", key.name())));
+    }
+    Ok(out)
+}
+
+/// The key name and key id a signature line names, if it is one.
+pub(crate) fn line_key(line: &str) -> Option<(&str, [u8; 4])> {
+    let (name, b64) = line.strip_prefix(DASH)?.split_once(' ')?;
+    let blob = STANDARD.decode(b64).ok()?;
+    Some((name, blob.get(..4)?.try_into().ok()?))
+}
+
 /// Verifies a signed note against `known` keys. Signatures by unknown keys
 /// are ignored; at least one known key's signature must verify, and a
 /// known key's signature that does not verify is an error.
@@ -183,6 +211,19 @@ mod tests {
         );
         assert_eq!(open(&two, &[vk2]).unwrap().signers(), ["EnochRoot"]);
         assert_eq!(open(&two, &[vk]).unwrap().signers(), ["PeterNeumann"]);
+    }
+
+    #[test]
+    fn only_the_keys_own_lines_are_kept() {
+        let vk: VerifierKey = VKEY.parse().unwrap();
+        let two = format!("{SIGNED}{LINE2}\n");
+        assert_eq!(signed_by_only(&two, &vk).unwrap(), SIGNED);
+        let other: VerifierKey = VKEY2.parse().unwrap();
+        assert_eq!(
+            signed_by_only(&two, &other).unwrap(),
+            format!("{TEXT}\n{LINE2}\n")
+        );
+        assert!(signed_by_only(SIGNED, &other).is_err());
     }
 
     #[test]

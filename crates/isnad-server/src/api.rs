@@ -217,6 +217,10 @@ pub async fn post_entry(
         // Fold the new entry now, off this request's path, so that the
         // next read finds the scores up to date (or nearly).
         tokio::task::spawn_blocking(move || {
+            // The witnesses are asked on a thread of their own.
+            if let Some(c) = s.cosigning() {
+                c.wake();
+            }
             // A failure here is met again, and answered, by the next read.
             let _ = s.refresh();
         });

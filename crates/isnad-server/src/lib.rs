@@ -14,6 +14,9 @@
 //!   log's C2SP tiles under `/tile/` (the layout `isnad export tiles`
 //!   writes and `isnad mirror` follows); the OpenAPI document at
 //!   `/v1/openapi.json`.
+//! - **Witnesses**: after appends, a thread of its own signs the new
+//!   checkpoint and asks the ledger's witnesses to cosign it
+//!   ([`cosigning`]); `/checkpoint` and proofs carry the cosignatures.
 //! - **Errors**: RFC 9457 problem details ([`problem`]).
 //! - **The web explorer** at `/`: claim search, claim pages with their
 //!   attribution chains drawn, source pages with their grades and history,
@@ -45,6 +48,7 @@
 
 pub mod api;
 pub mod connections;
+pub mod cosigning;
 pub mod derived;
 pub mod explorer;
 pub mod openapi;
@@ -310,8 +314,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     ready(listener.local_addr()?);
+    cosigning::start(&state)?;
     let app = router_logged(Arc::clone(&state), config.log);
-    connections::run(listener, app, config.limits, shutdown).await?;
+    let served = connections::run(listener, app, config.limits, shutdown).await;
+    if let Some(c) = state.cosigning() {
+        c.stop();
+    }
+    served?;
     // Appends flush before they are acknowledged; this is for the rest
     // (signed checkpoints).
     let flushed = tokio::task::spawn_blocking(move || state.ledger().flush()).await;

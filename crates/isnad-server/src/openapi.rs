@@ -122,7 +122,7 @@ pub fn document() -> Value {
                 query_param("size", "The newer size; default the current one", "integer")
             ]), ok_json("The proof with its signed checkpoint")),
             "/v1/openapi.json": get("This document", json!([]), ok_json("OpenAPI 3.1")),
-            "/checkpoint": get("The signed checkpoint of the current size (C2SP signed note)", json!([]),
+            "/checkpoint": get("The signed checkpoint of the current size (C2SP signed note), with the cosignature lines of the ledger's witnesses gathered so far", json!([]),
                 json!({"description": "The note", "content": {"text/plain": {"schema": {"type": "string"}}}})),
             "/tile/{path}": get("A C2SP tlog-tiles hash tile (`tile/<L>/<N>[.p/<W>]`) or entry bundle (`tile/entries/<N>[.p/<W>]`); the path after `/tile/`", json!([path_param("path", "The rest of the tile path, e.g. `0/x001/234.p/8` or `entries/000`")]),
                 json!({"description": "The tile's bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}))

@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use isnad_core::{KeyPair, Ledger, SourceId};
 use serde::Serialize;
 
+use crate::cosigning::Cosigning;
 use crate::derived::{Derived, HISTORY_POINTS, Snapshot};
 use crate::problem::Problem;
 
@@ -45,6 +46,8 @@ pub struct AppState {
     current: RwLock<Option<Arc<Snapshot>>>,
     /// The state being extended; held by the one thread folding.
     derived: Mutex<Option<Derived>>,
+    /// The witness rounds, when the server asks witnesses.
+    cosigning: Option<Cosigning>,
 }
 
 impl AppState {
@@ -57,7 +60,22 @@ impl AppState {
             log_key,
             current: RwLock::new(None),
             derived: Mutex::new(None),
+            cosigning: None,
         }
+    }
+
+    /// This server, asking the ledger's witnesses to cosign its
+    /// checkpoints as [`crate::cosigning`] says ([`crate::serve`] starts
+    /// the rounds).
+    #[must_use]
+    pub fn with_cosigning(mut self, cosigning: Cosigning) -> Self {
+        self.cosigning = Some(cosigning);
+        self
+    }
+
+    /// The witness rounds, if the server runs them.
+    pub fn cosigning(&self) -> Option<&Cosigning> {
+        self.cosigning.as_ref()
     }
 
     /// The ledger.
