@@ -149,7 +149,7 @@ pub fn import_claimreview(ctx: &Ctx, a: &ClaimReviewImportArgs) -> Result<()> {
         bail!("{file}: no review can be imported; nothing was written");
     }
     // Pass 2: the same pieces again, appended.
-    let ledger = ctx.open()?;
+    let ledger = ctx.open_caching(crate::commands::IMPORT_CACHE_BYTES)?;
     let now = now();
     let mut importer = import::Importer::new(&ledger, &key, now).map_err(|e| ctx.storage(e))?;
     pieces(&a.file, a.max_bytes, &read_options, &mut |reading| {

@@ -24,6 +24,14 @@ mod witnesses;
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: sled frees the nodes it
+/// rewrites in sizes glibc's allocator keeps for reuse rather than returning,
+/// and a million-review import peaked at twice the memory it used
+/// (docs/PERFORMANCE.md, "ClaimReview import at 100,000 and 1,000,000
+/// reviews").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use clap::Parser as _;
 
 /// An error that means "verification failed" (exit 1) rather than bad input.

@@ -400,7 +400,8 @@ impl Ledger {
     /// [`Error::AlreadyExists`] when `dir` holds a ledger,
     /// [`Error::NotEmpty`] when it holds other files.
     pub fn create(dir: &Path) -> Result<Ledger, Error> {
-        create::create_with(dir, |_, _| Ok::<(), Error>(())).map(|(l, ())| l)
+        create::create_with(dir, &OpenOptions::default(), |_, _| Ok::<(), Error>(()))
+            .map(|(l, ())| l)
     }
 
     /// Creates a ledger in `dir` all at once: `setup` fills it (genesis,
@@ -414,16 +415,29 @@ impl Ledger {
         dir: &Path,
         setup: impl FnOnce(&Ledger, &Path) -> Result<T, E>,
     ) -> Result<(Ledger, T), E> {
-        create::create_with(dir, setup)
+        create::create_with(dir, &OpenOptions::default(), setup)
+    }
+
+    /// [`Ledger::create_with`], the store opened with `options` (an import
+    /// into a new ledger, say, with a small page cache).
+    ///
+    /// # Errors
+    /// As [`create::create_with`].
+    pub fn create_with_options<T, E: From<Error>>(
+        dir: &Path,
+        options: &OpenOptions,
+        setup: impl FnOnce(&Ledger, &Path) -> Result<T, E>,
+    ) -> Result<(Ledger, T), E> {
+        create::create_with(dir, options, setup)
     }
 
     /// Creates an empty ledger in `dir`, a directory nothing else uses (a
     /// staging directory of [`create`]).
-    fn create_here(dir: &Path) -> Result<Ledger, Error> {
+    fn create_here(dir: &Path, options: &OpenOptions) -> Result<Ledger, Error> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let marker = dir.join(MARKER_FILE);
         std::fs::write(&marker, marker_bytes()).map_err(|e| io(&marker, e))?;
-        let db = open_db(dir, StoreFormat::V2, &OpenOptions::default())?;
+        let db = open_db(dir, StoreFormat::V2, options)?;
         db.open_tree("meta")
             .map_err(sled_error)?
             .insert("format", FORMAT_TAG)

@@ -25,18 +25,19 @@ use crate::rules::VerifiedEntry;
 use super::changes::{Changes, INDEXES, Target};
 use super::{Head, Ledger, rows, seq_of};
 
-/// Bytes of index records and mentions rows an import holds back before
-/// it writes them anyway (see [`super::changes::Changes::take_final`]):
-/// about 100 bytes an entry, so an import writes them out every 600,000
-/// entries or so, each time reading and rewriting the buckets it added to.
-pub(super) const DEFERRED_BYTES: usize = 64 << 20;
+/// Memory an import's held-back index records and mentions rows may take
+/// before it writes them anyway (see [`super::changes::Changes::take_final`]):
+/// about 100 to 200 bytes an entry, so an import writes them out every
+/// 200,000 entries or so, each time reading and rewriting the buckets it
+/// added to (measured at 2,000,000 entries: docs/PERFORMANCE.md).
+pub(super) const DEFERRED_BYTES: usize = 32 << 20;
 
 /// Rows handed to sled in one batch by [`Ledger::apply_rows`].
 const APPLY_ROWS: usize = 1024;
 
 /// Held-back buckets merged with the stored ones and written at a time
-/// (each a few kilobytes to a few tens of kilobytes).
-const FLUSH_BUCKETS: usize = 1024;
+/// (each a few kilobytes to a few tens of kilobytes): a few megabytes.
+const FLUSH_BUCKETS: usize = 256;
 
 /// `meta` key present while rows beyond the head may exist.
 pub(super) const BULK_MARK: &str = "bulk";

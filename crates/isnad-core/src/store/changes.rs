@@ -410,15 +410,19 @@ impl Changes {
         Ok(out)
     }
 
-    /// Bytes held back by [`Changes::take_final`].
+    /// Bytes of memory held back by [`Changes::take_final`].
     pub(super) fn deferred_bytes(&self) -> usize {
         let buckets: usize = self
             .buckets
             .iter()
             .flat_map(|m| m.values())
-            .map(|b| b.as_bytes().len())
+            .map(Bucket::held_bytes)
             .sum();
-        let mentions: usize = self.mentions.iter().map(|(k, v)| k.len() + v.1.len()).sum();
+        let mentions: usize = self
+            .mentions
+            .iter()
+            .map(|(k, v)| k.capacity() + v.1.capacity())
+            .sum();
         buckets + mentions
     }
 

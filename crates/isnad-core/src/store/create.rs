@@ -106,7 +106,8 @@ const REOPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Creates a ledger at `dir` (which must not exist, or be an empty
 /// directory) all at once. `setup` runs on the new, empty ledger while it
-/// is still in its staging directory, which it is given: files it writes
+/// is still in its staging directory, which it is given (the store opened
+/// with `options`, there and when reopened at `dir`): files it writes
 /// there (key files, say) arrive with the ledger. Only when `setup`
 /// succeeds is the ledger flushed and renamed to `dir`, then opened there.
 /// If anything fails, or the process is killed, `dir` is as it was.
@@ -117,6 +118,7 @@ const REOPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// storage and file errors.
 pub fn create_with<T, E>(
     dir: &Path,
+    options: &OpenOptions,
     setup: impl FnOnce(&Ledger, &Path) -> Result<T, E>,
 ) -> Result<(Ledger, T), E>
 where
@@ -132,7 +134,7 @@ where
         std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e))?;
     }
     let built = (|| {
-        let ledger = Ledger::create_here(&staging)?;
+        let ledger = Ledger::create_here(&staging, options)?;
         let value = setup(&ledger, &staging)?;
         ledger.flush()?;
         drop(ledger);
@@ -164,7 +166,7 @@ where
         dir,
         &OpenOptions {
             wait: REOPEN_WAIT,
-            ..OpenOptions::default()
+            ..*options
         },
     )?;
     Ok((ledger, value))
@@ -178,7 +180,7 @@ mod tests {
     fn a_failed_setup_leaves_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("l");
-        let r = create_with(&dir, |_, _| {
+        let r = create_with(&dir, &OpenOptions::default(), |_, _| {
             Err::<(), Error>(Error::NotEmpty { path: "x".into() })
         });
         assert!(r.is_err());
@@ -191,7 +193,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("l");
         std::fs::create_dir(&dir).unwrap();
-        let (l, ()) = create_with(&dir, |l, staging| {
+        let (l, ()) = create_with(&dir, &OpenOptions::default(), |l, staging| {
             std::fs::write(staging.join("extra"), b"x").unwrap();
             assert_eq!(l.len()?, 0);
             Ok::<(), Error>(())

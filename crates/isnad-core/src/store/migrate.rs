@@ -138,7 +138,7 @@ fn build(
     len: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(u64, Option<Head>), Error> {
-    let ledger = Ledger::create_here(work)?;
+    let ledger = Ledger::create_here(work, &super::OpenOptions::default())?;
     let entries = old.open_tree("entries").map_err(sled_error)?;
     let mut lines = OldEntries {
         rows: entries.range(..Seq(len).to_be_bytes()),

@@ -342,6 +342,11 @@ impl Bucket {
         self.bytes
     }
 
+    /// Bytes of memory it holds (its allocation, not only its value).
+    pub fn held_bytes(&self) -> usize {
+        self.bytes.capacity()
+    }
+
     /// Adds a record.
     ///
     /// # Errors
