@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::ids::Seq;
 use crate::rules::VerifiedEntry;
 
-use super::changes::{Changes, INDEXES, Target};
+use super::changes::{Changes, INDEXES, Row};
 use super::{Head, Ledger, rows, seq_of};
 
 /// Memory an import's held-back index records and mentions rows may take
@@ -92,7 +92,7 @@ impl Ledger {
     /// Writes rows in batches per tree, each tree's in parallel with the
     /// others'. Rows are handed to sled a few thousand at a time: a batch
     /// holds a copy of every value until it is applied.
-    fn apply_rows(&self, rows: Vec<(Target, Vec<u8>, Vec<u8>)>) -> Result<(), Error> {
+    fn apply_rows(&self, rows: Vec<Row>) -> Result<(), Error> {
         let trees = self.write_trees();
         let mut per_tree: Vec<Vec<(Vec<u8>, Vec<u8>)>> = trees.iter().map(|_| Vec::new()).collect();
         for (target, k, v) in rows {

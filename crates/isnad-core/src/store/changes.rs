@@ -70,6 +70,9 @@ pub(super) enum IndexRecord<'a> {
     Mention(&'a [u8]),
 }
 
+/// A row to write: its tree, its key, its new value.
+pub(super) type Row = (Target, Vec<u8>, Vec<u8>);
+
 /// Everything `v` adds to the indexes, in a fixed order: the store's
 /// writes and `verify` derive rows from this one list.
 pub(super) fn index_records<'a>(
@@ -337,10 +340,7 @@ impl Changes {
     ///
     /// # Errors
     /// Storage errors, and a malformed stored bucket.
-    pub(super) fn into_rows(
-        mut self,
-        ledger: &Ledger,
-    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
+    pub(super) fn into_rows(mut self, ledger: &Ledger) -> Result<Vec<Row>, Error> {
         let mut out = self.take_final();
         out.extend(self.take_deferred(ledger, usize::MAX)?);
         Ok(out)
@@ -353,7 +353,7 @@ impl Changes {
     /// last mentions row of each source: an import writes those at its end
     /// rather than once per batch, as every batch would rewrite most of
     /// them (see `bulk`).
-    pub(super) fn take_final(&mut self) -> Vec<(Target, Vec<u8>, Vec<u8>)> {
+    pub(super) fn take_final(&mut self) -> Vec<Row> {
         let mut out = Vec::new();
         for (k, row) in std::mem::take(&mut self.entries) {
             out.push((Target::Entries, k.to_vec(), row.into_bytes()));
@@ -384,7 +384,7 @@ impl Changes {
         &mut self,
         ledger: &Ledger,
         limit: usize,
-    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
+    ) -> Result<Vec<Row>, Error> {
         let mut out = Vec::new();
         for index in INDEXES {
             while out.len() < limit {
