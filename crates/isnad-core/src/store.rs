@@ -85,9 +85,11 @@ const FORMAT_TAG: &[u8] = b"isnad-ledger-v2";
 /// The first store format, which [`migrate`] rebuilds in this one.
 const FORMAT_TAG_V1: &[u8] = b"isnad-ledger-v1";
 /// Lowest Merkle level whose nodes [`Ledger`] keeps in memory once read:
-/// a node there covers 256 entries, so a ledger of n entries has fewer than
-/// n/128 of them.
-const CACHED_LEVEL: u32 = 8;
+/// a node there covers 64 entries, so a ledger of n entries has fewer than
+/// n/32 of them (2 MiB at a million entries). It is the level just above a
+/// band row of the lowest band, so an inclusion proof reads one row of the
+/// store, its leaf's, and finds the rest here.
+const CACHED_LEVEL: u32 = rows::BAND_HEIGHTS;
 /// Most Merkle nodes kept in memory (about 64 bytes each with the map).
 const CACHED_NODES: usize = 1 << 20;
 /// Checked entries an import holds in memory before it writes them
