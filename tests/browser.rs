@@ -217,6 +217,16 @@ async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.unwrap()
 }
 
+/// Clicks the element `css`, which must be on the page.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Types `query` into the search box, submits, and waits for the results
 /// of that query; the claim links shown.
 /// Every number under `css` (an explained list of facts) has its meaning
@@ -266,12 +276,7 @@ async fn search(c: &Client, query: &str) -> Vec<String> {
     let input = wait_for(c, "#search-q").await;
     input.clear().await.unwrap();
     input.send_keys(query).await.unwrap();
-    c.find(Locator::Css("#search-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#search-form button[type=submit]").await;
     let selector = format!("#results[data-query=\"{query}\"]");
     let results = wait_for(c, &selector).await;
     let mut hrefs = Vec::new();
@@ -488,12 +493,7 @@ async fn explore(c: Client, base: String) {
     // its weight, from the default prior alone (no other checker).
     let shares = text_of(&c, "#checker-shares").await;
     assert!(shares.contains("demo-desk-checker+"), "{shares}");
-    c.find(Locator::Css("#checker-shares a.checker"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#checker-shares a.checker").await;
     let name = text_of(&c, "#checker-name").await;
     assert!(name.starts_with("demo-desk-checker+"), "{name}");
     assert_eq!(text_of(&c, "#checker-weight").await, "0.800");
@@ -863,12 +863,7 @@ async fn fill_source(c: &Client, fields: &[(&str, &str)]) {
             el.send_keys(value).await.unwrap();
         }
     }
-    c.find(Locator::Css("#source-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#source-submit").await;
 }
 
 /// What the workbench test does in the page: three keys, one refused
@@ -1300,24 +1295,17 @@ impl Witnessed {
     /// id and the checkpoint note (with the exit code `code`).
     fn claim(&self, ledger: &Path, text: &str, code: i32) -> (String, String) {
         let editor = ledger.join("keys/demo-desk-editor.key");
-        let added = self.ok(
-            ledger,
-            &[
-                "--key",
-                s(&editor),
-                "--json",
-                "claim",
-                "add",
-                "--text",
-                text,
-                "--lang",
-                "en",
-                "--date",
-                "2025-03-01",
-                "--publisher",
-                "agenzia-nova",
-            ],
-        );
+        let mut args = vec![
+            "--key",
+            s(&editor),
+            "--json",
+            "claim",
+            "add",
+            "--text",
+            text,
+        ];
+        args.extend("--lang en --date 2025-03-01 --publisher agenzia-nova".split(' '));
+        let added = self.ok(ledger, &args);
         let id = serde_json::from_str::<Value>(&added).unwrap()["id"]
             .as_str()
             .unwrap()
@@ -1371,12 +1359,7 @@ async fn check_proof(
         input.clear().await.unwrap();
         input.send_keys(&value).await.unwrap();
     }
-    c.find(Locator::Css("#check-save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#check-save").await;
     text_of(c, &format!("#proof-check-result[data-status=\"{status}\"]")).await
 }
 
@@ -1492,12 +1475,7 @@ fn the_proof_download_needs_a_quorum_of_the_readers_witnesses() {
         let q = wait_for(&c, "#check-quorum").await;
         q.clear().await.unwrap();
         q.send_keys("4").await.unwrap();
-        c.find(Locator::Css("#check-save"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "#check-save").await;
         let e = text_of(&c, "#check-error").await;
         assert!(e.contains("quorum is 4, but only 3"), "{e}");
 

@@ -332,15 +332,15 @@ impl Changes {
     }
 }
 
+/// A row to write: the tree, the key, the new value.
+type Row = (Target, Vec<u8>, Vec<u8>);
+
 impl Changes {
     /// Every row to write: the tree, the key, the new value.
     ///
     /// # Errors
     /// Storage errors, and a malformed stored bucket.
-    pub(super) fn into_rows(
-        mut self,
-        ledger: &Ledger,
-    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
+    pub(super) fn into_rows(mut self, ledger: &Ledger) -> Result<Vec<Row>, Error> {
         let mut out = self.take_final();
         out.extend(self.take_deferred(ledger, usize::MAX)?);
         Ok(out)
@@ -384,7 +384,7 @@ impl Changes {
         &mut self,
         ledger: &Ledger,
         limit: usize,
-    ) -> Result<Vec<(Target, Vec<u8>, Vec<u8>)>, Error> {
+    ) -> Result<Vec<Row>, Error> {
         let mut out = Vec::new();
         for index in INDEXES {
             while out.len() < limit {
