@@ -217,6 +217,16 @@ async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.unwrap()
 }
 
+/// Clicks the element `css`, which must be on the page.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 /// Types `query` into the search box, submits, and waits for the results
 /// of that query; the claim links shown.
 /// Every number under `css` (an explained list of facts) has its meaning
@@ -266,12 +276,7 @@ async fn search(c: &Client, query: &str) -> Vec<String> {
     let input = wait_for(c, "#search-q").await;
     input.clear().await.unwrap();
     input.send_keys(query).await.unwrap();
-    c.find(Locator::Css("#search-form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#search-form button[type=submit]").await;
     let selector = format!("#results[data-query=\"{query}\"]");
     let results = wait_for(c, &selector).await;
     let mut hrefs = Vec::new();
@@ -488,12 +493,7 @@ async fn explore(c: Client, base: String) {
     // its weight, from the default prior alone (no other checker).
     let shares = text_of(&c, "#checker-shares").await;
     assert!(shares.contains("demo-desk-checker+"), "{shares}");
-    c.find(Locator::Css("#checker-shares a.checker"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "#checker-shares a.checker").await;
     let name = text_of(&c, "#checker-name").await;
     assert!(name.starts_with("demo-desk-checker+"), "{name}");
     assert_eq!(text_of(&c, "#checker-weight").await, "0.800");
@@ -863,12 +863,7 @@ async fn fill_source(c: &Client, fields: &[(&str, &str)]) {
             el.send_keys(value).await.unwrap();
         }
     }
-    c.find(Locator::Css("#source-submit"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#source-submit").await;
 }
 
 /// What the workbench test does in the page: three keys, one refused
@@ -1156,4 +1151,361 @@ fn the_workbench_signs_again_when_another_writer_took_the_position() {
         leaf.contains("\"id\":\"libya-observer\"") && leaf.contains("\"seq\":36"),
         "{leaf}"
     );
+}
+
+/// A proxy on a loopback port that passes GET requests on to `upstream`
+/// and hands the browser each answer with the same status and headers
+/// the explorer relies on, after `doctor` has had a go at the body (the
+/// request's path and the body): a server that lies, for the tests.
+struct Doctor {
+    url: String,
+}
+
+type Doctoring = std::sync::Arc<dyn Fn(&str, String) -> String + Send + Sync>;
+
+impl Doctor {
+    fn start(upstream: &str, doctor: Doctoring) -> Doctor {
+        use std::io::{BufRead as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.to_owned();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let (upstream, doctor) = (upstream.clone(), std::sync::Arc::clone(&doctor));
+                std::thread::spawn(move || {
+                    let Ok(mut out) = client.try_clone() else {
+                        return;
+                    };
+                    let mut reader = std::io::BufReader::new(client);
+                    loop {
+                        let mut head = Vec::new();
+                        let mut line = String::new();
+                        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                            if line.trim_end().is_empty() {
+                                break;
+                            }
+                            head.push(line.trim_end().to_owned());
+                            line.clear();
+                        }
+                        let Some(request) = head.first() else { return };
+                        let mut parts = request.split(' ');
+                        let (Some("GET"), Some(path)) = (parts.next(), parts.next()) else {
+                            let _ = out.write_all(
+                                b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                            );
+                            return;
+                        };
+                        let accept = head
+                            .iter()
+                            .find_map(|h| h.strip_prefix("Accept: ").or(h.strip_prefix("accept: ")))
+                            .unwrap_or("*/*");
+                        let mut r = agent()
+                            .get(&format!("{upstream}{path}"))
+                            .header("Accept", accept)
+                            .call()
+                            .unwrap();
+                        let mut answer = format!("HTTP/1.1 {}\r\n", r.status());
+                        for name in [
+                            "content-type",
+                            "content-security-policy",
+                            "cache-control",
+                            "x-content-type-options",
+                        ] {
+                            if let Some(v) = r.headers().get(name).and_then(|v| v.to_str().ok()) {
+                                answer.push_str(&format!("{name}: {v}\r\n"));
+                            }
+                        }
+                        let body = doctor(path, r.body_mut().read_to_string().unwrap());
+                        answer.push_str(&format!("content-length: {}\r\n\r\n{body}", body.len()));
+                        if out.write_all(answer.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Doctor { url }
+    }
+}
+
+/// A ledger followed by witnesses: the demo, with two `isnad witness
+/// serve` processes listed as its witnesses (quorum: both), one more
+/// witness that is not, and a fork made with the same log key.
+struct Witnessed {
+    tmp: tempfile::TempDir,
+    ledger: PathBuf,
+    fork: PathBuf,
+    log_key: String,
+    keys: [String; 3],
+    _servers: Vec<WitnessServer>,
+}
+
+impl Witnessed {
+    fn isnad(&self, ledger: &Path, args: &[&str]) -> std::process::Output {
+        isnad_in(self.tmp.path())
+            .args(["--ledger", s(ledger)])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, ledger: &Path, args: &[&str]) -> String {
+        let out = self.isnad(ledger, args);
+        assert_success(&out, args);
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn new() -> Witnessed {
+        let (tmp, ledger) = demo_for_browser();
+        let mut w = Witnessed {
+            fork: tmp.path().join("fork"),
+            tmp,
+            ledger,
+            log_key: String::new(),
+            keys: Default::default(),
+            _servers: Vec::new(),
+        };
+        w.log_key = w.ok(&w.ledger, &["checkpoint", "--vkey"]).trim().to_owned();
+        for (i, tag) in ["w1", "w2", "w3"].iter().enumerate() {
+            let dir = w.tmp.path().join(format!("witness-{tag}"));
+            let name = format!("witness.example/{tag}");
+            let key = w.ok(&w.ledger, &["witness", "init", s(&dir), "--name", &name]);
+            w.keys[i] = key.trim().to_owned();
+            w.ok(
+                &w.ledger,
+                &["witness", "add-log", s(&dir), "--vkey", &w.log_key],
+            );
+            if *tag != "w3" {
+                let server = WitnessServer::start(&dir);
+                w.ok(
+                    &w.ledger,
+                    &["witnesses", "add", &server.url, "--vkey", &w.keys[i]],
+                );
+                w._servers.push(server);
+            }
+        }
+        // Both witnesses cosign the demo's 35 entries; the fork starts here.
+        w.ok(&w.ledger, &["checkpoint"]);
+        copy_dir(&w.ledger, &w.fork);
+        w
+    }
+
+    /// Adds a claim to `ledger` and asks for its checkpoint: the claim's
+    /// id and the checkpoint note (with the exit code `code`).
+    fn claim(&self, ledger: &Path, text: &str, code: i32) -> (String, String) {
+        let editor = ledger.join("keys/demo-desk-editor.key");
+        let mut args = vec![
+            "--key",
+            s(&editor),
+            "--json",
+            "claim",
+            "add",
+            "--text",
+            text,
+        ];
+        args.extend("--lang en --date 2025-03-01 --publisher agenzia-nova".split(' '));
+        let added = self.ok(ledger, &args);
+        let id = serde_json::from_str::<Value>(&added).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let out = self.isnad(ledger, &["checkpoint"]);
+        assert_eq!(out.status.code(), Some(code), "{out:?}");
+        (id, String::from_utf8(out.stdout).unwrap())
+    }
+}
+
+/// The cosignature blob of `witness` in `note`.
+fn cosignature_of(note: &str, witness: &str) -> String {
+    let prefix = format!("\u{2014} {witness} ");
+    note.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no line by {witness} in {note}"))
+        .to_owned()
+}
+
+/// Fills in the proof check's form on the claim page at `url` and waits
+/// for its verdict (`ok` or `refused`); the verdict's text.
+async fn check_proof(
+    c: &Client,
+    url: &str,
+    log_key: &str,
+    witnesses: &[&str],
+    quorum: &str,
+    status: &str,
+) -> String {
+    // Loaded afresh, so that no element of the page before is left.
+    c.goto(url).await.unwrap();
+    c.refresh().await.unwrap();
+    // Once settings are kept, the form is folded away: unfold it.
+    let settings = wait_for(c, "#proof-check-settings").await;
+    if settings.attr("open").await.unwrap().is_none() {
+        settings
+            .find(Locator::Css("summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    let form = [
+        ("#check-log-key", log_key.to_owned()),
+        ("#check-witnesses", witnesses.join("\n")),
+        ("#check-quorum", quorum.to_owned()),
+    ];
+    for (css, value) in form {
+        let input = wait_for(c, css).await;
+        input.clear().await.unwrap();
+        input.send_keys(&value).await.unwrap();
+    }
+    click(c, "#check-save").await;
+    text_of(c, &format!("#proof-check-result[data-status=\"{status}\"]")).await
+}
+
+/// What each listed witness's line says, as the page lists them.
+async fn witness_states(c: &Client) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for li in c
+        .find_all(Locator::Css("#proof-witnesses li"))
+        .await
+        .unwrap()
+    {
+        out.push((
+            li.attr("data-witness").await.unwrap().unwrap_or_default(),
+            li.attr("data-state").await.unwrap().unwrap_or_default(),
+        ));
+    }
+    out
+}
+
+/// Whether the page offers the checked download (a link to the bytes it
+/// checked) and no refusal, or the reverse.
+async fn offers_checked_download(c: &Client) -> bool {
+    let refused = c.find(Locator::Css("#proof-refused")).await.is_ok();
+    match c.find(Locator::Css("#proof-link")).await {
+        Ok(link) => {
+            let href = link.attr("href").await.unwrap().unwrap_or_default();
+            let checked = link.attr("data-checked").await.unwrap();
+            assert!(!refused);
+            href.starts_with("blob:") && checked.as_deref() == Some("true")
+        }
+        Err(_) => {
+            assert!(refused, "neither a download nor a refusal");
+            false
+        }
+    }
+}
+
+// The explorer checks a proof's checkpoint against the reader's witnesses
+// before it offers the download: accepted with both of the ledger's
+// witnesses, refused naming a witness that never cosigned, refused naming
+// a witness whose cosignature a lying server altered, and refused for the
+// fork of the ledger that the witnesses would not cosign (a split view).
+#[test]
+fn the_proof_download_needs_a_quorum_of_the_readers_witnesses() {
+    let w = Witnessed::new();
+    let (claim, note) = w.claim(&w.ledger, "The port of Benghazi reopened", 0);
+    let (forked_claim, forked) = w.claim(&w.fork, "The port of Benghazi stayed shut", 3);
+    assert!(
+        note.contains("\n36\n") && forked.contains("\n36\n"),
+        "{note}\n{forked}"
+    );
+    assert_eq!(
+        forked.matches("\u{2014} witness.example/").count(),
+        0,
+        "{forked}"
+    );
+    // w2's cosignature with one character of its signature changed.
+    let blob = cosignature_of(&note, "witness.example/w2");
+    let at = 60;
+    let swapped = if &blob[at..=at] == "A" { "B" } else { "A" };
+    let tampered = format!("{}{swapped}{}", &blob[..at], &blob[at + 1..]);
+
+    let server = Server::start(&w.ledger);
+    let fork_server = Server::start(&w.fork);
+    let doctor = Doctor::start(
+        &server.url,
+        std::sync::Arc::new(move |path: &str, body: String| {
+            if path.starts_with("/v1/proofs/") {
+                body.replace(&blob, &tampered)
+            } else {
+                body
+            }
+        }),
+    );
+    let [k1, k2, k3] = w.keys.clone();
+    let log_key = w.log_key.clone();
+    let (fork_url, doctor_url) = (fork_server.url.clone(), doctor.url.clone());
+    drive(w.tmp.path(), &server.url, move |c, base| async move {
+        let page = format!("{base}/#/claim/{claim}");
+        // Nothing given: the server's link, marked as not checked here.
+        c.goto(&page).await.unwrap();
+        wait_for(&c, "#proof-check-result[data-status=\"unchecked\"]").await;
+        let link = wait_for(&c, "#proof-link").await;
+        assert!(link.attr("data-checked").await.unwrap().is_none());
+
+        // Both witnesses of the ledger, both needed: the checked download.
+        let said = check_proof(&c, &page, &log_key, &[&k1, &k2], "2", "ok").await;
+        assert!(
+            said.contains("tree of 36 entries") && said.contains("2 needed"),
+            "{said}"
+        );
+        assert!(offers_checked_download(&c).await);
+        let cosigned = vec![
+            ("witness.example/w1".to_owned(), "cosigned".to_owned()),
+            ("witness.example/w2".to_owned(), "cosigned".to_owned()),
+        ];
+        assert_eq!(witness_states(&c).await, cosigned);
+        // Remembered for the session: another claim is checked the same way.
+        // and after a reload.
+        c.goto(&format!("{base}/#/claim/ad8f")).await.unwrap();
+        c.refresh().await.unwrap();
+        wait_for(&c, "#proof-check-result[data-status=\"ok\"]").await;
+        assert!(offers_checked_download(&c).await);
+
+        // A third witness the ledger never asked, all three needed.
+        let said = check_proof(&c, &page, &log_key, &[&k1, &k2, &k3], "", "refused").await;
+        assert_eq!(
+            said,
+            "Refused: cosignatures: 2 of the 3 needed; missing: witness.example/w3."
+        );
+        assert!(!offers_checked_download(&c).await);
+        // A quorum above the witnesses listed is refused as input.
+        let q = wait_for(&c, "#check-quorum").await;
+        q.clear().await.unwrap();
+        q.send_keys("4").await.unwrap();
+        click(&c, "#check-save").await;
+        let e = text_of(&c, "#check-error").await;
+        assert!(e.contains("quorum is 4, but only 3"), "{e}");
+
+        // A server that alters w2's cosignature: refused, naming it.
+        let lied = format!("{doctor_url}/#/claim/{claim}");
+        let said = check_proof(&c, &lied, &log_key, &[&k1, &k2], "2", "refused").await;
+        assert_eq!(
+            said,
+            "Refused: cosignatures: 1 of the 2 needed; not verifying: witness.example/w2."
+        );
+        assert!(!offers_checked_download(&c).await);
+        assert_eq!(witness_states(&c).await[1].1, "invalid");
+
+        // The fork, with the same log key: its checkpoint verifies with the
+        // log's key, and no witness cosigned it, whatever the quorum.
+        let forked = format!("{fork_url}/#/claim/{forked_claim}");
+        let said = check_proof(&c, &forked, &log_key, &[&k1, &k2], "2", "refused").await;
+        assert_eq!(
+            said,
+            "Refused: cosignatures: 0 of the 2 needed; missing: witness.example/w1, witness.example/w2."
+        );
+        let said = check_proof(&c, &forked, &log_key, &[&k1, &k2], "1", "refused").await;
+        assert!(said.contains("0 of the 1 needed"), "{said}");
+        assert!(!offers_checked_download(&c).await);
+        // With no witnesses asked for, the log's signature and the proof
+        // hold: the fork is a well-signed history only witnesses can catch.
+        let said = check_proof(&c, &forked, &log_key, &[], "", "ok").await;
+        assert!(said.contains("tree of 36 entries"), "{said}");
+    });
+    drop(doctor);
+    drop(fork_server);
+    drop(server);
 }

@@ -293,8 +293,9 @@ fn the_server_asks_the_witnesses_after_appends_without_waiting_for_them() {
     assert_success(&d.out(&args), &["verify-proof", "served"]);
 
     // One witness down: appends are acknowledged as before; the server
-    // says which witness did not cosign; readers demanding both refuse
-    // the new checkpoint, readers demanding one accept it.
+    // says which witness did not cosign, and signs the new checkpoint,
+    // but `/checkpoint` keeps serving the last one both cosigned, so
+    // readers demanding both still follow the log (up to there).
     w2.stop();
     remote("served-two");
     let said = wait_for_log(&srv, "witness.example/w2");
@@ -302,16 +303,70 @@ fn the_server_asks_the_witnesses_after_appends_without_waiting_for_them() {
         said.contains("unreachable") && said.contains("size 9"),
         "{said}"
     );
-    let note = wait_for_checkpoint(&srv, 9, 1);
-    assert_eq!(cosignatures(&note), 1);
-    let e = error_line(&mirror(s(&m), &two), 1);
-    assert!(e.contains("missing: witness.example/w2"), "{e}");
+    let latest = wait_for_note(&srv, "/v1/checkpoint/latest", 9, 1);
+    assert_eq!(cosignatures(&latest), 1);
+    assert_eq!(ureq_get(&format!("{}/checkpoint", srv.url)), note);
+    let m2 = d.dir().join("mirror-two");
+    assert_success(&mirror(s(&m2), &two), &["mirror", "--quorum", "2"]);
+    assert_eq!(
+        std::fs::read_to_string(m2.join("checkpoint")).unwrap(),
+        note
+    );
+    // The status names the failing witness and what each cosigned.
+    let status: Value =
+        serde_json::from_str(&ureq_get(&format!("{}/v1/witnesses", srv.url))).unwrap();
+    assert_eq!(
+        (
+            &status["quorum"],
+            &status["latest_size"],
+            &status["served_size"]
+        ),
+        (&Value::from(2), &Value::from(9), &Value::from(8)),
+        "{status}"
+    );
+    let (first, second) = (&status["witnesses"][0], &status["witnesses"][1]);
+    assert_eq!(first["name"], "witness.example/w1");
+    assert_eq!(first["vkey"], k1.as_str());
+    assert_eq!(
+        (&first["cosigned_size"], &first["last_size"]),
+        (&Value::from(9), &Value::from(9))
+    );
+    assert_eq!(first["last_error"], Value::Null);
+    assert_eq!(second["name"], "witness.example/w2");
+    assert_eq!(second["cosigned_size"], 8);
+    assert_eq!(second["last_size"], 9);
+    let why = second["last_error"].as_str().unwrap_or_default();
+    assert!(why.starts_with("unreachable"), "{status}");
+    // The operator lowers the quorum to one: the server reads the file
+    // again and serves the newest checkpoint, which w1 cosigned.
+    d.ok(&["witnesses", "quorum", "1"]);
+    assert_eq!(ureq_get(&format!("{}/checkpoint", srv.url)), latest);
     assert_success(
         &mirror(
             s(&m),
             &["--witness", &k1, "--witness", &k2, "--quorum", "1"],
         ),
         &["mirror", "--quorum", "1"],
+    );
+    // A quorum no checkpoint has met: nothing is served as witnessed.
+    d.ok(&["witnesses", "quorum", "2"]);
+    let (_, k3) = witness(&d, "w3");
+    d.ok(&["witnesses", "add", "http://127.0.0.1:9", "--vkey", &k3]);
+    d.ok(&["witnesses", "quorum", "3"]);
+    let (status, ct, body) =
+        http_answer(http_agent().get(&format!("{}/checkpoint", srv.url)).call());
+    assert_eq!(
+        (status, ct.as_str()),
+        (503, "application/problem+json"),
+        "{body}"
+    );
+    assert!(
+        body.contains("/problems/not-witnessed") && body.contains("/v1/checkpoint/latest"),
+        "{body}"
+    );
+    assert_eq!(
+        ureq_get(&format!("{}/v1/checkpoint/latest", srv.url)),
+        latest
     );
     drop(w1);
     srv.stop();
@@ -320,9 +375,15 @@ fn the_server_asks_the_witnesses_after_appends_without_waiting_for_them() {
 /// The server's `/checkpoint` once it is of `size` entries with at least
 /// `cosigned` witness cosignatures.
 fn wait_for_checkpoint(srv: &Server, size: u64, cosigned: usize) -> String {
+    wait_for_note(srv, "/checkpoint", size, cosigned)
+}
+
+/// The note at `path` on the server once it is of `size` entries with at
+/// least `cosigned` witness cosignatures.
+fn wait_for_note(srv: &Server, path: &str, size: u64, cosigned: usize) -> String {
     let start = Instant::now();
     loop {
-        let note = ureq_get(&format!("{}/checkpoint", srv.url));
+        let note = ureq_get(&format!("{}{path}", srv.url));
         if note.contains(&format!("\n{size}\n")) && cosignatures(&note) >= cosigned {
             return note;
         }

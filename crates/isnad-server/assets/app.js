@@ -666,7 +666,7 @@
 
   async function claimPage(view, id) {
     const c = await api('/v1/claims/' + encodeURIComponent(id));
-    const [proof, names] = await Promise.all([optional(api('/v1/proofs/inclusion/' + encodeURIComponent(c.id))), sourceNames()]);
+    const [proof, names] = await Promise.all([optional(proofDocument(c.id)), sourceNames()]);
     const body = c.claim || {};
     const appeared = body.appeared || {};
     const chain = c.chain || [];
@@ -702,31 +702,347 @@
       section('credibility', 'Credibility', credibilityView(c.credibility, c.pair, c.explanation, names)),
     );
 
-    const proofHref = '/v1/proofs/inclusion/' + encodeURIComponent(c.id);
-    const proofPanel = section(
-      'proof',
-      'Proof of inclusion',
-      h('p', null, 'The claim\u2019s entry is in the signed log. The proof and the checkpoint it ends at can be checked offline with ', h('code', null, 'isnad verify-proof'), ' or any verifier of the format.'),
+    add(view, proofSection(c, proof));
+    return 'Claim ' + short(c.id);
+  }
+
+  // ---- the proof of inclusion, checked in the page ----
+  //
+  // A reader may give the log's verifier key, the verifier keys of the
+  // witnesses they trust and a quorum K; the page keeps them for this
+  // tab's session. The proof panel then checks, with WebCrypto, the very
+  // document it offers for download: the log's signature on its
+  // checkpoint (FORMAT.md section 15), the audit path from the claim's
+  // entry up to the checkpoint's root (section 17), and the witnesses'
+  // cosignatures (section 19). The download is offered only when all of
+  // it holds and at least K distinct listed witnesses validly cosigned;
+  // otherwise the page says what failed, naming the witnesses missing and
+  // those whose cosignatures do not verify. The file saved is the
+  // document checked, byte for byte.
+
+  const PROOF_CHECK_STORE = 'isnad.proof-check';
+  const PROOF_MEMBERS = ['checkpoint', 'hashes', 'index', 'leaf_hash', 'origin', 'root_hash', 'tree_size'];
+  const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
+  const NOTE_KEY_TYPE = 0x01;
+  const COSIGNATURE_KEY_TYPE = 0x04;
+  let proofBlobUrl = null;
+
+  // The inclusion proof of a claim's entry: the document as the server
+  // sent it, and parsed.
+  async function proofDocument(id) {
+    const text = await request('/v1/proofs/inclusion/' + encodeURIComponent(id), 'application/json');
+    return { text, doc: JSON.parse(text) };
+  }
+
+  // Bytes from canonical standard padded base64, or an error naming `what`
+  // (FORMAT.md section 15, "Base64": decoded, the bytes must encode back
+  // to the same string).
+  function strictBase64(text, what) {
+    let bytes = null;
+    if (typeof text === 'string' && text.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+      try {
+        bytes = fromBase64(text);
+      } catch (_) {
+        bytes = null;
+      }
+    }
+    if (!bytes || toBase64(bytes) !== text) throw new Error(what + ' is not canonical base64');
+    return bytes;
+  }
+
+  // A C2SP verifier key string, `name+<key id>+base64(type ‖ key)`, as a
+  // WebCrypto Ed25519 key; its id checked against its key.
+  async function verifierKey(text, type, what) {
+    const s = String(text).trim();
+    const parts = s.split('+');
+    const name = parts[0];
+    if (parts.length < 3 || !name || /\s/.test(name) || !/^[0-9a-f]{8}$/.test(parts[1])) {
+      throw new Error(what + ' is not a verifier key (name+id+key): ' + s.slice(0, 64));
+    }
+    const raw = strictBase64(parts.slice(2).join('+'), what + ' ' + name);
+    if (raw.length !== 33 || raw[0] !== type) {
+      throw new Error(what + ' ' + name + ' is not ' + (type === COSIGNATURE_KEY_TYPE ? 'a witness\u2019s cosignature/v1 key' : 'an Ed25519 note key'));
+    }
+    const publicKey = raw.slice(1);
+    if ((await keyId(name, publicKey, type)) !== parts[1]) throw new Error(what + ' ' + name + ' is damaged: its key id does not match its key');
+    let key;
+    try {
+      key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+    } catch (_) {
+      throw new Error('this browser cannot check Ed25519 signatures (WebCrypto)');
+    }
+    return { name, id: parts[1], key, text: s };
+  }
+
+  // A signed note opened far enough to check it: its text and its
+  // signature lines (name, decoded blob), each line well formed.
+  function noteParts(note) {
+    const at = note.lastIndexOf('\n\n');
+    if (at < 0) throw new Error('the checkpoint is not a signed note');
+    const text = note.slice(0, at + 1);
+    const sigs = note.slice(at + 2);
+    if (text.includes('\n\n') || /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text) || !sigs.endsWith('\n')) {
+      throw new Error('the checkpoint is not a well-formed signed note');
+    }
+    const lines = sigs.slice(0, -1).split('\n').map((line, i) => {
+      const m = /^\u2014 (\S+) (\S+)$/.exec(line);
+      if (!m) throw new Error('signature line ' + (i + 1) + ' of the checkpoint is malformed');
+      const blob = strictBase64(m[2], 'the signature of ' + m[1]);
+      if (blob.length < 4) throw new Error('the signature of ' + m[1] + ' is too short');
+      return { name: m[1], blob };
+    });
+    return { text, lines };
+  }
+
+  const byKey = (line, key) => line.name === key.name && hex(line.blob.slice(0, 4)) === key.id;
+
+  async function sha256(...parts) {
+    return new Uint8Array(await crypto.subtle.digest('SHA-256', concat(...parts)));
+  }
+
+  // The checkpoint of the document, opened with the log's key: its size
+  // and root, once the log's signature verifies and its origin is the
+  // key's name.
+  async function openCheckpoint(note, logKey) {
+    const { text, lines } = noteParts(note);
+    const mine = lines.filter((l) => byKey(l, logKey));
+    if (mine.length === 0) throw new Error('the checkpoint carries no signature by the log key ' + logKey.name);
+    for (const l of mine) {
+      const ok = l.blob.length === 68 && (await crypto.subtle.verify({ name: 'Ed25519' }, logKey.key, l.blob.slice(4), ENC.encode(text)));
+      if (!ok) throw new Error('the log\u2019s signature on the checkpoint does not verify');
+    }
+    const [origin, size, root] = text.split('\n');
+    if (origin !== logKey.name) throw new Error('the checkpoint names the log ' + origin + ', not ' + logKey.name);
+    if (!/^(0|[1-9][0-9]{0,19})$/.test(size || '') || BigInt(size) >= 1n << 64n) throw new Error('the checkpoint\u2019s size line is malformed');
+    if (strictBase64(root || '', 'the checkpoint\u2019s root').length !== 32) throw new Error('the checkpoint\u2019s root is not 32 bytes');
+    return { text, lines, origin, size: BigInt(size), root };
+  }
+
+  // The audit path from the leaf to the root (FORMAT.md section 17).
+  async function checkInclusion(p) {
+    const hash = (value, what) => {
+      const bytes = strictBase64(value, what);
+      if (bytes.length !== 32) throw new Error(what + ' is not 32 bytes');
+      return bytes;
+    };
+    let fn = BigInt(p.index);
+    let sn = BigInt(p.tree_size) - 1n;
+    if (fn > sn) throw new Error('the entry\u2019s index is not below the tree size');
+    let r = hash(p.leaf_hash, 'leaf_hash');
+    for (const [i, text] of p.hashes.entries()) {
+      const h = hash(text, 'hashes[' + i + ']');
+      if (sn === 0n) throw new Error('the audit path is too long');
+      if (fn % 2n === 1n || fn === sn) {
+        r = await sha256(Uint8Array.of(1), h, r);
+        while (fn % 2n === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      } else {
+        r = await sha256(Uint8Array.of(1), r, h);
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n || toBase64(r) !== p.root_hash) throw new Error('the audit path does not lead to the checkpoint\u2019s root');
+  }
+
+  // What the note holds from each listed witness: a valid cosignature
+  // (`cosigned`, with its time), only lines by its key that do not verify
+  // (`invalid`), or none (`missing`).
+  async function witnessStates(text, lines, witnesses) {
+    return Promise.all(
+      witnesses.map(async (w) => {
+        let state = 'missing';
+        for (const l of lines.filter((line) => byKey(line, w))) {
+          if (l.blob.length === 76) {
+            const time = new DataView(l.blob.buffer, l.blob.byteOffset + 4, 8).getBigUint64(0);
+            const message = ENC.encode('cosignature/v1\ntime ' + time.toString() + '\n' + text);
+            if (time <= MAX_COSIGNATURE_TIME && (await crypto.subtle.verify({ name: 'Ed25519' }, w.key, l.blob.slice(12), message))) {
+              return { name: w.name, state: 'cosigned', time };
+            }
+          }
+          state = 'invalid';
+        }
+        return { name: w.name, state };
+      }),
+    );
+  }
+
+  // Checks the proof document `text` of claim `c` with the reader's
+  // settings; what failed, if anything, and each witness's state.
+  async function checkProof(c, text, settings) {
+    const logKey = await verifierKey(settings.log, NOTE_KEY_TYPE, 'the log key');
+    const witnesses = [];
+    for (const w of settings.witnesses) witnesses.push(await verifierKey(w, COSIGNATURE_KEY_TYPE, 'the witness key'));
+    const p = JSON.parse(text);
+    const members = p && typeof p === 'object' && !Array.isArray(p) ? Object.keys(p).sort() : [];
+    const integer = (n) => Number.isSafeInteger(n) && n >= 0;
+    if (members.join() !== PROOF_MEMBERS.join() || !integer(p.index) || !integer(p.tree_size) || !Array.isArray(p.hashes) || p.hashes.length > 130 || typeof p.checkpoint !== 'string') {
+      throw new Error('the document is not an inclusion proof');
+    }
+    if (hex(strictBase64(p.leaf_hash, 'leaf_hash')) !== c.id) throw new Error('the proof is for another entry than this claim\u2019s');
+    const cp = await openCheckpoint(p.checkpoint, logKey);
+    if (p.origin !== cp.origin || BigInt(p.tree_size) !== cp.size || p.root_hash !== cp.root) {
+      throw new Error('the proof\u2019s origin, size or root is not its checkpoint\u2019s');
+    }
+    await checkInclusion(p);
+    const states = await witnessStates(cp.text, cp.lines, witnesses);
+    const valid = states.filter((s) => s.state === 'cosigned').length;
+    const named = (state) => states.filter((s) => s.state === state).map((s) => s.name);
+    let failure = null;
+    if (valid < settings.quorum) {
+      failure = 'cosignatures: ' + valid + ' of the ' + settings.quorum + ' needed';
+      if (named('missing').length) failure += '; missing: ' + named('missing').join(', ');
+      if (named('invalid').length) failure += '; not verifying: ' + named('invalid').join(', ');
+    }
+    return { failure, states, valid, size: p.tree_size };
+  }
+
+  // The reader's settings for this tab's session, or null.
+  function proofSettings() {
+    try {
+      const v = JSON.parse(sessionStorage.getItem(PROOF_CHECK_STORE) || 'null');
+      return v && typeof v.log === 'string' && Array.isArray(v.witnesses) && Number.isSafeInteger(v.quorum) ? v : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  // The form's settings, each key checked; an error names what is wrong.
+  async function readProofSettings(form) {
+    const log = form.elements['log'].value.trim();
+    if (!log) throw new Error('Give the log\u2019s verifier key (isnad checkpoint --vkey prints it).');
+    await verifierKey(log, NOTE_KEY_TYPE, 'The log key');
+    const witnesses = [];
+    const lines = form.elements['witnesses'].value.split('\n').map((l) => l.trim());
+    for (const [i, line] of lines.entries()) {
+      if (!line) continue;
+      const w = await verifierKey(line, COSIGNATURE_KEY_TYPE, 'Witness key on line ' + (i + 1));
+      if (!witnesses.includes(w.text)) witnesses.push(w.text);
+    }
+    const raw = form.elements['quorum'].value.trim();
+    const quorum = raw === '' ? witnesses.length : Number(raw);
+    if (!Number.isSafeInteger(quorum) || quorum < 0) throw new Error('The quorum is a whole number: how many witnesses must have cosigned.');
+    if (quorum > witnesses.length) throw new Error('The quorum is ' + quorum + ', but only ' + witnesses.length + ' distinct witnesses are listed.');
+    return { log, witnesses, quorum };
+  }
+
+  function proofSettingsForm(onChange) {
+    const saved = proofSettings();
+    const logInput = h('input', { id: 'check-log-key', name: 'log', spellcheck: 'false' });
+    const witnessInput = h('textarea', { id: 'check-witnesses', name: 'witnesses', rows: 3, spellcheck: 'false' });
+    const quorumInput = h('input', { id: 'check-quorum', name: 'quorum', type: 'number', min: 0, step: 1 });
+    if (saved) {
+      logInput.value = saved.log;
+      witnessInput.value = saved.witnesses.join('\n');
+      quorumInput.value = String(saved.quorum);
+    }
+    const problem = h('div', { id: 'check-problem', 'aria-live': 'polite' });
+    const forget = h('button', { type: 'button', id: 'check-forget' }, 'Forget them');
+    const form = h(
+      'form',
+      { id: 'proof-check-form', class: 'proof-check-form', action: '#', autocomplete: 'off' },
+      field('Log key', logInput, 'the log\u2019s verifier key'),
+      field('Witnesses', witnessInput, 'witness verifier keys, one a line'),
+      field('Quorum', quorumInput, 'how many of them must have cosigned; empty for all'),
+      h('p', null, h('button', { type: 'submit', id: 'check-save' }, 'Check with these keys'), ' ', forget),
+      problem,
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      problem.replaceChildren();
+      try {
+        sessionStorage.setItem(PROOF_CHECK_STORE, JSON.stringify(await readProofSettings(form)));
+      } catch (err) {
+        problem.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'check-error' }, err.message));
+        return;
+      }
+      await onChange();
+    });
+    forget.addEventListener('click', async () => {
+      sessionStorage.removeItem(PROOF_CHECK_STORE);
+      form.reset();
+      logInput.value = '';
+      witnessInput.value = '';
+      quorumInput.value = '';
+      await onChange();
+    });
+    return h(
+      'details',
+      { id: 'proof-check-settings', open: saved ? null : true },
+      h('summary', null, 'Check it here before downloading: the log\u2019s key and your witnesses'),
+      h('p', { class: 'muted' }, 'Kept for this tab\u2019s session only. With witnesses, the proof is offered only when at least the quorum of them cosigned its checkpoint, so that a log cannot show you a history the witnesses never saw.'),
+      form,
+    );
+  }
+
+  // The download (the server's link when nothing is checked here; the
+  // checked bytes when all holds; none when it does not) and what the
+  // check found.
+  async function showProofCheck(c, proof, download, outcome) {
+    if (proofBlobUrl) URL.revokeObjectURL(proofBlobUrl);
+    proofBlobUrl = null;
+    const entryLink = h('a', { href: '/v1/entries/' + encodeURIComponent(c.id) }, 'the signed entry (JSON)');
+    const name = 'isnad-inclusion-' + short(c.id) + '.json';
+    const settings = proofSettings();
+    if (!settings || !proof || proof.failed) {
+      const href = '/v1/proofs/inclusion/' + encodeURIComponent(c.id);
+      download.replaceChildren(h('a', { id: 'proof-link', class: 'download', href, download: name, type: 'application/json' }, 'Download inclusion proof'), ' \u00b7 ', entryLink);
+      outcome.replaceChildren(settings ? '' : h('p', { class: 'muted', id: 'proof-check-result', 'data-status': 'unchecked' }, 'Not checked in this page: give the log\u2019s key and your witnesses below to have it checked before you download it.'));
+      return;
+    }
+    outcome.replaceChildren(h('p', { class: 'muted' }, 'Checking the proof\u2026'));
+    let result;
+    try {
+      result = await checkProof(c, proof.text, settings);
+    } catch (err) {
+      result = { failure: err && err.message ? err.message : String(err), states: [] };
+    }
+    const list = result.states.length
+      ? h('ul', { id: 'proof-witnesses' }, result.states.map((s) => h('li', { 'data-witness': s.name, 'data-state': s.state }, h('code', null, s.name), ': ', s.state === 'cosigned' ? 'cosigned at ' + new Date(Number(s.time) * 1000).toISOString() : s.state === 'invalid' ? 'its cosignature does not verify' : 'no cosignature')))
+      : null;
+    if (result.failure) {
+      download.replaceChildren(h('span', { id: 'proof-refused', class: 'error' }, 'Download refused: the proof does not hold with your keys.'), ' \u00b7 ', entryLink);
+      outcome.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'proof-check-result', 'data-status': 'refused' }, 'Refused: ' + result.failure + '.'), list);
+      return;
+    }
+    proofBlobUrl = URL.createObjectURL(new Blob([proof.text], { type: 'application/json' }));
+    download.replaceChildren(h('a', { id: 'proof-link', class: 'download', href: proofBlobUrl, download: name, type: 'application/json', 'data-checked': 'true' }, 'Download the checked inclusion proof'), ' \u00b7 ', entryLink);
+    outcome.replaceChildren(
       h(
         'p',
-        null,
-        h('a', { id: 'proof-link', class: 'download', href: proofHref, download: 'isnad-inclusion-' + short(c.id) + '.json', type: 'application/json' }, 'Download inclusion proof'),
-        ' · ',
-        h('a', { href: '/v1/entries/' + encodeURIComponent(c.id) }, 'the signed entry (JSON)'),
+        { class: 'done', id: 'proof-check-result', 'data-status': 'ok' },
+        'Checked in this page: the log\u2019s signature, the entry\u2019s place in the tree of ' + result.size + ' entries, and ' + (settings.quorum ? 'cosignatures from ' + result.valid + ' of your witnesses (' + settings.quorum + ' needed)' : 'no witnesses (none asked for)') + '.',
       ),
+      list,
     );
-    if (proof && !proof.failed && typeof proof.checkpoint === 'string') {
-      add(proofPanel,
-        checkpointView(proof.checkpoint, [
-          ['Entry index', h('span', { class: 'num' }, String(proof.index))],
-          ['Proof hashes', h('span', { class: 'num' }, String((proof.hashes || []).length))],
+  }
+
+  function proofSection(c, proof) {
+    const panel = section(
+      'proof',
+      'Proof of inclusion',
+      h('p', null, 'The claim\u2019s entry is in the signed log. The proof and the checkpoint it ends at can be checked offline with ', h('code', null, 'isnad verify-proof'), ' or any verifier of the format, and here, in this page.'),
+    );
+    const download = h('p', { id: 'proof-download' });
+    const outcome = h('div', { id: 'proof-check', 'aria-live': 'polite' });
+    add(panel, download, outcome);
+    const doc = proof && !proof.failed ? proof.doc : null;
+    if (doc && typeof doc.checkpoint === 'string') {
+      add(panel,
+        checkpointView(doc.checkpoint, [
+          ['Entry index', h('span', { class: 'num' }, String(doc.index))],
+          ['Proof hashes', h('span', { class: 'num' }, String((doc.hashes || []).length))],
         ]),
       );
     } else if (proof && proof.failed) {
-      add(proofPanel, h('p', { class: 'muted' }, 'No proof yet: ', proof.failed.message));
+      add(panel, h('p', { class: 'muted' }, 'No proof yet: ', proof.failed.message));
     }
-    add(view, proofPanel);
-    return 'Claim ' + short(c.id);
+    const refresh = () => showProofCheck(c, proof, download, outcome);
+    add(panel, proofSettingsForm(refresh));
+    refresh().catch((err) => outcome.replaceChildren(errorBox(err)));
+    return panel;
   }
 
   // Expected value over time: a line through the points, value labels,
@@ -1179,9 +1495,10 @@
     return out;
   }
 
-  // C2SP key id: the first 4 bytes of SHA-256(name, 0x0A, 0x01, A).
-  async function keyId(name, publicKey) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', concat(ENC.encode(name + '\n'), Uint8Array.of(1), publicKey)));
+  // C2SP key id: the first 4 bytes of SHA-256(name, 0x0A, type, A), the
+  // type 0x01 for note keys (0x04 for witnesses' cosignature keys).
+  async function keyId(name, publicKey, type = 1) {
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', concat(ENC.encode(name + '\n'), Uint8Array.of(type), publicKey)));
     return hex(digest.slice(0, 4));
   }
 

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+use crate::cosigning::{Witnessing, witnessing};
 use crate::derived::Snapshot;
 use crate::problem::{Problem, quote};
 use crate::state::{AppState, MAX_BODY};
@@ -731,11 +732,17 @@ pub async fn checker(
     .await
 }
 
-/// The proof's size: given, or the current one (signing its checkpoint if
-/// none is kept for it).
-fn proof_size(s: &AppState, size: Option<u64>) -> Result<u64, Problem> {
+/// The proof's size: given; else that of the checkpoint `/checkpoint`
+/// serves when it has at least `covers` entries; else the current one
+/// (signing its checkpoint if none is kept for it).
+fn proof_size(s: &AppState, size: Option<u64>, covers: u64) -> Result<u64, Problem> {
     if let Some(n) = size {
         return Ok(n);
+    }
+    if let Witnessing::On { met: Some(cp), .. } = witnessing(s)? {
+        if cp.size() >= covers {
+            return Ok(cp.size());
+        }
     }
     let cp = current_checkpoint(s)?;
     Ok(cp.size())
@@ -777,7 +784,7 @@ pub async fn inclusion(
 ) -> Result<Response, Problem> {
     blocking(move || {
         let e = s.ledger().resolve(&id)?;
-        let size = proof_size(&s, q.size)?;
+        let size = proof_size(&s, q.size, e.seq().0.saturating_add(1))?;
         let proof = s.ledger().prove_inclusion(e.seq(), size)?;
         let v = serde_json::to_value(&proof).map_err(|e| Problem::internal(e.to_string()))?;
         Ok(json_response(StatusCode::OK, &v))
@@ -794,7 +801,7 @@ pub async fn consistency(
         let old = q.old.ok_or_else(|| {
             Problem::bad_request("give old=N, the size to prove from").with_field("old")
         })?;
-        let size = proof_size(&s, q.size)?;
+        let size = proof_size(&s, q.size, old)?;
         let proof = s.ledger().prove_consistency(old, size)?;
         let v = serde_json::to_value(&proof).map_err(|e| Problem::internal(e.to_string()))?;
         Ok(json_response(StatusCode::OK, &v))
@@ -802,23 +809,84 @@ pub async fn consistency(
     .await
 }
 
-/// `GET /checkpoint`: the signed note of the current size, as C2SP
-/// tlog-tiles serves it.
+/// `GET /checkpoint`, as C2SP tlog-tiles serves it: the newest signed
+/// note that met the quorum of the ledger's witnesses, or the note of the
+/// current size when the ledger lists none. 503 while none has met it.
 pub async fn checkpoint(State(s): State<Shared>) -> Result<Response, Problem> {
-    blocking(move || {
-        let cp = current_checkpoint(&s)?;
-        let mut r = (StatusCode::OK, cp.note().to_owned()).into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        r.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("no-store"),
-        );
-        Ok(r)
+    blocking(move || match witnessing(&s)? {
+        Witnessing::Off => Ok(note_response(&current_checkpoint(&s)?)),
+        Witnessing::On { met: Some(cp), .. } => Ok(note_response(&cp)),
+        Witnessing::On { quorum, met: None } => Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "/problems/not-witnessed",
+            "No checkpoint has met the witness quorum",
+            format!(
+                "no checkpoint has been cosigned by {} of the ledger's {} witnesses yet; \
+                 the newest signed one is at /v1/checkpoint/latest",
+                quorum.needed(),
+                quorum.witnesses().len()
+            ),
+        )),
     })
     .await
+}
+
+/// `GET /v1/checkpoint/latest`: the signed note of the current size, with
+/// the cosignatures gathered so far, whether or not they meet the quorum.
+pub async fn latest_checkpoint(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || Ok(note_response(&current_checkpoint(&s)?))).await
+}
+
+/// `GET /v1/witnesses`: the ledger's witnesses and quorum, the size each
+/// last cosigned, what each last answered in this server's rounds, the
+/// newest checkpoint and the one `/checkpoint` serves.
+pub async fn witnesses(State(s): State<Shared>) -> Result<Response, Problem> {
+    blocking(move || {
+        let l = s.ledger();
+        let config = isnad_core::store::witnessing::WitnessConfig::load(l.dir())?;
+        let mut listed = Vec::new();
+        for w in config.witnesses() {
+            let vkey = w.key().to_string();
+            let last = s.cosigning().and_then(|c| c.last_answer(&vkey));
+            listed.push(json!({
+                "name": w.name(),
+                "url": w.url(),
+                "vkey": vkey,
+                "cosigned_size": l.witnessed_size(w.key())?,
+                "last_size": last.as_ref().map(|a| a.size),
+                "last_error": last.and_then(|a| a.error),
+            }));
+        }
+        let latest = l.latest_checkpoint()?;
+        let served = match witnessing(&s)? {
+            Witnessing::Off => latest.as_ref().map(|cp| cp.size()),
+            Witnessing::On { met, .. } => met.map(|cp| cp.size()),
+        };
+        Ok(json_response(
+            StatusCode::OK,
+            &json!({
+                "quorum": config.needed(),
+                "witnesses": listed,
+                "latest_size": latest.map(|cp| cp.size()),
+                "served_size": served,
+            }),
+        ))
+    })
+    .await
+}
+
+/// A signed note as `text/plain`, never cached.
+fn note_response(cp: &isnad_core::checkpoint::SignedCheckpoint) -> Response {
+    let mut r = (StatusCode::OK, cp.note().to_owned()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    r
 }
 
 /// `GET /tile/{path}`: a C2SP tlog-tiles hash tile or entry bundle, the

@@ -176,18 +176,31 @@ mod tests {
     #[test]
     fn the_workbench_keeps_the_key_in_the_page() {
         // The signing key is imported non-extractable; the page posts
-        // nothing but entries, to this origin, and stores nothing.
+        // nothing but entries, to this origin, and stores nothing but the
+        // public keys a reader checks proofs with, for the tab's session.
         assert!(APP_JS.contains("importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign'])"));
         assert_eq!(APP_JS.matches("method: 'POST'").count(), 1);
         assert!(APP_JS.contains("fetch('/v1/entries', {"));
-        for store in [
-            "localStorage",
-            "sessionStorage",
-            "indexedDB",
-            "document.cookie",
-        ] {
+        for store in ["localStorage", "indexedDB", "document.cookie"] {
             assert!(!APP_JS.contains(store), "app.js uses {store}");
         }
+        let session = APP_JS.matches("sessionStorage").count();
+        let proof_settings = ["getItem", "setItem", "removeItem"]
+            .iter()
+            .map(|op| {
+                APP_JS
+                    .matches(&format!("sessionStorage.{op}(PROOF_CHECK_STORE"))
+                    .count()
+            })
+            .sum::<usize>();
+        assert_eq!(
+            session, proof_settings,
+            "sessionStorage beyond the proof check's keys"
+        );
+        // What is stored there: the reader's verifier keys and quorum.
+        assert!(APP_JS.contains(
+            "sessionStorage.setItem(PROOF_CHECK_STORE, JSON.stringify(await readProofSettings(form)))"
+        ));
         assert!(INDEX_HTML.contains(r##"href="#/workbench""##));
     }
 }

@@ -216,6 +216,16 @@ pub const API: &[Route] = {
         },
         Route {
             method: Get,
+            path: "/v1/checkpoint/latest",
+            handler: |m| on(m, latest_checkpoint),
+        },
+        Route {
+            method: Get,
+            path: "/v1/witnesses",
+            handler: |m| on(m, witnesses),
+        },
+        Route {
+            method: Get,
             path: "/checkpoint",
             handler: |m| on(m, checkpoint),
         },

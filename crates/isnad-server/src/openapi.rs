@@ -115,15 +115,19 @@ pub fn document() -> Value {
             "/v1/checkers/{id}": get("One checker's weight and every story it shares with other checkers", json!([checker]), ok_json("`id`, `score`, `explanation` (`stories`: each with `story`, `verdict`, `rating`, `others`, `agree`, `disagree`), `checker_prior_weight`")),
             "/v1/scores": get("The replay's state root and the ranked sources", json!([]), ok_json("`state_root`, `as_of`, `sources`")),
             "/v1/proofs/inclusion/{id}": get("An inclusion proof document, as `isnad prove` prints it", json!([id,
-                query_param("size", "Tree size (a signed checkpoint's); default the current one", "integer")
+                query_param("size", "Tree size (a signed checkpoint's); default the size of `/checkpoint`'s checkpoint when it includes the entry, else the current one", "integer")
             ]), ok_json("The proof with its signed checkpoint")),
             "/v1/proofs/consistency": get("A consistency proof document", json!([
                 {"name": "old", "in": "query", "required": true, "description": "The older size", "schema": {"type": "integer"}},
-                query_param("size", "The newer size; default the current one", "integer")
+                query_param("size", "The newer size; default the size of `/checkpoint`'s checkpoint when it is at least `old`, else the current one", "integer")
             ]), ok_json("The proof with its signed checkpoint")),
             "/v1/openapi.json": get("This document", json!([]), ok_json("OpenAPI 3.1")),
-            "/checkpoint": get("The signed checkpoint of the current size (C2SP signed note), with the cosignature lines of the ledger's witnesses gathered so far", json!([]),
+            "/checkpoint": get("The newest signed checkpoint (C2SP signed note) that a quorum of the ledger's witnesses cosigned, with their cosignature lines; the checkpoint of the current size when the ledger lists no witness. 503 (`/problems/not-witnessed`) while no checkpoint has met the quorum", json!([]),
                 json!({"description": "The note", "content": {"text/plain": {"schema": {"type": "string"}}}})),
+            "/v1/checkpoint/latest": get("The signed checkpoint of the current size (C2SP signed note), with the cosignatures gathered so far, whether or not they meet the quorum", json!([]),
+                json!({"description": "The note", "content": {"text/plain": {"schema": {"type": "string"}}}})),
+            "/v1/witnesses": get("The ledger's witnesses as this server asks them: the quorum, each witness's name, URL and verifier key, the size it last cosigned for this log, and its last answer in this server's rounds", json!([]),
+                ok_json("`quorum`, `latest_size` (the newest signed checkpoint), `served_size` (what `/checkpoint` serves, `null` while none met the quorum), `witnesses`: each with `name`, `url`, `vkey`, `cosigned_size` (0: never), `last_size` and `last_error` (`null` when it cosigned; both `null` until this server asked it)")),
             "/tile/{path}": get("A C2SP tlog-tiles hash tile (`tile/<L>/<N>[.p/<W>]`) or entry bundle (`tile/entries/<N>[.p/<W>]`); the path after `/tile/`", json!([path_param("path", "The rest of the tile path, e.g. `0/x001/234.p/8` or `entries/000`")]),
                 json!({"description": "The tile's bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}))
         },

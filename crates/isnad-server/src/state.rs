@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use isnad_core::{KeyPair, Ledger, SourceId};
 use serde::Serialize;
 
-use crate::cosigning::Cosigning;
+use crate::cosigning::{Cosigning, Witnessed};
 use crate::derived::{Derived, HISTORY_POINTS, Snapshot};
 use crate::problem::Problem;
 
@@ -48,6 +48,9 @@ pub struct AppState {
     derived: Mutex<Option<Derived>>,
     /// The witness rounds, when the server asks witnesses.
     cosigning: Option<Cosigning>,
+    /// The newest checkpoint known to meet the ledger's quorum
+    /// ([`crate::cosigning::witnessing`]).
+    witnessed: Mutex<Option<Witnessed>>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             current: RwLock::new(None),
             derived: Mutex::new(None),
             cosigning: None,
+            witnessed: Mutex::new(None),
         }
     }
 
@@ -76,6 +80,14 @@ impl AppState {
     /// The witness rounds, if the server runs them.
     pub fn cosigning(&self) -> Option<&Cosigning> {
         self.cosigning.as_ref()
+    }
+
+    /// What is known of the newest checkpoint that met the quorum. Its
+    /// fields are replaced whole, so a panic cannot leave them torn.
+    pub(crate) fn witnessed(&self) -> std::sync::MutexGuard<'_, Option<Witnessed>> {
+        self.witnessed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The ledger.

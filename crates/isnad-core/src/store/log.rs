@@ -320,7 +320,11 @@ impl Ledger {
     }
 }
 
-fn open_stored(key: &VerifierKey, k: &[u8], v: &[u8]) -> Result<SignedCheckpoint, Error> {
+pub(super) fn open_stored(
+    key: &VerifierKey,
+    k: &[u8],
+    v: &[u8],
+) -> Result<SignedCheckpoint, Error> {
     let size = k
         .try_into()
         .map(u64::from_be_bytes)

@@ -549,8 +549,49 @@ impl Ledger {
         })
     }
 
-    /// The size `key`'s witness last cosigned for this log, 0 if none.
-    fn witnessed_size(&self, key: &CosignerKey) -> Result<u64, Error> {
+    /// The newest checkpoint the log signed that `quorum` accepts: with
+    /// valid cosignatures from at least as many of its witnesses as it
+    /// needs. Only checkpoints larger than `above` are looked at (all of
+    /// them for `None`), newest first, so a caller that knows the newest
+    /// accepted up to some size need not look again below it.
+    ///
+    /// # Errors
+    /// As [`Ledger::checkpoints`].
+    pub fn newest_checkpoint_meeting(
+        &self,
+        quorum: &Quorum,
+        above: Option<u64>,
+    ) -> Result<Option<SignedCheckpoint>, Error> {
+        let from = match above {
+            None => 0,
+            Some(u64::MAX) => return Ok(None),
+            Some(n) => n + 1,
+        };
+        let mut rows = self
+            .checkpoints
+            .range(from.to_be_bytes()..)
+            .rev()
+            .peekable();
+        if rows.peek().is_none() {
+            return Ok(None);
+        }
+        let key = self.require_log_key()?;
+        for kv in rows {
+            let (k, v) = kv.map_err(sled_error)?;
+            let cp = super::log::open_stored(&key, &k, &v)?;
+            if quorum.check(cp.note()).is_ok() {
+                return Ok(Some(cp));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The size of the checkpoint the witness with `key` last cosigned for
+    /// this log, as the log remembers it; 0 if none.
+    ///
+    /// # Errors
+    /// Storage errors; [`Error::Corrupt`] for a malformed record.
+    pub fn witnessed_size(&self, key: &CosignerKey) -> Result<u64, Error> {
         let row = self
             .meta
             .get(format!("{WITNESSED_PREFIX}{key}"))

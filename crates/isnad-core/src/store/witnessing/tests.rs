@@ -174,6 +174,51 @@ fn a_witness_that_is_down_or_lies_is_reported_and_changes_nothing() {
     assert_eq!(l.latest_checkpoint().unwrap().unwrap(), before);
 }
 
+// The newest checkpoint that met a quorum: the latest while every witness
+// answers, then the last one both cosigned once one of them is down; a
+// quorum the witnesses never met finds none; only checkpoints above the
+// size given are looked at.
+#[test]
+fn the_newest_checkpoint_that_met_the_quorum() {
+    let d = tempfile::tempdir().unwrap();
+    let l = ledger(&d.path().join("ledger"));
+    let ws = Witnesses::new(d.path(), 2);
+    let both = config(&[ws.listed(0), ws.listed(1)], None);
+    let quorum = both.reader_quorum().unwrap();
+    assert_eq!(l.newest_checkpoint_meeting(&quorum, None).unwrap(), None);
+    l.sign_checkpoint(&log_key()).unwrap();
+    assert_eq!(l.newest_checkpoint_meeting(&quorum, None).unwrap(), None);
+    l.cosign_latest(&both, &ws).unwrap();
+    let met = |above| {
+        l.newest_checkpoint_meeting(&quorum, above)
+            .unwrap()
+            .map(|cp| cp.size())
+    };
+    assert_eq!(met(None), Some(2));
+    assert_eq!(l.witnessed_size(ws.listed(1).key()).unwrap(), 2);
+    // The second witness is down from here on (no longer reachable).
+    let url = ws.at[0].0.clone();
+    drop(ws);
+    let one = Witnesses {
+        at: vec![(url, Witness::open(&d.path().join("w1")).unwrap())],
+        sent: Mutex::new(Vec::new()),
+    };
+    l.append(&editor(), outlet(0), t()).unwrap();
+    l.sign_checkpoint(&log_key()).unwrap();
+    let round = l.cosign_latest(&both, &one).unwrap();
+    assert_eq!((round.cosigned(), round.met()), (1, false));
+    assert_eq!(met(None), Some(2));
+    assert_eq!(met(Some(2)), None);
+    assert_eq!(met(Some(1)), Some(2));
+    // A quorum of one accepts the newest.
+    let lower = config(&[one.listed(0), both.witnesses()[1].clone()], Some(1));
+    let lower = lower.reader_quorum().unwrap();
+    let newest = l.newest_checkpoint_meeting(&lower, None).unwrap().unwrap();
+    assert_eq!(newest.size(), 3);
+    assert_eq!(l.witnessed_size(both.witnesses()[1].key()).unwrap(), 2);
+    assert_eq!(l.witnessed_size(one.listed(0).key()).unwrap(), 3);
+}
+
 // A witness that cosigned this log from elsewhere (the ledger does not
 // know it) answers 409 with its size; the ledger asks once more from it.
 #[test]
