@@ -335,9 +335,6 @@ impl Changes {
     }
 }
 
-/// A row to write: the tree, the key, the new value.
-type Row = (Target, Vec<u8>, Vec<u8>);
-
 impl Changes {
     /// Every row to write: the tree, the key, the new value.
     ///
