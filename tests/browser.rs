@@ -217,18 +217,6 @@ async fn text_of(c: &Client, css: &str) -> String {
     wait_for(c, css).await.text().await.unwrap()
 }
 
-/// Clicks the element `css`, which must be on the page.
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
-/// Types `query` into the search box, submits, and waits for the results
-/// of that query; the claim links shown.
 /// Every number under `css` (an explained list of facts) has its meaning
 /// in words beneath it, and its term carries the same words as a tooltip;
 /// returns how many numbers there are.
@@ -726,14 +714,20 @@ fn a_four_hop_chain_is_drawn_whole_on_a_desktop_and_a_phone() {
 /// the server, and every byte the browser sends (request lines, headers and
 /// bodies, queries included) is kept, so a test can say what left the page.
 /// `before_post`, if given, runs once, just before the first
-/// `POST /v1/entries` is passed on (to make another writer win the race).
+/// `POST /v1/entries` is passed on (to make another writer win the race);
+/// `alter`, if given, rewrites each piece the browser sent after it is
+/// kept and before it is passed on (a man in the middle).
 struct Recorder {
     url: String,
     sent: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl Recorder {
-    fn start(upstream: &str, before_post: Option<Box<dyn FnOnce() + Send>>) -> Recorder {
+    fn start(
+        upstream: &str,
+        before_post: Option<Box<dyn FnOnce() + Send>>,
+        alter: Option<Alter>,
+    ) -> Recorder {
         use std::io::{Read as _, Write as _};
         use std::net::{Shutdown, TcpListener, TcpStream};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -742,6 +736,7 @@ impl Recorder {
         let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let kept = std::sync::Arc::clone(&sent);
         let hook = std::sync::Arc::new(std::sync::Mutex::new(before_post));
+        let alter = std::sync::Arc::new(alter);
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(mut client) = client else { continue };
@@ -755,6 +750,7 @@ impl Recorder {
                 };
                 let kept = std::sync::Arc::clone(&kept);
                 let hook = std::sync::Arc::clone(&hook);
+                let alter = std::sync::Arc::clone(&alter);
                 std::thread::spawn(move || {
                     let mut buf = [0u8; 16 * 1024];
                     while let Ok(n) = client.read(&mut buf) {
@@ -768,7 +764,11 @@ impl Recorder {
                                 run();
                             }
                         }
-                        if server.write_all(&buf[..n]).is_err() {
+                        let passed = match alter.as_ref() {
+                            Some(alter) => alter(&buf[..n]),
+                            None => buf[..n].to_vec(),
+                        };
+                        if server.write_all(&passed).is_err() {
                             break;
                         }
                     }
@@ -787,13 +787,26 @@ impl Recorder {
 /// What runs before the first post, given the server's own address.
 type BeforePost = Box<dyn FnOnce(&str) + Send>;
 
+/// How a man in the middle rewrites what the browser sends.
+type Alter = Box<dyn Fn(&[u8]) -> Vec<u8> + Send + Sync>;
+
+/// What the [`Recorder`] does besides recording.
+#[derive(Default)]
+struct Meddling {
+    /// Runs once, given the server's own address, just before the first
+    /// `POST /v1/entries` is passed on.
+    before_post: Option<BeforePost>,
+    /// Rewrites what the browser sends on its way to the server.
+    alter: Option<Alter>,
+}
+
 /// Like [`in_browser`], with the browser talking to the server through a
 /// [`Recorder`]; also returns every byte the browser sent and the server's
 /// request log.
 fn in_recorded_browser<F, Fut, T>(
     ledger: &Path,
     scratch: &Path,
-    before_post: Option<BeforePost>,
+    meddling: Meddling,
     steps: F,
 ) -> (T, Vec<u8>, Vec<String>)
 where
@@ -803,8 +816,10 @@ where
 {
     let server = Server::start(ledger);
     let url = server.url.clone();
-    let hook = before_post.map(|f| -> Box<dyn FnOnce() + Send> { Box::new(move || f(&url)) });
-    let recorder = Recorder::start(&server.url, hook);
+    let hook = meddling
+        .before_post
+        .map(|f| -> Box<dyn FnOnce() + Send> { Box::new(move || f(&url)) });
+    let recorder = Recorder::start(&server.url, hook, meddling.alter);
     // The server is stopped and its log read even when a step failed;
     // the step's panic then comes last.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -845,6 +860,209 @@ fn new_source(field: &str) -> &'static str {
         .unwrap()
 }
 
+/// `source add` and its arguments for [`NEW_SOURCE`], as a writer would
+/// give them to the command line.
+fn new_source_args() -> Vec<String> {
+    let mut args = vec![
+        "source".to_owned(),
+        "add".to_owned(),
+        new_source("id").to_owned(),
+    ];
+    for field in ["name", "kind", "url", "language", "description"] {
+        args.push(format!("--{field}"));
+        args.push(new_source(field).to_owned());
+    }
+    for a in new_source("affiliations").split(' ') {
+        args.push("--affiliation".to_owned());
+        args.push(a.to_owned());
+    }
+    args
+}
+
+/// Runs `isnad --ledger LEDGER --key KEY --json ARGS…` (a command that
+/// writes one entry) and returns the new entry's id.
+fn cli_writes(ledger: &Path, key: &Path, args: &[String]) -> String {
+    let out = isnad_in(ledger.parent().unwrap())
+        .args(["--ledger", s(ledger), "--key", s(key), "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_success(&out, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let added: Value = serde_json::from_slice(&out.stdout).unwrap();
+    added["id"].as_str().unwrap().to_owned()
+}
+
+/// The page's entries are the command line's for the same input, one for
+/// one: the same bytes once their time and signature are set aside, and
+/// with them what follows from those (each entry's id, hence the next
+/// one's `prev` and any reference to it).
+fn assert_same_but_time_and_signature(page: &[String], cli: &[String]) {
+    assert_eq!(page.len(), cli.len());
+    let field = |line: &str, name: &str| {
+        serde_json::from_str::<Value>(line).unwrap()[name]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let id = |line: &str| {
+        isnad_core::Entry::parse(line.as_bytes())
+            .unwrap()
+            .hash()
+            .to_hex()
+    };
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for (p, c) in page.iter().zip(cli) {
+        let mut same = p
+            .replace(&field(p, "time"), &field(c, "time"))
+            .replace(&field(p, "sig"), &field(c, "sig"));
+        for (from, to) in &ids {
+            same = same.replace(from, to);
+        }
+        assert_eq!(same, *c);
+        ids.push((id(p), id(c)));
+    }
+}
+
+/// Neither the line of any key file at `keys`, nor its base64 secret, nor
+/// the 32-byte seed, is anywhere in `sent`.
+fn assert_no_key_material(sent: &[u8], keys: &[&Path]) {
+    use base64::Engine as _;
+    let sent_text = String::from_utf8_lossy(sent);
+    for path in keys {
+        let line = std::fs::read_to_string(path).unwrap();
+        let line = line.trim_end();
+        // `PRIVATE+KEY+name+id+base64`; the base64 may itself hold `+`.
+        let secret = line.splitn(5, '+').nth(4).unwrap();
+        assert!(secret.len() >= 44, "{path:?}");
+        let seed = base64::engine::general_purpose::STANDARD
+            .decode(secret)
+            .unwrap();
+        assert!(!sent_text.contains(line), "{path:?}");
+        assert!(!sent_text.contains(secret), "{path:?}");
+        assert!(!sent.windows(32).any(|w| w == &seed[1..]), "{path:?}");
+    }
+}
+
+/// How many requests in `sent` start with `request_line` (`POST /v1/entries `).
+fn requests(sent: &[u8], request_line: &str) -> usize {
+    String::from_utf8_lossy(sent).matches(request_line).count()
+}
+
+/// Types `value` into the field `css`, replacing what it held.
+async fn fill(c: &Client, css: &str, value: &str) {
+    let el = wait_for(c, css).await;
+    el.clear().await.unwrap();
+    el.send_keys(value).await.unwrap();
+}
+
+/// Clicks the element `css`, once it is on the page.
+async fn click(c: &Client, css: &str) {
+    wait_for(c, css).await.click().await.unwrap();
+}
+
+async fn select(c: &Client, css: &str, value: &str) {
+    wait_for(c, css).await.select_by_value(value).await.unwrap();
+}
+
+/// Moves the page to the hash route `route` as a link in it would, without
+/// loading it again: the loaded key stays.
+async fn go(c: &Client, route: &str) {
+    c.execute("location.hash = arguments[0];", vec![json!(route)])
+        .await
+        .unwrap();
+}
+
+/// Opens the page of the claim `id` (keeping the key) and waits until it
+/// says what the key may sign about it.
+async fn open_claim(c: &Client, id: &str) {
+    go(c, &format!("#/claim/{id}")).await;
+    wait_for(c, &format!("h1 code.id[title=\"{id}\"]")).await;
+    wait_for(c, "#write-status, #write-none").await;
+}
+
+/// Opens the workbench at `base`, loads the key file at `key` (one that
+/// may write) and opens the page of the claim `id`.
+async fn with_key_on_claim(c: &Client, base: &str, key: &Path, id: &str) {
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    load_key(c, key, "ok").await;
+    open_claim(c, id).await;
+}
+
+/// Loads the key file at `path` in the workbench, after forgetting any
+/// other, and waits until the page says where it stands (`status`).
+async fn use_key(c: &Client, path: &Path, status: &str) {
+    go(c, "#/workbench").await;
+    click(c, "#key-forget").await;
+    wait_for(c, "#key-none").await;
+    load_key(c, path, status).await;
+}
+
+/// Types `query` into the source chooser `id`, picks the offer of source
+/// `value`, and waits until the chooser shows it chosen.
+async fn choose_source(c: &Client, id: &str, query: &str, value: &str) {
+    fill(c, &format!("#{id}"), query).await;
+    click(c, &format!("#{id}-offers button[data-value=\"{value}\"]")).await;
+    wait_for(c, &format!("#{id}-chosen[data-source=\"{value}\"]")).await;
+}
+
+/// The text of the page's refusal for the form `prefix`, by the page
+/// itself or by the server (`by`).
+async fn refused(c: &Client, prefix: &str, by: &str) -> String {
+    text_of(c, &format!("#{prefix}-refused[data-by=\"{by}\"]")).await
+}
+
+/// Checks that `ledger` verifies and ends with the entries `ids`, each
+/// with a signature that verifies; returns their lines.
+fn verified_last_entries(ledger: &Path, ids: &[&String]) -> Vec<String> {
+    let out = isnad_in(ledger.parent().unwrap())
+        .args(["--ledger", s(ledger), "verify"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["verify"]);
+    let lines = last_lines(ledger, ids.len());
+    for (line, id) in lines.iter().zip(ids) {
+        let entry = isnad_core::Entry::parse(line.as_bytes()).unwrap();
+        entry.check_signature().unwrap();
+        assert_eq!(&entry.hash().to_hex(), *id);
+    }
+    lines
+}
+
+/// `isnad trace --json` of the claim `id` in `ledger`, and its chain's
+/// sources in order.
+fn trace(ledger: &Path, id: &str) -> (Value, Vec<String>) {
+    let out = isnad_in(ledger.parent().unwrap())
+        .args(["--ledger", s(ledger), "--json", "trace", id])
+        .output()
+        .unwrap();
+    assert_success(&out, &["trace", id]);
+    let trace: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let chain = trace["chain"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["source"].as_str().unwrap().to_owned())
+        .collect();
+    (trace, chain)
+}
+
+/// The demo's claims in ledger order: each one's id and record body.
+fn demo_claims(ledger: &Path) -> Vec<(String, Value)> {
+    ledger_lines(ledger)
+        .iter()
+        .filter_map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            (v["kind"] == "claim").then(|| {
+                let id = isnad_core::Entry::parse(line.as_bytes())
+                    .unwrap()
+                    .hash()
+                    .to_hex();
+                (id, v["body"].clone())
+            })
+        })
+        .collect()
+}
+
 /// Loads the key file at `path` in the workbench and waits until the page
 /// says where the key stands (`status`, as `data-status`).
 async fn load_key(c: &Client, path: &Path, status: &str) {
@@ -880,7 +1098,10 @@ async fn workbench(c: Client, base: String, keys: [PathBuf; 3]) -> (String, Vec<
     shown.push(text_of(&c, "#key-vkey").await);
     assert_eq!(text_of(&c, "#key-roles").await, "admin");
     let status = text_of(&c, "#key-status").await;
-    assert!(status.contains("may not add sources"), "{status}");
+    assert!(
+        status.contains("may not record claims or add sources"),
+        "{status}"
+    );
     assert!(c.find(Locator::Css("#source-form")).await.is_err());
 
     // A key the ledger never enrolled: told so before it signs anything.
@@ -923,6 +1144,17 @@ async fn workbench(c: Client, base: String, keys: [PathBuf; 3]) -> (String, Vec<
 
 /// The last line of `isnad export jsonl` of `ledger`.
 fn last_line(ledger: &Path) -> String {
+    last_lines(ledger, 1).remove(0)
+}
+
+/// The last `n` lines of `isnad export jsonl` of `ledger`, in ledger order.
+fn last_lines(ledger: &Path, n: usize) -> Vec<String> {
+    let all = ledger_lines(ledger);
+    all[all.len() - n..].to_vec()
+}
+
+/// Every line of `isnad export jsonl` of `ledger`.
+fn ledger_lines(ledger: &Path) -> Vec<String> {
     let out = isnad_in(ledger.parent().unwrap())
         .args(["--ledger", s(ledger), "export", "jsonl"])
         .output()
@@ -935,14 +1167,12 @@ fn last_line(ledger: &Path) -> String {
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
-        .last()
-        .unwrap()
-        .to_owned()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
 fn an_editor_adds_a_source_signed_in_the_browser() {
-    use base64::Engine as _;
     let (tmp, ledger) = demo_for_browser();
     // The same ledger, for the command line to add the same source to.
     let twin = tmp.path().join("twin");
@@ -958,7 +1188,7 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
     let keys = [admin.clone(), stranger.clone(), editor.clone()];
 
     let ((id, shown), sent, log) =
-        in_recorded_browser(&ledger, tmp.path(), None, move |c, base| {
+        in_recorded_browser(&ledger, tmp.path(), Meddling::default(), move |c, base| {
             workbench(c, base, keys)
         });
 
@@ -975,20 +1205,8 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
     assert_eq!(shown, expected);
 
     // No key file's secret, nor its private key, in anything the page sent.
+    assert_no_key_material(&sent, &[&admin, &stranger, &editor]);
     let sent_text = String::from_utf8_lossy(&sent).into_owned();
-    for path in [&admin, &stranger, &editor] {
-        let line = std::fs::read_to_string(path).unwrap();
-        let line = line.trim_end();
-        // `PRIVATE+KEY+name+id+base64`; the base64 may itself hold `+`.
-        let secret = line.splitn(5, '+').nth(4).unwrap();
-        assert!(secret.len() >= 44, "{path:?}");
-        let seed = base64::engine::general_purpose::STANDARD
-            .decode(secret)
-            .unwrap();
-        assert!(!sent_text.contains(line));
-        assert!(!sent_text.contains(secret));
-        assert!(!sent.windows(32).any(|w| w == &seed[1..]));
-    }
     // Only the editor's two attempts were posted: the refused one and the
     // new source; the other keys were stopped before signing.
     assert_eq!(sent_text.matches("POST /v1/entries ").count(), 2, "{log:?}");
@@ -1031,42 +1249,10 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
 
     // The command line adds the same source to the twin ledger: the two
     // entries are the same bytes but for the time and the signature.
-    let mut args: Vec<String> = [
-        "--ledger",
-        s(&twin),
-        "--key",
-        s(&twin.join("keys/demo-desk-editor.key")),
-        "source",
-        "add",
-        new_source("id"),
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    for field in ["name", "kind", "url", "language", "description"] {
-        args.push(format!("--{field}"));
-        args.push(new_source(field).to_owned());
-    }
-    for a in new_source("affiliations").split(' ') {
-        args.push("--affiliation".to_owned());
-        args.push(a.to_owned());
-    }
-    let out = isnad_in(tmp.path()).args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let editor_key = twin.join("keys/demo-desk-editor.key");
+    cli_writes(&twin, &editor_key, &new_source_args());
     let cli = last_line(&twin);
-    let field = |line: &str, name: &str| {
-        serde_json::from_str::<Value>(line).unwrap()[name]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let same = leaf
-        .replace(&field(&leaf, "time"), &field(&cli, "time"))
-        .replace(&field(&leaf, "sig"), &field(&cli, "sig"));
-    assert_eq!(same, cli);
+    assert_same_but_time_and_signature(std::slice::from_ref(&leaf), &[cli]);
     assert!(
         leaf.contains(r#""affiliations":["agenzia-nova","fawasel-media"]"#),
         "{leaf}"
@@ -1110,10 +1296,13 @@ fn the_workbench_signs_again_when_another_writer_took_the_position() {
             String::from_utf8_lossy(&out.stderr)
         );
     });
-    let (seq, sent, log) =
-        in_recorded_browser(&ledger, tmp.path(), Some(other_writer), move |c, base| {
-            add_after_a_conflict(c, base, editor)
-        });
+    let meddling = Meddling {
+        before_post: Some(other_writer),
+        ..Meddling::default()
+    };
+    let (seq, sent, log) = in_recorded_browser(&ledger, tmp.path(), meddling, move |c, base| {
+        add_after_a_conflict(c, base, editor)
+    });
     // The page's first entry lost position 35 (409); it fetched the head,
     // signed again and was recorded at 36.
     assert_eq!(seq, "36");
@@ -1508,4 +1697,548 @@ fn the_proof_download_needs_a_quorum_of_the_readers_witnesses() {
     drop(doctor);
     drop(fork_server);
     drop(server);
+}
+
+/// What an editor with the worked example's first claim in hand does in
+/// the workbench, and then a fact-checker: another outlet (a new source,
+/// added from the chain's first hop) carried the claim, citing Fawasel
+/// Media; the editor records it in Arabic with its English translation,
+/// is offered the recorded claim it resembles and records it as the same
+/// story; the checker rates it from its page. Returns the four entries'
+/// ids: source, claim, relation, verdict.
+async fn record_and_rate(
+    c: Client,
+    base: String,
+    [editor, checker]: [PathBuf; 2],
+    seed: (String, String, String),
+) -> [String; 4] {
+    let (seed_id, text, english) = seed;
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    load_key(&c, &editor, "ok").await;
+    wait_for(&c, "#claim-form").await;
+
+    // The publisher is not in the ledger yet: from the hop, a new source.
+    fill(&c, "#claim-hop-0", "Libya Observer").await;
+    click(&c, "#claim-hop-0-new").await;
+    let id = wait_for(&c, "#source-id").await;
+    assert_eq!(
+        id.prop("value").await.unwrap().as_deref(),
+        Some("libya-observer")
+    );
+    fill_source(&c, NEW_SOURCE).await;
+    let source = wait_for(&c, "#source-done").await;
+    let source = source.attr("data-id").await.unwrap().unwrap();
+    // Recorded, it is the hop's source.
+    wait_for(&c, "#claim-hop-0-chosen[data-source=\"libya-observer\"]").await;
+
+    // The hop it cites, found by part of its name.
+    click(&c, "#claim-hop-add").await;
+    choose_source(&c, "claim-hop-1", "fawasel", "fawasel-media").await;
+    select(&c, "#claim-hop-1-relation", "cited").await;
+
+    fill(&c, "#claim-text", &text).await;
+    fill(&c, "#claim-lang", "ar").await;
+    fill(&c, "#claim-url", CLAIM_URL).await;
+    fill(&c, "#claim-venue", CLAIM_VENUE).await;
+    click(&c, "#claim-tr-add").await;
+    fill(&c, "#claim-tr-0-lang", "en").await;
+    fill(&c, "#claim-tr-0-text", &english).await;
+
+    // A day February does not have: the page says so, and signs nothing.
+    fill(&c, "#claim-date", "2025-02-30").await;
+    click(&c, "#claim-submit").await;
+    let why = refused(&c, "claim", "page").await;
+    assert!(why.contains("The date must be a date"), "{why}");
+    fill(&c, "#claim-date", CLAIM_DATE).await;
+    click(&c, "#claim-submit").await;
+
+    // The seed claim has the same words: offered, and chosen.
+    wait_for(&c, "#claim-duplicates").await;
+    click(
+        &c,
+        &format!("#claim-duplicates button.same-as[data-claim=\"{seed_id}\"]"),
+    )
+    .await;
+    let claim = wait_for(&c, "#claim-done").await;
+    let claim = claim.attr("data-id").await.unwrap().unwrap();
+    let relation = wait_for(&c, "#relation-done").await;
+    let relation = relation.attr("data-id").await.unwrap().unwrap();
+
+    // The fact-checker rates the new claim from its page.
+    use_key(&c, &checker, "ok").await;
+    open_claim(&c, &claim).await;
+    select(&c, "#verdict-rating", VERDICT_RATING).await;
+    fill(&c, "#verdict-confidence", VERDICT_CONFIDENCE).await;
+    fill(&c, "#verdict-rationale", VERDICT_RATIONALE).await;
+    fill(&c, "#verdict-evidence", &VERDICT_EVIDENCE.join("\n")).await;
+    click(&c, "#verdict-submit").await;
+    let verdict = wait_for(&c, "#verdict-done").await;
+    let verdict = verdict.attr("data-id").await.unwrap().unwrap();
+    [source, claim, relation, verdict]
+}
+
+const CLAIM_DATE: &str = "2025-02-19";
+const CLAIM_URL: &str = "https://libyaobserver.example/ar/haftar-mig-29";
+const CLAIM_VENUE: &str = "Libya Observer (Arabic)";
+const VERDICT_RATING: &str = "unverifiable";
+const VERDICT_CONFIDENCE: &str = "70";
+const VERDICT_RATIONALE: &str =
+    "Fawasel Media is the only source named, and no one has confirmed or denied the training.";
+const VERDICT_EVIDENCE: [&str; 2] = [
+    "https://libyaobserver.example/ar/haftar-mig-29",
+    "Agenzia Nova (Arabic service), 18 February 2025",
+];
+
+#[test]
+fn an_editor_records_a_two_hop_claim_and_a_checker_rates_it_in_the_browser() {
+    let (tmp, ledger) = demo_for_browser();
+    let twin = tmp.path().join("twin");
+    copy_dir(&ledger, &twin);
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let checker = ledger.join("keys/demo-desk-checker.key");
+    // The worked example's first claim: Arabic, with its English translation.
+    let (seed_id, seed_body) = demo_claims(&ledger).remove(0);
+    let text = seed_body["text"].as_str().unwrap().to_owned();
+    let english = seed_body["translations"][0]["text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seed = (seed_id.clone(), text.clone(), english.clone());
+    let keys = [editor.clone(), checker.clone()];
+    let (ids, sent, log) =
+        in_recorded_browser(&ledger, tmp.path(), Meddling::default(), move |c, base| {
+            record_and_rate(c, base, keys, seed)
+        });
+    let [source, claim, relation, verdict] = ids;
+
+    // Four entries posted, each accepted; one look for near-duplicates;
+    // the refused date never left the page.
+    assert_eq!(requests(&sent, "POST /v1/entries "), 4, "{log:?}");
+    assert_eq!(requests(&sent, "POST /v1/match "), 1, "{log:?}");
+    let posted: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("\"path\":\"/v1/entries\""))
+        .collect();
+    assert!(
+        posted.len() == 4 && posted.iter().all(|l| l.contains("\"status\":201")),
+        "{posted:?}"
+    );
+    assert_no_key_material(&sent, &[&editor, &checker]);
+
+    // The ledger verifies, and ends with the page's four entries.
+    let page = verified_last_entries(&ledger, &[&source, &claim, &relation, &verdict]);
+
+    // Traced, the claim is what the editor typed, with its chain, the
+    // checker's verdict and the relation to the seed claim.
+    let (trace, chain) = trace(&ledger, &claim);
+    assert_eq!(trace["text"], text.as_str());
+    assert_eq!(trace["lang"], "ar");
+    assert_eq!(chain, ["libya-observer", "fawasel-media"]);
+    assert_eq!(trace["chain"][1]["relation"], "cited");
+    assert_eq!(
+        trace["verdicts"],
+        json!([{
+            "id": verdict,
+            "signer": isnad_core::keyfile::read_key_file(&checker).unwrap().verifier().to_string(),
+            "rating": VERDICT_RATING,
+            "confidence": 70,
+            "current": true,
+        }])
+    );
+    assert_eq!(trace["relations"], json!([relation]));
+
+    // The command line, given the same input on a copy of the ledger as it
+    // was, makes the same entries.
+    let twin_editor = twin.join("keys/demo-desk-editor.key");
+    let twin_checker = twin.join("keys/demo-desk-checker.key");
+    cli_writes(&twin, &twin_editor, &new_source_args());
+    let args = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    let twin_claim = cli_writes(
+        &twin,
+        &twin_editor,
+        &args(&[
+            "claim",
+            "add",
+            "--text",
+            &text,
+            "--lang",
+            "ar",
+            "--translation",
+            &format!("en={english}"),
+            "--publisher",
+            "libya-observer",
+            "--via",
+            "fawasel-media:cited",
+            "--date",
+            CLAIM_DATE,
+            "--url",
+            CLAIM_URL,
+            "--venue",
+            CLAIM_VENUE,
+        ]),
+    );
+    cli_writes(
+        &twin,
+        &twin_editor,
+        &args(&["relate", &twin_claim, "same-as", &seed_id]),
+    );
+    let mut rate = args(&[
+        "verdict",
+        "add",
+        &twin_claim,
+        "--rating",
+        VERDICT_RATING,
+        "--confidence",
+        VERDICT_CONFIDENCE,
+        "--rationale",
+        VERDICT_RATIONALE,
+    ]);
+    for e in VERDICT_EVIDENCE {
+        rate.extend(["--evidence".to_owned(), e.to_owned()]);
+    }
+    cli_writes(&twin, &twin_checker, &rate);
+    assert_same_but_time_and_signature(&page, &last_lines(&twin, 4));
+}
+
+/// What the roles test does in the page: each key is told where it stands
+/// at the workbench and on a claim's page, and offered only the forms its
+/// roles allow; then the editor's key is retired while the page is open,
+/// and its next entry is stopped before it is signed.
+async fn who_may_write(
+    c: Client,
+    base: String,
+    [admin, retired, stranger, checker, editor]: [PathBuf; 5],
+    seed: String,
+) -> String {
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    wait_for(&c, "#key-none").await;
+    let forms = [
+        "#claim-form",
+        "#source-form",
+        "#verdict-form",
+        "#relation-form",
+        "#amend-form",
+    ];
+    let offered = |c: Client| async move {
+        let mut shown = Vec::new();
+        for form in forms {
+            if c.find(Locator::Css(form)).await.is_ok() {
+                shown.push(form);
+            }
+        }
+        shown
+    };
+    // Without a key, a claim's page says where to load one.
+    open_claim(&c, &seed).await;
+    assert!(offered(c.clone()).await.is_empty());
+
+    for (key, status, words) in [
+        (&admin, "no-role", "may not record claims or add sources"),
+        (&retired, "revoked", "was retired by entry #36"),
+        (&stranger, "unknown", "not enrolled"),
+    ] {
+        use_key(&c, key, status).await;
+        let told = text_of(&c, "#key-status").await;
+        assert!(told.contains(words), "{told}");
+        assert!(offered(c.clone()).await.is_empty(), "{status}");
+        open_claim(&c, &seed).await;
+        let told = text_of(&c, &format!("#write-status[data-status=\"{status}\"]")).await;
+        assert!(
+            told.contains(if status == "no-role" {
+                "may not rate, relate or amend"
+            } else {
+                words
+            }),
+            "{told}"
+        );
+        assert!(offered(c.clone()).await.is_empty(), "{status}");
+    }
+
+    // A fact-checker rates and relates, an editor amends and relates.
+    use_key(&c, &checker, "ok").await;
+    wait_for(&c, "#source-form").await;
+    assert_eq!(offered(c.clone()).await, ["#claim-form", "#source-form"]);
+    open_claim(&c, &seed).await;
+    assert_eq!(
+        offered(c.clone()).await,
+        ["#verdict-form", "#relation-form"]
+    );
+    use_key(&c, &editor, "ok").await;
+    wait_for(&c, "#source-form").await;
+    open_claim(&c, &seed).await;
+    assert_eq!(offered(c.clone()).await, ["#relation-form", "#amend-form"]);
+
+    // The editor picks a claim to relate; meanwhile an admin retires the
+    // editor's key. Submitting, the page asks again and signs nothing.
+    fill(&c, "#relation-to", "Belarus").await;
+    click(&c, "#relation-to-offers button.offer").await;
+    wait_for(&c, "#relation-to-chosen[data-claim]").await;
+    let out = isnad_in(admin.parent().unwrap())
+        .args([
+            "--server",
+            &base,
+            "--key",
+            s(&admin),
+            "key",
+            "revoke",
+            s(&editor),
+        ])
+        .args(["--reason", "superseded"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["key revoke"]);
+    click(&c, "#relation-submit").await;
+    refused(&c, "relation", "page").await
+}
+
+#[test]
+fn keys_without_the_role_or_standing_are_stopped_before_they_sign() {
+    let (tmp, ledger) = demo_for_browser();
+    let keys = ledger.join("keys");
+    let admin = keys.join("demo-admin.key");
+    // A key enrolled as an editor and retired (entries 35 and 36), and one
+    // the ledger never enrolled.
+    let retired = tmp.path().join("retired.key");
+    let stranger = tmp.path().join("stranger.key");
+    for (path, name, seed) in [(&retired, "retired", 7), (&stranger, "stranger", 9)] {
+        isnad_core::keyfile::write_key_file(
+            path,
+            &isnad_core::KeyPair::from_seed(name, &[seed; 32]).unwrap(),
+        )
+        .unwrap();
+    }
+    for args in [
+        ["key", "enroll", s(&retired), "--role", "editor"],
+        ["key", "revoke", s(&retired), "--reason", "superseded"],
+    ] {
+        let out = isnad_in(tmp.path())
+            .args(["--ledger", s(&ledger), "--key", s(&admin)])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_success(&out, &args);
+    }
+    let before = ledger_lines(&ledger).len();
+    let seed = demo_claims(&ledger).remove(0).0;
+    let page_keys = [
+        admin.clone(),
+        retired.clone(),
+        stranger.clone(),
+        keys.join("demo-desk-checker.key"),
+        keys.join("demo-desk-editor.key"),
+    ];
+    let (told, sent, log) =
+        in_recorded_browser(&ledger, tmp.path(), Meddling::default(), move |c, base| {
+            who_may_write(c, base, page_keys, seed)
+        });
+    assert!(
+        told.contains("was retired by entry #37") && told.ends_with("Nothing was signed."),
+        "{told}"
+    );
+    // The one entry posted is the admin's revocation, from the command
+    // line: the page posted none.
+    assert_eq!(requests(&sent, "POST /v1/entries "), 1, "{log:?}");
+    let lines = ledger_lines(&ledger);
+    assert_eq!(lines.len(), before + 1);
+    let last: Value = serde_json::from_str(&lines[before]).unwrap();
+    assert_eq!(last["kind"], "revocation");
+    assert!(last["signer"].as_str().unwrap().starts_with("demo-admin+"));
+}
+
+/// What the tampering test does in the page: the checker signs a verdict
+/// of `false` on the seed claim; returns what the page then says.
+async fn rate_through_a_meddler(c: Client, base: String, checker: PathBuf, seed: String) -> String {
+    with_key_on_claim(&c, &base, &checker, &seed).await;
+    select(&c, "#verdict-rating", "false").await;
+    fill(&c, "#verdict-confidence", "80").await;
+    fill(&c, "#verdict-rationale", "The photos were taken elsewhere.").await;
+    click(&c, "#verdict-submit").await;
+    refused(&c, "verdict", "server").await
+}
+
+#[test]
+fn a_verdict_changed_after_it_was_signed_is_refused_and_not_recorded() {
+    let (tmp, ledger) = demo_for_browser();
+    let checker = ledger.join("keys/demo-desk-checker.key");
+    let seed = demo_claims(&ledger).remove(0).0;
+    let before = ledger_lines(&ledger);
+    // A man in the middle turns the signed `false` into `mixed`.
+    let changed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&changed);
+    let (from, to) = (br#""rating":"false""#, br#""rating":"mixed""#);
+    let alter: Alter = Box::new(move |piece: &[u8]| {
+        let mut out = piece.to_vec();
+        if let Some(at) = piece.windows(from.len()).position(|w| w == from) {
+            out[at..at + to.len()].copy_from_slice(to);
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        out
+    });
+    let meddling = Meddling {
+        alter: Some(alter),
+        ..Meddling::default()
+    };
+    let key = checker.clone();
+    let (told, sent, log) = in_recorded_browser(&ledger, tmp.path(), meddling, move |c, base| {
+        rate_through_a_meddler(c, base, key, seed)
+    });
+    // The page signed and sent `false`; the server got `mixed` and refused
+    // it, and the page said why in words.
+    assert_eq!(changed.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(String::from_utf8_lossy(&sent).contains(r#""rating":"false""#));
+    assert!(
+        told.contains("changed after it was signed") && told.ends_with("Nothing was recorded."),
+        "{told}"
+    );
+    let posted: Vec<&String> = log
+        .iter()
+        .filter(|l| l.contains("\"path\":\"/v1/entries\""))
+        .collect();
+    assert!(
+        posted.len() == 1 && posted[0].contains("\"status\":403"),
+        "{posted:?}"
+    );
+    // The ledger is as it was, and still verifies.
+    assert_eq!(ledger_lines(&ledger), before);
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "verify"])
+        .output()
+        .unwrap();
+    assert_success(&out, &["verify"]);
+}
+
+const REATTRIBUTION: &str = "Fawasel Media credits people close to Haftar.";
+const RELATION_NOTE: &str = "Both describe Haftar's MiG-29 programme with Russia.";
+const CORRECTION: &str = "The minister is now named in full.";
+
+/// What the amendment test does in the page: the editor extends the seed
+/// claim's chain by a hop, relates it to another claim found by its words,
+/// and corrects a third claim's text. Returns the three entries' ids.
+async fn amend_and_relate(
+    c: Client,
+    base: String,
+    editor: PathBuf,
+    [seed, photos, minister]: [String; 3],
+    corrected: String,
+) -> [String; 3] {
+    with_key_on_claim(&c, &base, &editor, &seed).await;
+
+    // Re-attribution: the chain as it stands, one hop further back.
+    wait_for(&c, "#amend-hop-1-chosen[data-source=\"fawasel-media\"]").await;
+    click(&c, "#amend-hop-add").await;
+    choose_source(&c, "amend-hop-2", "haftar aff", "haftar-affiliates").await;
+    fill(&c, "#amend-reason", REATTRIBUTION).await;
+    click(&c, "#amend-submit").await;
+    let amended = wait_for(&c, "#amend-done").await;
+    let amended = amended.attr("data-id").await.unwrap().unwrap();
+
+    // A relation to the claim about the photos, found as one types.
+    select(&c, "#relation-kind", "corroborates").await;
+    fill(&c, "#relation-to", "Jufra MiG-29").await;
+    click(
+        &c,
+        &format!("#relation-to-offers button[data-value=\"{photos}\"]"),
+    )
+    .await;
+    wait_for(&c, &format!("#relation-to-chosen[data-claim=\"{photos}\"]")).await;
+    fill(&c, "#relation-note", RELATION_NOTE).await;
+    click(&c, "#relation-submit").await;
+    let related = wait_for(&c, "#relation-done").await;
+    let related = related.attr("data-id").await.unwrap().unwrap();
+
+    // A correction of another claim's text.
+    open_claim(&c, &minister).await;
+    select(&c, "#amend-change", "correct-claim").await;
+    fill(&c, "#amend-claim-text", &corrected).await;
+    fill(&c, "#amend-reason", CORRECTION).await;
+    click(&c, "#amend-submit").await;
+    let corrected = wait_for(&c, "#amend-done").await;
+    let corrected = corrected.attr("data-id").await.unwrap().unwrap();
+    [amended, related, corrected]
+}
+
+#[test]
+fn an_editor_amends_and_relates_claims_in_the_browser_as_the_command_line_would() {
+    let (tmp, ledger) = demo_for_browser();
+    let twin = tmp.path().join("twin");
+    copy_dir(&ledger, &twin);
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let claims = demo_claims(&ledger);
+    // The demo's first claim, its twelfth (the photos at al-Jufra) and its
+    // seventh (the minister's meeting), whose name is corrected.
+    let (seed, photos, minister) = (
+        claims[0].0.clone(),
+        claims[11].0.clone(),
+        claims[6].0.clone(),
+    );
+    let corrected = claims[6].1["text"]
+        .as_str()
+        .unwrap()
+        .replace("الحويج", "الحويج (عبد الهادي)");
+    let targets = [seed.clone(), photos.clone(), minister.clone()];
+    let text = corrected.clone();
+    let (ids, sent, _) =
+        in_recorded_browser(&ledger, tmp.path(), Meddling::default(), move |c, base| {
+            amend_and_relate(c, base, editor, targets, text)
+        });
+    assert_eq!(requests(&sent, "POST /v1/entries "), 3);
+    let page = verified_last_entries(&ledger, &ids.iter().collect::<Vec<_>>());
+    // The seed claim now traces back through three hops, and is related.
+    let (trace, chain) = trace(&ledger, &seed);
+    assert_eq!(
+        chain,
+        ["agenzia-nova", "fawasel-media", "haftar-affiliates"]
+    );
+    assert!(
+        trace["amendments"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(ids[0]))
+    );
+    assert!(
+        trace["relations"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(ids[1]))
+    );
+
+    // The command line makes the same three entries on the copy.
+    let key = twin.join("keys/demo-desk-editor.key");
+    let args = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    cli_writes(
+        &twin,
+        &key,
+        &args(&[
+            "amend",
+            &seed,
+            "--reason",
+            REATTRIBUTION,
+            "--publisher",
+            "agenzia-nova",
+            "--via",
+            "fawasel-media",
+            "--via",
+            "haftar-affiliates",
+        ]),
+    );
+    cli_writes(
+        &twin,
+        &key,
+        &args(&[
+            "relate",
+            &seed,
+            "corroborates",
+            &photos,
+            "--note",
+            RELATION_NOTE,
+        ]),
+    );
+    cli_writes(
+        &twin,
+        &key,
+        &args(&[
+            "amend", &minister, "--reason", CORRECTION, "--text", &corrected,
+        ]),
+    );
+    assert_same_but_time_and_signature(&page, &last_lines(&twin, 3));
 }

@@ -2,10 +2,11 @@
 //
 // Hash routes: #/ (search, checkpoint, sources, checkers), #/search?q=TEXT,
 // #/claim/ID, #/source/SLUG, #/checkers, #/checker/ID and #/workbench (signing
-// entries with the user's own key, kept in this page only). Everything the API returns is written
-// into the page as text nodes or attribute values through h() and svg()
-// below, never parsed as markup; links to other sites are shown only when
-// they are plain http(s) URLs.
+// entries with the user's own key, kept in this page only; a claim's page
+// then offers its verdict, relation and amendment forms). Everything the
+// API returns is written into the page as text nodes or attribute values
+// through h() and svg() below, never parsed as markup; links to other
+// sites are shown only when they are plain http(s) URLs.
 'use strict';
 
 (function () {
@@ -703,6 +704,7 @@
     );
 
     add(view, proofSection(c, proof));
+    add(view, await claimWriting(c, names).catch((err) => section('write', 'Sign about this claim', errorBox(err))));
     return 'Claim ' + short(c.id);
   }
 
@@ -1563,23 +1565,77 @@
     };
   }
 
+  // Asks the ledger where `key` stands now and keeps the answer on it.
+  async function standingOf(key) {
+    key.standing = await keyStanding(key.vkey);
+    return key.standing;
+  }
+
   const mayWrite = (roles, kind) => roles.some((r) => (MAY_WRITE[r] || []).includes(kind));
+
+  // Whether the key, as the ledger last said, may sign a `kind` entry.
+  function allowed(key, kind) {
+    const s = key.standing;
+    return Boolean(s && s.enrolled && s.revoked === null && mayWrite(s.enrolled.roles, kind));
+  }
+
+  // Why the key may write none of `kinds` ([status, words]), or null when
+  // it may write one of them. `what` says what it may not do.
+  function whyNot(key, kinds, what) {
+    const s = key.standing;
+    if (!s || !s.enrolled) {
+      return ['unknown', 'This key is not enrolled in this ledger: the server would refuse anything it signs. Ask an admin to enrol it.'];
+    }
+    if (s.revoked !== null) {
+      return ['revoked', 'This key was retired by entry #' + s.revoked + ': the server would refuse anything it signs now.'];
+    }
+    if (!kinds.some((k) => mayWrite(s.enrolled.roles, k))) {
+      return ['no-role', 'This key\u2019s roles (' + s.enrolled.roles.join(', ') + ') may not ' + what + '.'];
+    }
+    return null;
+  }
+
+  // "a", "a or b", "a, b or c".
+  const orList = (words) => (words.length > 1 ? words.slice(0, -1).join(', ') + ' or ' + words[words.length - 1] : words.join(''));
 
   // Now, to the second, as FORMAT.md writes a time.
   const nowTime = () => new Date().toISOString().slice(0, 19) + 'Z';
 
+  // What each kind of refusal means, for a writer rather than a program.
+  const PROBLEM_WORDS = {
+    '/problems/forbidden': 'this key may not write this entry (not enrolled, retired, or without the role)',
+    '/problems/bad-signature': 'the signature does not match the entry: it was changed after it was signed, or signed with another key',
+    '/problems/invalid-entry': 'the entry breaks one of the ledger\u2019s rules',
+    '/problems/too-large': 'the entry is larger than the ledger takes',
+  };
+
   // A refusal in plain words, from the server's RFC 9457 problem.
   function problemText(status, problem) {
     const p = problem && typeof problem === 'object' ? problem : {};
-    const title = p.title || 'the server answered ' + status;
+    const title = PROBLEM_WORDS[p.type] || p.title || 'the server answered ' + status;
     const field = p.field ? ' (the field at fault: ' + p.field + ')' : '';
-    return 'The server refused the entry: ' + title + '. ' + (p.detail || '') + field;
+    return 'The server refused the entry: ' + title + '. ' + (p.detail || '') + field + ' Nothing was recorded.';
+  }
+
+  // A JSON POST to this server.
+  function post(path, body) {
+    return fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      credentials: 'same-origin',
+      body,
+    });
   }
 
   // Signs `body` as a `kind` record at the server's next position and posts
   // it; on a conflict, fetches the head and signs again, as the command
-  // line does. Returns the server's answer ({id, seq, kind, new}).
+  // line does. Returns the server's answer ({id, seq, kind, new}). The
+  // key's standing is asked again first: a key retired since it was
+  // loaded, or without the role, is stopped before it signs.
   async function signAndPost(key, kind, body) {
+    await standingOf(key);
+    const no = whyNot(key, [kind], 'sign a ' + kind + ' entry');
+    if (no) throw new Error(no[1] + ' Nothing was signed.');
     for (let attempt = 0; attempt < RETRIES; attempt++) {
       const head = await api('/v1/head');
       const now = nowTime();
@@ -1596,12 +1652,7 @@
       const input = ENC.encode(SIGNING_PREFIX + canonical(unsigned));
       const sig = toBase64(new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key.privateKey, input)));
       const leaf = canonical(Object.assign({}, unsigned, { sig }));
-      const response = await fetch('/v1/entries', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        credentials: 'same-origin',
-        body: leaf,
-      });
+      const response = await post('/v1/entries', leaf);
       let answer = null;
       try {
         answer = JSON.parse(await response.text());
@@ -1611,7 +1662,7 @@
       if (response.status === 201 || response.status === 200) return answer;
       if (response.status !== 409) {
         const err = new Error(problemText(response.status, answer));
-        err.problem = answer;
+        err.status = response.status;
         throw err;
       }
       // Another writer took the position: a short random pause that grows.
@@ -1620,51 +1671,422 @@
     throw new Error('The ledger kept moving; gave up after ' + RETRIES + ' attempts. Nothing was recorded.');
   }
 
-  // The source form's values as a source body, checked as the ledger
-  // checks them; free text in NFC as the command line makes it.
-  function sourceBody(form) {
-    const value = (name) => form.elements[name].value;
-    const optional = (name) => {
-      const v = value(name).trim();
-      return v === '' ? undefined : v;
-    };
-    const id = value('id').trim();
-    if (!SLUG_RE.test(id)) throw new Error('The id must be 1 to 64 characters from a-z, 0-9 and -, not starting with -.');
-    const name = value('name').normalize('NFC');
-    if (name.trim() === '') throw new Error('The name may not be empty.');
-    if (ENC.encode(name).length > 1024) throw new Error('The name is over 1024 bytes.');
-    const kind = value('kind');
-    if (!SOURCE_KINDS.includes(kind)) throw new Error('Choose what kind of source it is.');
-    const url = optional('url');
-    if (url !== undefined && (!/^https?:\/\//.test(url) || /[\s\u0000-\u001f\u007f]/.test(url) || ENC.encode(url).length > 2048)) {
-      throw new Error('The web address must start with https:// or http:// and hold no spaces.');
-    }
-    const language = optional('language');
-    if (language !== undefined && (language.length > 35 || !LANG_RE.test(language))) {
-      throw new Error('The language must be a language tag such as en, ar or zh-Hant.');
-    }
-    const rawDescription = value('description');
-    const description = rawDescription.trim() === '' ? undefined : rawDescription.normalize('NFC');
-    if (description !== undefined && ENC.encode(description).length > 1024) throw new Error('The description is over 1024 bytes.');
-    const affiliations = [...new Set(value('affiliations').split(/[\s,]+/).filter(Boolean))].sort();
-    for (const a of affiliations) {
-      if (!SLUG_RE.test(a)) throw new Error('Affiliation \u201c' + a + '\u201d is not a source id.');
-      if (a === id) throw new Error('A source cannot be affiliated with itself.');
-    }
-    if (affiliations.length > 32) throw new Error('At most 32 affiliations.');
-    return { affiliations: affiliations.length ? affiliations : undefined, description, id, kind, language, name, url };
+  // ---- the workbench's forms ----
+  //
+  // Each form builds a record body as the command line builds it from the
+  // same input (free text in NFC, blank optional fields left out) and
+  // checks it as the ledger's rules do (FORMAT.md sections 8 and 9, the
+  // bounds of isnad_format::limits) before anything is signed. The server
+  // checks everything again.
+
+  const MAX_TEXT = 64 * 1024;
+  const MAX_NAME = 1024;
+  const MAX_URL = 2048;
+  const MAX_CHAIN = 16;
+  const MAX_TRANSLATIONS = 16;
+  const MAX_EVIDENCE = 32;
+  const MAX_AFFILIATIONS = 32;
+  const RATINGS = ['true', 'mostly-true', 'mixed', 'mostly-false', 'false', 'unverifiable', 'misattributed'];
+  // How a later hop of a chain stands to the one before (the first hop
+  // alone is `reported`).
+  const HOP_RELATIONS = ['cited', 'quoted', 'published-on', 'anonymous'];
+  const CLAIM_RELATION_WORDING = {
+    'same-as': 'is the same story as',
+    'derived-from': 'was derived from (shares the origin of)',
+    corroborates: 'independently supports',
+    contradicts: 'contradicts',
+  };
+  const ENTRY_ID_RE = /^[0-9a-f]{64}$/;
+  const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ)?$/;
+
+  // Free text as the ledger takes it: in NFC, not blank, at most `max`
+  // bytes of UTF-8.
+  function needText(what, raw, max) {
+    const text = String(raw).normalize('NFC');
+    if (text.trim() === '') throw new Error(what + ' may not be empty.');
+    if (ENC.encode(text).length > max) throw new Error(what + ' is over ' + max + ' bytes.');
+    return text;
   }
+
+  function needUrl(what, raw) {
+    const url = String(raw).trim();
+    if (!/^https?:\/\//.test(url) || /[\s\u0000-\u001f\u007f-\u009f]/.test(url) || ENC.encode(url).length > MAX_URL) {
+      throw new Error(what + ' must start with https:// or http:// and hold no spaces.');
+    }
+    return url;
+  }
+
+  function needLang(what, raw) {
+    const tag = String(raw).trim();
+    if (tag.length > 35 || !LANG_RE.test(tag)) throw new Error(what + ' must be a language tag such as en, ar or zh-Hant.');
+    return tag;
+  }
+
+  // A date YYYY-MM-DD, or a UTC time YYYY-MM-DDTHH:MM:SSZ, on a day that
+  // exists.
+  function needDate(what, raw) {
+    const date = String(raw).trim();
+    const m = DATE_RE.exec(date);
+    const day = new Date(0);
+    if (m) day.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    if (!m || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) {
+      throw new Error(what + ' must be a date YYYY-MM-DD, or a UTC time YYYY-MM-DDTHH:MM:SSZ.');
+    }
+    return date;
+  }
+
+  // A field that may be left blank: absent then, else checked by `check`.
+  const blankOr = (what, raw, check, max) => (String(raw).trim() === '' ? undefined : check(what, raw, max));
+
+  // Text folded for matching what one types: case and marks aside.
+  const fold = (s) => String(s).normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
   function field(label, input, hint) {
     return h('p', { class: 'field' }, h('label', { for: input.getAttribute('id') }, label), ' ', input, hint ? h('span', { class: 'muted hint' }, ' ' + hint) : null);
   }
 
-  function sourceForm(key) {
-    const form = h(
-      'form',
-      { id: 'source-form', class: 'workbench-form', action: '#', autocomplete: 'off' },
-      field('Id', h('input', { id: 'source-id', name: 'id', required: true, pattern: '[a-z0-9][a-z0-9-]{0,63}' }), 'a-z, 0-9 and -, e.g. agenzia-nova'),
-      field('Name', h('input', { id: 'source-name', name: 'name', required: true, dir: 'auto' })),
+  // A multi-line text field holding `value`.
+  const textArea = (id, value, rows) => h('textarea', { id, name: id, rows: rows || 3, dir: 'auto' }, value || '');
+
+  // Runs `task` (it checks, signs and posts) for the form `prefix`, and
+  // shows in `outcome` what it returns, or why nothing was recorded:
+  // `data-by` says whether the page or the server refused.
+  async function settle(outcome, prefix, task) {
+    outcome.replaceChildren(h('p', { class: 'muted' }, 'Checking, signing and sending\u2026'));
+    try {
+      const shown = await task();
+      if (shown) outcome.replaceChildren(shown);
+    } catch (err) {
+      outcome.replaceChildren(
+        h('p', { class: 'error', id: prefix + '-refused', role: 'alert', 'data-by': err && err.status ? 'server' : 'page' }, err && err.message ? err.message : String(err)),
+      );
+    }
+  }
+
+  // Runs `task(outcome)` on each submit of `form`; returns the outcome box.
+  function onSubmit(form, prefix, task) {
+    const outcome = h('div', { id: prefix + '-outcome', 'aria-live': 'polite' });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const button = form.querySelector('button[type=submit]');
+      button.disabled = true;
+      await settle(outcome, prefix, () => task(outcome));
+      button.disabled = false;
+    });
+    return outcome;
+  }
+
+  // The entry the server recorded (or had already from this key).
+  function recorded(prefix, answer, ...what) {
+    return h(
+      'p',
+      { class: 'done', id: prefix + '-done', 'data-id': answer.id, 'data-seq': answer.seq },
+      answer.new ? 'Recorded as entry #' + answer.seq + ': ' : 'Already recorded by this key, as entry #' + answer.seq + ': ',
+      what,
+      ' (',
+      h('code', null, short(answer.id)),
+      ').',
+    );
+  }
+
+  const workbenchForm = (id, ...children) => h('form', { id, class: 'workbench-form', action: '#', autocomplete: 'off', novalidate: true }, children);
+
+  // A text box that offers what `find(query)` finds as one types
+  // ([{ value, label, lang, note }]); choosing an offer calls `pick`.
+  // `extra(query)`, if given, makes a last offer of its own. An answer
+  // that arrives after a later keystroke's is dropped.
+  function picker(id, find, pick, extra) {
+    const input = h('input', { id, type: 'search', autocomplete: 'off', dir: 'auto', 'aria-controls': id + '-offers' });
+    const offers = h('ul', { class: 'offers', id: id + '-offers' });
+    let asked = 0;
+    input.addEventListener('input', async () => {
+      const mine = ++asked;
+      const query = input.value.trim();
+      let found;
+      try {
+        found = query ? await find(query) : [];
+      } catch (err) {
+        found = err;
+      }
+      if (mine !== asked) return;
+      if (found instanceof Error) {
+        offers.replaceChildren(h('li', { class: 'muted' }, 'Could not search: ' + found.message));
+        return;
+      }
+      offers.replaceChildren(
+        ...found.map((item) => {
+          const choose = h('button', { type: 'button', class: 'offer', 'data-value': item.value }, h('span', langAttrs(item.lang), item.label), item.note ? h('span', { class: 'muted' }, ' ' + item.note) : null);
+          choose.addEventListener('click', () => {
+            offers.replaceChildren();
+            pick(item);
+          });
+          return h('li', null, choose);
+        }),
+      );
+      if (query && extra) add(offers, h('li', null, extra(query)));
+    });
+    return { input, offers, close: () => offers.replaceChildren() };
+  }
+
+  // One hop's source, found by name or id as one types among `sources`
+  // (id to name); `onNew(query, set)`, if given, is offered when the
+  // source is not there yet. Returns { el, value(), set(id) }.
+  function sourceChooser(id, sources, onNew) {
+    let chosen = null;
+    const shown = h('span', { class: 'chosen', id: id + '-chosen' });
+    const set = (slug) => {
+      chosen = slug;
+      p.input.value = '';
+      shown.setAttribute('data-source', slug);
+      shown.replaceChildren(h('bdi', null, sources.get(slug) || slug), ' ', h('code', null, slug));
+    };
+    const find = async (query) => {
+      const words = fold(query).split(/\s+/).filter(Boolean);
+      const hits = [];
+      for (const [slug, name] of sources) {
+        const hay = fold(name) + ' ' + slug;
+        if (words.every((w) => hay.includes(w))) hits.push({ value: slug, label: name, note: slug });
+      }
+      return hits.slice(0, 8);
+    };
+    const newSource = onNew
+      ? (query) => {
+          const b = h('button', { type: 'button', class: 'offer new-source', id: id + '-new' }, 'A new source: \u201c', h('bdi', null, query), '\u201d\u2026');
+          b.addEventListener('click', () => {
+            p.close();
+            onNew(query, set);
+          });
+          return b;
+        }
+      : null;
+    const p = picker(id, find, (item) => set(item.value), newSource);
+    return {
+      el: h('span', { class: 'chooser' }, p.input, ' ', shown, p.offers),
+      // The source chosen, or an id typed whole.
+      value: () => chosen || p.input.value.trim(),
+      set,
+    };
+  }
+
+  // An attribution chain built hop by hop, `initial` (if any) filled in:
+  // the publisher first, then each source further back and how the hop
+  // before stands to it. `read()` checks it as the ledger does.
+  function chainEditor(prefix, sources, onNew, initial) {
+    const list = h('ol', { class: 'chain-editor', id: prefix + '-chain' });
+    const hops = [];
+    const more = h('button', { type: 'button', id: prefix + '-hop-add' }, 'Add a hop further back');
+    const fewer = h('button', { type: 'button', id: prefix + '-hop-remove' }, 'Remove the last hop');
+    const update = () => {
+      more.disabled = hops.length >= MAX_CHAIN;
+      fewer.disabled = hops.length <= 1;
+    };
+    const addHop = (hop) => {
+      const id = prefix + '-hop-' + hops.length;
+      const chooser = sourceChooser(id, sources, onNew);
+      const relation = hops.length === 0
+        ? null
+        : h('select', { id: id + '-relation', 'aria-label': 'how the hop before stands to it' }, HOP_RELATIONS.map((r) => h('option', { value: r, selected: Boolean(hop && hop.relation === r) }, RELATION_WORDING[r])));
+      const item = h('li', { class: 'hop' }, relation ? ['which ', relation, ' '] : h('span', { class: 'hop-role' }, 'Publisher, which reported it: '), chooser.el);
+      if (hop) chooser.set(hop.source);
+      hops.push({ chooser, relation, item });
+      add(list, item);
+      update();
+    };
+    more.addEventListener('click', () => hops.length < MAX_CHAIN && addHop(null));
+    fewer.addEventListener('click', () => {
+      if (hops.length > 1) hops.pop().item.remove();
+      update();
+    });
+    (initial && initial.length ? initial : [null]).forEach(addHop);
+    const read = () => {
+      const chain = hops.map((hop, i) => {
+        const where = i === 0 ? 'The publisher' : 'Hop ' + (i + 1);
+        const source = hop.chooser.value();
+        if (!source) throw new Error(where + ': choose its source.');
+        if (!sources.has(source)) throw new Error(where + ': there is no source \u201c' + source + '\u201d in this ledger; choose one that is offered, or add it first.');
+        return { relation: i === 0 ? 'reported' : hop.relation.value, source };
+      });
+      chain.forEach((hop, i) => {
+        if (chain.slice(0, i).some((o) => o.source === hop.source)) throw new Error('\u201c' + hop.source + '\u201d appears twice in the chain.');
+      });
+      return chain;
+    };
+    return { el: h('div', { class: 'chain-box' }, list, h('p', null, more, ' ', fewer)), read };
+  }
+
+  // The fields of a claim as it appeared: text, language, quoted words,
+  // translations, chain, and where and when, `initial` filled in (a claim
+  // to correct). `read()` gives the claim body, checked.
+  function claimFields(prefix, sources, onNew, initial) {
+    const c = initial || {};
+    const appeared = c.appeared || {};
+    const input = (name, value) => h('input', { id: prefix + '-' + name, name: prefix + '-' + name, value: value || null, dir: 'auto' });
+    const text = textArea(prefix + '-text', c.text, 4);
+    const lang = input('lang', c.lang);
+    const quote = textArea(prefix + '-quote', c.quote, 2);
+    const date = input('date', appeared.date);
+    const url = input('url', appeared.url);
+    const venue = input('venue', appeared.venue);
+    const chain = chainEditor(prefix, sources, onNew, c.chain);
+    const translations = h('ol', { class: 'translations', id: prefix + '-translations' });
+    let made = 0;
+    const addTranslation = (t) => {
+      const id = prefix + '-tr-' + made++;
+      const tag = h('input', { id: id + '-lang', class: 'tr-lang', value: t ? t.lang : null, size: 8 });
+      const words = textArea(id + '-text', t && t.text, 2);
+      words.classList.add('tr-text');
+      const remove = h('button', { type: 'button', class: 'tr-remove' }, 'Remove this translation');
+      const item = h('li', { class: 'translation-row' }, field('Language', tag), field('Translation', words), remove);
+      remove.addEventListener('click', () => item.remove());
+      add(translations, item);
+    };
+    (c.translations || []).forEach(addTranslation);
+    const another = h('button', { type: 'button', id: prefix + '-tr-add' }, 'Add a translation');
+    another.addEventListener('click', () => addTranslation(null));
+    const el = h(
+      'div',
+      { class: 'claim-fields' },
+      field('Text', text, 'the statement as it appeared, in its own language'),
+      field('Language', lang, 'e.g. ar'),
+      field('Quoted words', quote, 'optional: the words verbatim, when quoted'),
+      h('h3', null, 'Translations'),
+      translations,
+      h('p', null, another),
+      h('h3', null, 'Attribution chain'),
+      h('p', { class: 'muted' }, 'From the publisher back to whoever first said it; type part of a source\u2019s name or id to find it.'),
+      chain.el,
+      h('h3', null, 'Where and when it appeared'),
+      field('Date', date, 'YYYY-MM-DD, or a UTC time YYYY-MM-DDTHH:MM:SSZ'),
+      field('Web address', url, 'optional'),
+      field('Venue', venue, 'optional: the title, programme or page'),
+    );
+    const read = () => {
+      const tag = needLang('The language', lang.value);
+      const rows = [...translations.children].map((row, i) => ({
+        lang: needLang('Translation ' + (i + 1) + '\u2019s language', row.querySelector('.tr-lang').value),
+        text: needText('Translation ' + (i + 1), row.querySelector('.tr-text').value, MAX_TEXT),
+      }));
+      if (rows.length > MAX_TRANSLATIONS) throw new Error('At most ' + MAX_TRANSLATIONS + ' translations.');
+      rows.forEach((t, i) => {
+        const same = (o) => o.lang.toLowerCase() === t.lang.toLowerCase();
+        if (same({ lang: tag }) || rows.slice(0, i).some(same)) throw new Error('Translation ' + (i + 1) + ' is a second text in ' + t.lang + '.');
+      });
+      return {
+        appeared: {
+          date: needDate('The date', date.value),
+          url: blankOr('The web address', url.value, needUrl),
+          venue: blankOr('The venue', venue.value, needText, MAX_NAME),
+        },
+        chain: chain.read(),
+        lang: tag,
+        quote: blankOr('The quoted words', quote.value, needText, MAX_TEXT),
+        text: needText('The text', text.value, MAX_TEXT),
+        translations: rows.length ? rows : undefined,
+      };
+    };
+    return { el, read };
+  }
+
+  // The standing claims that resemble `text` (POST /v1/match; nothing is
+  // written).
+  async function resembling(text) {
+    const response = await post('/v1/match', JSON.stringify({ text, limit: 5 }));
+    if (!response.ok) throw new Error('The server could not look for claims like it (it answered ' + response.status + '); nothing was signed.');
+    const answer = await response.json();
+    return answer.matches || [];
+  }
+
+  // Records `body` as a claim and then, when `same` is a claim's id,
+  // relates the new claim `same-as` it: two entries, signed in turn.
+  async function recordClaim(key, body, same) {
+    const answer = await signAndPost(key, 'claim', body);
+    const claimLine = recorded('claim', answer, h('a', { href: claimHref(answer.id) }, 'the claim'));
+    if (!same) return claimLine;
+    const box = h('div', null, claimLine);
+    await settle(box.appendChild(h('div')), 'relation', async () => {
+      const related = await signAndPost(key, 'relation', { from: answer.id, relation: 'same-as', to: same });
+      return recorded('relation', related, 'the same story as ', h('a', { href: claimHref(same) }, h('code', null, short(same))));
+    });
+    return box;
+  }
+
+  // The claims recorded already that resemble the one about to be: the
+  // editor records it related `same-as` one of them, or on its own.
+  function duplicatesOffer(key, read, found, outcome) {
+    const choose = (same) => () => settle(outcome, 'claim', () => recordClaim(key, read(), same));
+    const alone = h('button', { type: 'button', id: 'claim-record-alone' }, 'Record it as a claim of its own');
+    alone.addEventListener('click', choose(null));
+    return h(
+      'div',
+      { class: 'duplicates', id: 'claim-duplicates' },
+      h('p', null, (found.length === 1 ? 'A claim recorded already resembles it' : found.length + ' claims recorded already resemble it') + '. If it is another report of the same story, record it related \u201csame as\u201d that claim; else record it on its own. Nothing is signed until you choose.'),
+      h(
+        'ol',
+        { class: 'results' },
+        found.map((m) => {
+          const same = h('button', { type: 'button', class: 'same-as', 'data-claim': m.id }, 'Record it, the same story as this one');
+          same.addEventListener('click', choose(m.id));
+          return h(
+            'li',
+            { class: 'result' },
+            h('a', { class: 'claim-link', href: claimHref(m.id) }, h('p', langAttrs(m.lang, { class: 'claim-snippet' }), m.text)),
+            h('p', { class: 'meta' }, 'resemblance ', num(m.score), ' \u00b7 ', when(m.date), ' \u00b7 ', h('code', null, short(m.id))),
+            same,
+          );
+        }),
+      ),
+      h('p', null, alone),
+    );
+  }
+
+  function claimForm(key, sources, onNew) {
+    const fields = claimFields('claim', sources, onNew, null);
+    const form = workbenchForm('claim-form', fields.el, h('p', null, h('button', { type: 'submit', id: 'claim-submit' }, 'Look for the same claim, then sign and record')));
+    const outcome = onSubmit(form, 'claim', async (box) => {
+      const body = fields.read();
+      const found = await resembling(body.text);
+      if (!found.length) return recordClaim(key, body, null);
+      box.replaceChildren(duplicatesOffer(key, fields.read, found, box));
+      return null;
+    });
+    return h('div', null, form, outcome);
+  }
+
+  // The source form's values as a source body, checked as the ledger
+  // checks them; free text in NFC as the command line makes it.
+  function sourceBody(form) {
+    const value = (name) => form.elements[name].value;
+    const id = value('id').trim();
+    if (!SLUG_RE.test(id)) throw new Error('The id must be 1 to 64 characters from a-z, 0-9 and -, not starting with -.');
+    const kind = value('kind');
+    if (!SOURCE_KINDS.includes(kind)) throw new Error('Choose what kind of source it is.');
+    const affiliations = [...new Set(value('affiliations').split(/[\s,]+/).filter(Boolean))].sort();
+    for (const a of affiliations) {
+      if (!SLUG_RE.test(a)) throw new Error('Affiliation \u201c' + a + '\u201d is not a source id.');
+      if (a === id) throw new Error('A source cannot be affiliated with itself.');
+    }
+    if (affiliations.length > MAX_AFFILIATIONS) throw new Error('At most ' + MAX_AFFILIATIONS + ' affiliations.');
+    return {
+      affiliations: affiliations.length ? affiliations : undefined,
+      description: blankOr('The description', value('description'), needText, MAX_NAME),
+      id,
+      kind,
+      language: blankOr('The language', value('language'), needLang),
+      name: needText('The name', value('name'), MAX_NAME),
+      url: blankOr('The web address', value('url'), needUrl),
+    };
+  }
+
+  // The source form; `added(body)` hears of each source recorded. Returns
+  // { el, start(name) }: `start` fills in a new source's name (and an id
+  // made from it) and brings the form to the writer.
+  function sourceForm(key, added) {
+    const id = h('input', { id: 'source-id', name: 'id', required: true, pattern: '[a-z0-9][a-z0-9-]{0,63}' });
+    const name = h('input', { id: 'source-name', name: 'name', required: true, dir: 'auto' });
+    const form = workbenchForm(
+      'source-form',
+      field('Id', id, 'a-z, 0-9 and -, e.g. agenzia-nova'),
+      field('Name', name),
       field('Kind', h('select', { id: 'source-kind', name: 'kind' }, SOURCE_KINDS.map((k) => h('option', { value: k }, k)))),
       field('Web address', h('input', { id: 'source-url', name: 'url', type: 'url' }), 'optional'),
       field('Language', h('input', { id: 'source-language', name: 'language' }), 'optional, e.g. ar'),
@@ -1672,34 +2094,171 @@
       field('Affiliations', h('input', { id: 'source-affiliations', name: 'affiliations' }), 'optional: ids of defined sources, separated by spaces'),
       h('p', null, h('button', { type: 'submit', id: 'source-submit' }, 'Sign and add the source')),
     );
-    const outcome = h('div', { id: 'source-outcome', 'aria-live': 'polite' });
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      const button = form.querySelector('button');
-      button.disabled = true;
-      outcome.replaceChildren(h('p', { class: 'muted' }, 'Signing and sending\u2026'));
-      try {
-        const body = sourceBody(form);
-        const answer = await signAndPost(key, 'source', body);
-        outcome.replaceChildren(
-          h(
-            'p',
-            { class: 'done', id: 'source-done', 'data-id': answer.id, 'data-seq': answer.seq },
-            answer.new ? 'Recorded as entry #' + answer.seq + ': ' : 'Already recorded by this key, as entry #' + answer.seq + ': ',
-            h('a', { href: sourceHref(body.id) }, body.name),
-            ' (',
-            h('code', null, short(answer.id)),
-            ').',
-          ),
-        );
-      } catch (err) {
-        outcome.replaceChildren(h('p', { class: 'error', id: 'source-refused', role: 'alert' }, err && err.message ? err.message : String(err)));
-      } finally {
-        button.disabled = false;
-      }
+    const outcome = onSubmit(form, 'source', async () => {
+      const body = sourceBody(form);
+      const answer = await signAndPost(key, 'source', body);
+      added(body);
+      return recorded('source', answer, h('a', { href: sourceHref(body.id) }, body.name));
+    });
+    const start = (words) => {
+      name.value = words;
+      id.value = fold(words).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+      form.scrollIntoView({ block: 'start' });
+      id.focus({ preventScroll: true });
+    };
+    return { el: h('div', null, form, outcome), start };
+  }
+
+  // ---- forms on a claim's page ----
+
+  function verdictBody(form, claimId) {
+    const value = (name) => form.elements[name].value;
+    const rating = value('rating');
+    if (!RATINGS.includes(rating)) throw new Error('Choose a rating.');
+    const confidence = value('confidence').trim();
+    if (!/^\d{1,3}$/.test(confidence) || Number(confidence) > 100) throw new Error('The confidence must be a whole number from 0 to 100.');
+    const evidence = value('verdict-evidence')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line, i) => needText('Evidence ' + (i + 1), line, MAX_URL));
+    if (evidence.length > MAX_EVIDENCE) throw new Error('At most ' + MAX_EVIDENCE + ' pieces of evidence.');
+    return {
+      claim: claimId,
+      confidence: Number(confidence),
+      evidence: evidence.length ? evidence : undefined,
+      rating,
+      rationale: needText('The rationale', value('verdict-rationale'), MAX_TEXT),
+      supersedes: form.elements.supersedes && value('supersedes') ? value('supersedes') : undefined,
+    };
+  }
+
+  // A fact-checker's verdict on claim `c` (as GET /v1/claims/ID has it);
+  // it may replace the key's own current verdict on it.
+  function verdictForm(key, c) {
+    const mine = (c.verdicts || []).filter((v) => v.current && v.signer === key.name);
+    const form = workbenchForm(
+      'verdict-form',
+      field('Rating', h('select', { id: 'verdict-rating', name: 'rating' }, RATINGS.map((r) => h('option', { value: r }, r)))),
+      field('Confidence', h('input', { id: 'verdict-confidence', name: 'confidence', type: 'number', min: 0, max: 100, step: 1 }), 'per cent, 0 to 100'),
+      field('Rationale', textArea('verdict-rationale', '', 4)),
+      field('Evidence', textArea('verdict-evidence', '', 3), 'optional: links or citations, one a line'),
+      mine.length
+        ? field('Replaces', h('select', { id: 'verdict-supersedes', name: 'supersedes' }, h('option', { value: '' }, 'nothing: a verdict of its own'), mine.map((v) => h('option', { value: v.id }, 'my verdict ' + short(v.id) + ' (' + ((v.verdict || {}).rating || '?') + ')'))))
+        : null,
+      h('p', null, h('button', { type: 'submit', id: 'verdict-submit' }, 'Sign and record the verdict')),
+    );
+    const outcome = onSubmit(form, 'verdict', async () => {
+      const body = verdictBody(form, c.id);
+      const answer = await signAndPost(key, 'verdict', body);
+      return recorded('verdict', answer, body.rating + ', confidence ' + body.confidence + '%');
     });
     return h('div', null, form, outcome);
   }
+
+  // Relates claim `c` to another, found by its words as one types (the
+  // API's claim search) or by its whole id.
+  function relationForm(key, c) {
+    let other = null;
+    const chosen = h('p', { class: 'chosen', id: 'relation-to-chosen' }, 'No claim chosen yet.');
+    const choose = (item) => {
+      other = item.value;
+      chosen.setAttribute('data-claim', item.value);
+      chosen.replaceChildren('The other claim: ', h('a', { href: claimHref(item.value) }, h('span', langAttrs(item.lang), item.label)), ' ', h('code', null, short(item.value)));
+    };
+    const find = async (query) => {
+      if (ENTRY_ID_RE.test(query)) return [{ value: query, label: 'the claim ' + short(query), note: '' }];
+      const found = await api('/v1/claims?limit=8&q=' + encodeURIComponent(query));
+      return (found.claims || [])
+        .filter((o) => o.id !== c.id)
+        .map((o) => ({ value: o.id, label: o.text.length > 140 ? o.text.slice(0, 139) + '\u2026' : o.text, lang: o.lang, note: short(o.id) }));
+    };
+    const search = picker('relation-to', find, choose, null);
+    const kind = h('select', { id: 'relation-kind', name: 'relation' }, Object.entries(CLAIM_RELATION_WORDING).map(([r, words]) => h('option', { value: r }, words)));
+    const note = textArea('relation-note', '', 2);
+    const form = workbenchForm(
+      'relation-form',
+      field('This claim', kind),
+      field('the claim', search.input, 'type some of its words, or its id'),
+      search.offers,
+      chosen,
+      field('Note', note, 'optional: why they are linked'),
+      h('p', null, h('button', { type: 'submit', id: 'relation-submit' }, 'Sign and record the relation')),
+    );
+    const outcome = onSubmit(form, 'relation', async () => {
+      if (!other || !ENTRY_ID_RE.test(other)) throw new Error('Choose the other claim.');
+      if (other === c.id) throw new Error('A claim cannot be related to itself.');
+      if (!(kind.value in CLAIM_RELATION_WORDING)) throw new Error('Choose how the claims stand to each other.');
+      const body = { from: c.id, note: blankOr('The note', note.value, needText, MAX_TEXT), relation: kind.value, to: other };
+      const answer = await signAndPost(key, 'relation', body);
+      return recorded('relation', answer, 'this claim ', CLAIM_RELATION_WORDING[body.relation], ' ', h('a', { href: claimHref(other) }, h('code', null, short(other))));
+    });
+    return h('div', null, form, outcome);
+  }
+
+  // An editor's amendment of claim `c`: a corrected chain, a corrected
+  // claim, or its retraction, with the reason.
+  function amendmentForm(key, c, sources) {
+    const current = c.claim || {};
+    const chain = chainEditor('amend', sources, null, current.chain);
+    const fields = claimFields('amend-claim', sources, null, current);
+    const parts = {
+      reattribute: h('div', { id: 'amend-reattribute' }, h('h3', null, 'The corrected chain'), chain.el),
+      'correct-claim': h('div', { id: 'amend-correct', hidden: true }, h('h3', null, 'The corrected claim'), fields.el),
+      retract: h('div', { id: 'amend-retract', hidden: true }, h('p', { class: 'muted' }, 'The claim stays in the ledger, marked as no longer standing.')),
+    };
+    const change = h(
+      'select',
+      { id: 'amend-change', name: 'change' },
+      h('option', { value: 'reattribute' }, 're-attribute it: a corrected chain'),
+      h('option', { value: 'correct-claim' }, 'correct it: its text, language, translations, chain, where or when'),
+      h('option', { value: 'retract' }, 'retract it'),
+    );
+    change.addEventListener('change', () => {
+      for (const [type, part] of Object.entries(parts)) part.hidden = type !== change.value;
+    });
+    const reason = textArea('amend-reason', '', 3);
+    const form = workbenchForm(
+      'amend-form',
+      field('Change', change),
+      Object.values(parts),
+      field('Reason', reason, 'why it is amended; shown with the claim'),
+      h('p', null, h('button', { type: 'submit', id: 'amend-submit' }, 'Sign and record the amendment')),
+    );
+    const outcome = onSubmit(form, 'amend', async () => {
+      const type = change.value;
+      const made = { reattribute: () => ({ chain: chain.read(), type }), 'correct-claim': () => ({ claim: fields.read(), type }), retract: () => ({ type }) }[type];
+      if (!made) throw new Error('Choose what the amendment changes.');
+      const body = { change: made(), reason: needText('The reason', reason.value, MAX_TEXT), target: c.id };
+      const answer = await signAndPost(key, 'amendment', body);
+      return recorded('amend', answer, { reattribute: 'its re-attribution', 'correct-claim': 'its correction', retract: 'its retraction' }[type]);
+    });
+    return h('div', null, form, outcome);
+  }
+
+  // What the loaded key may sign about claim `c`, as forms, or why it may
+  // not, told before anything is signed.
+  async function claimWriting(c, sources) {
+    const panel = section('write', 'Sign about this claim');
+    const key = workbenchKey;
+    if (!key) {
+      add(panel, h('p', { class: 'muted', id: 'write-none' }, 'To rate, relate or amend this claim, load your key in the ', h('a', { href: '#/workbench' }, 'workbench'), '; it stays in this page until it is reloaded or closed.'));
+      return panel;
+    }
+    await standingOf(key);
+    const status = (cls, text) => h('p', { class: 'key-status ' + cls, id: 'write-status', 'data-status': cls }, text);
+    add(panel, h('p', null, 'With the key ', h('code', null, key.name + '+' + key.keyId), ' loaded in the workbench.'));
+    const no = whyNot(key, ['verdict', 'relation', 'amendment'], 'rate, relate or amend claims; a fact-checker key rates them, an editor key amends them, either relates them');
+    if (no) return add(panel, status(no[0], no[1]));
+    const can = [['verdict', 'rate'], ['relation', 'relate'], ['amendment', 'amend']].filter(([kind]) => allowed(key, kind)).map(([, verb]) => verb);
+    add(panel, status('ok', 'This key may ' + orList(can) + ' this claim.'));
+    if (allowed(key, 'verdict')) add(panel, h('h3', null, 'Sign a verdict'), verdictForm(key, c));
+    if (allowed(key, 'relation')) add(panel, h('h3', null, 'Relate it to another claim'), relationForm(key, c));
+    if (allowed(key, 'amendment')) add(panel, h('h3', null, 'Amend it'), amendmentForm(key, c, sources));
+    return panel;
+  }
+
+  // ---- the workbench page ----
 
   // What the loaded key is and may do, and the forms it may use.
   async function keyPanel(box) {
@@ -1710,34 +2269,42 @@
       return;
     }
     add(box, h('p', null, 'Loaded key ', h('code', { id: 'key-vkey' }, key.vkey), ' (in this page only).'));
-    const standing = await keyStanding(key.vkey);
-    const status = (cls, ...text) => add(box, h('p', { class: 'key-status ' + cls, id: 'key-status', 'data-status': cls }, text));
-    if (!standing.enrolled) {
-      status('unknown', 'This key is not enrolled in this ledger: the server would refuse anything it signs. Ask an admin to enrol it.');
+    const standing = await standingOf(key);
+    const status = (cls, text) => add(box, h('p', { class: 'key-status ' + cls, id: 'key-status', 'data-status': cls }, text));
+    if (standing.enrolled) {
+      add(box, dl([
+        ['Holder', standing.enrolled.holder ? h('span', { dir: 'auto' }, standing.enrolled.holder) : '–'],
+        ['Roles', h('span', { id: 'key-roles' }, standing.enrolled.roles.join(', '))],
+        ['Enrolled by', h('span', null, 'entry #' + standing.enrolled.seq)],
+      ]));
+    }
+    const no = whyNot(key, ['claim', 'source'], 'record claims or add sources; an editor or fact-checker key may');
+    if (no) {
+      status(no[0], no[1]);
       return;
     }
-    const roles = standing.enrolled.roles;
-    add(box, dl([
-      ['Holder', standing.enrolled.holder ? h('span', { dir: 'auto' }, standing.enrolled.holder) : '–'],
-      ['Roles', h('span', { id: 'key-roles' }, roles.join(', '))],
-      ['Enrolled by', h('span', null, 'entry #' + standing.enrolled.seq)],
-    ]));
-    if (standing.revoked !== null) {
-      status('revoked', 'This key was retired by entry #' + standing.revoked + ': the server would refuse anything it signs now.');
-      return;
-    }
-    if (!mayWrite(roles, 'source')) {
-      status('no-role', 'This key\u2019s roles (' + roles.join(', ') + ') may not add sources; an editor or fact-checker key may.');
-      return;
-    }
-    status('ok', 'This key may add sources.');
-    add(box, section('add-source', 'Add a source', sourceForm(key)));
+    const onPage = [['verdict', 'rate'], ['relation', 'relate'], ['amendment', 'amend']].filter(([kind]) => allowed(key, kind)).map(([, verb]) => verb);
+    status('ok', 'This key may record claims and add sources here' + (onPage.length ? ', and ' + orList(onPage) + ' a claim from its page' : '') + '.');
+    const sources = await sourceNames();
+    // The hop waiting for the source being added, if any.
+    let waiting = null;
+    const source = sourceForm(key, (body) => {
+      sources.set(body.id, body.name);
+      if (waiting) waiting(body.id);
+      waiting = null;
+    });
+    const onNew = (query, set) => {
+      waiting = set;
+      source.start(query);
+    };
+    if (allowed(key, 'claim')) add(box, section('record-claim', 'Record a claim', claimForm(key, sources, allowed(key, 'source') ? onNew : null)));
+    if (allowed(key, 'source')) add(box, section('add-source', 'Add a source', source.el));
   }
 
   async function workbenchPage(view) {
     add(view,
       h('h1', { tabindex: -1 }, 'Workbench'),
-      h('p', { class: 'lead' }, 'Sign entries with your own isnad key and add them to this ledger. The key file is read by this page and kept in its memory only: it is never sent to the server or anywhere else, and it is forgotten when you close or reload the page.'),
+      h('p', { class: 'lead' }, 'Sign entries with your own isnad key and add them to this ledger. The key file is read by this page and kept in its memory only: it is never sent to the server or anywhere else, and it is forgotten when you close or reload the page. Claims are recorded here; a claim\u2019s own page offers its verdict, relation and amendment forms while the key is loaded.'),
     );
     const input = h('input', { id: 'key-file', type: 'file', accept: '.key,text/plain' });
     const box = h('div', { id: 'key-panel' });

@@ -176,11 +176,14 @@ mod tests {
     #[test]
     fn the_workbench_keeps_the_key_in_the_page() {
         // The signing key is imported non-extractable; the page posts
-        // nothing but entries, to this origin, and stores nothing but the
+        // nothing but signed entries and the text of a claim to match, to
+        // this origin, through one function, and stores nothing but the
         // public keys a reader checks proofs with, for the tab's session.
         assert!(APP_JS.contains("importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign'])"));
         assert_eq!(APP_JS.matches("method: 'POST'").count(), 1);
-        assert!(APP_JS.contains("fetch('/v1/entries', {"));
+        assert_eq!(APP_JS.matches("post('").count(), 2);
+        assert!(APP_JS.contains("post('/v1/entries', leaf)"));
+        assert!(APP_JS.contains("post('/v1/match', JSON.stringify({ text, limit: 5 }))"));
         for store in ["localStorage", "indexedDB", "document.cookie"] {
             assert!(!APP_JS.contains(store), "app.js uses {store}");
         }
