@@ -415,6 +415,7 @@ fn ureq_get(url: &str) -> String {
 #[test]
 fn a_split_view_is_refused_by_the_witness_and_reported() {
     let d = Desk::new();
+    let vkey = d.ok(&["checkpoint", "--vkey"]).trim().to_owned();
     let (wdir, k1, w) = listed_witness(&d, "w1");
     let fork = d.dir().join("fork");
     copy_dir(&d.ledger, &fork);
@@ -456,4 +457,25 @@ fn a_split_view_is_refused_by_the_witness_and_reported() {
         1,
     );
     assert!(e.contains("missing: witness.example/w1"), "{e}");
+    // And so does a mirror of the fork's published tiles.
+    let published = d.dir().join("fork-published");
+    let exported = other(&["export", "tiles", s(&published)]);
+    assert!(exported.status.success(), "{exported:?}");
+    let m = d.dir().join("fork-mirror");
+    let e = error_line(
+        &d.out(&[
+            "mirror",
+            s(&published),
+            s(&m),
+            "--vkey",
+            &vkey,
+            "--witness",
+            &k1,
+            "--quorum",
+            "1",
+        ]),
+        1,
+    );
+    assert!(e.contains("missing: witness.example/w1"), "{e}");
+    assert!(!m.join("ledger").exists());
 }
