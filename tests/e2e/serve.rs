@@ -368,6 +368,33 @@ fn checkers_and_the_scores_facts_over_http() {
     );
     let shares = nova["explanation"]["checkers"].as_array().unwrap();
     assert_eq!(shares.len(), 2, "{nova}");
+    // The verdicts behind a source come a page at a time, with the total;
+    // the pages together are the whole list, in ledger order.
+    let all = nova["explanation"]["evidence"].as_array().unwrap().clone();
+    assert_eq!(all.len(), 2, "{nova}");
+    assert_eq!(nova["evidence_total"], 2);
+    let page = |q: &str| get_json(&format!("{u}/v1/sources/harchaoui?{q}"));
+    let mut paged = Vec::new();
+    for q in ["limit=1", "offset=1&limit=1", "offset=2&limit=1"] {
+        let p = page(q);
+        assert_eq!(p["evidence_total"], 2, "{q}: {p}");
+        assert_eq!(
+            p["explanation"]["checkers"],
+            nova["explanation"]["checkers"]
+        );
+        let ev = p["explanation"]["evidence"].as_array().unwrap();
+        assert!(ev.len() <= 1, "{q}: {p}");
+        // Each page carries the text of the claims its verdicts rated.
+        for e in ev {
+            let claim = e["claim"].as_str().unwrap();
+            assert!(p["claims"][claim]["text"].is_string(), "{q}: {p}");
+        }
+        paged.extend(ev.iter().cloned());
+    }
+    assert_eq!(paged, all);
+    let (status, _, body) = get(&format!("{u}/v1/sources/harchaoui?limit=0"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("\"limit\""), "{body}");
     assert!(
         shares
             .iter()

@@ -1147,6 +1147,8 @@
 
   // Verdicts listed on a source page at a time.
   const EVIDENCE_PAGE = 25;
+  // Verdicts asked of the API at a time beyond the first response's.
+  const EVIDENCE_FETCH = 100;
 
   // One verdict behind a source: the claim it rated (its text), and what
   // the verdict weighed.
@@ -1260,15 +1262,33 @@
       const more = h('button', { type: 'button', id: 'evidence-more' });
       const rowOf = (e) => evidenceRow(e, claimCell);
       const shown = () => tbody.children.length;
-      const update = () => {
-        const n = Math.min(shown(), evidence.length);
-        counter.textContent = 'Showing ' + n + ' of ' + evidence.length + ' verdicts, in ledger order.';
-        more.hidden = n >= evidence.length;
-        more.textContent = 'Show ' + Math.min(EVIDENCE_PAGE, evidence.length - n) + ' more';
+      // The API sends the verdicts a page at a time; the rest are asked
+      // for as the reader reaches them.
+      const total = Number.isInteger(src.evidence_total) ? src.evidence_total : evidence.length;
+      const fetchMore = async () => {
+        const next = await api('/v1/sources/' + encodeURIComponent(slug) + '?offset=' + evidence.length + '&limit=' + EVIDENCE_FETCH);
+        const page = (next.explanation && next.explanation.evidence) || [];
+        for (const [id, c] of Object.entries(next.claims || {})) claimTexts.set(id, c);
+        evidence.push(...page);
+        return page.length;
       };
-      more.addEventListener('click', () => {
-        evidence.slice(shown(), shown() + EVIDENCE_PAGE).forEach((e) => add(tbody, rowOf(e)));
-        update();
+      const update = () => {
+        const n = Math.min(shown(), total);
+        counter.textContent = 'Showing ' + n + ' of ' + total + ' verdicts, in ledger order.';
+        more.hidden = n >= total;
+        more.textContent = 'Show ' + Math.min(EVIDENCE_PAGE, total - n) + ' more';
+      };
+      more.addEventListener('click', async () => {
+        more.disabled = true;
+        try {
+          if (shown() + EVIDENCE_PAGE > evidence.length && evidence.length < total) await fetchMore();
+          evidence.slice(shown(), shown() + EVIDENCE_PAGE).forEach((e) => add(tbody, rowOf(e)));
+          update();
+        } catch (err) {
+          add(evidencePanel, errorBox(err));
+        } finally {
+          more.disabled = false;
+        }
       });
       add(evidencePanel, counter, more);
       update();

@@ -600,13 +600,17 @@ fn slug(id: &str) -> Result<SourceId, Problem> {
     SourceId::parse(id, "source").map_err(|e| Problem::from(e).with_field("source"))
 }
 
-/// `GET /v1/sources/{slug}`: a source as it stands, its score, Admiralty
-/// grade and the verdicts behind them.
+/// `GET /v1/sources/{slug}?offset=K&limit=N`: a source as it stands, its
+/// score, Admiralty grade and the verdicts behind them, N (100 unless
+/// given, at most 1,000) from the K-th, with how many there are in all.
 pub async fn source(
     State(s): State<Shared>,
     uri: Uri,
     Path(id): Path<String>,
+    Params(page): Params<EvidencePage>,
 ) -> Result<Response, Problem> {
+    let limit = limit(page.limit, EVIDENCE_PAGE, EVIDENCE_PAGE_MAX)?;
+    let offset = usize::try_from(page.offset.unwrap_or(0)).unwrap_or(usize::MAX);
     blocking(move || {
         let id = slug(&id)?;
         rendered(&s, key_of(&uri), |snap| {
@@ -615,7 +619,15 @@ pub async fn source(
             };
             let scores = &snap.scores;
             let score = scores.source(&id);
-            let explanation = scores.explain_source(&id);
+            let mut explanation = scores.explain_source(&id);
+            // One page of the verdicts behind it: a source rated thousands
+            // of times would otherwise answer megabytes on every call.
+            let evidence_total = explanation.as_ref().map_or(0, |ex| ex.evidence.len());
+            if let Some(ex) = explanation.as_mut() {
+                let end = offset.saturating_add(limit).min(ex.evidence.len());
+                ex.evidence.truncate(end);
+                ex.evidence.drain(..offset.min(end));
+            }
             // Every rated claim's text, so that a page lists them without
             // asking for each claim.
             let mut texts = serde_json::Map::new();
@@ -641,12 +653,27 @@ pub async fn source(
                 "grade_wording": score.map(|sc| grade_wording(sc.grade)),
                 "grade_text": score.map(|sc| sc.grade_text()),
                 "explanation": explanation,
+                "evidence_total": evidence_total,
+                "evidence_offset": offset,
+                "evidence_limit": limit,
                 "claims": texts,
             }))
         })
     })
     .await
 }
+
+/// Paging of the verdicts behind a source, `GET /v1/sources/{slug}`.
+#[derive(Deserialize)]
+pub struct EvidencePage {
+    limit: Option<u64>,
+    offset: Option<u64>,
+}
+
+/// Verdicts behind a source in one response unless asked otherwise.
+const EVIDENCE_PAGE: usize = 100;
+/// Most verdicts behind a source in one response.
+const EVIDENCE_PAGE_MAX: usize = 1000;
 
 /// `GET /v1/sources/{slug}/history`: the source's expected value over time.
 pub async fn source_history(

@@ -109,7 +109,11 @@ pub fn document() -> Value {
             }},
             "/v1/claims/{id}": get("A claim as it stands: chain, verdicts, credibility (with its Admiralty `pair`, `disputed`, `misattributed`, `circular`, `independence_unknown`) and its explanation", json!([id]), ok_json("The claim")),
             "/v1/sources": get("Every source, ranked by credibility (its lower bound, then E)", json!([]), ok_json("`sources`, each with `grade_text`")),
-            "/v1/sources/{slug}": get("A source as it stands: score, Admiralty grade, the verdicts behind them", json!([slug]), ok_json("The source")),
+            "/v1/sources/{slug}": get("A source as it stands: score, Admiralty grade, the verdicts behind them, a page at a time", json!([
+                slug,
+                query_param("offset", "Skip this many of the verdicts behind it first", "integer"),
+                query_param("limit", "Verdicts behind it to include, 1-1000 (default 100)", "integer")
+            ]), ok_json("The source, with `evidence_total` (every verdict behind it), `evidence_offset` and `evidence_limit`")),
             "/v1/sources/{slug}/history": get("A source's expected value over time", json!([slug]), ok_json("`points`: seq, time, expected, grade")),
             "/v1/checkers": get("Every fact-checker (an organisation, or a key no organisation holds) with its weight and the inputs of its weight", json!([]), ok_json("`checkers` (each with `id`, `organisation`, `keys`, `prior`, `prior_weight`, `shared`, `agree`, `disagree`, `weight`, `voices`), `checker_prior_weight`, `checker_default_trust`")),
             "/v1/checkers/{id}": get("One checker's weight and every story it shares with other checkers", json!([checker]), ok_json("`id`, `score`, `explanation` (`stories`: each with `story`, `verdict`, `rating`, `others`, `agree`, `disagree`), `checker_prior_weight`")),
