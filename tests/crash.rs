@@ -198,7 +198,7 @@ fn killed_imports_are_all_or_nothing() {
     fresh(&ledger);
     let t = Instant::now();
     run_to_end(spawn(d.dir(), &ledger, &["import", "jsonl", s(&file)]));
-    let span = t.elapsed().as_micros() as u64;
+    let mut span = t.elapsed().as_micros() as u64;
     assert_eq!(verified(d.dir(), &ledger), total);
     let mut rng = Rng(0x15ad_0002);
     let wanted = kills_wanted(20);
@@ -219,6 +219,10 @@ fn killed_imports_are_all_or_nothing() {
             n if n == total => {
                 whole += 1;
                 fresh(&ledger);
+                // It finished first: imports run faster than the timed one
+                // did (the machine's load changed), so aim earlier, or a
+                // loaded machine could spend most tries on whole imports.
+                span = (span * 3 / 4).max(1);
             }
             n => panic!("a killed import left {n} entries, neither 3 nor {total}"),
         }
