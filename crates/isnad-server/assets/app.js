@@ -1413,8 +1413,9 @@
   // ---- the workbench: signing entries in this page ----
   //
   // The private key file is read here, imported into WebCrypto as a
-  // non-extractable Ed25519 key and kept in this page's memory only; it
-  // is never sent anywhere. Entries are built, written in canonical form
+  // non-extractable Ed25519 key and kept in this page's memory (or, when
+  // the writer asks, that non-extractable key in this browser's IndexedDB);
+  // it is never sent anywhere. Entries are built, written in canonical form
   // (RFC 8785) and signed as FORMAT.md (sections 3 to 6) says, then posted
   // to POST /v1/entries at the head's position, again on a conflict.
 
