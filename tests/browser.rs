@@ -2242,3 +2242,125 @@ fn an_editor_amends_and_relates_claims_in_the_browser_as_the_command_line_would(
     );
     assert_same_but_time_and_signature(&page, &last_lines(&twin, 3));
 }
+
+/// What the page's own IndexedDB holds for the kept key, read from the
+/// page: `null` when nothing is kept; otherwise the record's fields, the
+/// key's `extractable` flag and how `crypto.subtle.exportKey` ended for
+/// each format (the error's name, or `exported`).
+async fn kept_record(c: &Client) -> Value {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const open = indexedDB.open('isnad-workbench');
+        open.onerror = () => done({ error: String(open.error) });
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('kept-key')) { db.close(); done(null); return; }
+          const get = db.transaction('kept-key').objectStore('kept-key').get('key');
+          get.onsuccess = async () => {
+            db.close();
+            const kept = get.result;
+            if (!kept) { done(null); return; }
+            const exports = {};
+            for (const format of ['pkcs8', 'jwk', 'raw']) {
+              try {
+                await crypto.subtle.exportKey(format, kept.privateKey);
+                exports[format] = 'exported';
+              } catch (err) {
+                exports[format] = err.name;
+              }
+            }
+            done({
+              fields: Object.keys(kept).sort(),
+              vkey: kept.vkey,
+              extractable: kept.privateKey.extractable,
+              exports,
+            });
+          };
+        };
+    "#;
+    c.execute_async(script, vec![]).await.unwrap()
+}
+
+/// Reloads the page (a real navigation: the script starts again, with
+/// nothing in memory) and waits for the workbench.
+async fn reload_workbench(c: &Client) {
+    c.refresh().await.unwrap();
+    wait_for(c, "#key-none").await;
+}
+
+/// What the keep-the-key test does in the page: the editor loads the key
+/// file, keeps the key, reloads, signs a source with the kept key, then
+/// forgets it. Returns the new entry's id, the verifier key the page
+/// offered after the reload and the kept record as the page saw it.
+async fn keep_sign_forget(c: Client, base: String, editor: PathBuf) -> (String, String, Value) {
+    c.goto(&format!("{base}/#/workbench")).await.unwrap();
+    wait_for(&c, "#kept-none").await;
+    assert_eq!(kept_record(&c).await, Value::Null);
+
+    // Memory only by default; kept when asked.
+    load_key(&c, &editor, "ok").await;
+    let vkey = text_of(&c, "#key-vkey").await;
+    assert_eq!(kept_record(&c).await, Value::Null);
+    click(&c, "#key-keep").await;
+    wait_for(&c, "#kept-status").await;
+
+    // After a reload the page has no key, and offers the kept one.
+    reload_workbench(&c).await;
+    let offered = text_of(&c, "#kept-vkey").await;
+    let record = kept_record(&c).await;
+    click(&c, "#key-use-kept").await;
+    wait_for(&c, "#key-status[data-status=\"ok\"]").await;
+    assert_eq!(text_of(&c, "#key-vkey").await, vkey);
+    wait_for(&c, "#kept-status").await;
+
+    // It signs without the file.
+    fill_source(&c, NEW_SOURCE).await;
+    let done = wait_for(&c, "#source-done").await;
+    let id = done.attr("data-id").await.unwrap().unwrap();
+
+    // Forgotten: gone from the browser and from the page, and not offered
+    // after a reload.
+    click(&c, "#key-forget-kept").await;
+    wait_for(&c, "#kept-none").await;
+    wait_for(&c, "#key-none").await;
+    assert_eq!(kept_record(&c).await, Value::Null);
+    reload_workbench(&c).await;
+    wait_for(&c, "#kept-none").await;
+    assert!(c.find(Locator::Css("#key-use-kept")).await.is_err());
+    (id, offered, record)
+}
+
+#[test]
+fn a_key_kept_in_the_browser_signs_after_a_reload_until_it_is_forgotten() {
+    let (tmp, ledger) = demo_for_browser();
+    let editor = ledger.join("keys/demo-desk-editor.key");
+    let key = editor.clone();
+    let ((id, offered, record), sent, _) =
+        in_recorded_browser(&ledger, tmp.path(), Meddling::default(), move |c, base| {
+            keep_sign_forget(c, base, key)
+        });
+    let vkey = isnad_core::keyfile::read_key_file(&editor)
+        .unwrap()
+        .verifier()
+        .to_string();
+    assert_eq!(offered, vkey);
+    // The browser kept the key object, its verifier string and holder,
+    // and nothing the page could export.
+    assert_eq!(record["fields"], json!(["holder", "privateKey", "vkey"]));
+    assert_eq!(record["vkey"], json!(vkey));
+    assert_eq!(record["extractable"], json!(false));
+    for format in ["pkcs8", "jwk", "raw"] {
+        assert_eq!(
+            record["exports"][format],
+            json!("InvalidAccessError"),
+            "{record}"
+        );
+    }
+    // One entry posted, by the kept key; no key material sent.
+    assert_eq!(requests(&sent, "POST /v1/entries "), 1);
+    assert_no_key_material(&sent, &[&editor]);
+    let line = verified_last_entries(&ledger, &[&id]).remove(0);
+    let entry: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(entry["signer"], json!(vkey));
+    assert_eq!(entry["kind"], json!("source"));
+}

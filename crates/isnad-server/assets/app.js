@@ -1433,8 +1433,9 @@
   // ---- the workbench: signing entries in this page ----
   //
   // The private key file is read here, imported into WebCrypto as a
-  // non-extractable Ed25519 key and kept in this page's memory only; it
-  // is never sent anywhere. Entries are built, written in canonical form
+  // non-extractable Ed25519 key and kept in this page's memory (or, when
+  // the writer asks, that non-extractable key in this browser's IndexedDB);
+  // it is never sent anywhere. Entries are built, written in canonical form
   // (RFC 8785) and signed as FORMAT.md (sections 3 to 6) says, then posted
   // to POST /v1/entries at the head's position, again on a conflict.
 
@@ -1452,8 +1453,73 @@
   const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
   const LANG_RE = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/;
 
-  // The loaded key: { name, keyId, vkey, privateKey } or null.
+  // The loaded key: { name, keyId, vkey, privateKey, kept } or null
+  // (`kept`: the same key is kept in this browser).
   let workbenchKey = null;
+
+  // Where the page keeps a key across loads, when and only when its writer
+  // asks: one record in this origin's IndexedDB, holding the
+  // non-extractable CryptoKey itself (the browser stores it as it is, and
+  // it stays unreadable as bytes), its verifier key string and the holder
+  // to show with it. Never the key file or the seed.
+  const KEEP_DB = 'isnad-workbench';
+  const KEEP_STORE = 'kept-key';
+  const KEEP_ID = 'key';
+
+  // Runs `act` (given the object store) in one transaction on the kept-key
+  // store; resolves with its request's result once the transaction is done.
+  function keptKeyStore(mode, act) {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open(KEEP_DB, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore(KEEP_STORE);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const fail = (err) => {
+          db.close();
+          reject(err || new Error('the browser\u2019s key storage refused'));
+        };
+        try {
+          const tx = db.transaction(KEEP_STORE, mode);
+          const request = act(tx.objectStore(KEEP_STORE));
+          tx.oncomplete = () => {
+            db.close();
+            resolve(request.result);
+          };
+          tx.onabort = () => fail(tx.error);
+        } catch (err) {
+          fail(err);
+        }
+      };
+    });
+  }
+
+  // Keeps the loaded key in this browser (replacing any other kept key).
+  async function keepKey(key) {
+    if (key.privateKey.extractable) throw new Error('only a non-extractable key is kept');
+    const holder = key.standing && key.standing.enrolled ? key.standing.enrolled.holder || null : null;
+    await keptKeyStore('readwrite', (store) => store.put({ vkey: key.vkey, holder, privateKey: key.privateKey }, KEEP_ID));
+    key.kept = true;
+  }
+
+  const forgetKeptKey = () => keptKeyStore('readwrite', (store) => store.delete(KEEP_ID));
+
+  // The key kept in this browser, as a loaded key with its holder, or null.
+  // It must be a non-extractable Ed25519 signing key whose signature its
+  // verifier key string checks (a probe signed and checked here, never
+  // sent), or it is refused.
+  async function keptKey() {
+    const kept = await keptKeyStore('readonly', (store) => store.get(KEEP_ID));
+    if (!kept) return null;
+    const k = kept.privateKey;
+    const unusable = new Error('the key kept in this browser cannot be used; forget it and load your key file');
+    if (!(k instanceof CryptoKey) || k.extractable || k.algorithm.name !== 'Ed25519' || !k.usages.includes('sign')) throw unusable;
+    const verifier = await verifierKey(kept.vkey, NOTE_KEY_TYPE, 'the kept key');
+    const probe = ENC.encode('isnad-kept-key-probe\n' + verifier.text);
+    const sig = await crypto.subtle.sign({ name: 'Ed25519' }, k, probe);
+    if (!(await crypto.subtle.verify({ name: 'Ed25519' }, verifier.key, sig, probe))) throw unusable;
+    return { name: verifier.name, keyId: verifier.id, vkey: verifier.text, privateKey: k, holder: kept.holder, kept: true };
+  }
 
   // A JSON string as RFC 8785 writes it: only '"', '\' and the control
   // characters escaped, everything else as itself.
@@ -2262,7 +2328,7 @@
     const panel = section('write', 'Sign about this claim');
     const key = workbenchKey;
     if (!key) {
-      add(panel, h('p', { class: 'muted', id: 'write-none' }, 'To rate, relate or amend this claim, load your key in the ', h('a', { href: '#/workbench' }, 'workbench'), '; it stays in this page until it is reloaded or closed.'));
+      add(panel, h('p', { class: 'muted', id: 'write-none' }, 'To rate, relate or amend this claim, load your key in the ', h('a', { href: '#/workbench' }, 'workbench'), ' (or use the key kept in this browser there); it stays in this page until it is reloaded or closed.'));
       return panel;
     }
     await standingOf(key);
@@ -2288,7 +2354,7 @@
       add(box, h('p', { class: 'muted', id: 'key-none' }, 'No key loaded.'));
       return;
     }
-    add(box, h('p', null, 'Loaded key ', h('code', { id: 'key-vkey' }, key.vkey), ' (in this page only).'));
+    add(box, h('p', null, 'Loaded key ', h('code', { id: 'key-vkey' }, key.vkey), key.kept ? ' (in this page, and kept in this browser).' : ' (in this page only).'));
     const standing = await standingOf(key);
     const status = (cls, text) => add(box, h('p', { class: 'key-status ' + cls, id: 'key-status', 'data-status': cls }, text));
     if (standing.enrolled) {
@@ -2321,38 +2387,103 @@
     if (allowed(key, 'source')) add(box, section('add-source', 'Add a source', source.el));
   }
 
+  // What keeping a key in this browser means, said where it is offered.
+  const KEEP_WORDS = 'A kept key stays in this browser\u2019s storage for this site until you forget it, so you need not load the file again. Scripts cannot read it out as bytes, but any script this server sends to this page can still sign with it while it is kept: keep it only on a server you trust, and not on a shared computer. If it is ever misused, have it revoked.';
+
+  // The key kept in this browser, if any: offered for use, or the offer to
+  // keep the loaded one; and the button that forgets it. `use(key)` loads
+  // a key into the page (null: none).
+  async function keptPanel(box, use) {
+    box.replaceChildren();
+    let kept = null;
+    try {
+      kept = await keptKey();
+    } catch (err) {
+      kept = { unusable: err };
+    }
+    const loaded = workbenchKey;
+    // Whether the loaded key is the kept one (its file loaded again, too).
+    if (loaded) loaded.kept = Boolean(kept && !kept.unusable && kept.vkey === loaded.vkey);
+    const forget = h('button', { type: 'button', id: 'key-forget-kept' }, 'Forget the kept key');
+    forget.addEventListener('click', async () => {
+      try {
+        await forgetKeptKey();
+      } catch (err) {
+        box.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'kept-error' }, 'The kept key could not be forgotten: ' + err.message));
+        return;
+      }
+      // Forgotten in this page too, when it is the key in use.
+      await use(loaded && loaded.kept ? null : loaded);
+    });
+    if (kept && kept.unusable) {
+      add(box, h('p', { class: 'error', role: 'alert', id: 'kept-error' }, kept.unusable.message), h('p', null, forget));
+      return;
+    }
+    if (kept && loaded && loaded.kept) {
+      add(box, h('p', { id: 'kept-status' }, 'This key is kept in this browser: it will be offered here the next time the page is opened. ', forget), h('p', { class: 'muted' }, KEEP_WORDS));
+      return;
+    }
+    if (kept) {
+      const useKept = h('button', { type: 'button', id: 'key-use-kept' }, 'Use the kept key');
+      useKept.addEventListener('click', () => use(kept));
+      add(box,
+        h('p', null, 'A key is kept in this browser: ', h('code', { id: 'kept-vkey' }, kept.vkey), kept.holder ? [' (', h('span', { dir: 'auto' }, kept.holder), ')'] : null, '.'),
+        h('p', null, useKept, ' ', forget),
+      );
+    } else {
+      add(box, h('p', { class: 'muted', id: 'kept-none' }, 'No key is kept in this browser.'));
+    }
+    if (loaded && !loaded.kept) {
+      const keep = h('button', { type: 'button', id: 'key-keep' }, 'Keep this key in this browser');
+      keep.addEventListener('click', async () => {
+        try {
+          await keepKey(loaded);
+        } catch (err) {
+          box.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'kept-error' }, 'The key could not be kept: ' + err.message));
+          return;
+        }
+        await use(loaded);
+      });
+      add(box, h('p', null, keep, kept ? ' (instead of the key kept now)' : '', ' \u2014 by default the loaded key is forgotten when the page is reloaded or closed.'), h('p', { class: 'muted' }, KEEP_WORDS));
+    }
+  }
+
   async function workbenchPage(view) {
     add(view,
       h('h1', { tabindex: -1 }, 'Workbench'),
-      h('p', { class: 'lead' }, 'Sign entries with your own isnad key and add them to this ledger. The key file is read by this page and kept in its memory only: it is never sent to the server or anywhere else, and it is forgotten when you close or reload the page. Claims are recorded here; a claim\u2019s own page offers its verdict, relation and amendment forms while the key is loaded.'),
+      h('p', { class: 'lead' }, 'Sign entries with your own isnad key and add them to this ledger. The key file is read by this page and never sent to the server or anywhere else. By default the key stays in the page\u2019s memory only and is forgotten when you close or reload the page; you may instead choose to keep it in this browser. Claims are recorded here; a claim\u2019s own page offers its verdict, relation and amendment forms while the key is loaded.'),
     );
     const input = h('input', { id: 'key-file', type: 'file', accept: '.key,text/plain' });
     const box = h('div', { id: 'key-panel' });
+    const keptBox = h('div', { id: 'key-kept' });
     const problem = h('div', { id: 'key-problem', 'aria-live': 'polite' });
-    input.addEventListener('change', async () => {
-      const file = input.files && input.files[0];
-      input.value = '';
-      problem.replaceChildren();
-      if (!file) return;
-      try {
-        workbenchKey = await loadKeyFile(await file.text());
-      } catch (err) {
-        workbenchKey = null;
-        problem.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'key-error' }, err.message));
-      }
+    // Loads `key` (or none) into the page and shows where it stands.
+    const use = async (key) => {
+      workbenchKey = key;
+      await keptPanel(keptBox, use);
       try {
         await keyPanel(box);
       } catch (err) {
         box.replaceChildren(errorBox(err));
       }
+    };
+    input.addEventListener('change', async () => {
+      const file = input.files && input.files[0];
+      input.value = '';
+      problem.replaceChildren();
+      if (!file) return;
+      let key = null;
+      try {
+        key = await loadKeyFile(await file.text());
+      } catch (err) {
+        problem.replaceChildren(h('p', { class: 'error', role: 'alert', id: 'key-error' }, err.message));
+      }
+      await use(key);
     });
     const forget = h('button', { type: 'button', id: 'key-forget' }, 'Forget the key');
-    forget.addEventListener('click', () => {
-      workbenchKey = null;
-      keyPanel(box);
-    });
-    add(view, section('key', 'Your key', field('Key file', input, 'your PRIVATE+KEY+\u2026 file'), h('p', null, forget), problem, box));
-    await keyPanel(box);
+    forget.addEventListener('click', () => use(null));
+    add(view, section('key', 'Your key', field('Key file', input, 'your PRIVATE+KEY+\u2026 file'), h('p', null, forget), problem, keptBox, box));
+    await use(workbenchKey);
     return 'Workbench';
   }
 

@@ -20,7 +20,8 @@
 //! `#/` (search, the latest checkpoint, ranked sources, checkers),
 //! `#/search?q=…`, `#/claim/<id>`, `#/source/<slug>`, `#/checkers`,
 //! `#/checker/<id>` and `#/workbench`, where a writer loads their own key
-//! file (kept in the page, never sent) and signs entries in the browser,
+//! file (kept in the page, or, if they ask, as a non-extractable key in the
+//! browser's IndexedDB; never sent) and signs entries in the browser,
 //! posting them to `POST /v1/entries` like any other client.
 //! `docs/EXPLORER.md` describes them.
 
@@ -178,13 +179,14 @@ mod tests {
         // The signing key is imported non-extractable; the page posts
         // nothing but signed entries and the text of a claim to match, to
         // this origin, through one function, and stores nothing but the
-        // public keys a reader checks proofs with, for the tab's session.
+        // public keys a reader checks proofs with, for the tab's session,
+        // and, when the writer asks, the non-extractable key itself.
         assert!(APP_JS.contains("importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign'])"));
         assert_eq!(APP_JS.matches("method: 'POST'").count(), 1);
         assert_eq!(APP_JS.matches("post('").count(), 2);
         assert!(APP_JS.contains("post('/v1/entries', leaf)"));
         assert!(APP_JS.contains("post('/v1/match', JSON.stringify({ text, limit: 5 }))"));
-        for store in ["localStorage", "indexedDB", "document.cookie"] {
+        for store in ["localStorage", "document.cookie"] {
             assert!(!APP_JS.contains(store), "app.js uses {store}");
         }
         let session = APP_JS.matches("sessionStorage").count();
@@ -205,5 +207,35 @@ mod tests {
             "sessionStorage.setItem(PROOF_CHECK_STORE, JSON.stringify(await readProofSettings(form)))"
         ));
         assert!(INDEX_HTML.contains(r##"href="#/workbench""##));
+    }
+
+    #[test]
+    fn the_workbench_keeps_only_the_non_extractable_key_and_only_when_asked() {
+        // IndexedDB is opened in one place, for the kept-key store, and
+        // used through it for one record: put (the non-extractable
+        // CryptoKey, its verifier key string and holder; never the file
+        // or the seed), get and delete.
+        assert_eq!(APP_JS.matches("indexedDB").count(), 1);
+        assert!(APP_JS.contains("const open = indexedDB.open(KEEP_DB, 1);"));
+        assert!(APP_JS.contains("const KEEP_DB = 'isnad-workbench';"));
+        assert!(APP_JS.contains("const KEEP_STORE = 'kept-key';"));
+        assert_eq!(APP_JS.matches("keptKeyStore(").count(), 4);
+        for call in [
+            "store.put({ vkey: key.vkey, holder, privateKey: key.privateKey }, KEEP_ID)",
+            "store.get(KEEP_ID)",
+            "store.delete(KEEP_ID)",
+        ] {
+            assert_eq!(APP_JS.matches(call).count(), 1, "{call}");
+        }
+        assert_eq!(APP_JS.matches("store.").count(), 3);
+        // Only a non-extractable key is kept, and one read back must be
+        // non-extractable too.
+        assert!(APP_JS.contains("if (key.privateKey.extractable) throw"));
+        assert!(APP_JS.contains("k.extractable ||"));
+        // Kept only from the opt-in button, which says what it means.
+        assert_eq!(APP_JS.matches("await keepKey(").count(), 1);
+        assert!(APP_JS.contains("'Keep this key in this browser'"));
+        assert!(APP_JS.contains("'Forget the kept key'"));
+        assert!(APP_JS.contains("can still sign with it while it is kept"));
     }
 }
