@@ -402,22 +402,14 @@ mod tests {
                 .map(|r| r.map(|(k, s)| (k.to_vec(), s)).unwrap())
                 .collect()
         };
-        let content = super::super::changes::merged(
-            super::super::changes::Index::Content,
-            stored.as_bytes(),
-            &added,
-        )
-        .unwrap();
+        let merged =
+            |index| super::super::changes::merged(index, stored.as_bytes(), &added).unwrap();
+        let content = merged(super::super::changes::Index::Content);
         assert_eq!(
             records(&content),
             [(a.to_vec(), Seq(1)), (b.to_vec(), Seq(6))]
         );
-        let ids = super::super::changes::merged(
-            super::super::changes::Index::Ids,
-            stored.as_bytes(),
-            &added,
-        )
-        .unwrap();
+        let ids = merged(super::super::changes::Index::Ids);
         assert_eq!(
             records(&ids),
             [
