@@ -2364,3 +2364,74 @@ fn a_key_kept_in_the_browser_signs_after_a_reload_until_it_is_forgotten() {
     assert_eq!(entry["signer"], json!(vkey));
     assert_eq!(entry["kind"], json!("source"));
 }
+
+// A busy source's verdicts come from the API a page at a time (100) and
+// are shown 25 at a time: the reader pages past the first response's
+// verdicts, every row has its claim's text, and the count reaches the
+// total the API gives.
+#[test]
+fn a_busy_sources_verdicts_are_paged_past_the_first_response() {
+    let tmp = tempfile::tempdir().unwrap();
+    let generated = isnad_in(tmp.path())
+        .args(["bench", "gen", "3000", "--seed", "1"])
+        .output()
+        .unwrap();
+    assert_success(&generated, &["bench gen"]);
+    let export = tmp.path().join("gen.jsonl");
+    std::fs::write(&export, &generated.stdout).unwrap();
+    let ledger = tmp.path().join("ledger");
+    let out = isnad_in(tmp.path())
+        .args(["--ledger", s(&ledger), "import", "jsonl", s(&export)])
+        .output()
+        .unwrap();
+    assert_success(&out, &["import jsonl"]);
+    let server = Server::start(&ledger);
+    // The source with the most verdicts behind it.
+    let (_, _, _, body) = get(&format!("{}/v1/sources", server.url));
+    let sources: Value = serde_json::from_str(&body).unwrap();
+    let busiest = sources["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|s| s["verdicts"].as_u64().unwrap_or(0))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, _, _, body) = get(&format!("{}/v1/sources/{busiest}", server.url));
+    let first: Value = serde_json::from_str(&body).unwrap();
+    let total = first["evidence_total"].as_u64().unwrap();
+    assert!(total > 100, "{busiest}: only {total} verdicts behind it");
+    assert_eq!(
+        first["explanation"]["evidence"].as_array().unwrap().len(),
+        100
+    );
+    let shown = drive(tmp.path(), &server.url, move |c, base| async move {
+        c.goto(&format!("{base}/#/source/{busiest}")).await.unwrap();
+        wait_for(&c, "#evidence-count").await;
+        // Past the 100 the first response carried: the page asks for more.
+        let target = total.min(150);
+        for n in (50..=target).step_by(25).chain([target]) {
+            click(&c, "#evidence-more").await;
+            let want = format!(
+                "Showing {} of {total} verdicts, in ledger order.",
+                n.min(target)
+            );
+            wait_for_text(&c, "#evidence-count", &want).await;
+            if n >= target {
+                break;
+            }
+        }
+        let rows = c
+            .find_all(Locator::Css("#evidence tr.evidence-item"))
+            .await
+            .unwrap();
+        for row in &rows {
+            let snippet = row.find(Locator::Css(".claim-snippet")).await.unwrap();
+            assert!(!snippet.text().await.unwrap().is_empty());
+        }
+        rows.len() as u64
+    });
+    drop(server);
+    assert_eq!(shown, total.min(150));
+}
