@@ -892,6 +892,18 @@ fn cli_writes(ledger: &Path, key: &Path, args: &[String]) -> String {
     added["id"].as_str().unwrap().to_owned()
 }
 
+/// Runs `isnad --ledger LEDGER ARGS…` (beside the ledger), which must
+/// succeed, and returns what it printed.
+fn on_ledger(ledger: &Path, args: &[&str]) -> String {
+    let out = isnad_in(ledger.parent().unwrap())
+        .args(["--ledger", s(ledger)])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_success(&out, args);
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The page's entries are the command line's for the same input, one for
 /// one: the same bytes once their time and signature are set aside, and
 /// with them what follows from those (each entry's id, hence the next
@@ -1014,11 +1026,7 @@ async fn refused(c: &Client, prefix: &str, by: &str) -> String {
 /// Checks that `ledger` verifies and ends with the entries `ids`, each
 /// with a signature that verifies; returns their lines.
 fn verified_last_entries(ledger: &Path, ids: &[&String]) -> Vec<String> {
-    let out = isnad_in(ledger.parent().unwrap())
-        .args(["--ledger", s(ledger), "verify"])
-        .output()
-        .unwrap();
-    assert_success(&out, &["verify"]);
+    on_ledger(ledger, &["verify"]);
     let lines = last_lines(ledger, ids.len());
     for (line, id) in lines.iter().zip(ids) {
         let entry = isnad_core::Entry::parse(line.as_bytes()).unwrap();
@@ -1031,12 +1039,7 @@ fn verified_last_entries(ledger: &Path, ids: &[&String]) -> Vec<String> {
 /// `isnad trace --json` of the claim `id` in `ledger`, and its chain's
 /// sources in order.
 fn trace(ledger: &Path, id: &str) -> (Value, Vec<String>) {
-    let out = isnad_in(ledger.parent().unwrap())
-        .args(["--ledger", s(ledger), "--json", "trace", id])
-        .output()
-        .unwrap();
-    assert_success(&out, &["trace", id]);
-    let trace: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let trace: Value = serde_json::from_str(&on_ledger(ledger, &["--json", "trace", id])).unwrap();
     let chain = trace["chain"]
         .as_array()
         .unwrap()
@@ -1155,17 +1158,7 @@ fn last_lines(ledger: &Path, n: usize) -> Vec<String> {
 
 /// Every line of `isnad export jsonl` of `ledger`.
 fn ledger_lines(ledger: &Path) -> Vec<String> {
-    let out = isnad_in(ledger.parent().unwrap())
-        .args(["--ledger", s(ledger), "export", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
+    on_ledger(ledger, &["export", "jsonl"])
         .lines()
         .map(str::to_owned)
         .collect()
@@ -1221,26 +1214,12 @@ fn an_editor_adds_a_source_signed_in_the_browser() {
     );
 
     // The ledger verifies, and the new entry is the one the page reported.
-    let out = isnad_in(tmp.path())
-        .args(["--ledger", s(&ledger), "verify"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    on_ledger(&ledger, &["verify"]);
     let leaf = last_line(&ledger);
-    let out = isnad_in(tmp.path())
-        .args(["--ledger", s(&ledger), "show", &id, "--leaf"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        on_ledger(&ledger, &["show", &id, "--leaf"]).trim_end(),
+        leaf
     );
-    assert_eq!(String::from_utf8(out.stdout).unwrap().trim_end(), leaf);
     // The recorder saw the request bodies: the posted line is among them.
     assert!(sent_text.contains(&leaf));
     let entry = isnad_core::Entry::parse(leaf.as_bytes()).unwrap();
@@ -1326,15 +1305,7 @@ fn the_workbench_signs_again_when_another_writer_took_the_position() {
             .count(),
         2
     );
-    let out = isnad_in(tmp.path())
-        .args(["--ledger", s(&ledger), "verify"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    on_ledger(&ledger, &["verify"]);
     let leaf = last_line(&ledger);
     assert!(
         leaf.contains("\"id\":\"libya-observer\"") && leaf.contains("\"seq\":36"),
@@ -1439,12 +1410,6 @@ impl Witnessed {
             .unwrap()
     }
 
-    fn ok(&self, ledger: &Path, args: &[&str]) -> String {
-        let out = self.isnad(ledger, args);
-        assert_success(&out, args);
-        String::from_utf8(out.stdout).unwrap()
-    }
-
     fn new() -> Witnessed {
         let (tmp, ledger) = demo_for_browser();
         let mut w = Witnessed {
@@ -1455,19 +1420,21 @@ impl Witnessed {
             keys: Default::default(),
             _servers: Vec::new(),
         };
-        w.log_key = w.ok(&w.ledger, &["checkpoint", "--vkey"]).trim().to_owned();
+        w.log_key = on_ledger(&w.ledger, &["checkpoint", "--vkey"])
+            .trim()
+            .to_owned();
         for (i, tag) in ["w1", "w2", "w3"].iter().enumerate() {
             let dir = w.tmp.path().join(format!("witness-{tag}"));
             let name = format!("witness.example/{tag}");
-            let key = w.ok(&w.ledger, &["witness", "init", s(&dir), "--name", &name]);
+            let key = on_ledger(&w.ledger, &["witness", "init", s(&dir), "--name", &name]);
             w.keys[i] = key.trim().to_owned();
-            w.ok(
+            on_ledger(
                 &w.ledger,
                 &["witness", "add-log", s(&dir), "--vkey", &w.log_key],
             );
             if *tag != "w3" {
                 let server = WitnessServer::start(&dir);
-                w.ok(
+                on_ledger(
                     &w.ledger,
                     &["witnesses", "add", &server.url, "--vkey", &w.keys[i]],
                 );
@@ -1475,7 +1442,7 @@ impl Witnessed {
             }
         }
         // Both witnesses cosign the demo's 35 entries; the fork starts here.
-        w.ok(&w.ledger, &["checkpoint"]);
+        on_ledger(&w.ledger, &["checkpoint"]);
         copy_dir(&w.ledger, &w.fork);
         w
     }
@@ -1494,7 +1461,7 @@ impl Witnessed {
             text,
         ];
         args.extend("--lang en --date 2025-03-01 --publisher agenzia-nova".split(' '));
-        let added = self.ok(ledger, &args);
+        let added = on_ledger(ledger, &args);
         let id = serde_json::from_str::<Value>(&added).unwrap()["id"]
             .as_str()
             .unwrap()
@@ -2011,12 +1978,7 @@ fn keys_without_the_role_or_standing_are_stopped_before_they_sign() {
         ["key", "enroll", s(&retired), "--role", "editor"],
         ["key", "revoke", s(&retired), "--reason", "superseded"],
     ] {
-        let out = isnad_in(tmp.path())
-            .args(["--ledger", s(&ledger), "--key", s(&admin)])
-            .args(args)
-            .output()
-            .unwrap();
-        assert_success(&out, &args);
+        on_ledger(&ledger, &[&["--key", s(&admin)][..], &args].concat());
     }
     let before = ledger_lines(&ledger).len();
     let seed = demo_claims(&ledger).remove(0).0;
@@ -2100,11 +2062,7 @@ fn a_verdict_changed_after_it_was_signed_is_refused_and_not_recorded() {
     );
     // The ledger is as it was, and still verifies.
     assert_eq!(ledger_lines(&ledger), before);
-    let out = isnad_in(tmp.path())
-        .args(["--ledger", s(&ledger), "verify"])
-        .output()
-        .unwrap();
-    assert_success(&out, &["verify"]);
+    on_ledger(&ledger, &["verify"]);
 }
 
 const REATTRIBUTION: &str = "Fawasel Media credits people close to Haftar.";
