@@ -35,9 +35,11 @@ use super::{Ledger, VerifyReport, at_entry, sled_error};
 struct Facts<'l> {
     ledger: &'l Ledger,
     hashes: Vec<[u8; 32]>,
-    /// The first 8 bytes of a hash → its entry (the first, if two share
-    /// them; [`Facts::seq_of`] then looks further).
-    by_prefix: HashMap<u64, u64>,
+    /// Every entry's position in `hashes`, found by the first 8 bytes of
+    /// its hash (uniform, as SHA-256 output is, so they serve as the
+    /// table's hash). Four bytes an entry where a map from prefix to
+    /// position took sixteen: about 26 MB less at a million entries.
+    by_prefix: hashbrown::HashTable<u32>,
     compact: Vec<Compact>,
     signers: Vec<String>,
     signer_ids: HashMap<String, u32>,
@@ -71,7 +73,7 @@ impl<'l> Facts<'l> {
         Facts {
             ledger,
             hashes: Vec::with_capacity(n),
-            by_prefix: HashMap::with_capacity(n),
+            by_prefix: hashbrown::HashTable::with_capacity(n),
             compact: Vec::with_capacity(n),
             signers: Vec::new(),
             signer_ids: HashMap::new(),
@@ -81,11 +83,18 @@ impl<'l> Facts<'l> {
     }
 
     /// Records `e`, the entry after the last one added.
-    fn add(&mut self, e: &Entry) {
+    fn add(&mut self, e: &Entry) -> Result<(), Error> {
         let hash = *e.hash().as_bytes();
-        let seq = self.hashes.len() as u64;
-        self.by_prefix.entry(prefix(&hash)).or_insert(seq);
+        let seq = u32::try_from(self.hashes.len()).map_err(|_| Error::Corrupt {
+            reason: format!(
+                "verify holds at most {} entries in memory; this ledger has more",
+                u32::MAX
+            ),
+        })?;
         self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.by_prefix
+            .insert_unique(prefix(&hash), seq, |&s| prefix(&hashes[s as usize]));
         let signer = e.signer().to_string();
         let next = self.signers.len();
         let signer = match self.signer_ids.get(&signer) {
@@ -117,20 +126,16 @@ impl<'l> Facts<'l> {
             claim,
             source,
         });
+        Ok(())
     }
 
     fn seq_of(&self, id: &EntryHash) -> Option<u64> {
         let h = id.as_bytes();
-        let first = *self.by_prefix.get(&prefix(h))?;
-        if self.hashes.get(usize::try_from(first).ok()?) == Some(h) {
-            return Some(first);
-        }
-        // Two hashes share their first 8 bytes: look at every entry after
-        // the first with that prefix (never, short of a forged collision).
-        let start = usize::try_from(first).ok()?;
-        (start..self.hashes.len())
-            .find(|&i| self.hashes[i] == *h)
-            .map(|i| i as u64)
+        // Compared whole: two hashes sharing their first 8 bytes are two
+        // elements of the table, and only the right one matches.
+        self.by_prefix
+            .find(prefix(h), |&s| self.hashes[s as usize] == *h)
+            .map(|&s| u64::from(s))
     }
 }
 
@@ -390,7 +395,7 @@ impl Ledger {
                 at = Position::after(e);
                 // The rules look only at entries before the one checked,
                 // so the whole chunk may be known to them at once.
-                facts.add(e);
+                facts.add(e)?;
             }
             let view = &facts;
             let results: Vec<Result<VerifiedEntry, Error>> = checked
@@ -431,6 +436,12 @@ impl Ledger {
             }
         }
         progress(n);
+        // What the rules needed is done with: let it go before the trees
+        // are read (about 100 MB at a million entries), so that their pages
+        // take its place rather than adding to it.
+        drop(facts);
+        drop(leaves);
+        expected.content_seen = HashSet::new();
         let head = self.head()?;
         let stored = head.map(|h| (h.seq, h.hash));
         let seen = (n > 0).then(|| (Seq(n - 1), at.prev));
@@ -494,7 +505,10 @@ impl Ledger {
                 expected.keys
             )));
         }
-        // The hashed indexes and the mentions, each read once, in parallel.
+        // The hashed indexes and the mentions, each read once, one after
+        // another: read in parallel, their pages came in faster than sled's
+        // cache let them go, and the check's peak memory rose by about
+        // 120 MB at a million entries (docs/PERFORMANCE.md).
         let trees: Vec<(Option<Index>, &sled::Tree)> = INDEXES
             .iter()
             .map(|&i| (Some(i), self.index_tree(i)))
@@ -512,13 +526,12 @@ impl Ledger {
                     .collect()
             })
             .collect();
-        trees
-            .par_iter()
-            .map(|(index, tree)| match index {
-                Some(i) => check_buckets(tree, *i, &buckets[*i as usize]),
-                None => check_mentions(tree, &mentions),
-            })
-            .collect::<Result<Vec<()>, Error>>()?;
+        for (index, tree) in &trees {
+            match index {
+                Some(i) => check_buckets(tree, *i, &buckets[*i as usize])?,
+                None => check_mentions(tree, &mentions)?,
+            }
+        }
         Ok(())
     }
 }
