@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use crate::common::*;
 use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation, Translation};
-use isnad_core::search::catalog::{Catalog, Filters};
+use isnad_core::search::catalog::Filters;
 use isnad_core::{EntryHash, Ledger, Record, Timestamp};
+use isnad_search::SearchIndex;
 use serde_json::Value;
 
 fn labelled() -> Value {
@@ -73,9 +74,16 @@ fn labelled_desk(set: &Value) -> (Desk, Vec<EntryHash>) {
 fn retrieval_quality_on_the_labelled_set() {
     let set = labelled();
     let (d, ids) = labelled_desk(&set);
-    let catalog = Catalog::load(&Ledger::open(&d.ledger).unwrap()).unwrap();
-    let place: HashMap<EntryHash, usize> = ids.iter().enumerate().map(|(i, h)| (*h, i)).collect();
-    let fixture_of = |claim: u32| place[&catalog.claims()[claim as usize].id];
+    let ledger = Ledger::open(&d.ledger).unwrap();
+    let (mut index, _) = SearchIndex::open(&ledger).unwrap();
+    index.catch_up(&ledger).unwrap();
+    let view = index.view();
+    let place: HashMap<u64, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (ledger.entry_by_hash(h).unwrap().unwrap().seq().0, i))
+        .collect();
+    let fixture_of = |claim: u64| place[&claim];
     let queries = set["queries"].as_array().unwrap();
     let (mut recall, mut rr) = (0.0, 0.0);
     for q in queries {
@@ -85,8 +93,9 @@ fn retrieval_quality_on_the_labelled_set() {
             .iter()
             .map(|v| v.as_u64().unwrap() as usize)
             .collect();
-        let ranked: Vec<usize> = catalog
-            .search(q["q"].as_str().unwrap(), &Filters::default())
+        let ranked: Vec<usize> = view
+            .search(q["q"].as_str().unwrap(), &Filters::default(), None)
+            .unwrap()
             .iter()
             .map(|h| fixture_of(h.claim))
             .collect();
@@ -106,7 +115,7 @@ fn retrieval_quality_on_the_labelled_set() {
     let top1 = dups
         .iter()
         .filter(|dup| {
-            let hits = catalog.resemble(dup["text"].as_str().unwrap());
+            let hits = view.resemble(dup["text"].as_str().unwrap(), None).unwrap();
             let first = hits.first().map(|h| (fixture_of(h.claim), h.score));
             let ok = first.map(|f| f.0) == dup["expect"].as_u64().map(|e| e as usize);
             if !ok {
