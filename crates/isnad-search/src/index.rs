@@ -95,7 +95,19 @@ impl SearchIndex {
     /// [`SearchError::Busy`] when another process writes it; the
     /// directory cannot be created or cleared; the ledger cannot be read.
     pub fn open(ledger: &Ledger) -> Result<(SearchIndex, Option<Rebuilt>), SearchError> {
-        let dir = SearchIndex::dir_of(ledger.dir());
+        SearchIndex::open_at(ledger, &SearchIndex::dir_of(ledger.dir()))
+    }
+
+    /// [`SearchIndex::open`] with the index in `dir` rather than under
+    /// the ledger (a second index of one ledger, to compare with).
+    ///
+    /// # Errors
+    /// As [`SearchIndex::open`].
+    pub fn open_at(
+        ledger: &Ledger,
+        dir: &Path,
+    ) -> Result<(SearchIndex, Option<Rebuilt>), SearchError> {
+        let dir = dir.to_path_buf();
         let why = if dir.exists() {
             match SearchIndex::open_existing(&dir) {
                 Ok(ix) => match ix.belongs_to(ledger)? {
