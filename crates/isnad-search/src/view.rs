@@ -74,6 +74,17 @@ impl std::fmt::Debug for View {
     }
 }
 
+/// A text holding a query term, with what its score needs.
+struct Posting {
+    doc: Doc,
+    /// How often it holds the term.
+    tf: u32,
+    /// Its terms.
+    len: u64,
+    /// Its claim's time.
+    time: i64,
+}
+
 /// A document that matched: where it is and its claim.
 #[derive(Clone, Copy)]
 struct Doc {
@@ -124,7 +135,7 @@ impl View {
         let filter = self.filter_query(filters);
         // Per term, the live texts holding it with how often, those that
         // pass marked: document frequency counts them all.
-        let mut per_term: Vec<(u64, Vec<(Doc, u32, u64, i64)>)> = Vec::new();
+        let mut per_term: Vec<(u64, Vec<Posting>)> = Vec::new();
         let columns = self
             .searcher
             .segment_readers()
@@ -151,7 +162,12 @@ impl View {
                         if let Some(d) = cols.passing(ord, doc) {
                             let len = cols.len.first(doc).unwrap_or(0);
                             let time = cols.time.first(doc).unwrap_or(0);
-                            found.push((d, p.term_freq(), len, time));
+                            found.push(Posting {
+                                doc: d,
+                                tf: p.term_freq(),
+                                len,
+                                time,
+                            });
                         }
                     }
                     doc = p.advance();
@@ -164,7 +180,13 @@ impl View {
         for (df, found) in per_term {
             let df = df as f64;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for (d, tf, len, time) in found {
+            for Posting {
+                doc: d,
+                tf,
+                len,
+                time,
+            } in found
+            {
                 let tf = f64::from(tf);
                 let len = len as f64;
                 let part = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * len / avg));

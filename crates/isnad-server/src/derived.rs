@@ -351,7 +351,7 @@ impl Snapshot {
     }
 
     /// The claim at position `seq`, if this snapshot has it.
-    pub fn claim_at<'a>(catalog: &'a Catalog, known: usize, seq: u64) -> Option<&'a Claim> {
+    pub fn claim_at(catalog: &Catalog, known: usize, seq: u64) -> Option<&Claim> {
         let claims = catalog.claims().get(..known)?;
         claims
             .binary_search_by_key(&seq, |c| c.seq)
