@@ -14,7 +14,8 @@ use crate::output::{clip, outln, print_json};
 
 /// The index, caught up with the ledger: started again (and said so on
 /// standard error) when it was missing, unreadable or another ledger's.
-fn caught_up(ctx: &Ctx) -> Result<(View, CaughtUp)> {
+/// The caller closes it ([`SearchIndex::close`]) once it has answered.
+fn caught_up(ctx: &Ctx) -> Result<(SearchIndex, View, CaughtUp)> {
     let ledger = ctx.open()?;
     let (mut index, rebuilt) = SearchIndex::open(&ledger)?;
     if let Some(why) = rebuilt {
@@ -26,7 +27,8 @@ fn caught_up(ctx: &Ctx) -> Result<(View, CaughtUp)> {
     let done = index
         .catch_up(&ledger)
         .context("bringing the search index up to date")?;
-    Ok((index.view(), done))
+    let view = index.view();
+    Ok((index, view, done))
 }
 
 /// `search`.
@@ -42,7 +44,7 @@ pub fn search(ctx: &Ctx, a: &SearchArgs) -> Result<()> {
         from: a.from.clone(),
         to: a.to.clone(),
     };
-    let (view, done) = caught_up(ctx)?;
+    let (index, view, done) = caught_up(ctx)?;
     let hits = view.search(&a.query, &filters, None)?;
     let offset = usize::try_from(a.offset).unwrap_or(usize::MAX);
     let limit = usize::try_from(a.limit).unwrap_or(usize::MAX);
@@ -55,7 +57,7 @@ pub fn search(ctx: &Ctx, a: &SearchArgs) -> Result<()> {
             "claims": page.iter().map(|h| row(&view, h)).collect::<Result<Vec<_>>>()?,
             "indexed": indexed(&done),
         }))?;
-        return Ok(());
+        return Ok(index.close()?);
     }
     outln!(
         "{} claim{} match{}",
@@ -70,12 +72,12 @@ pub fn search(ctx: &Ctx, a: &SearchArgs) -> Result<()> {
     for h in page {
         print_hit(&view, h)?;
     }
-    Ok(())
+    Ok(index.close()?)
 }
 
 /// `match`.
 pub fn matches(ctx: &Ctx, a: &MatchArgs) -> Result<()> {
-    let (view, done) = caught_up(ctx)?;
+    let (index, view, done) = caught_up(ctx)?;
     let limit = usize::try_from(a.limit).unwrap_or(usize::MAX);
     let hits: Vec<Hit> = view
         .resemble(&a.text, None)?
@@ -87,7 +89,7 @@ pub fn matches(ctx: &Ctx, a: &MatchArgs) -> Result<()> {
             "matches": hits.iter().map(|h| row(&view, h)).collect::<Result<Vec<_>>>()?,
             "indexed": indexed(&done),
         }))?;
-        return Ok(());
+        return Ok(index.close()?);
     }
     if hits.is_empty() {
         outln!("no recorded claim resembles it");
@@ -95,7 +97,7 @@ pub fn matches(ctx: &Ctx, a: &MatchArgs) -> Result<()> {
     for h in &hits {
         print_hit(&view, h)?;
     }
-    Ok(())
+    Ok(index.close()?)
 }
 
 /// How far the index reaches, and what this call folded into it.

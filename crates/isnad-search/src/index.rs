@@ -215,6 +215,20 @@ impl SearchIndex {
         })
     }
 
+    /// Lets go of the index (and its writer lock), first finishing the
+    /// merges its commits started: a short-lived process (a search on the
+    /// command line) that left them would leave the index in ever more
+    /// pieces, each one more for every search to read.
+    ///
+    /// # Errors
+    /// A merge failed; the index stays as its last commit left it.
+    pub fn close(self) -> Result<(), SearchError> {
+        let dir = self.dir;
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| index_error(&dir, e))
+    }
+
     /// Its directory.
     pub fn dir(&self) -> &Path {
         &self.dir
