@@ -79,6 +79,8 @@ pub enum Command {
     /// translation (folded, Arabic-aware), best first. Keeps an index in
     /// the ledger's directory (search/), brought up to date with what was
     /// appended since it last ran; it is derived, and safe to delete.
+    /// With --json, `indexed` gives the entries it covers and how many
+    /// this call folded.
     Search(SearchArgs),
     /// The recorded claims most likely to be the same claim as TEXT, each
     /// with its resemblance (0-1): link one as same-as rather than record

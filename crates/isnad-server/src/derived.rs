@@ -201,21 +201,35 @@ impl Derived {
             };
             self.fold(ledger, &e)?;
         }
-        let search = match &mut self.search {
-            Some(s) => s,
-            None => {
-                let (s, rebuilt) = SearchIndex::open(ledger).map_err(search_problem)?;
-                if let Some(why) = rebuilt {
-                    eprintln!(
-                        "building the search index {} from the ledger ({why})",
-                        s.dir().display()
-                    );
-                }
-                self.search.insert(s)
-            }
-        };
-        search.catch_up_to(ledger, len).map_err(search_problem)?;
+        self.extend_search(ledger, len);
         Ok(())
+    }
+
+    /// Brings the search index up to `len`, opening it first if need be.
+    /// A failure is said on standard error and leaves the server without
+    /// search until the next catch-up tries again: the other routes do not
+    /// depend on it.
+    fn extend_search(&mut self, ledger: &Ledger, len: u64) {
+        if self.search.is_none() {
+            match SearchIndex::open(ledger) {
+                Ok((s, rebuilt)) => {
+                    if let Some(why) = rebuilt {
+                        eprintln!(
+                            "building the search index {} from the ledger ({why})",
+                            s.dir().display()
+                        );
+                    }
+                    self.search = Some(s);
+                }
+                Err(e) => eprintln!("search is unavailable: {e}"),
+            }
+        }
+        if let Some(s) = &mut self.search {
+            if let Err(e) = s.catch_up_to(ledger, len) {
+                eprintln!("search is unavailable: {e}");
+                self.search = None;
+            }
+        }
     }
 
     /// Folds `entry`, the next entry of `ledger`.
@@ -301,8 +315,8 @@ pub struct Snapshot {
     /// says how many of its claims are this snapshot's.
     catalog: Arc<RwLock<Catalog>>,
     /// The search index as committed when this snapshot was published
-    /// (`None` only before the first catch-up); searches pass `len` as
-    /// their bound all the same.
+    /// (`None` when it could not be brought up to date); searches pass
+    /// `len` as their bound all the same.
     search: Option<View>,
     /// The history's sample points, oldest first.
     pub grid: Arc<Vec<Arc<GridPoint>>>,
@@ -343,11 +357,12 @@ impl Snapshot {
     /// The search index as of this snapshot.
     ///
     /// # Errors
-    /// Only for a snapshot published before any catch-up, which none is.
+    /// The index could not be opened or brought up to date (the server's
+    /// standard error says why).
     pub fn search(&self) -> Result<&View, Problem> {
-        self.search
-            .as_ref()
-            .ok_or_else(|| Problem::internal("the search index is not open"))
+        self.search.as_ref().ok_or_else(|| {
+            Problem::internal("the search index is unavailable (the server's log says why)")
+        })
     }
 
     /// The claim at position `seq`, if this snapshot has it.
