@@ -5,8 +5,8 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-/// Field names, so that an index written with another layout is noticed
-/// (a missing name) and rebuilt.
+/// The names the fast-field columns are read by. (An index written with
+/// other fields is noticed by comparing whole schemas, and rebuilt.)
 pub(crate) const TERMS: &str = "terms";
 pub(crate) const CLAIM: &str = "claim";
 pub(crate) const FIELD: &str = "field";

@@ -299,3 +299,21 @@ fn resemblance_finds_the_same_claim_reworded() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_second_writer_is_told_the_index_is_busy() {
+    let d = Desk::new();
+    d.claim(&["army moved north"], 0);
+    let (first, _) = SearchIndex::open(&d.ledger).unwrap();
+    let err = SearchIndex::open(&d.ledger).unwrap_err();
+    assert!(
+        matches!(err, isnad_search::SearchError::Busy { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("another process"), "{err}");
+    // Let go, and the next one opens it.
+    first.close().unwrap();
+    let (mut ix, rebuilt) = SearchIndex::open(&d.ledger).unwrap();
+    assert_eq!(rebuilt, None);
+    assert_eq!(ix.catch_up(&d.ledger).unwrap().after, FIRST + 1);
+}
