@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use crate::common::*;
 use isnad_core::record::{Appearance, ClaimBody, Hop, HopRelation, Translation};
-use isnad_core::search::catalog::{Catalog, Filters};
+use isnad_core::search::catalog::Filters;
 use isnad_core::{EntryHash, Ledger, Record, Timestamp};
+use isnad_search::SearchIndex;
 use serde_json::Value;
 
 fn labelled() -> Value {
@@ -73,9 +74,16 @@ fn labelled_desk(set: &Value) -> (Desk, Vec<EntryHash>) {
 fn retrieval_quality_on_the_labelled_set() {
     let set = labelled();
     let (d, ids) = labelled_desk(&set);
-    let catalog = Catalog::load(&Ledger::open(&d.ledger).unwrap()).unwrap();
-    let place: HashMap<EntryHash, usize> = ids.iter().enumerate().map(|(i, h)| (*h, i)).collect();
-    let fixture_of = |claim: u32| place[&catalog.claims()[claim as usize].id];
+    let ledger = Ledger::open(&d.ledger).unwrap();
+    let (mut index, _) = SearchIndex::open(&ledger).unwrap();
+    index.catch_up(&ledger).unwrap();
+    let view = index.view();
+    let place: HashMap<u64, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (ledger.entry_by_hash(h).unwrap().unwrap().seq().0, i))
+        .collect();
+    let fixture_of = |claim: u64| place[&claim];
     let queries = set["queries"].as_array().unwrap();
     let (mut recall, mut rr) = (0.0, 0.0);
     for q in queries {
@@ -85,8 +93,9 @@ fn retrieval_quality_on_the_labelled_set() {
             .iter()
             .map(|v| v.as_u64().unwrap() as usize)
             .collect();
-        let ranked: Vec<usize> = catalog
-            .search(q["q"].as_str().unwrap(), &Filters::default())
+        let ranked: Vec<usize> = view
+            .search(q["q"].as_str().unwrap(), &Filters::default(), None)
+            .unwrap()
             .iter()
             .map(|h| fixture_of(h.claim))
             .collect();
@@ -106,7 +115,7 @@ fn retrieval_quality_on_the_labelled_set() {
     let top1 = dups
         .iter()
         .filter(|dup| {
-            let hits = catalog.resemble(dup["text"].as_str().unwrap());
+            let hits = view.resemble(dup["text"].as_str().unwrap(), None).unwrap();
             let first = hits.first().map(|h| (fixture_of(h.claim), h.score));
             let ok = first.map(|f| f.0) == dup["expect"].as_u64().map(|e| e as usize);
             if !ok {
@@ -259,4 +268,188 @@ fn search_and_match_over_http() {
     let (_, v) = get("/v1/claims?q=kufra%20quartz");
     assert_eq!(v["total"], 1, "{v}");
     drop(srv);
+}
+
+// The persisted index (`<ledger>/search/`): kept up to date by each search
+// with what was appended since, rebuilt when missing, damaged or another
+// ledger's, always answering as one built from the whole ledger.
+
+/// `isnad --json search ARGS…`: the answer and what was said on stderr.
+fn search_json(d: &Desk, args: &[&str]) -> (Value, String) {
+    let mut a = vec!["--json", "search"];
+    a.extend_from_slice(args);
+    let out = d.out(&a);
+    assert_success(&out, &a);
+    let v = serde_json::from_slice(&out.stdout).unwrap();
+    (v, String::from_utf8(out.stderr).unwrap())
+}
+
+/// The answers to a few queries, without what says how far the index
+/// reached: what two indexes of one ledger must agree on.
+fn answers(d: &Desk) -> Vec<Value> {
+    let mut all = Vec::new();
+    for q in [
+        &["MiG 29"][..],
+        &["migrants", "--lang", "ar"],
+        &["libya", "--limit", "5", "--offset", "2"],
+        &["army", "--from", "2024-01-01", "--to", "2025-06-30"],
+        &["بالجيش"],
+    ] {
+        let (mut v, _) = search_json(d, q);
+        v.as_object_mut().unwrap().remove("indexed");
+        all.push(v);
+    }
+    let args = [
+        "--json",
+        "match",
+        "Floods after Storm Daniel killed over 4,000 people.",
+    ];
+    let mut v: Value = serde_json::from_str(&d.ok(&args)).unwrap();
+    v.as_object_mut().unwrap().remove("indexed");
+    all.push(v);
+    all
+}
+
+#[test]
+fn an_append_is_found_by_the_next_search_folding_only_it() {
+    let d = Desk::with_sources();
+    d.add_claim(&d.editor, "Quartz mining expanded near Kufra");
+    let (v, err) = search_json(&d, &["kufra"]);
+    assert_eq!(v["total"], 1, "{v}");
+    assert!(err.contains("building the search index"), "{err}");
+    assert_eq!(v["indexed"]["entries"], 8, "{v}");
+    assert_eq!(v["indexed"]["folded_now"], 8, "{v}");
+    // Appending does not touch the index; the next search folds the one
+    // new entry, and says nothing of a rebuild.
+    let id = d.add_claim(&d.editor, "The Kufra oasis road reopened");
+    let (v, err) = search_json(&d, &["kufra"]);
+    assert_eq!(v["total"], 2, "{v}");
+    assert_eq!(
+        v["claims"][0]["id"],
+        id.as_str(),
+        "the newer ranks first: {v}"
+    );
+    assert_eq!(
+        v["indexed"],
+        serde_json::json!({"entries": 9, "folded_now": 1})
+    );
+    assert!(err.is_empty(), "{err}");
+    // Nothing new: nothing folded.
+    let (v, _) = search_json(&d, &["kufra"]);
+    assert_eq!(v["indexed"]["folded_now"], 0, "{v}");
+}
+
+#[test]
+fn a_verdict_makes_the_rating_filter_find_a_claim_and_a_retraction_removes_it() {
+    let d = Desk::with_sources();
+    let id = d.add_claim(&d.editor, "Quartz mining expanded near Kufra");
+    let (v, _) = search_json(&d, &["kufra", "--rating", "false"]);
+    assert_eq!(v["total"], 0, "{v}");
+    let verdict = d.rate(&d.checker, &id, "false");
+    let (v, _) = search_json(&d, &["kufra", "--rating", "false"]);
+    assert_eq!(
+        (v["total"].as_u64(), v["indexed"]["folded_now"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    assert_eq!(v["claims"][0]["id"], id.as_str());
+    // The verdict retracted: no standing verdict rates it false.
+    d.add(
+        &d.editor,
+        &["amend", &verdict, "--reason", "wrong claim", "--retract"],
+    );
+    let (v, _) = search_json(&d, &["kufra", "--rating", "false"]);
+    assert_eq!(v["total"], 0, "{v}");
+    // A correction is searched as it stands.
+    d.add(
+        &d.editor,
+        &[
+            "amend",
+            &id,
+            "--reason",
+            "typo",
+            "--text",
+            "Gold mining expanded near Kufra",
+        ],
+    );
+    let (v, _) = search_json(&d, &["gold kufra"]);
+    assert_eq!(v["total"], 1, "{v}");
+    let (v, _) = search_json(&d, &["quartz"]);
+    assert_eq!(v["total"], 0, "{v}");
+    // The claim retracted: never found again, nor matched.
+    d.add(
+        &d.editor,
+        &["amend", &id, "--reason", "withdrawn", "--retract"],
+    );
+    let (v, _) = search_json(&d, &["kufra"]);
+    assert_eq!(v["total"], 0, "{v}");
+    let v = d.json(&["match", "Gold mining expanded near Kufra"]);
+    assert_eq!(v["matches"], serde_json::json!([]), "{v}");
+}
+
+#[test]
+fn deleting_the_index_changes_no_answer() {
+    let set = labelled();
+    let (d, _) = labelled_desk(&set);
+    let before = answers(&d);
+    let dir = d.ledger.join("search");
+    assert!(dir.join("meta.json").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let (_, err) = search_json(&d, &["libya"]);
+    assert!(err.contains("there was none"), "{err}");
+    assert_eq!(answers(&d), before);
+}
+
+#[test]
+fn another_ledger_under_the_same_path_is_searched_afresh() {
+    let set = labelled();
+    let (d, _) = labelled_desk(&set);
+    // The same claims recorded again: as many entries, other hashes.
+    let (other, _) = labelled_desk(&set);
+    let theirs = answers(&other);
+    let ours = answers(&d);
+    assert_ne!(ours, theirs, "the ids differ");
+    let index = d.tmp.path().join("index");
+    std::fs::rename(d.ledger.join("search"), &index).unwrap();
+    std::fs::remove_dir_all(&d.ledger).unwrap();
+    copy_dir(&other.ledger, &d.ledger);
+    std::fs::remove_dir_all(d.ledger.join("search")).unwrap();
+    std::fs::rename(&index, d.ledger.join("search")).unwrap();
+    let (_, err) = search_json(&d, &["libya"]);
+    assert!(err.contains("built from another ledger"), "{err}");
+    assert_eq!(answers(&d), theirs);
+}
+
+#[test]
+fn a_damaged_index_is_rebuilt_not_an_error() {
+    let set = labelled();
+    let (d, _) = labelled_desk(&set);
+    let before = answers(&d);
+    let dir = d.ledger.join("search");
+    // Its commit record unreadable.
+    std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+    let (_, err) = search_json(&d, &["libya"]);
+    assert!(err.contains("could not be read"), "{err}");
+    assert_eq!(answers(&d), before);
+    // A segment file cut short.
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "idx" || x == "store" || x == "term")
+        })
+        .collect();
+    files.sort();
+    let f = files.first().expect("a segment file");
+    let len = std::fs::metadata(f).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(f)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let (_, err) = search_json(&d, &["libya"]);
+    assert!(err.contains("could not be read"), "{err}");
+    assert_eq!(answers(&d), before);
 }

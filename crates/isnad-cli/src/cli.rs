@@ -76,7 +76,11 @@ pub enum Command {
     /// Show a claim's attribution chain as a tree, with its verdicts.
     Trace(TraceArgs),
     /// Find claims by their words, in any order, in their text or a
-    /// translation (folded, Arabic-aware), best first.
+    /// translation (folded, Arabic-aware), best first. Keeps an index in
+    /// the ledger's directory (search/), brought up to date with what was
+    /// appended since it last ran; it is derived, and safe to delete.
+    /// With --json, `indexed` gives the entries it covers and how many
+    /// this call folded.
     Search(SearchArgs),
     /// The recorded claims most likely to be the same claim as TEXT, each
     /// with its resemblance (0-1): link one as same-as rather than record

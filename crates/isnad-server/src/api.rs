@@ -14,15 +14,15 @@ use axum::response::{IntoResponse, Response};
 use isnad_core::attribution::ClaimView;
 use isnad_core::record::{Rating, Record};
 use isnad_core::score::{Scores, grade_wording};
-use isnad_core::search::Hit;
 use isnad_core::search::catalog::{Claim, Filters};
 use isnad_core::{Entry, Kind, Seq, SourceId, Timestamp};
+use isnad_search::Hit;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::cosigning::{Witnessing, witnessing};
-use crate::derived::Snapshot;
+use crate::derived::{Snapshot, search_problem};
 use crate::problem::{Problem, quote};
 use crate::state::{AppState, MAX_BODY};
 
@@ -437,16 +437,18 @@ pub async fn claims(
                 }
                 (total, rows)
             } else {
-                let hits: Vec<_> = catalog
-                    .search(query, &filters)
-                    .into_iter()
-                    .filter(|h| (h.claim as usize) < known)
-                    .collect();
+                let hits = snap
+                    .search()?
+                    .search(query, &filters, Some(snap.len))
+                    .map_err(search_problem)?;
                 let rows = hits
                     .iter()
                     .skip(offset)
                     .take(limit)
-                    .map(|h| hit_row(&claims[h.claim as usize], h, &snap.scores))
+                    .filter_map(|h| {
+                        Snapshot::claim_at(&catalog, known, h.claim)
+                            .map(|c| hit_row(c, h, &snap.scores))
+                    })
                     .collect();
                 (hits.len(), rows)
             };
@@ -490,13 +492,15 @@ pub async fn match_claim(State(s): State<Shared>, body: Bytes) -> Result<Respons
     blocking(move || {
         let snap = s.snapshot()?;
         let (catalog, known) = snap.catalog();
-        let claims = &catalog.claims()[..known];
-        let rows: Vec<Value> = catalog
-            .resemble(&req.text)
-            .into_iter()
-            .filter(|h| (h.claim as usize) < known)
+        let rows: Vec<Value> = snap
+            .search()?
+            .resemble(&req.text, Some(snap.len))
+            .map_err(search_problem)?
+            .iter()
+            .filter_map(|h| {
+                Snapshot::claim_at(&catalog, known, h.claim).map(|c| hit_row(c, h, &snap.scores))
+            })
             .take(limit)
-            .map(|h| hit_row(&claims[h.claim as usize], &h, &snap.scores))
             .collect();
         Ok(json_response(StatusCode::OK, &json!({"matches": rows})))
     })

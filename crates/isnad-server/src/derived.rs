@@ -1,11 +1,15 @@
 //! What the server derives from the ledger and extends entry by entry: the
 //! score replay, every source and claim as it stands after amendments,
-//! and the score history's sample points. [`Derived::fold`] takes the
-//! next entry; [`Derived::publish`] makes the immutable [`Snapshot`] that
-//! requests read.
+//! the score history's sample points, and the search index.
+//! [`Derived::fold`] takes the next entry; [`Derived::publish`] makes the
+//! immutable [`Snapshot`] that requests read.
 //!
-//! Nothing here is stored: it is rebuilt from the ledger when the server
-//! starts, and only ever reflects entries the store accepted.
+//! Nothing here but the search index is stored: the rest is rebuilt from
+//! the ledger when the server starts. The search index is the ledger's
+//! (`isnad_search`, under its directory, the one `isnad search` keeps):
+//! the server opens it once, extends it with each batch of appends and
+//! commits, and each snapshot keeps the committed state it was published
+//! with. All of it only ever reflects entries the store accepted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
@@ -13,8 +17,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 use axum::body::Bytes;
 use isnad_core::record::{Change, Grade, Record, SourceBody};
 use isnad_core::score::{AsOf, Params, Replay, Scores};
-use isnad_core::search::catalog::Catalog;
+use isnad_core::search::catalog::{Catalog, Claim};
 use isnad_core::{Entry, EntryHash, Ledger, SourceId, Timestamp};
+use isnad_search::{SearchIndex, View};
 
 use crate::problem::Problem;
 
@@ -132,6 +137,11 @@ impl Grid {
     }
 }
 
+/// A search index failure as a problem.
+pub(crate) fn search_problem(e: isnad_search::SearchError) -> Problem {
+    Problem::internal(format!("search index: {e}"))
+}
+
 /// The state the server extends with each entry.
 pub struct Derived {
     replay: Replay,
@@ -142,10 +152,11 @@ pub struct Derived {
     /// Source entries to their source, and amendments of them (or of
     /// those amendments) to their source and place in its changes.
     source_of: HashMap<EntryHash, (SourceId, Option<usize>)>,
-    /// Claims as they stand and the search index: shared with the
-    /// snapshots rather than copied (an index is large), and written only
-    /// while one entry is folded.
+    /// Claims as they stand: shared with the snapshots rather than
+    /// copied (it is large), and written only while one entry is folded.
     catalog: Arc<RwLock<Catalog>>,
+    /// The search index, opened by the first catch-up.
+    search: Option<SearchIndex>,
     grid: Grid,
 }
 
@@ -162,6 +173,7 @@ impl Derived {
             source_changes: HashMap::new(),
             source_of: HashMap::new(),
             catalog: Arc::new(RwLock::new(Catalog::new())),
+            search: None,
             grid: Grid::default(),
         })
     }
@@ -189,7 +201,35 @@ impl Derived {
             };
             self.fold(ledger, &e)?;
         }
+        self.extend_search(ledger, len);
         Ok(())
+    }
+
+    /// Brings the search index up to `len`, opening it first if need be.
+    /// A failure is said on standard error and leaves the server without
+    /// search until the next catch-up tries again: the other routes do not
+    /// depend on it.
+    fn extend_search(&mut self, ledger: &Ledger, len: u64) {
+        if self.search.is_none() {
+            match SearchIndex::open(ledger) {
+                Ok((s, rebuilt)) => {
+                    if let Some(why) = rebuilt {
+                        eprintln!(
+                            "building the search index {} from the ledger ({why})",
+                            s.dir().display()
+                        );
+                    }
+                    self.search = Some(s);
+                }
+                Err(e) => eprintln!("search is unavailable: {e}"),
+            }
+        }
+        if let Some(s) = &mut self.search {
+            if let Err(e) = s.catch_up_to(ledger, len) {
+                eprintln!("search is unavailable: {e}");
+                self.search = None;
+            }
+        }
     }
 
     /// Folds `entry`, the next entry of `ledger`.
@@ -254,6 +294,7 @@ impl Derived {
             scores: Arc::new(self.replay.scores()),
             sources: Arc::new(self.sources.clone()),
             catalog: Arc::clone(&self.catalog),
+            search: self.search.as_ref().map(SearchIndex::view),
             grid: Arc::new(self.grid.points.clone()),
             responses: Mutex::new(HashMap::new()),
         }
@@ -269,11 +310,14 @@ pub struct Snapshot {
     pub scores: Arc<Scores>,
     /// Every source as it stands, by slug.
     pub sources: Arc<HashMap<SourceId, Arc<SourceInfo>>>,
-    /// Claims as they stand and the search index. It may have folded
-    /// entries beyond `len` by the time it is read: read it through
-    /// [`Snapshot::catalog`], which says how many of its claims are this
-    /// snapshot's.
+    /// Claims as they stand. It may have folded entries beyond `len` by
+    /// the time it is read: read it through [`Snapshot::catalog`], which
+    /// says how many of its claims are this snapshot's.
     catalog: Arc<RwLock<Catalog>>,
+    /// The search index as committed when this snapshot was published
+    /// (`None` when it could not be brought up to date); searches pass
+    /// `len` as their bound all the same.
+    search: Option<View>,
     /// The history's sample points, oldest first.
     pub grid: Arc<Vec<Arc<GridPoint>>>,
     /// Responses rendered from this snapshot, by path and query.
@@ -308,6 +352,26 @@ impl Snapshot {
         let c = self.catalog.read().unwrap_or_else(PoisonError::into_inner);
         let n = c.claims().partition_point(|cl| cl.seq < self.len);
         (c, n)
+    }
+
+    /// The search index as of this snapshot.
+    ///
+    /// # Errors
+    /// The index could not be opened or brought up to date (the server's
+    /// standard error says why).
+    pub fn search(&self) -> Result<&View, Problem> {
+        self.search.as_ref().ok_or_else(|| {
+            Problem::internal("the search index is unavailable (the server's log says why)")
+        })
+    }
+
+    /// The claim at position `seq`, if this snapshot has it.
+    pub fn claim_at(catalog: &Catalog, known: usize, seq: u64) -> Option<&Claim> {
+        let claims = catalog.claims().get(..known)?;
+        claims
+            .binary_search_by_key(&seq, |c| c.seq)
+            .ok()
+            .map(|i| &claims[i])
     }
 
     /// A source's name, if it is defined.

@@ -1,6 +1,6 @@
 //! Every claim as it stands, folded from the ledger one entry at a time,
-//! with the search [`Index`] over its texts and the ratings of its
-//! standing verdicts (for the rating filter).
+//! with the ratings of its standing verdicts (for the rating filter): what
+//! a server lists and shows beside search hits.
 //!
 //! A claim is taken as recorded when its entry is folded; whatever amends
 //! it comes later and is folded then (the claim is read again through
@@ -17,7 +17,8 @@ use crate::record::{Change, ClaimBody, Rating, Record};
 use crate::store::Ledger;
 use crate::time::Timestamp;
 
-use super::{ClaimIx, Hit, Index};
+/// A claim's number in a catalog: its place in [`Catalog::claims`].
+pub type ClaimIx = u32;
 
 /// A claim as it stands.
 #[derive(Clone, Debug)]
@@ -94,7 +95,7 @@ impl Filters {
     }
 }
 
-/// Claims as they stand, and their index.
+/// Claims as they stand.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     claims: Vec<Claim>,
@@ -102,7 +103,6 @@ pub struct Catalog {
     claim_of: HashMap<EntryHash, ClaimIx>,
     /// Verdicts, and the amendments of them, to their claim and place.
     verdict_of: HashMap<EntryHash, (ClaimIx, usize)>,
-    index: Index,
     folded: u64,
 }
 
@@ -142,7 +142,7 @@ impl Catalog {
         self.folded
     }
 
-    /// Every claim, in ledger order; a [`Hit`]'s `claim` is a place here.
+    /// Every claim, in ledger order.
     pub fn claims(&self) -> &[Claim] {
         &self.claims
     }
@@ -151,21 +151,6 @@ impl Catalog {
     pub fn claim(&self, id: &EntryHash) -> Option<&Claim> {
         let ix = *self.claim_of.get(id)?;
         self.claims.get(ix as usize).filter(|c| c.id == *id)
-    }
-
-    /// Claims matching `query` that pass `filters`, best first.
-    pub fn search(&self, query: &str, filters: &Filters) -> Vec<Hit> {
-        self.index.search(query, &|c| {
-            self.claims.get(c as usize).is_some_and(|c| filters.pass(c))
-        })
-    }
-
-    /// Standing claims most likely to be the same claim as `text`.
-    pub fn resemble(&self, text: &str) -> Vec<Hit> {
-        let all = Filters::default();
-        self.index.resemble(text, &|c| {
-            self.claims.get(c as usize).is_some_and(|c| all.pass(c))
-        })
     }
 
     /// Folds `entry`, the next entry of `ledger`.
@@ -185,7 +170,6 @@ impl Catalog {
                     retracted: false,
                     verdicts: Vec::new(),
                 });
-                self.reindex(ix);
             }
             Record::Verdict(v) => {
                 if let Some(&ix) = self.claim_of.get(&v.claim) {
@@ -211,7 +195,6 @@ impl Catalog {
                         let claim = &mut self.claims[ix as usize];
                         claim.current = view.current;
                         claim.retracted = view.retracted_by.is_some();
-                        self.reindex(ix);
                     }
                 } else if let Some(&(ix, slot)) = self.verdict_of.get(&a.target) {
                     if matches!(a.change, Change::Retract) {
@@ -225,18 +208,5 @@ impl Catalog {
         }
         self.folded = entry.seq().0 + 1;
         Ok(())
-    }
-
-    /// Indexes claim `ix`'s texts as they stand, or takes it out when
-    /// retracted.
-    fn reindex(&mut self, ix: ClaimIx) {
-        let c = &self.claims[ix as usize];
-        if c.retracted {
-            self.index.remove(ix);
-            return;
-        }
-        let mut texts = vec![c.current.text.as_str()];
-        texts.extend(c.current.translations.iter().map(|t| t.text.as_str()));
-        self.index.set(ix, c.time.unix(), &texts);
     }
 }
