@@ -14,8 +14,10 @@ use isnad_core::search::terms::terms;
 use isnad_core::search::{B, K1, MIN_RESEMBLANCE, RECENCY_HALF_LIFE_SECS, RECENCY_WEIGHT};
 use tantivy::postings::Postings;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::SearchError;
 use crate::schema::{self, Fields};
@@ -148,30 +150,20 @@ impl View {
             let mut found = Vec::new();
             for (ord, seg) in self.searcher.segment_readers().iter().enumerate() {
                 let cols = &columns[ord];
-                let inv = seg.inverted_index(self.fields.terms).map_err(read)?;
-                let Some(mut p) = inv
-                    .read_postings(&term, IndexRecordOption::WithFreqs)
-                    .map_err(|e| read(e.into()))?
-                else {
-                    continue;
-                };
-                let mut doc = p.doc();
-                while doc != TERMINATED {
-                    if !seg.is_deleted(doc) {
-                        df += 1;
-                        if let Some(d) = cols.passing(ord, doc) {
-                            let len = cols.len.first(doc).unwrap_or(0);
-                            let time = cols.time.first(doc).unwrap_or(0);
-                            found.push(Posting {
-                                doc: d,
-                                tf: p.term_freq(),
-                                len,
-                                time,
-                            });
-                        }
+                let option = IndexRecordOption::WithFreqs;
+                live_postings(seg, self.fields.terms, &term, option, &mut |doc, tf| {
+                    df += 1;
+                    if let Some(d) = cols.passing(ord, doc) {
+                        let len = cols.len.first(doc).unwrap_or(0);
+                        let time = cols.time.first(doc).unwrap_or(0);
+                        found.push(Posting {
+                            doc: d,
+                            tf,
+                            len,
+                            time,
+                        });
                     }
-                    doc = p.advance();
-                }
+                })?;
             }
             per_term.push((df, found));
         }
@@ -239,24 +231,14 @@ impl View {
         let mut shared: HashMap<DocAddress, (Doc, u32)> = HashMap::new();
         for (ord, seg) in self.searcher.segment_readers().iter().enumerate() {
             let cols = Columns::of(seg, self, None, below)?;
-            let inv = seg.inverted_index(self.fields.terms).map_err(read)?;
             for t in &distinct {
                 let term = Term::from_field_text(self.fields.terms, t);
-                let Some(mut p) = inv
-                    .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(|e| read(e.into()))?
-                else {
-                    continue;
-                };
-                let mut doc = p.doc();
-                while doc != TERMINATED {
-                    if !seg.is_deleted(doc) {
-                        if let Some(d) = cols.passing(ord, doc) {
-                            shared.entry(d.address).or_insert((d, 0)).1 += 1;
-                        }
+                let option = IndexRecordOption::Basic;
+                live_postings(seg, self.fields.terms, &term, option, &mut |doc, _| {
+                    if let Some(d) = cols.passing(ord, doc) {
+                        shared.entry(d.address).or_insert((d, 0)).1 += 1;
                     }
-                    doc = p.advance();
-                }
+                })?;
             }
         }
         let mut candidates: Vec<(Doc, u32)> = shared.into_values().collect();
@@ -459,4 +441,31 @@ fn shingles(words: &[String]) -> BTreeSet<(&str, &str)> {
             .map(|p| (p[0].as_str(), p[1].as_str()))
             .collect(),
     }
+}
+
+/// Calls `each` with every document of `seg` that holds `term` and is not
+/// deleted, and how often it holds it (with [`IndexRecordOption::Basic`],
+/// which reads no frequencies, that is 1).
+fn live_postings(
+    seg: &SegmentReader,
+    field: Field,
+    term: &Term,
+    option: IndexRecordOption,
+    each: &mut dyn FnMut(DocId, u32),
+) -> Result<(), SearchError> {
+    let inv = seg.inverted_index(field).map_err(read)?;
+    let Some(mut p) = inv
+        .read_postings(term, option)
+        .map_err(|e| read(e.into()))?
+    else {
+        return Ok(());
+    };
+    let mut doc = p.doc();
+    while doc != TERMINATED {
+        if !seg.is_deleted(doc) {
+            each(doc, p.term_freq());
+        }
+        doc = p.advance();
+    }
+    Ok(())
 }

@@ -11,9 +11,11 @@
     reason = "test code: a failed expectation is the test failing"
 )]
 
+mod common;
+
 use isnad_core::record::*;
 use isnad_core::search::catalog::Filters;
-use isnad_core::{EntryHash, KeyPair, Ledger, Record, Role, Timestamp, init};
+use isnad_core::{EntryHash, KeyPair, Ledger, Record, Timestamp};
 use isnad_search::{Hit, Rebuilt, SearchIndex, View};
 use proptest::prelude::*;
 
@@ -109,48 +111,13 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Timestamp::from_unix(1_700_000_000);
-        let admin = KeyPair::generate("admin").unwrap();
-        let ledger = init(&dir.path().join("ledger"), &admin, now).unwrap();
-        let editor = KeyPair::generate("editor").unwrap();
-        let checker = KeyPair::generate("checker").unwrap();
-        for (k, role) in [(&editor, Role::Editor), (&checker, Role::FactChecker)] {
-            ledger
-                .append(
-                    &admin,
-                    Record::Key(KeyBody {
-                        key: k.verifier().to_string(),
-                        roles: vec![role],
-                        holder: None,
-                        replaces: None,
-                        org: None,
-                    }),
-                    now,
-                )
-                .unwrap();
-        }
-        ledger
-            .append(
-                &editor,
-                Record::Source(SourceBody {
-                    id: "wire".parse().unwrap(),
-                    name: "Wire".into(),
-                    kind: SourceKind::Outlet,
-                    url: None,
-                    language: None,
-                    affiliations: vec![],
-                    description: None,
-                }),
-                now,
-            )
-            .unwrap();
+        let n = common::newsroom(Timestamp::from_unix(1_700_000_000));
         World {
-            _dir: dir,
+            _dir: n.dir,
             fresh_dir: tempfile::tempdir().unwrap(),
-            ledger,
-            editor,
-            checker,
+            ledger: n.ledger,
+            editor: n.editor,
+            checker: n.checker,
             claims: Vec::new(),
             verdicts: Vec::new(),
             day: 0,

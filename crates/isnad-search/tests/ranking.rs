@@ -12,8 +12,10 @@
 use isnad_core::record::*;
 use isnad_core::search::MIN_RESEMBLANCE;
 use isnad_core::search::catalog::Filters;
-use isnad_core::{EntryHash, KeyPair, Ledger, Record, Role, Timestamp, init};
+use isnad_core::{EntryHash, KeyPair, Ledger, Record, Timestamp};
 use isnad_search::{SearchIndex, View};
+
+mod common;
 
 const T0: i64 = 1_700_000_000;
 /// Entries before the first claim: genesis, two keys, a source.
@@ -28,37 +30,12 @@ struct Desk {
 
 impl Desk {
     fn new() -> Desk {
-        let dir = tempfile::tempdir().unwrap();
-        let now = Timestamp::from_unix(T0);
-        let admin = KeyPair::generate("admin").unwrap();
-        let ledger = init(&dir.path().join("ledger"), &admin, now).unwrap();
-        let editor = KeyPair::generate("editor").unwrap();
-        let checker = KeyPair::generate("checker").unwrap();
-        for (k, role) in [(&editor, Role::Editor), (&checker, Role::FactChecker)] {
-            let key = KeyBody {
-                key: k.verifier().to_string(),
-                roles: vec![role],
-                holder: None,
-                replaces: None,
-                org: None,
-            };
-            ledger.append(&admin, Record::Key(key), now).unwrap();
-        }
-        let wire = SourceBody {
-            id: "wire".parse().unwrap(),
-            name: "Wire".into(),
-            kind: SourceKind::Outlet,
-            url: None,
-            language: None,
-            affiliations: vec![],
-            description: None,
-        };
-        ledger.append(&editor, Record::Source(wire), now).unwrap();
+        let n = common::newsroom(Timestamp::from_unix(T0));
         Desk {
-            _dir: dir,
-            ledger,
-            editor,
-            checker,
+            _dir: n.dir,
+            ledger: n.ledger,
+            editor: n.editor,
+            checker: n.checker,
         }
     }
 
