@@ -251,7 +251,9 @@ struct WireRef<'a> {
 /// ledger has few signers and many entries.
 #[derive(Debug, Default)]
 pub struct Parser {
-    signers: std::collections::HashMap<String, VerifierKey>,
+    /// Each signer string checked, with its key and the key's own text
+    /// form (what the canonical bytes hold, formatted once).
+    signers: std::collections::HashMap<String, (VerifierKey, String)>,
     /// Rebuilds each entry's canonical bytes, keeping its buffers.
     canon: CanonicalWriter,
 }
@@ -265,19 +267,10 @@ struct WireOut<'a> {
     seq: u64,
     prev: EntryHash,
     time: Timestamp,
-    signer: Shown<'a, VerifierKey>,
+    signer: &'a str,
     kind: Kind,
     body: BodyRef<'a>,
     sig: &'a str,
-}
-
-/// Serialises a value as its `Display` text, as [`Wire`]'s strings are made.
-struct Shown<'a, T>(&'a T);
-
-impl<T: std::fmt::Display> Serialize for Shown<'_, T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self.0)
-    }
 }
 
 /// How [`Parser::parse`] rebuilds the canonical bytes it compares with the
@@ -303,7 +296,7 @@ impl Parser {
     }
 
     fn signer(&mut self, text: &str) -> Result<VerifierKey, Error> {
-        if let Some(k) = self.signers.get(text) {
+        if let Some((k, _)) = self.signers.get(text) {
             return Ok(k.clone());
         }
         let k: VerifierKey = text
@@ -312,7 +305,8 @@ impl Parser {
         if self.signers.len() >= PARSER_SIGNERS {
             self.signers.clear();
         }
-        self.signers.insert(text.to_owned(), k.clone());
+        self.signers
+            .insert(text.to_owned(), (k.clone(), k.to_string()));
         Ok(k)
     }
 
@@ -409,12 +403,22 @@ impl Parser {
         let sig_text = STANDARD.encode(sig);
         let canonical = match rebuild {
             Rebuild::Direct => {
+                // The signer's text form as `Wire` has it: remembered by
+                // `signer` above, formatted here only if it was not.
+                let formatted;
+                let signer_text = match self.signers.get(&*wire.signer) {
+                    Some((_, shown)) => shown.as_str(),
+                    None => {
+                        formatted = draft.signer.to_string();
+                        formatted.as_str()
+                    }
+                };
                 let out = WireOut {
                     v: draft.record.format_version(),
                     seq: draft.seq.0,
                     prev: draft.prev,
                     time: draft.time,
-                    signer: Shown(&draft.signer),
+                    signer: signer_text,
                     kind: draft.record.kind(),
                     body: draft.record.body(),
                     sig: &sig_text,

@@ -79,6 +79,18 @@ fn utf16_order(a: &str, b: &str) -> Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
+/// Whether any of the eight bytes of `w` is a C0 control, `"` or `\`: the
+/// bytes a JSON string escapes. (The bit tricks are exact for "any byte
+/// below n" with n up to 128, and for "any zero byte".)
+fn any_to_escape(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH != 0;
+    below(w, 0x20)
+        || below(w ^ (ONES * u64::from(b'"')), 1)
+        || below(w ^ (ONES * u64::from(b'\\')), 1)
+}
+
 /// Writes `s` as a JSON string with RFC 8785's escaping (section 3.2.2.2):
 /// `"` and `\` escaped, the C0 controls as their short forms where JSON has
 /// one and `\u00xx` (lowercase hex) otherwise, and every other character,
@@ -88,7 +100,17 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.push(b'"');
     let mut plain = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text escapes nothing: skip it eight bytes at a time.
+        if let Some(Ok(word)) = bytes.get(i..i + 8).map(<[u8; 8]>::try_from) {
+            if !any_to_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         let short: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -100,7 +122,7 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
             0x00..=0x1f => b"",
             _ => continue,
         };
-        out.extend_from_slice(&bytes[plain..i]);
+        out.extend_from_slice(&bytes[plain..i - 1]);
         if short.is_empty() {
             let hex = [
                 b'\\',
@@ -114,7 +136,7 @@ fn write_string(out: &mut Vec<u8>, s: &str) {
         } else {
             out.extend_from_slice(short);
         }
-        plain = i + 1;
+        plain = i;
     }
     out.extend_from_slice(&bytes[plain..]);
     out.push(b'"');
@@ -511,6 +533,25 @@ mod tests {
         // The buffers kept from the first value leave no trace in the next.
         assert_eq!(w.write(&value).unwrap(), direct);
         assert_eq!(w.write(&0u8).unwrap(), b"0");
+    }
+
+    // Every byte that is escaped, and a few that are not, at every offset
+    // of a text longer than two words: as serde_json escapes it (which the
+    // generic path uses).
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        let specials = (0u8..0x20)
+            .map(char::from)
+            .chain("\"\\/\u{7f}\u{80}\u{e9}\u{2028}\u{1f600}".chars());
+        for c in specials {
+            for at in 0..20 {
+                let mut text: String = "abcdefghijklmnopqrs".into();
+                text.insert(at, c);
+                let mut out = Vec::new();
+                write_string(&mut out, &text);
+                assert_eq!(out, serde_json::to_vec(&text).unwrap(), "{c:?} at {at}");
+            }
+        }
     }
 
     #[test]
