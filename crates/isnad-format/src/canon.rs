@@ -11,6 +11,10 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::error::Error;
 
+mod writer;
+
+pub(crate) use writer::CanonicalWriter;
+
 /// Serialises `value` to its RFC 8785 canonical bytes.
 ///
 /// # Errors

@@ -16,12 +16,12 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::canon::to_canonical;
+use crate::canon::{CanonicalWriter, to_canonical};
 use crate::error::Error;
 use crate::ids::{EntryHash, Seq};
 use crate::keys::{KeyPair, VerifierKey};
 use crate::limits::MAX_ENTRY_BYTES;
-use crate::record::{Kind, Record};
+use crate::record::{BodyRef, Kind, Record};
 use crate::time::Timestamp;
 
 /// The largest sequence number: 2^53 - 1, so that every JSON implementation
@@ -251,7 +251,39 @@ struct WireRef<'a> {
 /// ledger has few signers and many entries.
 #[derive(Debug, Default)]
 pub struct Parser {
-    signers: std::collections::HashMap<String, VerifierKey>,
+    /// Each signer string checked, with its key and the key's own text
+    /// form (what the canonical bytes hold, formatted once).
+    signers: std::collections::HashMap<String, (VerifierKey, String)>,
+    /// Rebuilds each entry's canonical bytes, keeping its buffers.
+    canon: CanonicalWriter,
+}
+
+/// An entry's members, borrowed, as [`Wire`] holds them but with the body
+/// as its record type instead of a value tree: what [`CanonicalWriter`]
+/// writes to rebuild the leaf bytes.
+#[derive(Serialize)]
+struct WireOut<'a> {
+    v: u32,
+    seq: u64,
+    prev: EntryHash,
+    time: Timestamp,
+    signer: &'a str,
+    kind: Kind,
+    body: BodyRef<'a>,
+    sig: &'a str,
+}
+
+/// How [`Parser::parse`] rebuilds the canonical bytes it compares with the
+/// input.
+#[derive(Clone, Copy)]
+enum Rebuild {
+    /// With [`CanonicalWriter`], straight from the record.
+    Direct,
+    /// Through a `serde_json::Value` and [`to_canonical`], as before the
+    /// direct writer: kept so the tests can check that both accept and
+    /// refuse exactly the same inputs.
+    #[cfg(test)]
+    ValueTree,
 }
 
 /// Most signer strings a [`Parser`] remembers; past that it starts over.
@@ -264,7 +296,7 @@ impl Parser {
     }
 
     fn signer(&mut self, text: &str) -> Result<VerifierKey, Error> {
-        if let Some(k) = self.signers.get(text) {
+        if let Some((k, _)) = self.signers.get(text) {
             return Ok(k.clone());
         }
         let k: VerifierKey = text
@@ -273,14 +305,15 @@ impl Parser {
         if self.signers.len() >= PARSER_SIGNERS {
             self.signers.clear();
         }
-        self.signers.insert(text.to_owned(), k.clone());
+        self.signers
+            .insert(text.to_owned(), (k.clone(), k.to_string()));
         Ok(k)
     }
 
     /// Parses leaf bytes that this library checked and stored itself, for
     /// reading a ledger back: the same fields and types as [`Entry::parse`],
     /// but the record's content rules are not re-checked and the canonical
-    /// bytes are not rebuilt, which is most of a strict parse's cost.
+    /// bytes are not rebuilt, which is much of a strict parse's cost.
     /// `Ledger::verify` still parses every stored entry strictly; this is
     /// for everything else that reads the store (replay, views, lookups).
     ///
@@ -319,6 +352,11 @@ impl Parser {
     /// # Errors
     /// As [`Entry::parse`].
     pub fn parse(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
+        self.parse_rebuilding(bytes, Rebuild::Direct)
+    }
+
+    /// [`Parser::parse`], with the canonical bytes rebuilt as `rebuild` says.
+    fn parse_rebuilding(&mut self, bytes: &[u8], rebuild: Rebuild) -> Result<Entry, Error> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(Error::field(
                 "entry",
@@ -362,13 +400,46 @@ impl Parser {
         check_version(wire.v, &record)?;
         record.check()?;
         let draft = Draft::new(seq, wire.prev, time, signer, record);
-        let leaf = to_canonical(&draft.wire(Some(STANDARD.encode(sig)))?)?;
-        if leaf != bytes {
+        let sig_text = STANDARD.encode(sig);
+        let canonical = match rebuild {
+            Rebuild::Direct => {
+                // The signer's text form as `Wire` has it: remembered by
+                // `signer` above, formatted here only if it was not.
+                let formatted;
+                let signer_text = match self.signers.get(&*wire.signer) {
+                    Some((_, shown)) => shown.as_str(),
+                    None => {
+                        formatted = draft.signer.to_string();
+                        formatted.as_str()
+                    }
+                };
+                let out = WireOut {
+                    v: draft.record.format_version(),
+                    seq: draft.seq.0,
+                    prev: draft.prev,
+                    time: draft.time,
+                    signer: signer_text,
+                    kind: draft.record.kind(),
+                    body: draft.record.body(),
+                    sig: &sig_text,
+                };
+                // Only a type outside what entries hold fails here, which
+                // the record types rule out: the same variant as the
+                // generic path's failure.
+                let leaf = self.canon.write(&out).map_err(|e| Error::Canonical {
+                    reason: e.to_string(),
+                })?;
+                leaf == bytes
+            }
+            #[cfg(test)]
+            Rebuild::ValueTree => to_canonical(&draft.wire(Some(sig_text))?)? == bytes,
+        };
+        if !canonical {
             return Err(Error::NotCanonical { seq });
         }
         Ok(Entry {
-            hash: EntryHash::of_leaf(&leaf),
-            leaf,
+            hash: EntryHash::of_leaf(bytes),
+            leaf: bytes.to_vec(),
             draft,
             sig,
             content: std::sync::OnceLock::new(),
@@ -498,7 +569,14 @@ fn leaf_parts(leaf: &[u8]) -> Option<LeafParts> {
     const BODY: &[u8] = b"{\"body\":";
     const KIND: &[u8] = b",\"kind\":\"";
     const SIG: &[u8] = b",\"sig\":\"";
-    let rfind = |needle: &[u8]| leaf.windows(needle.len()).rposition(|w| w == needle);
+    // The last offset where `needle` starts; looking for its first byte
+    // before comparing the rest saves a slice comparison at every offset.
+    let rfind = |needle: &[u8]| {
+        let first = *needle.first()?;
+        (0..leaf.len())
+            .rev()
+            .find(|&i| leaf[i] == first && leaf[i..].starts_with(needle))
+    };
     if !leaf.starts_with(BODY) {
         return None;
     }
@@ -531,6 +609,9 @@ pub fn content_key(signer: &VerifierKey, record: &Record) -> Result<[u8; 32], Er
     let body = to_canonical(&record.body_value()?)?;
     Ok(content_key_of(signer, record.kind(), &body))
 }
+
+#[cfg(test)]
+mod canonical_equivalence;
 
 #[cfg(test)]
 mod tests {

@@ -801,6 +801,12 @@ impl Record {
         })
     }
 
+    /// The body for serialising as it is, with no value tree: what
+    /// [`Record::body_value`] holds, for the canonical entry writer.
+    pub(crate) fn body(&self) -> BodyRef<'_> {
+        BodyRef(self)
+    }
+
     /// Parses a body of the given kind, rejecting unknown fields.
     ///
     /// # Errors
@@ -938,6 +944,26 @@ impl Record {
             }
         }
         Ok(())
+    }
+}
+
+/// A record's body, serialised as the body type it holds (see
+/// [`Record::body`]).
+pub(crate) struct BodyRef<'a>(&'a Record);
+
+impl Serialize for BodyRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Record::Key(b) => b.serialize(s),
+            Record::Source(b) => b.serialize(s),
+            Record::Claim(b) => b.serialize(s),
+            Record::Verdict(b) => b.serialize(s),
+            Record::Relation(b) => b.serialize(s),
+            Record::Amendment(b) => b.serialize(s),
+            Record::Prior(b) => b.serialize(s),
+            Record::Revocation(b) => b.serialize(s),
+            Record::Trust(b) => b.serialize(s),
+        }
     }
 }
 
