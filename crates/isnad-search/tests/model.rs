@@ -124,6 +124,18 @@ impl World {
         }
     }
 
+    /// Retracts `target`, a claim or a verdict, as its editor.
+    fn retract(&mut self, target: EntryHash) {
+        self.append(
+            false,
+            Record::Amendment(AmendmentBody {
+                target,
+                change: Change::Retract,
+                reason: "withdrawn".into(),
+            }),
+        );
+    }
+
     /// Appends `record`; the clock moves on a month each time, so that
     /// recency tells claims apart.
     fn append(&mut self, key_is_checker: bool, record: Record) -> Option<EntryHash> {
@@ -168,14 +180,7 @@ impl World {
             }
             Op::RetractVerdict(v) if !self.verdicts.is_empty() => {
                 let target = self.verdicts[v % self.verdicts.len()];
-                self.append(
-                    false,
-                    Record::Amendment(AmendmentBody {
-                        target,
-                        change: Change::Retract,
-                        reason: "withdrawn".into(),
-                    }),
-                );
+                self.retract(target);
             }
             Op::Correct(c, w) if !self.claims.is_empty() => {
                 let (target, old) = self.claims[c % self.claims.len()].clone();
@@ -192,14 +197,7 @@ impl World {
             }
             Op::RetractClaim(c) if !self.claims.is_empty() => {
                 let target = self.claims[c % self.claims.len()].0;
-                self.append(
-                    false,
-                    Record::Amendment(AmendmentBody {
-                        target,
-                        change: Change::Retract,
-                        reason: "withdrawn".into(),
-                    }),
-                );
+                self.retract(target);
             }
             Op::Search(w, lang, rating) => {
                 let filters = Filters {
