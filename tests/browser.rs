@@ -84,6 +84,9 @@ fn get(url: &str) -> (u16, String, String, String) {
     (r.status().as_u16(), ct, csp, body)
 }
 
+/// Starts of ChromeDriver [`Driver::start`] tries before it gives up.
+const ATTEMPTS: usize = 3;
+
 /// `chromedriver` on a loopback port the system picks, killed when
 /// dropped.
 struct Driver {
@@ -96,6 +99,22 @@ impl Driver {
     /// the line it prints once it listens, `ChromeDriver was started
     /// successfully on port N.`; then waits for its status to say ready.
     fn start() -> Driver {
+        // With `--port=0` ChromeDriver now and then exits at once with
+        // "IPv4 port not available" (its pick raced another listener):
+        // a fresh start picks again.
+        let mut seen = String::new();
+        for _ in 0..ATTEMPTS {
+            match Driver::try_start() {
+                Ok(d) => return d,
+                Err(said) => seen = said,
+            }
+        }
+        panic!("chromedriver never said which port it listens on: {seen:?}; {INSTALL}");
+    }
+
+    /// One start of [`Driver::start`]: what ChromeDriver said when it
+    /// never told its port.
+    fn try_start() -> Result<Driver, String> {
         use std::io::BufRead as _;
         let program = chromedriver_program();
         let mut child = Command::new(&program)
@@ -120,7 +139,7 @@ impl Driver {
         let Some(port) = port else {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("chromedriver never said which port it listens on: {seen:?}; {INSTALL}");
+            return Err(seen);
         };
         // Keep reading, so the driver never blocks on a full pipe.
         std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
@@ -138,7 +157,7 @@ impl Driver {
                 .and_then(|body| serde_json::from_str::<Value>(&body).ok())
                 .is_some_and(|v| v["value"]["ready"] == true);
             if ready {
-                return driver;
+                return Ok(driver);
             }
             assert!(
                 Instant::now() < deadline,
