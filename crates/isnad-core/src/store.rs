@@ -1839,6 +1839,51 @@ mod tests {
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
 
+    // Verify checks a chunk's entries beside the stored rows of the chunk
+    // before it: damage found in the earlier chunk is still the answer
+    // when a later entry is bad too, and the later entry is named when it
+    // is the only fault.
+    #[test]
+    fn verify_reports_the_first_fault_in_ledger_order_across_chunks() {
+        let (_d, l, _) = small();
+        let ed = editor();
+        for i in 0..200 {
+            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
+        }
+        // Chunks run 16, 32, 64, 128 entries: entry 64 completes the first
+        // Merkle row (compared then, in the chunk of entries 48-111) and
+        // entry 150 lies in the chunk after.
+        let bad_seq = Seq(150);
+        let entry_key = rows::entry_row_key(bad_seq);
+        let entry_row = l.entries.get(entry_key).unwrap().unwrap();
+        let mut forged = rows::EntryRow::default();
+        for (i, span) in rows::spans(&entry_row).enumerate() {
+            let mut leaf = entry_row[span.unwrap()].to_vec();
+            if i as u64 == bad_seq.0 % rows::ENTRIES_PER_ROW {
+                let at = leaf.windows(6).position(|w| w == b"Source").unwrap();
+                leaf[at] = b'Z';
+            }
+            forged.push(&leaf);
+        }
+        l.entries.insert(entry_key, forged.as_bytes()).unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("#150"), "{err}");
+        let node_key = rows::node_row_key(0, 0);
+        let nodes = l.merkle.get(node_key).unwrap().unwrap();
+        let mut wrong = nodes.to_vec();
+        wrong[0] ^= 1;
+        l.merkle.insert(node_key, wrong).unwrap();
+        let err = l.verify(&mut |_| {}).unwrap_err();
+        assert!(
+            matches!(err, Error::Corrupt { .. })
+                && err.to_string().contains("Merkle nodes of entries #0"),
+            "{err}"
+        );
+        l.merkle.insert(node_key, nodes).unwrap();
+        l.entries.insert(entry_key, entry_row).unwrap();
+        l.verify(&mut |_| {}).unwrap();
+    }
+
     // A packed row of entries lost or cut short inside the ledger is a
     // damaged store, never a shorter ledger: every whole-ledger read fails
     // naming the first entry missing.

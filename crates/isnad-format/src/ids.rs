@@ -38,7 +38,16 @@ impl EntryHash {
 
     /// Lowercase hex, 64 characters: the entry id.
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        // By table rather than `hex::encode`'s char iterator: ids are
+        // written for every reference each time an entry's canonical form
+        // is rebuilt (verify, import).
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = String::with_capacity(64);
+        for b in self.0 {
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        }
+        out
     }
 
     /// The first 12 hex digits, for display.
@@ -65,14 +74,25 @@ impl FromStr for EntryHash {
     type Err = Error;
     /// Parses exactly 64 lowercase hex digits (the canonical id form).
     fn from_str(s: &str) -> Result<Self, Error> {
-        if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return Err(Error::field(
-                "id",
-                format!("`{s}` is not 64 lowercase hex digits"),
-            ));
+        fn digit(b: u8) -> Option<u8> {
+            match b {
+                b'0'..=b'9' => Some(b - b'0'),
+                b'a'..=b'f' => Some(b - b'a' + 10),
+                _ => None,
+            }
+        }
+        let bad = || Error::field("id", format!("`{s}` is not 64 lowercase hex digits"));
+        let bytes = s.as_bytes();
+        if bytes.len() != 64 {
+            return Err(bad());
         }
         let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).map_err(|e| Error::field("id", e.to_string()))?;
+        for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            match (digit(pair[0]), digit(pair[1])) {
+                (Some(hi), Some(lo)) => *o = hi << 4 | lo,
+                _ => return Err(bad()),
+            }
+        }
         Ok(EntryHash(out))
     }
 }
@@ -85,8 +105,19 @@ impl Serialize for EntryHash {
 
 impl<'de> Deserialize<'de> for EntryHash {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        // A visitor rather than `String::deserialize`: the text is parsed
+        // where it lies, with no copy, for every reference of every entry.
+        struct Hex;
+        impl serde::de::Visitor<'_> for Hex {
+            type Value = EntryHash;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("64 lowercase hex digits")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<EntryHash, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Hex)
     }
 }
 
@@ -305,5 +336,28 @@ mod tests {
         assert_eq!(h.to_hex().parse::<EntryHash>().unwrap(), h);
         assert!("ABC".parse::<EntryHash>().is_err());
         assert!(h.to_hex().to_uppercase().parse::<EntryHash>().is_err());
+    }
+
+    proptest::proptest! {
+        /// The table-driven hex agrees with the `hex` crate both ways, and
+        /// a single wrong character anywhere is refused.
+        #[test]
+        fn entry_hash_hex_agrees_with_the_hex_crate(
+            raw in proptest::array::uniform32(proptest::prelude::any::<u8>()),
+            at in 0usize..64,
+            bad in proptest::sample::select(vec!['g', 'A', 'F', ' ', 'z', '-', 'é']),
+        ) {
+            let h = EntryHash::from_bytes(raw);
+            proptest::prop_assert_eq!(h.to_hex(), hex::encode(raw));
+            proptest::prop_assert_eq!(h.to_hex().parse::<EntryHash>().unwrap(), h);
+            let json = format!("\"{}\"", h.to_hex());
+            proptest::prop_assert_eq!(serde_json::from_str::<EntryHash>(&json).unwrap(), h);
+            let mut wrong: Vec<char> = h.to_hex().chars().collect();
+            wrong[at] = bad;
+            let wrong: String = wrong.into_iter().collect();
+            proptest::prop_assert!(wrong.parse::<EntryHash>().is_err());
+            let quoted = format!("\"{wrong}\"");
+            proptest::prop_assert!(serde_json::from_str::<EntryHash>(&quoted).is_err());
+        }
     }
 }

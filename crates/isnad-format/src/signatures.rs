@@ -74,6 +74,7 @@ const BATCH: usize = 64;
 #[derive(Debug)]
 pub struct Chunks {
     next: usize,
+    largest: usize,
 }
 
 /// First and largest run.
@@ -83,13 +84,22 @@ const LARGEST_CHUNK: usize = 4096;
 impl Chunks {
     /// Starts small.
     pub fn new() -> Self {
-        Chunks { next: FIRST_CHUNK }
+        Chunks::up_to(LARGEST_CHUNK)
+    }
+
+    /// Starts small and grows to at most `largest` (at least the first
+    /// run's size): for a caller that holds two runs at once.
+    pub fn up_to(largest: usize) -> Self {
+        Chunks {
+            next: FIRST_CHUNK,
+            largest: largest.max(FIRST_CHUNK),
+        }
     }
 
     /// The size of the next run.
     pub fn next_size(&mut self) -> usize {
         let n = self.next;
-        self.next = (n * 2).min(LARGEST_CHUNK);
+        self.next = (n * 2).min(self.largest);
         n
     }
 }

@@ -205,6 +205,88 @@ fn damaged(reason: String) -> Error {
     Error::Corrupt { reason }
 }
 
+/// The largest chunk [`Ledger::verify`] parses at a time.
+const VERIFY_CHUNK: usize = 1024;
+
+/// A chunk of leaves as read, and the read error that ended it, if any.
+type LeafChunk = (Vec<(Seq, sled::IVec)>, Option<Error>);
+
+/// The next chunk of leaves: chunks start small (a bad entry near the
+/// start is found after little work) and grow. Empty at the end; a failed
+/// read ends the chunk, with its error.
+fn read_chunk(
+    leaves: &mut (impl Iterator<Item = Result<(Seq, sled::IVec), Error>> + Send),
+    sizes: &mut signatures::Chunks,
+) -> LeafChunk {
+    let size = sizes.next_size();
+    let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
+    for kv in leaves.by_ref().take(size) {
+        match kv {
+            Ok(leaf) => chunk.push(leaf),
+            Err(e) => return (chunk, Some(e)),
+        }
+    }
+    (chunk, None)
+}
+
+/// One chunk's entries after the rules, and the error that ended the
+/// chunk early (a parse or read failure after its last entry).
+struct Checked {
+    results: Vec<Result<VerifiedEntry, Error>>,
+    error: Option<Error>,
+}
+
+/// The last stage of [`Ledger::verify`], in ledger order: what the entries
+/// checked so far imply for the stored rows, the Merkle frontier, and the
+/// signed checkpoints not yet reached.
+struct Tail<'s> {
+    expected: Expected,
+    frontier: merkle::Frontier,
+    pending: std::iter::Peekable<std::slice::Iter<'s, crate::checkpoint::SignedCheckpoint>>,
+    /// Entries taken in.
+    n: u64,
+}
+
+impl Tail<'_> {
+    /// Takes in a chunk's entries in order; the first error (an entry's,
+    /// a stored row's, a root's, or the chunk's own) ends it.
+    fn take(&mut self, ledger: &Ledger, checked: Checked) -> Result<(), Error> {
+        for r in checked.results {
+            let v = r?;
+            self.expected.add(ledger, &v)?;
+            let index = v.seq().0;
+            let mut node_error = Ok(());
+            let expected = &mut self.expected;
+            self.frontier
+                .push_with(*v.hash().as_bytes(), &mut |level, hash| {
+                    if node_error.is_ok() {
+                        node_error = expected.node(ledger, level, index >> level, hash);
+                    }
+                });
+            node_error?;
+            self.check_roots()?;
+            self.n += 1;
+        }
+        checked.error.map_or(Ok(()), Err)
+    }
+
+    /// Every signed checkpoint of the frontier's size must have its root.
+    fn check_roots(&mut self) -> Result<(), Error> {
+        let size = self.frontier.size();
+        while let Some(cp) = self.pending.next_if(|c| c.size() == size) {
+            if cp.checkpoint().root() != &self.frontier.root() {
+                return Err(Error::Checkpoint {
+                    size: cp.size(),
+                    reason: "its root hash is not the root of the ledger's first entries: \
+                             the ledger no longer matches what the log signed"
+                        .into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Expected {
     fn new(n: usize) -> Self {
         let empty = || vec![None; usize::from(rows::BUCKETS)];
@@ -336,111 +418,43 @@ impl Ledger {
     /// row that does not match the entries.
     pub fn verify(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, Error> {
         let mut at = Position::GENESIS;
-        let mut n = 0u64;
-        let mut frontier = merkle::Frontier::new();
         // The head says how many entries to expect; a damaged head only
         // makes the reservation wrong, not the check.
         let expect = usize::try_from(self.len()?).unwrap_or(0);
-        let mut expected = Expected::new(expect);
         let mut facts = Facts::new(self, expect);
         let signed = self.checkpoints()?;
-        let mut pending = signed.iter().peekable();
-        let mut check_roots = |frontier: &merkle::Frontier| -> Result<(), Error> {
-            while let Some(cp) = pending.next_if(|c| c.size() == frontier.size()) {
-                if cp.checkpoint().root() != &frontier.root() {
-                    return Err(Error::Checkpoint {
-                        size: cp.size(),
-                        reason: "its root hash is not the root of the ledger's first entries: \
-                                 the ledger no longer matches what the log signed"
-                            .into(),
-                    });
-                }
-            }
-            Ok(())
+        let mut tail = Tail {
+            expected: Expected::new(expect),
+            frontier: merkle::Frontier::new(),
+            pending: signed.iter().peekable(),
+            n: 0,
         };
-        check_roots(&frontier)?;
-        // A chunk at a time, everything that depends on one entry alone runs
-        // in parallel: parsing, signatures (batched) and the rules. The rules
-        // see the whole chunk's facts because every lookup they make is
-        // limited to entries before the one checked, and an entry's expected
+        tail.check_roots()?;
+        // Three stages overlap, so that both cores stay busy: everything
+        // that depends on one entry alone runs a chunk at a time in
+        // parallel (parsing, signatures batched, the rules), and beside a
+        // chunk's parse run what must go in order for the chunk before it
+        // (the expected rows, the Merkle frontier, the signed roots) and
+        // then the reading of the chunk after it. The rules see a whole
+        // chunk's facts at once because every lookup they make is limited
+        // to entries before the one checked, and an entry's expected
         // position only needs the raw entry before it (if that one is bad,
-        // its own error comes first). What is left in order is memory only.
-        let mut leaves = self.leaves();
-        let mut sizes = signatures::Chunks::new();
-        loop {
-            let size = sizes.next_size();
-            let mut chunk: Vec<(Seq, sled::IVec)> = Vec::with_capacity(size);
-            let mut read_error = None;
-            for kv in leaves.by_ref().take(size) {
-                match kv {
-                    Ok(leaf) => chunk.push(leaf),
-                    Err(e) => {
-                        read_error = Some(e);
-                        break;
-                    }
-                }
-            }
-            if chunk.is_empty() {
-                if let Some(e) = read_error {
-                    return Err(e);
-                }
-                break;
-            }
-            let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
-            let checked =
-                signatures::parse_and_check(&lines, How::Batched, &|i, e| at_entry(chunk[i].0, e));
-            let mut ats = Vec::with_capacity(checked.entries.len());
-            for e in &checked.entries {
-                ats.push(at);
-                at = Position::after(e);
-                // The rules look only at entries before the one checked,
-                // so the whole chunk may be known to them at once.
-                facts.add(e)?;
-            }
-            let view = &facts;
-            let results: Vec<Result<VerifiedEntry, Error>> = checked
-                .entries
-                .into_par_iter()
-                .zip(checked.signatures)
-                .zip(ats)
-                .zip(&chunk)
-                .map(|(((entry, sig), at), (seq, _))| {
-                    if entry.seq() != *seq {
-                        return Err(Error::Sequence {
-                            seq: entry.seq(),
-                            expected: *seq,
-                        });
-                    }
-                    rules::check_with(entry, at, view, Some(sig))
-                })
-                .collect();
-            for r in results {
-                let v = r?;
-                expected.add(self, &v)?;
-                let index = v.seq().0;
-                let mut node_error = Ok(());
-                frontier.push_with(*v.hash().as_bytes(), &mut |level, hash| {
-                    if node_error.is_ok() {
-                        node_error = expected.node(self, level, index >> level, hash);
-                    }
-                });
-                node_error?;
-                check_roots(&frontier)?;
-                n += 1;
-                if n % 1024 == 0 {
-                    progress(n);
-                }
-            }
-            if let Some(e) = checked.error.or(read_error) {
-                return Err(e);
-            }
-        }
+        // its own error comes first). Errors still come out in ledger
+        // order: a chunk's are returned only after everything before it
+        // has passed. (A reader thread of its own kept about 25 MB more
+        // at the end, in its allocator arena.)
+        self.check_chunks(&mut facts, &mut tail, &mut at, progress)?;
+        let Tail {
+            mut expected,
+            frontier,
+            n,
+            ..
+        } = tail;
         progress(n);
         // What the rules needed is done with: let it go before the trees
         // are read (about 100 MB at a million entries), so that their pages
         // take its place rather than adding to it.
         drop(facts);
-        drop(leaves);
         expected.content_seen = HashSet::new();
         let head = self.head()?;
         let stored = head.map(|h| (h.seq, h.hash));
@@ -467,6 +481,86 @@ impl Ledger {
             head: seen.map(|s| s.1),
             checkpoints: signed.len() as u64,
         })
+    }
+
+    /// The chunks of [`Ledger::verify`]: each is parsed and checked while
+    /// `tail` takes in the one before it and the one after it is read.
+    fn check_chunks(
+        &self,
+        facts: &mut Facts<'_>,
+        tail: &mut Tail<'_>,
+        at: &mut Position,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(), Error> {
+        let mut leaves = self.leaves();
+        // Two chunks are held at once (one parsed, one in the tail), so
+        // they are kept to a quarter of the usual size: at 4,096 entries a
+        // chunk, the peak memory of a million-entry verify rose by 25 MB.
+        let mut sizes = signatures::Chunks::up_to(VERIFY_CHUNK);
+        let mut prev: Option<Checked> = None;
+        let (mut chunk, mut read_error) = read_chunk(&mut leaves, &mut sizes);
+        loop {
+            // A chunk that failed to parse or read is the last one checked:
+            // its entries before the failure go through the tail, then its
+            // error is the answer.
+            if prev.as_ref().is_some_and(|p| p.error.is_some()) || chunk.is_empty() {
+                if let Some(p) = prev.take() {
+                    tail.take(self, p)?;
+                }
+                return read_error.map_or(Ok(()), Err);
+            }
+            let lines: Vec<&[u8]> = chunk.iter().map(|(_, l)| l.as_ref()).collect();
+            let last = read_error.is_some();
+            let (checked, (before, next)) = rayon::join(
+                || {
+                    signatures::parse_and_check(&lines, How::Batched, &|i, e| {
+                        at_entry(chunk[i].0, e)
+                    })
+                },
+                || {
+                    let before = prev.take().map_or(Ok(()), |p| tail.take(self, p));
+                    // After a failed read, nothing more is read.
+                    let next = if before.is_ok() && !last {
+                        read_chunk(&mut leaves, &mut sizes)
+                    } else {
+                        LeafChunk::default()
+                    };
+                    (before, next)
+                },
+            );
+            before?;
+            progress(tail.n);
+            let mut ats = Vec::with_capacity(checked.entries.len());
+            for e in &checked.entries {
+                ats.push(*at);
+                *at = Position::after(e);
+                // The rules look only at entries before the one checked,
+                // so the whole chunk may be known to them at once.
+                facts.add(e)?;
+            }
+            let view = &*facts;
+            let results: Vec<Result<VerifiedEntry, Error>> = checked
+                .entries
+                .into_par_iter()
+                .zip(checked.signatures)
+                .zip(ats)
+                .zip(&chunk)
+                .map(|(((entry, sig), at), (seq, _))| {
+                    if entry.seq() != *seq {
+                        return Err(Error::Sequence {
+                            seq: entry.seq(),
+                            expected: *seq,
+                        });
+                    }
+                    rules::check_with(entry, at, view, Some(sig))
+                })
+                .collect();
+            prev = Some(Checked {
+                results,
+                error: checked.error.or(read_error),
+            });
+            (chunk, read_error) = next;
+        }
     }
 
     /// Compares every tree with what the `n` entries imply.
