@@ -1106,19 +1106,25 @@ fn migrate(ctx: &Ctx) -> Result<()> {
         print_json(&json!({
             "ledger": dir.to_string(),
             "from_format": r.from,
-            "format": 2,
+            "format": if r.from == 1 { 3 } else { r.from },
             "entries": r.entries,
             "checkpoints": r.checkpoints,
-            "migrated": r.from != 2,
+            "migrated": r.from == 1,
         }))?;
+    } else if r.from == 3 {
+        outln!(
+            "{dir} is already in store format 3 ({} entries); nothing to do",
+            r.entries
+        );
     } else if r.from == 2 {
         outln!(
-            "{dir} is already in store format 2 ({} entries); nothing to do",
+            "{dir} is in store format 2 ({} entries), which this isnad reads and writes as it \
+             is; nothing to do",
             r.entries
         );
     } else {
         outln!(
-            "migrated {dir} from store format {} to 2: {} entries checked again, {} signed \
+            "migrated {dir} from store format {} to 3: {} entries checked again, {} signed \
              checkpoints kept",
             r.from,
             r.entries,

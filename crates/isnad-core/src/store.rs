@@ -1,6 +1,6 @@
 //! The sled store: an append-only ledger on disk.
 //!
-//! Layout, store format 2 (one sled database in `<dir>/store`; the packed
+//! Layout, store format 3 (one sled database in `<dir>/store`; the packed
 //! values are described in [`rows`]):
 //!
 //! | tree       | key                          | value                      |
@@ -20,8 +20,11 @@
 //! | `meta`     | `witnessed:` ‖ witness verifier key | size it last cosigned (u64) |
 //! | `checkpoints` | tree size (u64)           | signed checkpoint note, with the witnesses' cosignatures gathered |
 //!
-//! A bucket is the first 12 bits of a hash; a bucket's records are in
-//! ledger order. `merkle` holds every complete subtree of the RFC 6962
+//! A bucket is the first 14 bits of a hash (as two big-endian bytes); a
+//! bucket's records are in ledger order. Store format 2 (tag
+//! `isnad-ledger-v2`, from the version before) is the same layout with
+//! buckets of 12 bits; such a ledger is read and written as it is
+//! ([`rows::Buckets`]). `merkle` holds every complete subtree of the RFC 6962
 //! tree over the entries' leaf hashes: node (level, i) covers entries
 //! `[i·2^level, (i+1)·2^level)` and lives in band `level / 6`. An append
 //! extends the rows its leaf and the O(log n) nodes it completes fall in,
@@ -81,7 +84,10 @@ pub use tiles::TilesExport;
 pub(crate) use tiles::write_if_changed;
 
 /// The store format this version writes (in `meta` and the marker file).
-const FORMAT_TAG: &[u8] = b"isnad-ledger-v2";
+const FORMAT_TAG: &[u8] = b"isnad-ledger-v3";
+/// The second store format: the third's layout with a quarter of the index
+/// buckets ([`rows::Buckets`]). Read as it is; nothing needs rebuilding.
+const FORMAT_TAG_V2: &[u8] = b"isnad-ledger-v2";
 /// The first store format, which [`migrate`] rebuilds in this one.
 const FORMAT_TAG_V1: &[u8] = b"isnad-ledger-v1";
 /// Lowest Merkle level whose nodes [`Ledger`] keeps in memory once read:
@@ -239,6 +245,8 @@ pub struct Ledger {
     // one row in turn. A row only ever gains nodes, so a kept copy is
     // right about every node it has; one it lacks is read afresh.
     recent_rows: Mutex<Vec<([u8; 9], sled::IVec)>>,
+    // How many buckets the hashed indexes have: the store format's.
+    buckets: rows::Buckets,
 }
 
 impl Drop for Ledger {
@@ -447,7 +455,18 @@ impl Ledger {
         db.flush().map_err(sled_error)?;
         // Keep this handle: sled releases its file lock from a background
         // thread after a drop, so reopening at once could see "in use".
-        Ledger::from_db(dir, db)
+        Ledger::from_db(dir, db, rows::Buckets::V3)
+    }
+
+    /// The store format of this ledger's database: 3 for one this
+    /// version made or migrated, 2 for one made by the version before
+    /// (read and written as it is).
+    pub fn store_format(&self) -> u32 {
+        if self.buckets == rows::Buckets::V2 {
+            2
+        } else {
+            3
+        }
     }
 
     /// Opens an existing ledger.
@@ -472,8 +491,13 @@ impl Ledger {
         if !dir.is_dir() {
             return Err(not("no such directory; create one with `isnad init`"));
         }
+        let mut tag = FORMAT_TAG;
         match std::fs::read(dir.join(MARKER_FILE)) {
             Ok(b) if b == marker_bytes() => migrate::finish(dir)?,
+            Ok(b) if b == marker_of(FORMAT_TAG_V2) => {
+                migrate::finish(dir)?;
+                tag = FORMAT_TAG_V2;
+            }
             Ok(b) if b == marker_of(FORMAT_TAG_V1) => {
                 if db_path(dir).join("conf").is_file() {
                     // A migration was killed after its rebuilt store went
@@ -501,11 +525,16 @@ impl Ledger {
             .get("format")
             .map_err(sled_error)?
             .as_deref()
-            != Some(FORMAT_TAG)
+            != Some(tag)
         {
             return Err(not("its format tag is missing or unknown"));
         }
-        let ledger = Ledger::from_db(dir, db)?;
+        let buckets = if tag == FORMAT_TAG_V2 {
+            rows::Buckets::V2
+        } else {
+            rows::Buckets::V3
+        };
+        let ledger = Ledger::from_db(dir, db, buckets)?;
         // An import that failed or was killed may have left rows beyond the
         // head; they were never part of the ledger.
         if ledger.bulk_pending()? {
@@ -550,7 +579,7 @@ impl Ledger {
             .clear();
     }
 
-    fn from_db(dir: &Path, db: sled::Db) -> Result<Ledger, Error> {
+    fn from_db(dir: &Path, db: sled::Db, buckets: rows::Buckets) -> Result<Ledger, Error> {
         let meta = db.open_tree("meta").map_err(sled_error)?;
         let t = |name: &str| db.open_tree(name).map_err(sled_error);
         Ok(Ledger {
@@ -573,6 +602,7 @@ impl Ledger {
             deferred: Mutex::new(None),
             deferred_cap: bulk::DEFERRED_BYTES,
             recent_rows: Mutex::new(Vec::new()),
+            buckets,
         })
     }
 
@@ -969,9 +999,9 @@ impl Ledger {
     /// The first entry recorded under `key` in a hashed index, if any.
     fn first_in(&self, index: changes::Index, key: &[u8]) -> Result<Option<Seq>, Error> {
         let bucket = match index {
-            changes::Index::Sources => rows::bucket_of_name(key),
+            changes::Index::Sources => self.buckets.of_name(key),
             _ => match <&[u8; 32]>::try_from(key) {
-                Ok(h) => rows::bucket_of_hash(h),
+                Ok(h) => self.buckets.of_hash(h),
                 Err(_) => return Ok(None),
             },
         };
@@ -1020,7 +1050,7 @@ impl Ledger {
         first[..2].copy_from_slice(&raw);
         let bucket = self
             .ids
-            .get(rows::bucket_of_hash(&first))
+            .get(self.buckets.of_hash(&first))
             .map_err(sled_error)?;
         let mut found = Vec::new();
         let len = self.len()?;
@@ -1064,7 +1094,7 @@ impl Ledger {
         let mut out = Vec::new();
         let Some(b) = self
             .refs
-            .get(rows::bucket_of_hash(id.as_bytes()))
+            .get(self.buckets.of_hash(id.as_bytes()))
             .map_err(sled_error)?
         else {
             return Ok(out);
@@ -1825,7 +1855,7 @@ mod tests {
         let crate::Record::Amendment(a) = amendment.record() else {
             unreachable!()
         };
-        let bucket = rows::bucket_of_hash(a.target.as_bytes());
+        let bucket = l.buckets.of_hash(a.target.as_bytes());
         let stored = l.refs.get(bucket).unwrap().unwrap();
         // One record fewer: the last one is this amendment's.
         let cut = &stored[..stored.len() - 41];

@@ -76,6 +76,9 @@ pub struct Answer {
     pub body: String,
 }
 
+/// How long [`Witness::open`] waits for sled's lock (see there).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// An open witness.
 pub struct Witness {
     dir: PathBuf,
@@ -131,12 +134,22 @@ impl Witness {
             return Err(dir_err(dir, "holds no witness (no witness.key)"));
         }
         let key = read_key_file(&key_path)?;
-        let db = match sled::Config::new().path(dir.join(STATE_DIR)).open() {
-            Ok(db) => db,
-            Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
-                return Err(dir_err(dir, "in use by another process"));
+        // sled lets go of its lock from a background thread after a handle
+        // is dropped, so a witness reopened in the same process (a restart)
+        // can briefly find it held: retry for a moment, as a ledger's open
+        // does, before calling it in use.
+        let started = std::time::Instant::now();
+        let db = loop {
+            match sled::Config::new().path(dir.join(STATE_DIR)).open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
+                    if started.elapsed() >= LOCK_WAIT {
+                        return Err(dir_err(dir, "in use by another process"));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => return Err(sled_error(e)),
             }
-            Err(e) => return Err(sled_error(e)),
         };
         let logs = db.open_tree("logs").map_err(sled_error)?;
         let evidence = db.open_tree("evidence").map_err(sled_error)?;

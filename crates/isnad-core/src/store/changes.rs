@@ -12,8 +12,8 @@ use crate::record::{Change, Record};
 use crate::rules::VerifiedEntry;
 
 use super::rows::{
-    self, Bucket, ENTRIES_PER_ROW, EntryRow, NodeRow, POSTINGS_PER_ROW, bucket_of_hash,
-    bucket_of_name, entry_row_key, mention_key, node_place,
+    self, Bucket, ENTRIES_PER_ROW, EntryRow, NodeRow, POSTINGS_PER_ROW, entry_row_key, mention_key,
+    node_place,
 };
 use super::{Ledger, PUBLIC_KEY_PREFIX, org_rows_prefix, revoked_key, sled_error};
 
@@ -195,7 +195,7 @@ impl Changes {
     fn add_record(&mut self, ledger: &Ledger, seq: Seq, r: IndexRecord<'_>) -> Result<(), Error> {
         match r {
             IndexRecord::Hashed(Index::Content, ck) => {
-                let bucket = self.bucket(ledger, Index::Content, bucket_of_hash(&ck))?;
+                let bucket = self.bucket(ledger, Index::Content, ledger.buckets.of_hash(&ck))?;
                 // The content index keeps the first entry with that content
                 // (against the stored records too when they are merged in,
                 // `take_deferred`).
@@ -206,7 +206,7 @@ impl Changes {
             }
             IndexRecord::Hashed(index, key) => self.bucket_push(ledger, index, &key, seq),
             IndexRecord::Source(slug) => self
-                .bucket(ledger, Index::Sources, bucket_of_name(slug))?
+                .bucket(ledger, Index::Sources, ledger.buckets.of_name(slug))?
                 .push(slug, seq),
             IndexRecord::Key(k) => {
                 self.keys.push((k, seq.to_be_bytes()));
@@ -300,7 +300,7 @@ impl Changes {
         key: &[u8; 32],
         seq: Seq,
     ) -> Result<(), Error> {
-        self.bucket(ledger, index, bucket_of_hash(key))?
+        self.bucket(ledger, index, ledger.buckets.of_hash(key))?
             .push(key, seq)
     }
 

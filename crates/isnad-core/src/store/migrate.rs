@@ -33,7 +33,8 @@ use super::{
 /// What a migration did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MigrateReport {
-    /// The store format the ledger had (1), or 2 if it needed nothing.
+    /// The store format the ledger had: 1 (migrated), or its own (2 or 3)
+    /// if it needed nothing.
     pub from: u32,
     /// Entries carried over (and checked again).
     pub entries: u64,
@@ -65,7 +66,7 @@ pub fn migrate(dir: &Path, progress: &mut dyn FnMut(u64)) -> Result<MigrateRepor
         // Opening finishes an interrupted migration, and checks the rest.
         let ledger = Ledger::open(dir)?;
         return Ok(MigrateReport {
-            from: 2,
+            from: ledger.store_format(),
             entries: ledger.len()?,
             checkpoints: ledger.checkpoints.len() as u64,
         });
@@ -199,8 +200,10 @@ pub(super) fn finish(dir: &Path) -> Result<(), Error> {
     if !db_path(dir).join("conf").is_file() {
         return Ok(());
     }
+    // Only a first-format marker is left behind by a migration; a
+    // second-format ledger keeps its own (it is read as it is).
     let marker = dir.join(MARKER_FILE);
-    if std::fs::read(&marker).ok().as_deref() != Some(marker_bytes().as_slice()) {
+    if std::fs::read(&marker).ok().as_deref() == Some(marker_of(FORMAT_TAG_V1).as_slice()) {
         write_atomic(&marker, &marker_bytes())?;
     }
     for leftover in [v1_db_path(dir), work_dir(dir)] {
@@ -398,6 +401,6 @@ mod tests {
         let first = migrate(&dir, &mut |_| {}).unwrap();
         assert_eq!((first.from, first.entries, first.checkpoints), (1, 35, 1));
         let again = migrate(&dir, &mut |_| {}).unwrap();
-        assert_eq!((again.from, again.entries, again.checkpoints), (2, 35, 1));
+        assert_eq!((again.from, again.entries, again.checkpoints), (3, 35, 1));
     }
 }

@@ -10,8 +10,8 @@
 //! - entries, [`ENTRIES_PER_ROW`] to a row ([`EntryRow`]);
 //! - Merkle nodes, a band of [`BAND_HEIGHTS`] levels over
 //!   [`BAND_WIDTH`] nodes to a row ([`NodeRow`]);
-//! - lookups by hash or name, in [`BUCKETS`] buckets per index
-//!   ([`Bucket`]);
+//! - lookups by hash or name, in [`Buckets::V3`] buckets per index
+//!   ([`Bucket`]; [`Buckets::V2`] in the second store format);
 //! - each source's mentions, [`POSTINGS_PER_ROW`] positions to a row.
 //!
 //! Every packed value grows only at its end as the ledger grows, so
@@ -29,8 +29,6 @@ pub const ENTRIES_PER_ROW: u64 = 16;
 pub const BAND_HEIGHTS: u32 = 6;
 /// Nodes at the lowest level of a band row (2^[`BAND_HEIGHTS`]).
 pub const BAND_WIDTH: u64 = 1 << BAND_HEIGHTS;
-/// Buckets of each hashed index (`ids`, `content`, `refs`, `sources`).
-pub const BUCKETS: u16 = 4096;
 /// Positions packed into one row of `mentions`.
 pub const POSTINGS_PER_ROW: usize = 512;
 
@@ -302,18 +300,45 @@ fn width_of(len: usize) -> Result<usize, Error> {
         .ok_or_else(|| damaged("Merkle row"))
 }
 
-/// The bucket of a 32-byte key (a hash): its first 12 bits.
-pub fn bucket_of_hash(key: &[u8; 32]) -> [u8; 2] {
-    let b = u16::from_be_bytes([key[0], key[1]]) >> 4;
-    debug_assert!(b < BUCKETS);
-    b.to_be_bytes()
+/// How many buckets each hashed index (`ids`, `content`, `refs`,
+/// `sources`) has: a key's bucket is the first bits of its hash. A store
+/// format fixes it, and a [`crate::Ledger`] reads it from the format tag.
+///
+/// Store format 3 has four times the buckets of format 2. At 2,000,000
+/// entries a format-2 bucket holds about 17 KB and sled's leaf of up to 16
+/// of them about 270 KB; sled 0.34 keeps whole leaves it has read beyond
+/// its cache setting, so a million-review import held about 120 MB more in
+/// format 2 (docs/PERFORMANCE.md), and each append rewrote three such
+/// buckets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Buckets {
+    bits: u32,
 }
 
-/// The bucket of a name (a source id): the first 12 bits of its SHA-256.
-pub fn bucket_of_name(name: &[u8]) -> [u8; 2] {
-    use sha2::Digest as _;
-    let digest: [u8; 32] = sha2::Sha256::digest(name).into();
-    bucket_of_hash(&digest)
+impl Buckets {
+    /// Store format 2: 4,096 buckets (12 bits).
+    pub const V2: Buckets = Buckets { bits: 12 };
+    /// Store format 3: 16,384 buckets (14 bits).
+    pub const V3: Buckets = Buckets { bits: 14 };
+
+    /// The number of buckets.
+    pub fn count(self) -> usize {
+        1 << self.bits
+    }
+
+    /// The bucket of a 32-byte key (a hash): its first bits, as two
+    /// big-endian bytes (the bucket's row key).
+    pub fn of_hash(self, key: &[u8; 32]) -> [u8; 2] {
+        let b = u16::from_be_bytes([key[0], key[1]]) >> (16 - self.bits);
+        b.to_be_bytes()
+    }
+
+    /// The bucket of a name (a source id): the first bits of its SHA-256.
+    pub fn of_name(self, name: &[u8]) -> [u8; 2] {
+        use sha2::Digest as _;
+        let digest: [u8; 32] = sha2::Sha256::digest(name).into();
+        self.of_hash(&digest)
+    }
 }
 
 /// One bucket of a hashed index: records of a key (at most 255 bytes,
@@ -511,6 +536,18 @@ mod tests {
         let found: Vec<Seq> = lookup(b.as_bytes(), b"abc").map(Result::unwrap).collect();
         assert_eq!(found, [Seq(1)]);
         assert!(records(&b.as_bytes()[..5]).any(|r| r.is_err()));
-        assert!(bucket_of_hash(&[0xff; 32]) == (BUCKETS - 1).to_be_bytes());
+        for b in [Buckets::V2, Buckets::V3] {
+            let last = u16::try_from(b.count() - 1).unwrap();
+            assert_eq!(b.of_hash(&[0xff; 32]), last.to_be_bytes());
+            assert_eq!(b.of_hash(&[0; 32]), [0, 0]);
+        }
+        // Format 2's buckets are the first 12 bits, format 3's the first
+        // 14: the rows an existing ledger holds stay where they are.
+        let key = [
+            0xab, 0xcd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0,
+        ];
+        assert_eq!(Buckets::V2.of_hash(&key), 0x0abc_u16.to_be_bytes());
+        assert_eq!(Buckets::V3.of_hash(&key), 0x2af3_u16.to_be_bytes());
     }
 }

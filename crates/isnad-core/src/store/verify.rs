@@ -288,8 +288,8 @@ impl Tail<'_> {
 }
 
 impl Expected {
-    fn new(n: usize) -> Self {
-        let empty = || vec![None; usize::from(rows::BUCKETS)];
+    fn new(n: usize, buckets: rows::Buckets) -> Self {
+        let empty = || vec![None; buckets.count()];
         Expected {
             buckets: [empty(), empty(), empty(), empty()],
             content_seen: HashSet::with_capacity(n),
@@ -318,14 +318,14 @@ impl Expected {
                 let mut fp = [0u8; 16];
                 fp.copy_from_slice(&ck[..16]);
                 if self.content_seen.insert(u128::from_be_bytes(fp)) {
-                    self.record(Index::Content, &ck, rows::bucket_of_hash(&ck), seq);
+                    self.record(Index::Content, &ck, ledger.buckets.of_hash(&ck), seq);
                 }
             }
             IndexRecord::Hashed(index, key) => {
-                self.record(index, &key, rows::bucket_of_hash(&key), seq);
+                self.record(index, &key, ledger.buckets.of_hash(&key), seq);
             }
             IndexRecord::Source(slug) => {
-                self.record(Index::Sources, slug, rows::bucket_of_name(slug), seq);
+                self.record(Index::Sources, slug, ledger.buckets.of_name(slug), seq);
             }
             IndexRecord::Key(k) => keys.push(k),
             IndexRecord::Mention(slug) => {
@@ -424,7 +424,7 @@ impl Ledger {
         let mut facts = Facts::new(self, expect);
         let signed = self.checkpoints()?;
         let mut tail = Tail {
-            expected: Expected::new(expect),
+            expected: Expected::new(expect, self.buckets),
             frontier: merkle::Frontier::new(),
             pending: signed.iter().peekable(),
             n: 0,
