@@ -1170,8 +1170,9 @@ impl Ledger {
             }
             let entries = chunk
                 .par_iter()
-                .map_init(Parser::new, |p, (seq, leaf)| {
-                    p.parse_stored(leaf).map_err(|e| at_entry(*seq, e))
+                .map(|(seq, leaf)| {
+                    Parser::with_thread_parser(|p| p.parse_stored(leaf))
+                        .map_err(|e| at_entry(*seq, e))
                 })
                 .collect::<Result<Vec<Entry>, Error>>()?;
             if !f(entries)? {

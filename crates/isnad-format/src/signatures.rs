@@ -149,7 +149,7 @@ pub fn parse_and_check(
     let parsed: Vec<Result<Entry, Error>> = lines
         .par_iter()
         .enumerate()
-        .map_init(Parser::new, parse)
+        .map(|x| Parser::with_thread_parser(|p| parse(p, x)))
         .collect();
     #[cfg(not(feature = "parallel"))]
     let parsed: Vec<Result<Entry, Error>> = {

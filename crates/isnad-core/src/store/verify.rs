@@ -2,7 +2,8 @@
 //! and every stored row compared with what the entries imply.
 //!
 //! The entries are read in order, row by row; parsing, the signatures
-//! (batched) and the rules run on both cores a chunk at a time. What the
+//! (batched) and the rules run on both cores a chunk at a time, beside the
+//! in-order work of the chunk before (see [`Ledger::verify`]). What the
 //! entries imply for the packed rows is gathered as it goes, in little
 //! memory: a running SHA-256 of each index bucket's records and of each
 //! mentions row (a stored value is exactly its records in order, so equal
