@@ -658,19 +658,7 @@ mod tests {
         ) {
             let key = KeyPair::from_seed("ed", &[3; 32]).unwrap();
             let name = format!("{a},\"sig\":\"{b}\",\"kind\":\"claim\"{a}");
-            let record = Record::Source(crate::record::SourceBody {
-                id: "s1".parse().unwrap(),
-                name: crate::canon::nfc(&name),
-                kind: crate::record::SourceKind::Outlet,
-                url: None,
-                language: None,
-                affiliations: vec![],
-                description: None,
-            });
-            let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
-            let e = Draft::new(Seq(1), EntryHash::ZERO, t, key.verifier().clone(), record)
-                .sign(&key)
-                .unwrap();
+            let e = outlet_signed_by(&key, "s1", &crate::canon::nfc(&name));
             sliced_matches_serialised(&e);
             sliced_matches_serialised(&Entry::parse(e.leaf_bytes()).unwrap());
         }
@@ -684,19 +672,7 @@ mod tests {
     fn the_thread_parser_parses_as_a_fresh_one() {
         let source = |seed: u8, id: &str| {
             let key = KeyPair::from_seed(&format!("k{seed}"), &[seed; 32]).unwrap();
-            let record = Record::Source(crate::record::SourceBody {
-                id: id.parse().unwrap(),
-                name: "A source".into(),
-                kind: crate::record::SourceKind::Outlet,
-                url: None,
-                language: None,
-                affiliations: vec![],
-                description: None,
-            });
-            let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
-            Draft::new(Seq(1), EntryHash::ZERO, t, key.verifier().clone(), record)
-                .sign(&key)
-                .unwrap()
+            outlet_signed_by(&key, id, "A source")
         };
         let leaves = [source(1, "s1"), source(2, "s2"), source(1, "s3")];
         for _ in 0..2 {
@@ -712,6 +688,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// An outlet `id` named `name`, signed by `key` at position 1.
+    fn outlet_signed_by(key: &KeyPair, id: &str, name: &str) -> Entry {
+        let record = Record::Source(crate::record::SourceBody {
+            id: id.parse().unwrap(),
+            name: name.into(),
+            kind: crate::record::SourceKind::Outlet,
+            url: None,
+            language: None,
+            affiliations: vec![],
+            description: None,
+        });
+        let t = Timestamp::parse("2025-02-18T08:00:00Z").unwrap();
+        Draft::new(Seq(1), EntryHash::ZERO, t, key.verifier().clone(), record)
+            .sign(key)
+            .unwrap()
     }
 
     /// `record` signed by a fixed key at position 1.
