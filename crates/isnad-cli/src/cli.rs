@@ -88,10 +88,11 @@ pub enum Command {
     Match(MatchArgs),
     /// Re-check every entry, signature and link.
     Verify(VerifyArgs),
-    /// Rebuild the store of a ledger made by an earlier isnad in the
-    /// current store format (any command that opens it does this first):
-    /// every entry is checked again; entries, checkpoints and keys are kept
-    /// byte for byte.
+    /// Rebuild the store of a ledger of the first store format in the
+    /// current one (any command that opens it does this first): every
+    /// entry is checked again; entries, checkpoints and keys are kept byte
+    /// for byte. A ledger of store format 2 is read and written as it is
+    /// and needs nothing.
     Migrate,
     /// Sign (or show) the log's checkpoint of its current size.
     Checkpoint(CheckpointArgs),
