@@ -361,42 +361,71 @@ fn remove_unfinished_snapshots(db: &Path) -> Result<usize, Error> {
     Ok(removed)
 }
 
+/// Why [`open_waiting`] gave up.
+pub(crate) enum OpenFailure {
+    /// Another handle still held sled's lock when the wait ran out.
+    InUse(std::time::Duration),
+    /// Anything else sled said.
+    Sled(sled::Error),
+}
+
+/// Opens a sled database, retrying while another handle holds its lock,
+/// until `started + wait`. sled lets go of its lock from a background
+/// thread after a handle is dropped, so even a reopen in the same process
+/// (a restart) can briefly find it held; every sled database isnad opens
+/// (ledgers, witnesses) goes through here.
+pub(crate) fn open_waiting(
+    config: &sled::Config,
+    started: std::time::Instant,
+    wait: std::time::Duration,
+) -> Result<sled::Db, OpenFailure> {
+    loop {
+        match config.open() {
+            Ok(db) => return Ok(db),
+            Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
+                let waited = started.elapsed();
+                if waited >= wait {
+                    return Err(OpenFailure::InUse(waited));
+                }
+                std::thread::sleep(LOCK_RETRY_PAUSE.min(wait - waited));
+            }
+            Err(e) => return Err(OpenFailure::Sled(e)),
+        }
+    }
+}
+
 fn open_db(dir: &Path, format: StoreFormat, options: &OpenOptions) -> Result<sled::Db, Error> {
     let path = match format {
         StoreFormat::V1 => v1_db_path(dir),
         StoreFormat::V2 => db_path(dir),
     };
+    let mut config = sled::Config::new()
+        .path(&path)
+        .mode(sled::Mode::HighThroughput)
+        .flush_every_ms(None)
+        .cache_capacity(options.cache_bytes);
+    if format == StoreFormat::V2 {
+        config = config.segment_size(SEGMENT_BYTES);
+    }
     let started = std::time::Instant::now();
     let mut cleaned = false;
     loop {
-        let mut config = sled::Config::new()
-            .path(&path)
-            .mode(sled::Mode::HighThroughput)
-            .flush_every_ms(None)
-            .cache_capacity(options.cache_bytes);
-        if format == StoreFormat::V2 {
-            config = config.segment_size(SEGMENT_BYTES);
-        }
-        match config.open() {
+        match open_waiting(&config, started, options.wait) {
             Ok(db) => return Ok(db),
-            Err(sled::Error::Io(io)) if io.to_string().contains("could not acquire lock") => {
-                let waited = started.elapsed();
-                if waited >= options.wait {
-                    return Err(Error::InUse {
-                        path: dir.display().to_string(),
-                        waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
-                    });
-                }
-                std::thread::sleep(LOCK_RETRY_PAUSE.min(options.wait - waited));
+            Err(OpenFailure::InUse(waited)) => {
+                return Err(Error::InUse {
+                    path: dir.display().to_string(),
+                    waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+                });
             }
             // Only once, and only after sled itself failed: a process that
             // holds the ledger would have made the open fail on its lock.
-            Err(sled::Error::Corruption { .. })
+            Err(OpenFailure::Sled(sled::Error::Corruption { .. }))
                 if !cleaned && remove_unfinished_snapshots(&path)? > 0 =>
             {
                 cleaned = true;
             }
-            Err(e) => return Err(sled_error(e)),
+            Err(OpenFailure::Sled(e)) => return Err(sled_error(e)),
         }
     }
 }

@@ -76,9 +76,6 @@ pub struct Answer {
     pub body: String,
 }
 
-/// How long [`Witness::open`] waits for sled's lock (see there).
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
-
 /// An open witness.
 pub struct Witness {
     dir: PathBuf,
@@ -134,22 +131,14 @@ impl Witness {
             return Err(dir_err(dir, "holds no witness (no witness.key)"));
         }
         let key = read_key_file(&key_path)?;
-        // sled lets go of its lock from a background thread after a handle
-        // is dropped, so a witness reopened in the same process (a restart)
-        // can briefly find it held: retry for a moment, as a ledger's open
-        // does, before calling it in use.
-        let started = std::time::Instant::now();
-        let db = loop {
-            match sled::Config::new().path(dir.join(STATE_DIR)).open() {
-                Ok(db) => break db,
-                Err(sled::Error::Io(e)) if e.to_string().contains("could not acquire lock") => {
-                    if started.elapsed() >= LOCK_WAIT {
-                        return Err(dir_err(dir, "in use by another process"));
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(25));
-                }
-                Err(e) => return Err(sled_error(e)),
+        let config = sled::Config::new().path(dir.join(STATE_DIR));
+        let wait = crate::store::OpenOptions::default().wait;
+        let db = match crate::store::open_waiting(&config, std::time::Instant::now(), wait) {
+            Ok(db) => db,
+            Err(crate::store::OpenFailure::InUse(_)) => {
+                return Err(dir_err(dir, "in use by another process"));
             }
+            Err(crate::store::OpenFailure::Sled(e)) => return Err(sled_error(e)),
         };
         let logs = db.open_tree("logs").map_err(sled_error)?;
         let evidence = db.open_tree("evidence").map_err(sled_error)?;

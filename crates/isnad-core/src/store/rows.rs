@@ -543,10 +543,8 @@ mod tests {
         }
         // Format 2's buckets are the first 12 bits, format 3's the first
         // 14: the rows an existing ledger holds stay where they are.
-        let key = [
-            0xab, 0xcd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0,
-        ];
+        let mut key = [0u8; 32];
+        key[..2].copy_from_slice(&[0xab, 0xcd]);
         assert_eq!(Buckets::V2.of_hash(&key), 0x0abc_u16.to_be_bytes());
         assert_eq!(Buckets::V3.of_hash(&key), 0x2af3_u16.to_be_bytes());
     }

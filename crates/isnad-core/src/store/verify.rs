@@ -232,7 +232,7 @@ fn read_chunk(
 
 /// One chunk's entries after the rules, and the error that ended the
 /// chunk early (a parse or read failure after its last entry).
-struct Checked {
+struct Ruled {
     results: Vec<Result<VerifiedEntry, Error>>,
     error: Option<Error>,
 }
@@ -251,8 +251,8 @@ struct Tail<'s> {
 impl Tail<'_> {
     /// Takes in a chunk's entries in order; the first error (an entry's,
     /// a stored row's, a root's, or the chunk's own) ends it.
-    fn take(&mut self, ledger: &Ledger, checked: Checked) -> Result<(), Error> {
-        for r in checked.results {
+    fn take(&mut self, ledger: &Ledger, ruled: Ruled) -> Result<(), Error> {
+        for r in ruled.results {
             let v = r?;
             self.expected.add(ledger, &v)?;
             let index = v.seq().0;
@@ -268,7 +268,7 @@ impl Tail<'_> {
             self.check_roots()?;
             self.n += 1;
         }
-        checked.error.map_or(Ok(()), Err)
+        ruled.error.map_or(Ok(()), Err)
     }
 
     /// Every signed checkpoint of the frontier's size must have its root.
@@ -498,7 +498,7 @@ impl Ledger {
         // they are kept to a quarter of the usual size: at 4,096 entries a
         // chunk, the peak memory of a million-entry verify rose by 25 MB.
         let mut sizes = signatures::Chunks::up_to(VERIFY_CHUNK);
-        let mut prev: Option<Checked> = None;
+        let mut prev: Option<Ruled> = None;
         let (mut chunk, mut read_error) = read_chunk(&mut leaves, &mut sizes);
         loop {
             // A chunk that failed to parse or read is the last one checked:
@@ -556,7 +556,7 @@ impl Ledger {
                     rules::check_with(entry, at, view, Some(sig))
                 })
                 .collect();
-            prev = Some(Checked {
+            prev = Some(Ruled {
                 results,
                 error: checked.error.or(read_error),
             });
