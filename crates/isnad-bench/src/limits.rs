@@ -52,8 +52,8 @@ use crate::run::percentile;
 /// Bytes of each signed message, hashed leaf and inserted value: about the
 /// size of one claim entry.
 pub const MESSAGE_BYTES: usize = 600;
-/// Signatures per `verify_batch` call.
-pub const BATCH: usize = 64;
+/// Signatures per `verify_batch` call: as many as `verify` puts in one.
+pub const BATCH: usize = isnad_core::signatures::BATCH;
 /// Distinct keys among a batch's signatures (a ledger has few signers).
 pub const SIGNERS: usize = 4;
 /// The directory the sled limit makes (and removes) in its scratch

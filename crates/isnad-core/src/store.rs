@@ -105,8 +105,9 @@ const IMPORT_BUFFER: usize = 8192;
 /// Merkle rows [`Ledger`] keeps from its last reads (a proof touches one
 /// row per band).
 const RECENT_ROWS: usize = 8;
-/// Entries [`Ledger::for_each_chunk`] parses at a time.
-const READ_CHUNK: usize = 4096;
+/// Entries [`Ledger::for_each_chunk`] parses at a time (a few in unit
+/// tests, so that their replays read many chunks, each beside the next).
+const READ_CHUNK: usize = if cfg!(test) { 5 } else { 4096 };
 /// Prefix of `keys` rows indexed by raw public key; a key string never
 /// starts with a space.
 const PUBLIC_KEY_PREFIX: &[u8] = b" pk:";
@@ -1179,34 +1180,48 @@ impl Ledger {
     }
 
     /// All entries in order, parsed in parallel a chunk at a time (the
-    /// reading and `f` stay in order): `f` gets each chunk and returns
-    /// whether to go on. For passes over the whole ledger, such as a replay.
+    /// reading and `f` stay in order), each passed through `each` on the
+    /// thread that parsed it: `f` gets each chunk and returns whether to
+    /// go on. For passes over the whole ledger, such as a replay, where
+    /// `each` does the per-entry work that needs no order.
+    ///
+    /// The next chunk is read from the store while this one is parsed.
     ///
     /// # Errors
-    /// Storage errors, stored bytes that do not parse, and `f`'s errors.
-    pub fn for_each_chunk(
+    /// Storage errors, stored bytes that do not parse, and `f`'s errors;
+    /// a chunk's parse error before a read error of the chunk after it.
+    pub fn for_each_chunk<T: Send>(
         &self,
-        f: &mut dyn FnMut(Vec<Entry>) -> Result<bool, Error>,
+        each: &(dyn Fn(Entry) -> T + Sync),
+        f: &mut dyn FnMut(Vec<T>) -> Result<bool, Error>,
     ) -> Result<(), Error> {
         let mut leaves = self.leaves();
+        let read = |leaves: &mut dyn Iterator<Item = Result<(Seq, sled::IVec), Error>>| {
+            leaves.take(READ_CHUNK).collect::<Result<Vec<_>, Error>>()
+        };
+        let mut next = read(&mut leaves);
         loop {
-            let chunk = leaves
-                .by_ref()
-                .take(READ_CHUNK)
-                .collect::<Result<Vec<_>, Error>>()?;
+            let chunk = next?;
             if chunk.is_empty() {
                 return Ok(());
             }
-            let entries = chunk
-                .par_iter()
-                .map(|(seq, leaf)| {
-                    Parser::with_thread_parser(|p| p.parse_stored(leaf))
-                        .map_err(|e| at_entry(*seq, e))
-                })
-                .collect::<Result<Vec<Entry>, Error>>()?;
-            if !f(entries)? {
+            let (parsed, after) = rayon::join(
+                || {
+                    chunk
+                        .par_iter()
+                        .map(|(seq, leaf)| {
+                            Parser::with_thread_parser(|p| p.parse_stored(leaf))
+                                .map(each)
+                                .map_err(|e| at_entry(*seq, e))
+                        })
+                        .collect::<Result<Vec<T>, Error>>()
+                },
+                || read(&mut leaves),
+            );
+            if !f(parsed?)? {
                 return Ok(());
             }
+            next = after;
         }
     }
 

@@ -65,8 +65,10 @@ impl SignatureCheck {
 }
 
 /// Entries per batch verification: large enough to amortise, small enough
-/// that a failed batch is cheap to redo one by one.
-const BATCH: usize = 64;
+/// that a failed batch is cheap to redo one by one. One batch verification
+/// of 256 cost 13.5 µs a signature here, of 64 18.3 µs, of 1,024 12.3 µs
+/// (one core, four signers).
+pub const BATCH: usize = 256;
 
 /// Sizes of the runs of lines checked together: small at first, so that a
 /// bad line near the start is found after little work, then doubling to a

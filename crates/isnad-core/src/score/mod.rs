@@ -87,7 +87,6 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 
-use rayon::prelude::*;
 use std::io::BufRead;
 use std::str::FromStr;
 
@@ -180,16 +179,13 @@ pub fn replay_ledger(ledger: &Ledger, as_of: AsOf, params: &Params) -> Result<Sc
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Entry, Option<TextKey>)>>(2);
     std::thread::scope(|scope| {
         let reader = scope.spawn(move || {
-            ledger.for_each_chunk(&mut |chunk| {
-                let keyed: Vec<(Entry, Option<TextKey>)> = chunk
-                    .into_par_iter()
-                    .map(|e| {
-                        let key = facts::text_key_of(&e);
-                        (e, key)
-                    })
-                    .collect();
+            let keyed = |e: Entry| {
+                let key = facts::text_key_of(&e);
+                (e, key)
+            };
+            ledger.for_each_chunk(&keyed, &mut |chunk| {
                 // A closed channel means the fold has stopped: so do we.
-                Ok(tx.send(keyed).is_ok())
+                Ok(tx.send(chunk).is_ok())
             })
         });
         let folded = fold_chunks(&mut r, rx);

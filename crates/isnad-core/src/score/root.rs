@@ -32,8 +32,10 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use super::report::ClaimScore;
 use super::scores::Scores;
 
 /// The first line of the state text: names this serialisation.
@@ -158,55 +160,79 @@ impl Scores {
             l.push(b'\n');
             sink(&l);
         }
-        for c in claims {
-            l.clear();
-            l.extend_from_slice(b"claim ");
-            let mut hex = [0u8; 64];
-            // 32 bytes always fit 64 hex digits.
-            let _ = hex::encode_to_slice(c.claim.as_bytes(), &mut hex);
-            l.extend_from_slice(&hex);
-            let o = &c.opinion;
-            for n in [o.b.0, o.d.0, o.u.0, o.e.0] {
-                l.push(b' ');
-                num(&mut l, n);
-            }
-            match &c.truth {
-                Some(t) => {
-                    for n in [t.b.0, t.d.0, t.u.0, t.e.0] {
-                        l.push(b' ');
-                        num(&mut l, n);
+        // Claims are most of the text: their lines are written in
+        // parallel, a part at a time, and handed to `sink` in order.
+        for window in claims.chunks(CLAIM_WINDOW) {
+            let parts: Vec<Vec<u8>> = window
+                .par_chunks(CLAIM_PART)
+                .map(|part| {
+                    let mut text = Vec::with_capacity(part.len() * 192);
+                    for c in part {
+                        claim_line(&mut text, c);
                     }
-                }
-                None => l.extend_from_slice(b" - - - -"),
+                    text
+                })
+                .collect();
+            for text in &parts {
+                sink(text);
             }
-            for n in [
-                u64::from(c.reports),
-                u64::from(c.origins),
-                u64::from(c.unknown),
-                u64::from(c.confirmations),
-                u64::from(c.checkers),
-                c.conflict.0,
-                u64::from(c.disputed),
-                u64::from(c.credibility.digit()),
-            ] {
-                l.push(b' ');
-                num(&mut l, n);
-            }
-            l.push(b' ');
-            l.extend_from_slice(c.letter.as_str().as_bytes());
-            for n in [u64::from(c.circular), u64::from(c.independence_unknown)] {
-                l.push(b' ');
-                num(&mut l, n);
-            }
-            l.push(b' ');
-            match &c.misattributed {
-                Some(s) => l.extend_from_slice(s.as_str().as_bytes()),
-                None => l.push(b'-'),
-            }
-            l.push(b'\n');
-            sink(&l);
         }
     }
+}
+
+// Tiny in unit tests, so that the pinned state roots there (the demo's,
+// the model's) are written across many windows and parts.
+/// Claims whose lines are written at once: a bounded buffer.
+const CLAIM_WINDOW: usize = if cfg!(test) { 7 } else { 1 << 16 };
+/// Claims whose lines one thread writes in one piece.
+const CLAIM_PART: usize = if cfg!(test) { 3 } else { 2048 };
+
+/// Appends claim `c`'s line of the state text to `l`.
+fn claim_line(l: &mut Vec<u8>, c: &ClaimScore) {
+    l.extend_from_slice(b"claim ");
+    let mut hex = [0u8; 64];
+    // 32 bytes always fit 64 hex digits.
+    let _ = hex::encode_to_slice(c.claim.as_bytes(), &mut hex);
+    l.extend_from_slice(&hex);
+    let o = &c.opinion;
+    for n in [o.b.0, o.d.0, o.u.0, o.e.0] {
+        l.push(b' ');
+        num(l, n);
+    }
+    match &c.truth {
+        Some(t) => {
+            for n in [t.b.0, t.d.0, t.u.0, t.e.0] {
+                l.push(b' ');
+                num(l, n);
+            }
+        }
+        None => l.extend_from_slice(b" - - - -"),
+    }
+    for n in [
+        u64::from(c.reports),
+        u64::from(c.origins),
+        u64::from(c.unknown),
+        u64::from(c.confirmations),
+        u64::from(c.checkers),
+        c.conflict.0,
+        u64::from(c.disputed),
+        u64::from(c.credibility.digit()),
+    ] {
+        l.push(b' ');
+        num(l, n);
+    }
+    l.push(b' ');
+    l.extend_from_slice(c.letter.as_str().as_bytes());
+    for n in [u64::from(c.circular), u64::from(c.independence_unknown)] {
+        l.push(b' ');
+        num(l, n);
+    }
+    l.push(b' ');
+    match &c.misattributed {
+        Some(s) => l.extend_from_slice(s.as_str().as_bytes()),
+        None => l.push(b'-'),
+    }
+    l.push(b'\n');
 }
 
 /// Appends `n` in decimal, no leading zeros (`itoa`: a state text has

@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+
 use crate::ids::{EntryHash, Seq, SourceId};
 use crate::record::{Grade, Rating};
 use crate::time::Timestamp;
@@ -108,6 +110,22 @@ struct StoryCalc {
     checkers: u32,
     /// Scratch space, kept between stories for its capacity.
     scratch: StoryScratch,
+}
+
+/// What every claim of a story shares, worked out once per story.
+struct StoryFigures {
+    first: EntryHash,
+    opinion: Published,
+    reports: u32,
+    origins: u32,
+    unknown: u32,
+    confirmations: u32,
+    checkers: u32,
+    truth: Option<Published>,
+    credibility: Credibility,
+    circular: bool,
+    /// Each member's letter, in member order.
+    letters: Vec<Grade>,
 }
 
 impl Default for StoryCalc {
@@ -608,50 +626,77 @@ impl Scores {
 
     fn claim_scores(&self) -> Vec<Option<ClaimScore>> {
         let f = &self.facts;
-        let mut out: Vec<Option<ClaimScore>> = vec![None; f.claims.len()];
-        let mut calc = StoryCalc::default();
-        for story in 0..self.story_range.len() as u32 {
-            let members = self.members(story);
-            self.story_calc_into(story, false, &mut calc);
-            let reports = members.len() as u32;
-            let origins = calc.groups.len() as u32;
-            let opinion = calc.fused.publish();
-            let truth = calc.truth.map(|t| t.publish());
-            let conflict = self.conflict[story as usize];
-            let disputed = self.disputed[story as usize];
-            let credibility =
-                credibility(truth.as_ref(), disputed, origins, calc.confirming_checkers);
-            let circular = calc.groups.iter().any(|g| g.reports >= 2);
-            let first = f.claims[members[0] as usize].entry;
-            for (&c, &letter) in members.iter().zip(&calc.letters) {
-                let fact = &f.claims[c as usize];
-                let origin = match self.links.origin[c as usize] {
-                    Origin::Named(o) => Some(o),
-                    Origin::Unknown => None,
-                };
-                out[c as usize] = Some(ClaimScore {
-                    claim: fact.entry,
-                    seq: fact.seq,
-                    story: first,
-                    opinion,
-                    reports,
+        // Each story's figures depend on that story alone, and each claim's
+        // score on its story's figures: both passes run in parallel, and
+        // their results are put in story and claim order, so the thread
+        // count cannot change them.
+        let stories: Vec<StoryFigures> = (0..self.story_range.len() as u32)
+            .into_par_iter()
+            .map_init(StoryCalc::default, |calc, story| {
+                self.story_calc_into(story, false, calc);
+                let members = self.members(story);
+                let truth = calc.truth.map(|t| t.publish());
+                let disputed = self.disputed[story as usize];
+                let origins = calc.groups.len() as u32;
+                StoryFigures {
+                    first: f.claims[members[0] as usize].entry,
+                    opinion: calc.fused.publish(),
+                    reports: members.len() as u32,
                     origins,
                     unknown: calc.unknown,
                     confirmations: calc.confirmations,
                     checkers: calc.checkers,
+                    credibility: credibility(
+                        truth.as_ref(),
+                        disputed,
+                        origins,
+                        calc.confirming_checkers,
+                    ),
                     truth,
-                    conflict,
-                    disputed,
-                    credibility,
-                    letter,
-                    origin: origin.map(|o| f.sources[o as usize].id.clone()),
-                    misattributed: self.misattributed_to(c),
-                    circular,
-                    independence_unknown: reports >= 2 && calc.unknown >= 1,
-                });
+                    circular: calc.groups.iter().any(|g| g.reports >= 2),
+                    letters: calc.letters.clone(),
+                }
+            })
+            .collect();
+        // Each member's letter, by claim.
+        let mut letters = vec![Grade::F; f.claims.len()];
+        for (story, figures) in stories.iter().enumerate() {
+            for (&c, &letter) in self.members(story as u32).iter().zip(&figures.letters) {
+                letters[c as usize] = letter;
             }
         }
-        out
+        (0..f.claims.len())
+            .into_par_iter()
+            .map(|c| {
+                let story = *self.story_no.get(c)?;
+                let s = stories.get(story as usize)?;
+                let fact = &f.claims[c];
+                let origin = match self.links.origin[c] {
+                    Origin::Named(o) => Some(o),
+                    Origin::Unknown => None,
+                };
+                Some(ClaimScore {
+                    claim: fact.entry,
+                    seq: fact.seq,
+                    story: s.first,
+                    opinion: s.opinion,
+                    reports: s.reports,
+                    origins: s.origins,
+                    unknown: s.unknown,
+                    confirmations: s.confirmations,
+                    checkers: s.checkers,
+                    truth: s.truth,
+                    conflict: self.conflict[story as usize],
+                    disputed: self.disputed[story as usize],
+                    credibility: s.credibility,
+                    letter: letters[c],
+                    origin: origin.map(|o| f.sources[o as usize].id.clone()),
+                    misattributed: self.misattributed_to(c as Ix),
+                    circular: s.circular,
+                    independence_unknown: s.reports >= 2 && s.unknown >= 1,
+                })
+            })
+            .collect()
     }
 
     /// The named originator a standing misattribution says did not say
@@ -1244,7 +1289,9 @@ impl Scores {
         // breaks ties, so the order is exactly the ids' byte order).
         let mut keyed: Vec<(u64, &ClaimScore)> =
             self.claims().map(|c| (id_prefix(&c.claim), c)).collect();
-        keyed.sort_unstable_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.claim.cmp(&y.1.claim)));
+        // Ids are unique, so the order is total and the parallel sort's
+        // result is the one order.
+        keyed.par_sort_unstable_by(|x, y| x.0.cmp(&y.0).then_with(|| x.1.claim.cmp(&y.1.claim)));
         let claims = keyed.into_iter().map(|(_, c)| c).collect();
         (self.checkers().collect(), self.sources().collect(), claims)
     }
