@@ -26,7 +26,7 @@ const KEYS: [&str; 14] = [
     "limits",
     "ratios",
 ];
-const LIMITS: [&str; 8] = [
+const LIMITS: [&str; 10] = [
     "sign_per_s",
     "verify_per_s",
     "batch_verify_per_s",
@@ -35,6 +35,8 @@ const LIMITS: [&str; 8] = [
     "cores",
     "fsync_p50_us",
     "fsync_p99_us",
+    "sled_flush_p50_us",
+    "sled_flush_p99_us",
 ];
 /// The targets of issue 18, in the order the report gives them.
 const TARGETS: [&str; 11] = [
@@ -255,6 +257,9 @@ fn bench_json_has_every_number_and_removes_its_work_dir() {
     let fsync50 = positive(&limits["fsync_p50_us"], "fsync p50");
     let fsync99 = positive(&limits["fsync_p99_us"], "fsync p99");
     assert!(fsync50 <= fsync99, "fsync p50 {fsync50} > p99 {fsync99}");
+    let sled50 = positive(&limits["sled_flush_p50_us"], "sled flush p50");
+    let sled99 = positive(&limits["sled_flush_p99_us"], "sled flush p99");
+    assert!(sled50 <= sled99, "sled flush p50 {sled50} > p99 {sled99}");
     assert!((positive(&ratios["append"], "ratios.append") / (p99 / fsync99) - 1.0).abs() < 1e-9);
     // The ratios are the issue's arithmetic on the numbers printed.
     let verify =

@@ -27,6 +27,11 @@
 //!   directory (same settings as a ledger: high-throughput mode, no
 //!   periodic flush) with no flush at all, on one thread, not multiplied:
 //!   the ledger has one writer.
+//! - **sled flush**: the latency of sled's own durable write on the disk
+//!   the ledger is on:
+//!   one insert of a [`MESSAGE_BYTES`]-byte value into the same database
+//!   and `flush`, p50 and p99, the floor under a durable append to any sled
+//!   store;
 //! - **fsync**: the latency of one durable write on the disk the ledger is
 //!   on, the physical floor under a durable append: a block of
 //!   [`FSYNC_BLOCK`] bytes written over the data of a file in the scratch
@@ -94,6 +99,12 @@ pub struct Limits {
     pub fsync_p50_us: f64,
     /// 99th-percentile latency of the same, µs.
     pub fsync_p99_us: f64,
+    /// Median latency of sled's own durable write, on the same disk: one
+    /// insert of an entry-sized value and `flush`, µs. What any durable
+    /// append to a sled store costs at least.
+    pub sled_flush_p50_us: f64,
+    /// 99th-percentile latency of the same, µs.
+    pub sled_flush_p99_us: f64,
 }
 
 /// The CPU limits as measured on one thread.
@@ -138,7 +149,9 @@ pub fn available_cores() -> usize {
 pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measured, Error> {
     let cores = cores.max(1);
     let per_core = per_core(budget)?;
-    let sled_insert_per_s = sled_inserts(scratch, budget)?;
+    let (sled_insert_per_s, mut sled_flushes) = sled_inserts(scratch, budget)?;
+    sled_flushes.sort_by(f64::total_cmp);
+    let sled_flush = |p| percentile(&sled_flushes, p).unwrap_or(f64::NAN);
     let mut fsyncs = fsync_latencies(scratch, budget)?;
     fsyncs.sort_by(f64::total_cmp);
     let fsync = |p| percentile(&fsyncs, p).unwrap_or(f64::NAN);
@@ -153,6 +166,8 @@ pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measure
             cores,
             fsync_p50_us: fsync(50.0),
             fsync_p99_us: fsync(99.0),
+            sled_flush_p50_us: sled_flush(50.0),
+            sled_flush_p99_us: sled_flush(99.0),
         },
         per_core,
     })
@@ -248,13 +263,15 @@ fn per_core(budget: Duration) -> Result<PerCore, Error> {
     })
 }
 
-/// Inserts per second into a fresh sled database under `scratch`.
-fn sled_inserts(scratch: &Path, budget: Duration) -> Result<f64, Error> {
+/// Inserts per second into a fresh sled database under `scratch`, then the
+/// times, in µs, of at least [`FSYNC_SAMPLES`] durable inserts (insert and
+/// `flush`) into it, for at least `budget`.
+fn sled_inserts(scratch: &Path, budget: Duration) -> Result<(f64, Vec<f64>), Error> {
     let dir = scratch.join(SCRATCH_DB);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     }
-    let result = (|| -> Result<f64, Error> {
+    let result = (|| -> Result<(f64, Vec<f64>), Error> {
         let db = sled::Config::new()
             .path(&dir)
             .mode(sled::Mode::HighThroughput)
@@ -272,10 +289,20 @@ fn sled_inserts(scratch: &Path, budget: Duration) -> Result<f64, Error> {
             }
             1
         });
-        match failed {
-            Some(e) => Err(e.into()),
-            None => Ok(r),
+        if let Some(e) = failed {
+            return Err(e.into());
         }
+        db.flush()?;
+        let mut times = Vec::with_capacity(FSYNC_SAMPLES);
+        let start = Instant::now();
+        while times.len() < FSYNC_SAMPLES || start.elapsed() < budget {
+            key += 1;
+            let t = Instant::now();
+            tree.insert(key.to_be_bytes(), value.as_slice())?;
+            db.flush()?;
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        Ok((r, times))
     })();
     // sled's own files, whatever happened above; the rate is the answer.
     let _ = std::fs::remove_dir_all(&dir);
@@ -346,10 +373,13 @@ mod tests {
             p.node_hash_per_s,
             l.fsync_p50_us,
             l.fsync_p99_us,
+            l.sled_flush_p50_us,
+            l.sled_flush_p99_us,
         ] {
             assert!(r.is_finite() && r > 0.0, "{r}");
         }
         assert!(l.fsync_p50_us <= l.fsync_p99_us);
+        assert!(l.sled_flush_p50_us <= l.sled_flush_p99_us);
         // The scratch database and file are gone.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -1227,6 +1227,8 @@ mod tests {
             cores: 2,
             fsync_p50_us: 400.0,
             fsync_p99_us: 2_000.0,
+            sled_flush_p50_us: 500.0,
+            sled_flush_p99_us: 2_500.0,
         }
     }
 

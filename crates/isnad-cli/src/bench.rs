@@ -263,9 +263,10 @@ fn print_table(r: &Report) -> Result<()> {
             "durable append, p99",
             micros(r.append_p99_us),
             format!(
-                "fsync p99 {}, ratio {:.2}",
+                "fsync p99 {}, ratio {:.2}; sled's p99 {}",
                 micros(l.fsync_p99_us),
-                r.ratios.append
+                r.ratios.append,
+                micros(l.sled_flush_p99_us)
             ),
         ),
         (
@@ -372,6 +373,14 @@ fn print_table(r: &Report) -> Result<()> {
         (
             format!("sled insert ({MESSAGE_BYTES}-byte values, no flush)"),
             per_s(l.sled_insert_per_s),
+        ),
+        (
+            format!("sled insert ({MESSAGE_BYTES} bytes) + flush, p50 / p99"),
+            format!(
+                "{} / {}",
+                micros(l.sled_flush_p50_us),
+                micros(l.sled_flush_p99_us)
+            ),
         ),
         (
             format!("fsync of {FSYNC_BLOCK} bytes, p50 / p99"),
