@@ -340,6 +340,22 @@ impl Parser {
     /// # Errors
     /// Malformed bytes: the store is damaged.
     pub fn parse_stored(&mut self, bytes: &[u8]) -> Result<Entry, Error> {
+        self.parse_stored_as(bytes, None)
+    }
+
+    /// [`Parser::parse_stored`] of bytes whose leaf hash the store also
+    /// kept (its Merkle rows hold every leaf hash, written with the leaf):
+    /// a pass over the whole store takes the hash from there instead of
+    /// hashing every entry again. The same trust as `parse_stored`, in the
+    /// hash as in the bytes: only for what the store wrote itself.
+    ///
+    /// # Errors
+    /// As [`Parser::parse_stored`].
+    pub fn parse_stored_hashed(&mut self, bytes: &[u8], hash: EntryHash) -> Result<Entry, Error> {
+        self.parse_stored_as(bytes, Some(hash))
+    }
+
+    fn parse_stored_as(&mut self, bytes: &[u8], hash: Option<EntryHash>) -> Result<Entry, Error> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(Error::field("entry", "larger than an entry can be"));
         }
@@ -359,7 +375,7 @@ impl Parser {
         check_version(wire.v, &record)?;
         let draft = Draft::new(Seq(wire.seq), wire.prev, time, signer, record);
         Ok(Entry {
-            hash: EntryHash::of_leaf(bytes),
+            hash: hash.unwrap_or_else(|| EntryHash::of_leaf(bytes)),
             leaf: bytes.to_vec(),
             draft,
             sig,
