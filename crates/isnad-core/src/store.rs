@@ -1896,6 +1896,16 @@ mod tests {
         ));
     }
 
+    /// [`small`] and then `n` sources more, each added by the editor.
+    fn small_with_outlets(n: usize) -> (tempfile::TempDir, Ledger) {
+        let (d, l, _) = small();
+        let ed = editor();
+        for i in 0..n {
+            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
+        }
+        (d, l)
+    }
+
     fn small() -> (tempfile::TempDir, Ledger, VerifiedEntry) {
         use crate::record::*;
         let dir = tempfile::tempdir().unwrap();
@@ -2022,21 +2032,13 @@ mod tests {
         assert!(matches!(l.verify(&mut |_| {}), Err(Error::Corrupt { .. })));
     }
 
-    // Verify checks a chunk's entries beside the stored rows of the chunk
-    // before it: damage found in the earlier chunk is still the answer
-    // when a later entry is bad too, and the later entry is named when it
-    // is the only fault.
     // A scan takes each leaf's hash from the Merkle rows: across rows (64
     // entries each) and chunks (5 in tests) every entry gets its own leaf's
     // hash, and a missing row is refused naming the entry, never read as
     // a shorter ledger.
     #[test]
     fn scans_take_each_leaf_hash_from_its_merkle_row() {
-        let (_d, l, _) = small();
-        let ed = editor();
-        for i in 0..140 {
-            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
-        }
+        let (_d, l) = small_with_outlets(140);
         let n = l.len().unwrap();
         let mut seen = 0u64;
         l.for_each_chunk(&|e: Entry| e, &mut |chunk| {
@@ -2057,13 +2059,13 @@ mod tests {
         assert!(err.to_string().contains("#64"), "{err}");
     }
 
+    // Verify checks a chunk's entries beside the stored rows of the chunk
+    // before it: damage found in the earlier chunk is still the answer
+    // when a later entry is bad too, and the later entry is named when it
+    // is the only fault.
     #[test]
     fn verify_reports_the_first_fault_in_ledger_order_across_chunks() {
-        let (_d, l, _) = small();
-        let ed = editor();
-        for i in 0..200 {
-            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
-        }
+        let (_d, l) = small_with_outlets(200);
         // Chunks run 16, 32, 64, 128 entries: entry 64 completes the first
         // Merkle row (compared then, in the chunk of entries 48-111) and
         // entry 150 lies in the chunk after.
@@ -2103,11 +2105,7 @@ mod tests {
     // naming the first entry missing.
     #[test]
     fn a_lost_or_short_entries_row_is_damage_not_a_shorter_ledger() {
-        let (_d, l, _) = small();
-        let ed = editor();
-        for i in 0..40 {
-            l.append(&ed, outlet(100 + i), super::testkit::t()).unwrap();
-        }
+        let (_d, l) = small_with_outlets(40);
         let n = l.len().unwrap();
         assert!(n > 32);
         let key = rows::entry_row_key(Seq(16));
