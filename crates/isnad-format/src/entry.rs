@@ -359,7 +359,13 @@ impl Parser {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(Error::field("entry", "larger than an entry can be"));
         }
-        let wire: WireRef<'_> = serde_json::from_slice(bytes).map_err(|e| Error::Json {
+        // UTF-8 checked once for the whole leaf: reading from a `str`,
+        // serde_json checks neither each string nor the body again.
+        let text = std::str::from_utf8(bytes).map_err(|e| Error::Json {
+            what: "entry",
+            reason: e.to_string(),
+        })?;
+        let wire: WireRef<'_> = serde_json::from_str(text).map_err(|e| Error::Json {
             what: "entry",
             reason: crate::error::one_line(&e.to_string()),
         })?;
