@@ -55,6 +55,19 @@ fn ok(d: &Desk, ledger: &Path, args: &[&str]) -> String {
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// [`ok`], for a command that must also say nothing on standard error
+/// (no note about the ledger's format).
+fn quiet_ok(d: &Desk, ledger: &Path, args: &[&str]) -> String {
+    let o = run(d, ledger, args);
+    assert_success(&o, args);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
 /// Every file under `dir`, with its bytes.
 fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
@@ -98,14 +111,8 @@ fn a_format_1_ledger_opens_migrated_with_everything_kept() {
         b"isnad-ledger-v3\n"
     );
     // Once: the next command has nothing to say about it.
-    let o = run(&d, &l, &["replay"]);
-    assert_success(&o, &["replay"]);
-    assert!(
-        o.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(String::from_utf8_lossy(&o.stdout).contains(&format!("state root {STATE_ROOT}")));
+    let replayed = quiet_ok(&d, &l, &["replay"]);
+    assert!(replayed.contains(&format!("state root {STATE_ROOT}")));
     // The proofs, with the checkpoint signed before the migration, are the
     // very documents the old version printed.
     let incl = ok(&d, &l, &["prove", "52b6c58c", "--size", "35"]);
@@ -154,14 +161,7 @@ fn a_format_2_ledger_is_read_and_written_as_it_is() {
     let l = v2_copy(&d, "v2");
     let marker = b"isnad-ledger-v2\n";
     assert_eq!(std::fs::read(l.join("isnad.ledger")).unwrap(), marker);
-    let o = run(&d, &l, &["verify"]);
-    assert_success(&o, &["verify"]);
-    assert!(
-        o.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = quiet_ok(&d, &l, &["verify"]);
     assert!(
         out.contains(&format!("35 entries verified, head {HEAD}"))
             && out.contains(&format!("merkle root {ROOT}"))

@@ -28,10 +28,9 @@
 //!   periodic flush) with no flush at all, on one thread, not multiplied:
 //!   the ledger has one writer.
 //! - **sled flush**: the latency of sled's own durable write on the disk
-//!   the ledger is on:
-//!   one insert of a [`MESSAGE_BYTES`]-byte value into the same database
-//!   and `flush`, p50 and p99, the floor under a durable append to any sled
-//!   store;
+//!   the ledger is on: one insert of a [`MESSAGE_BYTES`]-byte value into
+//!   the same database and `flush`, p50 and p99, the floor under a durable
+//!   append to any sled store;
 //! - **fsync**: the latency of one durable write on the disk the ledger is
 //!   on, the physical floor under a durable append: a block of
 //!   [`FSYNC_BLOCK`] bytes written over the data of a file in the scratch
@@ -149,12 +148,9 @@ pub fn available_cores() -> usize {
 pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measured, Error> {
     let cores = cores.max(1);
     let per_core = per_core(budget)?;
-    let (sled_insert_per_s, mut sled_flushes) = sled_inserts(scratch, budget)?;
-    sled_flushes.sort_by(f64::total_cmp);
-    let sled_flush = |p| percentile(&sled_flushes, p).unwrap_or(f64::NAN);
-    let mut fsyncs = fsync_latencies(scratch, budget)?;
-    fsyncs.sort_by(f64::total_cmp);
-    let fsync = |p| percentile(&fsyncs, p).unwrap_or(f64::NAN);
+    let (sled_insert_per_s, sled_flushes) = sled_inserts(scratch, budget)?;
+    let (sled_flush_p50_us, sled_flush_p99_us) = p50_p99(sled_flushes);
+    let (fsync_p50_us, fsync_p99_us) = p50_p99(fsync_latencies(scratch, budget)?);
     let times = cores as f64;
     Ok(Measured {
         limits: Limits {
@@ -164,13 +160,20 @@ pub fn measure(cores: usize, scratch: &Path, budget: Duration) -> Result<Measure
             sha256_bytes_per_s: per_core.sha256_bytes_per_s * times,
             sled_insert_per_s,
             cores,
-            fsync_p50_us: fsync(50.0),
-            fsync_p99_us: fsync(99.0),
-            sled_flush_p50_us: sled_flush(50.0),
-            sled_flush_p99_us: sled_flush(99.0),
+            fsync_p50_us,
+            fsync_p99_us,
+            sled_flush_p50_us,
+            sled_flush_p99_us,
         },
         per_core,
     })
+}
+
+/// The nearest-rank p50 and p99 of `times` (NaN when there are none).
+fn p50_p99(mut times: Vec<f64>) -> (f64, f64) {
+    times.sort_by(f64::total_cmp);
+    let at = |p| percentile(&times, p).unwrap_or(f64::NAN);
+    (at(50.0), at(99.0))
 }
 
 /// Runs `op` (which returns how many units it did) repeatedly for about
@@ -304,7 +307,7 @@ fn sled_inserts(scratch: &Path, budget: Duration) -> Result<(f64, Vec<f64>), Err
         }
         Ok((r, times))
     })();
-    // sled's own files, whatever happened above; the rate is the answer.
+    // sled's own files, whatever happened above; the times are the answer.
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

@@ -1209,22 +1209,16 @@ impl Ledger {
         let mut leaves = self.leaves_between(Seq(0), end);
         let mut hashes = self.leaf_hashes(end);
         // Each leaf with its hash, from the Merkle rows: hashing every leaf
-        // again was a sixth of a replay's work before the fold.
+        // again was a sixth of a replay's work before the fold. Both cover
+        // entries 0 to `end` and stop short of it only with an error, so
+        // they stay in step.
         let mut read = || -> Result<Vec<HashedLeaf>, Error> {
-            let chunk = leaves
+            leaves
                 .by_ref()
                 .take(READ_CHUNK)
-                .collect::<Result<Vec<_>, Error>>()?;
-            let hashed = hashes
-                .by_ref()
-                .take(chunk.len())
-                .collect::<Result<Vec<_>, Error>>()?;
-            if hashed.len() != chunk.len() {
-                return Err(Error::Corrupt {
-                    reason: "the Merkle rows end before the entries".into(),
-                });
-            }
-            Ok(chunk.into_iter().zip(hashed).collect())
+                .zip(hashes.by_ref())
+                .map(|(leaf, hash)| Ok((leaf?, hash?)))
+                .collect()
         };
         let mut next = read();
         loop {
@@ -1649,8 +1643,6 @@ impl Ledger {
     }
 }
 
-/// Leaf bytes read row by row from `entries` (see
-/// [`Ledger::leaves_between`]).
 /// A stored leaf, its position and its hash from the Merkle rows.
 type HashedLeaf = ((Seq, sled::IVec), EntryHash);
 
@@ -1689,27 +1681,28 @@ impl Iterator for LeafHashes {
                 }
             };
         }
-        let hash = self
-            .row
-            .as_ref()
-            .map(|(_, row)| rows::node_in(row, 0, at % rows::BAND_WIDTH));
-        match hash {
-            Some(Ok(Some(h))) => {
+        let found = self.row.as_ref().map_or(Ok(None), |(_, row)| {
+            rows::node_in(row, 0, at % rows::BAND_WIDTH)
+        });
+        match found {
+            Ok(Some(h)) => {
                 self.next += 1;
                 Some(Ok(EntryHash::from_bytes(h)))
             }
-            Some(Err(e)) => {
-                self.done = true;
-                Some(Err(e))
-            }
-            _ => {
+            Ok(None) => {
                 self.done = true;
                 Some(Err(missing()))
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
             }
         }
     }
 }
 
+/// Leaf bytes read row by row from `entries` (see
+/// [`Ledger::leaves_between`]).
 struct Leaves {
     /// The entries tree, for the extra reads of [`SCAN_TOUCHES`].
     tree: sled::Tree,
